@@ -1,0 +1,1 @@
+//! The example repository of `init --example`.

@@ -1,0 +1,385 @@
+//! `objectives/<id>.toml` and `checkins/<id>/*.toml`: goals that measure themselves.
+//!
+//! An objective declares *what* it measures; attainment is computed from the records, never
+//! typed in. The declarative parts (measure, bound, target, window) are small languages parsed
+//! here into types, so `check` can point at a typo before any metric is computed.
+
+use crate::ids::{AxisId, MemberId, ObjectiveId};
+use crate::time::{Date, Timestamp};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use toml::Spanned;
+
+pub const DIR: &str = "objectives";
+pub const CHECKIN_DIR: &str = "checkins";
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectiveFile {
+    pub id: Option<Spanned<ObjectiveId>>,
+    pub title: String,
+    pub area: Option<Spanned<AxisId>>,
+    pub owner: Option<Spanned<MemberId>>,
+    pub why: Option<String>,
+    pub measure: Spanned<String>,
+    pub unit: Option<Spanned<String>>,
+    /// Per-record bound, e.g. `"< 10"`.
+    pub bound: Option<Spanned<String>>,
+    pub aggregate: Spanned<String>,
+    /// Target of the aggregate, e.g. `">= 80%"` or `"< 10"`.
+    pub target: Spanned<String>,
+    pub window: Spanned<String>,
+    #[serde(default)]
+    pub filter: Filter,
+    pub due: Option<Date>,
+    pub review: Option<String>,
+    pub baseline: Option<Baseline>,
+    #[serde(default, rename = "action")]
+    pub actions: Vec<Action>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Filter {
+    #[serde(default)]
+    pub severity: Vec<super::logbook::Severity>,
+    #[serde(default)]
+    pub services: Vec<String>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Baseline {
+    pub value: f64,
+    pub date: Date,
+}
+
+/// A step of the roadmap.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Action {
+    pub title: String,
+    pub owner: Option<Spanned<MemberId>>,
+    pub due: Option<Date>,
+    #[serde(default)]
+    pub done: bool,
+}
+
+/// An objective as the model holds it, its small languages parsed.
+#[derive(Clone, Debug)]
+pub struct Objective {
+    pub id: ObjectiveId,
+    pub file: ObjectiveFile,
+    pub measure: Measure,
+    pub unit: Unit,
+    pub bound: Option<Comparison>,
+    pub aggregate: Aggregate,
+    pub target: Comparison,
+    pub window: Window,
+    pub origin: super::Origin,
+}
+
+/// What is measured for each record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Measure {
+    /// The time between two incident timestamps, e.g. `restored - started`.
+    Duration { from: &'static str, to: &'static str },
+    /// A numeric incident field: `tickets`.
+    Field(&'static str),
+    /// A count of records over the window.
+    Count(Counted),
+    /// The survey's comfort answer (1-5) of each member who answered.
+    SurveyComfort,
+    /// Manual check-ins.
+    Checkin,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Counted {
+    Incidents,
+    Handovers,
+    Captains,
+}
+
+impl Measure {
+    pub fn parse(s: &str) -> Result<Measure, String> {
+        let s = s.trim();
+        let stamp = |name: &str| {
+            super::logbook::TIMESTAMPS.iter().copied().find(|t| *t == name.trim()).ok_or_else(|| {
+                format!(
+                    "unknown incident timestamp {:?}; use one of {}",
+                    name.trim(),
+                    super::logbook::TIMESTAMPS.join(", ")
+                )
+            })
+        };
+        if let Some((a, b)) = s.split_once(" - ").or_else(|| s.split_once('-').filter(|_| !s.starts_with("count"))) {
+            let (to, from) = (stamp(a)?, stamp(b)?);
+            let order = |n| super::logbook::TIMESTAMPS.iter().position(|t| *t == n);
+            if order(to) <= order(from) {
+                return Err(format!("`{to} - {from}` is never positive; write the later timestamp first"));
+            }
+            return Ok(Measure::Duration { from, to });
+        }
+        match s {
+            "tickets" => Ok(Measure::Field("tickets")),
+            "count(incidents)" => Ok(Measure::Count(Counted::Incidents)),
+            "count(handovers)" => Ok(Measure::Count(Counted::Handovers)),
+            "count(captains)" => Ok(Measure::Count(Counted::Captains)),
+            "survey.comfort" => Ok(Measure::SurveyComfort),
+            "checkin" => Ok(Measure::Checkin),
+            _ => Err(format!(
+                "unknown measure {s:?}; write a duration like \"restored - started\", \"tickets\", \
+                 \"count(incidents)\", \"count(handovers)\", \"count(captains)\", \"survey.comfort\" or \"checkin\""
+            )),
+        }
+    }
+
+    /// The unit a value of this measure is naturally expressed in.
+    pub fn allows(&self, unit: Unit) -> bool {
+        match self {
+            Measure::Duration { .. } => matches!(unit, Unit::Minutes | Unit::Hours | Unit::Days | Unit::BusinessDays),
+            Measure::Field(_) | Measure::Count(_) => unit == Unit::Count,
+            Measure::SurveyComfort => unit == Unit::Score,
+            Measure::Checkin => true,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    Minutes,
+    Hours,
+    Days,
+    BusinessDays,
+    Count,
+    Score,
+    Percent,
+}
+
+impl Unit {
+    pub fn parse(s: &str) -> Result<Unit, String> {
+        Ok(match s {
+            "minutes" => Unit::Minutes,
+            "hours" => Unit::Hours,
+            "days" => Unit::Days,
+            "business_days" => Unit::BusinessDays,
+            "count" => Unit::Count,
+            "score" => Unit::Score,
+            "percent" => Unit::Percent,
+            _ => {
+                return Err(format!(
+                    "unknown unit {s:?}; use minutes, hours, days, business_days, count, score or percent"
+                ))
+            }
+        })
+    }
+
+    pub fn default_for(m: &Measure) -> Unit {
+        match m {
+            Measure::Duration { .. } => Unit::Minutes,
+            Measure::SurveyComfort => Unit::Score,
+            _ => Unit::Count,
+        }
+    }
+}
+
+/// How the per-record values of a window become one value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Aggregate {
+    /// Share of records meeting the bound, in percent.
+    Share,
+    Median,
+    P90,
+    Mean,
+    Max,
+    Min,
+    /// Number of records (or of distinct members, for `count(captains)`).
+    Count,
+    /// Every record meets the bound (100 % or nothing).
+    All,
+}
+
+impl Aggregate {
+    pub fn parse(s: &str) -> Result<Aggregate, String> {
+        Ok(match s {
+            "share" => Aggregate::Share,
+            "median" => Aggregate::Median,
+            "p90" => Aggregate::P90,
+            "mean" => Aggregate::Mean,
+            "max" => Aggregate::Max,
+            "min" => Aggregate::Min,
+            "count" => Aggregate::Count,
+            "all" => Aggregate::All,
+            _ => return Err(format!("unknown aggregate {s:?}; use share, median, p90, mean, max, min, count or all")),
+        })
+    }
+
+    /// Whether this aggregate judges records against the per-record bound.
+    pub fn needs_bound(self) -> bool {
+        matches!(self, Aggregate::Share | Aggregate::All)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Op {
+    #[serde(rename = "<")]
+    Lt,
+    #[serde(rename = "<=")]
+    Le,
+    #[serde(rename = ">")]
+    Gt,
+    #[serde(rename = ">=")]
+    Ge,
+}
+
+/// A comparator and a value, e.g. `< 10` or `>= 80%`.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Comparison {
+    pub op: Op,
+    pub value: f64,
+    /// Written with `%`.
+    pub percent: bool,
+}
+
+impl Comparison {
+    pub fn parse(s: &str) -> Result<Comparison, String> {
+        let t = s.trim();
+        let (op, rest) = if let Some(r) = t.strip_prefix("<=") {
+            (Op::Le, r)
+        } else if let Some(r) = t.strip_prefix(">=") {
+            (Op::Ge, r)
+        } else if let Some(r) = t.strip_prefix('<') {
+            (Op::Lt, r)
+        } else if let Some(r) = t.strip_prefix('>') {
+            (Op::Gt, r)
+        } else {
+            return Err(format!("{s:?} has no comparator; write it like \"< 10\" or \">= 80%\""));
+        };
+        let rest = rest.trim();
+        let (num, percent) = match rest.strip_suffix('%') {
+            Some(n) => (n.trim(), true),
+            None => (rest, false),
+        };
+        let value: f64 = num
+            .parse()
+            .ok()
+            .filter(|v: &f64| v.is_finite())
+            .ok_or_else(|| format!("{num:?} is not a number; write it like \"< 10\" or \">= 80%\""))?;
+        Ok(Comparison { op, value, percent })
+    }
+
+    pub fn holds(&self, x: f64) -> bool {
+        match self.op {
+            Op::Lt => x < self.value,
+            Op::Le => x <= self.value,
+            Op::Gt => x > self.value,
+            Op::Ge => x >= self.value,
+        }
+    }
+}
+
+impl fmt::Display for Comparison {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let op = match self.op {
+            Op::Lt => "<",
+            Op::Le => "<=",
+            Op::Gt => ">",
+            Op::Ge => ">=",
+        };
+        write!(f, "{op} {}{}", self.value, if self.percent { "%" } else { "" })
+    }
+}
+
+/// The period an objective is evaluated over, ending at the evaluation time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Window {
+    /// The last N days.
+    Days(u32),
+    /// The last N weeks.
+    Weeks(u32),
+    /// The calendar month so far.
+    Month,
+    /// The calendar quarter so far.
+    Quarter,
+    /// The calendar year so far.
+    Year,
+}
+
+impl Window {
+    pub fn parse(s: &str) -> Result<Window, String> {
+        let bad = || format!("unknown window {s:?}; use a rolling \"90d\" or \"13w\", or \"month\", \"quarter\" or \"year\"");
+        match s.trim() {
+            "month" => Ok(Window::Month),
+            "quarter" => Ok(Window::Quarter),
+            "year" => Ok(Window::Year),
+            t => {
+                let (n, unit) = t.split_at(t.len().saturating_sub(1));
+                let n: u32 = n.parse().ok().filter(|n| (1..=3660).contains(n)).ok_or_else(bad)?;
+                match unit {
+                    "d" => Ok(Window::Days(n)),
+                    "w" => Ok(Window::Weeks(n)),
+                    _ => Err(bad()),
+                }
+            }
+        }
+    }
+}
+
+/// `checkins/<objective>/<stamp>-<who>.toml`: a manual measurement.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckinFile {
+    pub value: f64,
+    pub at: Timestamp,
+    pub by: Option<Spanned<MemberId>>,
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Checkin {
+    pub objective: Option<ObjectiveId>,
+    pub file: CheckinFile,
+    pub origin: super::Origin,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn measures_parse_or_explain() {
+        assert_eq!(
+            Measure::parse("restored - started").unwrap(),
+            Measure::Duration { from: "started", to: "restored" }
+        );
+        assert_eq!(Measure::parse("tickets").unwrap(), Measure::Field("tickets"));
+        assert!(Measure::parse("resolved - started").unwrap_err().contains("unknown incident timestamp"));
+        assert!(Measure::parse("started - fixed").unwrap_err().contains("never positive"));
+        assert!(Measure::parse("mood").is_err());
+    }
+
+    #[test]
+    fn comparisons_parse_and_hold() {
+        let c = Comparison::parse(">= 80%").unwrap();
+        assert!(c.percent && c.holds(80.0) && !c.holds(79.9));
+        assert!(Comparison::parse("< 10").unwrap().holds(9.99));
+        assert!(!Comparison::parse("< 10").unwrap().holds(10.0));
+        assert!(Comparison::parse("10").is_err());
+        assert!(Comparison::parse("< ten").is_err());
+        assert!(Comparison::parse("< NaN").is_err());
+    }
+
+    #[test]
+    fn windows_parse() {
+        assert_eq!(Window::parse("90d").unwrap(), Window::Days(90));
+        assert_eq!(Window::parse("13w").unwrap(), Window::Weeks(13));
+        assert_eq!(Window::parse("quarter").unwrap(), Window::Quarter);
+        for bad in ["", "d", "0d", "13x", "week"] {
+            assert!(Window::parse(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! The staggered rota planner (pure).
