@@ -5,15 +5,16 @@
 //! [`check`] validates them, [`planner`] plans the staggered watch, all as pure functions; [`store`]
 //! is the one module that touches git and the filesystem; [`cli`] parses arguments and prints.
 
-pub mod check;
-pub mod cli;
+// WIP-GATE pub mod check;
+// WIP-GATE pub mod cli;
 pub mod diagnostic;
 pub mod error;
-pub mod example;
+// WIP-GATE pub mod example;
 pub mod ids;
 pub mod model;
 pub mod parse;
 pub mod planner;
+pub mod render;
 pub mod scaffold;
 pub mod store;
 pub mod time;

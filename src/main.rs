@@ -1,1 +1,3 @@
-fn main() {}
+fn main() {
+    // WIP-GATE std::process::exit(watchbill::cli::main());
+}

@@ -1,10 +1,18 @@
 //! The edge: the filesystem and git. Everything else in the crate is pure.
 //!
-//! TODO(helper): implement. See the module doc of each function.
+//! Reads come from the working tree or from a git revision. A write is one commit per change
+//! set, built from the branch tip rather than from the user's index (so their staged work is never
+//! swept into our commit), and the branch is moved with a compare-and-swap so that concurrent
+//! writers never lose each other's commits: the loser rebuilds on the new tip and tries again.
 
 use crate::error::{Error, Result};
-use crate::model::{Needs, RawFile};
+use crate::model::{settings, Needs, RawFile, KNOWN_TOP};
+use git2::{build::TreeUpdateBuilder, ErrorCode, FileMode, ObjectType, Oid, Repository, Signature, Tree};
+use std::fs;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// Where to read the files from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -15,18 +23,347 @@ pub enum Revision {
     Rev(String),
 }
 
+const HISTORY_HELP: &str =
+    "check `git log`; in CI, fetch the history the command needs (actions/checkout with fetch-depth: 0)";
+const NOT_A_REPO_HELP: &str = "run `git init`, or pass --no-commit to write the files without committing";
+const READ_NOT_A_REPO_HELP: &str = "run `git init`, or drop --rev to read the files on disk";
+const UNKNOWN_AUTHOR_HELP: &str =
+    "git config --global user.name \"Your Name\" && git config --global user.email you@example.org";
+
 /// Finds the watchbill root: `start` or the nearest parent folder holding `watchbill.toml`.
 pub fn find_root(start: &Path) -> Result<PathBuf> {
-    let _ = start;
-    Err(Error::usage("not implemented"))
+    let abs = fs::canonicalize(start).map_err(|e| {
+        Error::usage(format!("cannot open {}: {e}", start.display()))
+            .help("check the folder (given with -C, or the current one)")
+    })?;
+    // A symlinked watchbill.toml still marks the root, so `check` can say why it is not read.
+    abs.ancestors()
+        .find(|dir| fs::symlink_metadata(dir.join(settings::FILE)).is_ok())
+        .map(Path::to_path_buf)
+        .ok_or_else(|| {
+            Error::usage(format!("no watchbill.toml in {} or any parent folder", abs.display()))
+                .help("run `watchbill init` to create one, or pass -C DIR")
+        })
 }
 
 /// Reads the files a load needs (see [`Needs::wants`]) under `root`, from the working tree or a
 /// revision. Paths are relative to `root`, `/`-separated.
 pub fn read_files(root: &Path, rev: &Revision, needs: Needs) -> Result<Vec<RawFile>> {
-    let _ = (root, rev, needs);
-    Err(Error::usage("not implemented"))
+    let mut files = match rev {
+        Revision::WorkTree => worktree_files(root, needs)?,
+        Revision::Rev(r) => revision_files(root, r, needs)?,
+    };
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
 }
+
+/// The symbolic links under the names watchbill reads (relative, `/`-separated, sorted). Reads
+/// never follow them; `check` warns about them.
+pub fn symlinks_under(root: &Path) -> Vec<String> {
+    let mut links = list_worktree(root, &|_| true).map(|l| l.links).unwrap_or_default();
+    links.sort();
+    links
+}
+
+/// The root's folder relative to the top of its git working tree, `/`-separated, `""` at the top.
+pub fn repo_prefix(root: &Path) -> Result<String> {
+    let repo = open_repo(root, NOT_A_REPO_HELP)?;
+    prefix_in(&repo, root)
+}
+
+/// The email git would put on a commit made in `root` (GIT_AUTHOR_EMAIL, else `user.email`), to
+/// default the author of a record.
+pub fn user_email(root: &Path) -> Option<String> {
+    if let Some(email) = std::env::var("GIT_AUTHOR_EMAIL").ok().filter(|v| !v.trim().is_empty()) {
+        return Some(email);
+    }
+    let config = match open_raw(root) {
+        Ok(repo) => repo.config().ok(),
+        Err(_) => git2::Config::open_default().ok(),
+    };
+    config.and_then(|c| c.get_string("user.email").ok()).filter(|v| !v.trim().is_empty())
+}
+
+/// Creates a git repository in `dir` unless `dir` is already inside one; true when it created one.
+pub fn init_repository(dir: &Path) -> Result<bool> {
+    match open_raw(dir) {
+        Ok(_) => Ok(false),
+        Err(e) if e.code() == ErrorCode::NotFound => {
+            Repository::init(dir).map_err(|e| {
+                Error::usage(format!("cannot create a git repository in {}: {}", dir.display(), e.message()))
+                    .help("check that the folder is writable, or run `git init` yourself")
+            })?;
+            Ok(true)
+        }
+        Err(e) => Err(open_error(dir, &e, NOT_A_REPO_HELP)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading the working tree
+
+/// What a walk of the known names found: regular files and symbolic links.
+#[derive(Default)]
+struct Listing {
+    files: Vec<String>,
+    links: Vec<String>,
+}
+
+/// Editor droppings and hidden files are never records; skipping them keeps `check` quiet about
+/// `.DS_Store`, `.x.swp` or `x.toml~`.
+fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.') || name.ends_with('~')
+}
+
+fn worktree_files(root: &Path, needs: Needs) -> Result<Vec<RawFile>> {
+    // `wants` looks at the first component only, so whole folders are pruned before listing.
+    let listing = list_worktree(root, &|top| needs.wants(top))?;
+    listing
+        .files
+        .into_iter()
+        .filter(|p| needs.wants(p))
+        .map(|path| {
+            let full = on_disk(root, &path);
+            let bytes = fs::read(&full).map_err(|e| read_error(&full, e))?;
+            Ok(RawFile { path, bytes })
+        })
+        .collect()
+}
+
+fn list_worktree(root: &Path, keep_top: &dyn Fn(&str) -> bool) -> Result<Listing> {
+    let mut out = Listing::default();
+    for top in KNOWN_TOP.iter().filter(|t| keep_top(t)) {
+        let path = root.join(top);
+        match fs::symlink_metadata(&path) {
+            Ok(meta) => visit(root, top.to_string(), meta.file_type(), &mut out)?,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(read_error(&path, e)),
+        }
+    }
+    Ok(out)
+}
+
+/// Sorts one entry into the listing; `kind` comes from the directory entry, which (unlike
+/// `metadata`) does not follow links and usually costs no extra system call.
+fn visit(root: &Path, rel: String, kind: fs::FileType, out: &mut Listing) -> Result<()> {
+    if kind.is_symlink() {
+        out.links.push(rel);
+    } else if kind.is_file() {
+        out.files.push(rel);
+    } else if kind.is_dir() {
+        let dir = on_disk(root, &rel);
+        for entry in fs::read_dir(&dir).map_err(|e| read_error(&dir, e))? {
+            let entry = entry.map_err(|e| read_error(&dir, e))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if is_ignored_name(&name) {
+                continue;
+            }
+            let kind = entry.file_type().map_err(|e| read_error(&entry.path(), e))?;
+            visit(root, format!("{rel}/{name}"), kind, out)?;
+        }
+    }
+    // Anything else (a FIFO, a socket, a device) is not a record and could block a read.
+    Ok(())
+}
+
+/// The on-disk path of a `/`-separated path relative to the root, built component by component
+/// so it is right on every OS.
+fn on_disk(root: &Path, rel: &str) -> PathBuf {
+    rel.split('/').fold(root.to_path_buf(), |p, c| p.join(c))
+}
+
+fn read_error(path: &Path, e: io::Error) -> Error {
+    Error::usage(format!("cannot read {}: {e}", path.display()))
+        .help("check that it exists and that you may read it (permissions)")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading a revision
+
+fn revision_files(root: &Path, rev: &str, needs: Needs) -> Result<Vec<RawFile>> {
+    let repo = open_repo(root, READ_NOT_A_REPO_HELP)?;
+    let prefix = prefix_in(&repo, root)?;
+    let tree = revision_tree(&repo, rev)?;
+    let sub = root_tree(&repo, &tree, &prefix, rev)?;
+    let mut files = Vec::new();
+    for top in KNOWN_TOP.iter().filter(|t| needs.wants(t)) {
+        if let Some(entry) = sub.get_name(top) {
+            collect_blobs(&repo, entry.id(), entry.filemode(), top.to_string(), needs, &mut files)?;
+        }
+    }
+    Ok(files)
+}
+
+fn revision_tree<'r>(repo: &'r Repository, rev: &str) -> Result<Tree<'r>> {
+    let object = repo.revparse_single(rev).map_err(|e| unknown_revision(rev, &e))?;
+    let commit = object.peel_to_commit().map_err(|e| {
+        Error::usage(format!("{rev} does not name a commit: {}", e.message()))
+            .help("pass a branch, a tag or a commit id (see `git log`)")
+    })?;
+    commit.tree().map_err(|e| missing_object(&format!("the tree of {rev}"), &e))
+}
+
+fn unknown_revision(rev: &str, e: &git2::Error) -> Error {
+    match e.code() {
+        ErrorCode::NotFound | ErrorCode::InvalidSpec | ErrorCode::UnbornBranch => {
+            Error::usage(format!("unknown revision {rev}")).help(HISTORY_HELP)
+        }
+        ErrorCode::Ambiguous => Error::usage(format!("revision {rev} is ambiguous"))
+            .help("use a longer commit id or the full ref name (refs/heads/…, refs/tags/…)"),
+        _ => Error::usage(format!("cannot read revision {rev}: {}", e.message())).help(HISTORY_HELP),
+    }
+}
+
+fn missing_object(what: &str, e: &git2::Error) -> Error {
+    Error::usage(format!("cannot read {what} from git: {}", e.message()))
+        .help(format!("the object may be missing from a shallow clone; {HISTORY_HELP}"))
+}
+
+/// The tree of the watchbill root inside a revision's tree.
+fn root_tree<'r>(repo: &'r Repository, tree: &Tree<'r>, prefix: &str, rev: &str) -> Result<Tree<'r>> {
+    let settings_path = in_repo(prefix, settings::FILE);
+    let not_there = || {
+        Error::usage(format!("{settings_path} is not in revision {rev}"))
+            .help(format!("pick a revision that has it: `git log --oneline -- {settings_path}`"))
+    };
+    let sub = if prefix.is_empty() {
+        repo.find_tree(tree.id()).map_err(|e| missing_object(&format!("the tree of {rev}"), &e))?
+    } else {
+        let entry = tree.get_path(Path::new(prefix)).map_err(|_| not_there())?;
+        if entry.kind() != Some(ObjectType::Tree) {
+            return Err(not_there());
+        }
+        repo.find_tree(entry.id()).map_err(|e| missing_object(&format!("{prefix} in {rev}"), &e))?
+    };
+    sub.get_name(settings::FILE).ok_or_else(not_there)?;
+    Ok(sub)
+}
+
+const MODE_TREE: i32 = 0o040000;
+const MODE_BLOB: i32 = 0o100644;
+const MODE_BLOB_GROUP_WRITABLE: i32 = 0o100664;
+const MODE_EXECUTABLE: i32 = 0o100755;
+
+fn collect_blobs(
+    repo: &Repository,
+    id: Oid,
+    mode: i32,
+    rel: String,
+    needs: Needs,
+    out: &mut Vec<RawFile>,
+) -> Result<()> {
+    match mode {
+        MODE_TREE => {
+            let tree = repo.find_tree(id).map_err(|e| missing_object(&rel, &e))?;
+            for entry in tree.iter() {
+                let name = String::from_utf8_lossy(entry.name_bytes()).into_owned();
+                if !is_ignored_name(&name) {
+                    collect_blobs(repo, entry.id(), entry.filemode(), format!("{rel}/{name}"), needs, out)?;
+                }
+            }
+        }
+        MODE_BLOB | MODE_BLOB_GROUP_WRITABLE | MODE_EXECUTABLE if needs.wants(&rel) => {
+            let blob = repo.find_blob(id).map_err(|e| missing_object(&rel, &e))?;
+            out.push(RawFile { path: rel, bytes: blob.content().to_vec() });
+        }
+        // Symbolic links (0o120000) and submodules (0o160000) point outside the folder.
+        _ => {}
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Opening the repository
+
+fn open_raw(root: &Path) -> std::result::Result<Repository, git2::Error> {
+    if std::env::var_os("GIT_DIR").is_some() {
+        return Repository::open_from_env();
+    }
+    let ceilings: Vec<PathBuf> = std::env::var_os("GIT_CEILING_DIRECTORIES")
+        .map(|v| std::env::split_paths(&v).collect())
+        .unwrap_or_default();
+    Repository::open_ext(root, git2::RepositoryOpenFlags::empty(), &ceilings)
+}
+
+fn open_repo(root: &Path, not_found_help: &str) -> Result<Repository> {
+    open_raw(root).map_err(|e| open_error(root, &e, not_found_help))
+}
+
+fn open_error(root: &Path, e: &git2::Error, not_found_help: &str) -> Error {
+    let msg = e.message();
+    if msg.contains("refstorage") || msg.contains("reftable") {
+        return Error::usage(
+            "this repository uses git's reftable ref storage, which watchbill (libgit2) cannot read yet",
+        )
+        .help("convert it with `git refs migrate --ref-format=files`");
+    }
+    match e.code() {
+        ErrorCode::NotFound => {
+            Error::usage(format!("{} is not inside a git repository", root.display())).help(not_found_help)
+        }
+        ErrorCode::Owner => {
+            let dir = guess_repo_dir(root);
+            Error::usage(format!("the repository at {} is owned by another user", dir.display()))
+                .help(format!("git config --global --add safe.directory {}", dir.display()))
+        }
+        _ => Error::usage(format!("cannot open the git repository around {}: {msg}", root.display()))
+            .help("check the repository with `git status`"),
+    }
+}
+
+/// The folder holding `.git` above `root`, to name in messages when libgit2 would not open it.
+fn guess_repo_dir(root: &Path) -> PathBuf {
+    root.ancestors().find(|d| d.join(".git").exists()).unwrap_or(root).to_path_buf()
+}
+
+fn prefix_in(repo: &Repository, root: &Path) -> Result<String> {
+    let workdir = repo.workdir().ok_or_else(|| bare_repository(repo))?;
+    let workdir = canonical(workdir)?;
+    let root = canonical(root)?;
+    let rel = root.strip_prefix(&workdir).map_err(|_| {
+        Error::usage(format!(
+            "{} is outside the working tree of the git repository at {}",
+            root.display(),
+            workdir.display()
+        ))
+        .help("run watchbill inside the repository's working tree (check GIT_DIR and GIT_WORK_TREE)")
+    })?;
+    let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
+    parts.map(|p| p.join("/")).ok_or_else(|| {
+        Error::usage(format!("the path {} is not valid UTF-8", rel.display()))
+            .help("rename the folders above watchbill.toml to UTF-8 names")
+    })
+}
+
+fn bare_repository(repo: &Repository) -> Error {
+    Error::usage(format!("{} is a bare repository; watchbill needs a working tree", repo.path().display()))
+        .help("clone it (`git clone <path> <folder>`) and run watchbill in the clone")
+}
+
+fn canonical(path: &Path) -> Result<PathBuf> {
+    fs::canonicalize(path).map_err(|e| {
+        Error::usage(format!("cannot open {}: {e}", path.display())).help("check that the folder exists")
+    })
+}
+
+/// A root-relative path as a path in the repository's tree.
+fn in_repo(prefix: &str, path: &str) -> String {
+    if prefix.is_empty() {
+        path.to_string()
+    } else {
+        format!("{prefix}/{path}")
+    }
+}
+
+fn git_error(what: impl std::fmt::Display) -> impl FnOnce(git2::Error) -> Error {
+    move |e| {
+        Error::usage(format!("{what}: {}", e.message()))
+            .help("check the repository with `git status` and `git fsck`")
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
 
 /// What a changed file held when the command read it, so a write never silently overwrites an
 /// edit it did not see.
@@ -78,7 +415,884 @@ pub struct Outcome {
     pub paths: Vec<String>,
 }
 
+/// Applies a change set: writes the files and, depending on `mode`, commits them.
+///
+/// A commit is refused when a changed file has uncommitted edits, and fails with a conflict
+/// when a file's [`Base`] no longer matches the branch tip. Naming the checked-out branch in
+/// [`WriteMode::CommitOnBranch`] is the same as [`WriteMode::Commit`]: moving it without the
+/// working tree would make the checkout look as if it undid the change.
 pub fn apply(root: &Path, set: &ChangeSet, mode: &WriteMode) -> Result<Outcome> {
-    let _ = (root, set, mode);
-    Err(Error::usage("not implemented"))
+    let paths = checked_paths(set)?;
+    if paths.is_empty() {
+        return Ok(written(paths));
+    }
+    match mode {
+        WriteMode::DryRun => Ok(written(paths)),
+        WriteMode::NoCommit => {
+            for c in &set.changes {
+                refuse_links(root, &c.path)?;
+                write_atomic(root, &c.path, &c.contents)?;
+            }
+            Ok(written(paths))
+        }
+        WriteMode::Commit => commit_checked_out(root, set, paths),
+        WriteMode::CommitOnBranch(name) => commit_on_branch(root, set, name, paths),
+    }
+}
+
+/// How many times [`apply_edit`] recomputes an edit that lost a race.
+const EDIT_ATTEMPTS: u32 = 20;
+
+/// Applies an edit computed from the files as they are now. `build` gets a reader of the
+/// current content (the branch tip when committing, the working tree otherwise) and returns the
+/// change set; when another writer changed one of its files before the commit, `build` runs
+/// again on their version, so concurrent edits of one file (two `crew away` at once) all land.
+pub fn apply_edit(
+    root: &Path,
+    mode: &WriteMode,
+    mut build: impl FnMut(&dyn Fn(&str) -> Result<Option<Vec<u8>>>) -> Result<ChangeSet>,
+) -> Result<(ChangeSet, Outcome)> {
+    let mut jitter = Jitter::seeded();
+    let mut attempt = 0;
+    loop {
+        let set = build(&|path| read_current(root, mode, path))?;
+        match apply(root, &set, mode) {
+            Err(e) if e.exit == crate::error::Exit::Conflict && attempt + 1 < EDIT_ATTEMPTS => {
+                attempt += 1;
+                jitter.pause(attempt);
+            }
+            other => return other.map(|outcome| (set, outcome)),
+        }
+    }
+}
+
+/// A file's current bytes, where a write in `mode` will land: the tip of the branch it commits
+/// on, or the working tree. `None` when the file does not exist there.
+pub fn read_current(root: &Path, mode: &WriteMode, path: &str) -> Result<Option<Vec<u8>>> {
+    let branch = match mode {
+        WriteMode::NoCommit | WriteMode::DryRun => return read_worktree(root, path),
+        WriteMode::Commit => None,
+        WriteMode::CommitOnBranch(name) => Some(format!("refs/heads/{name}")),
+    };
+    let repo = open_repo(root, NOT_A_REPO_HELP)?;
+    let prefix = prefix_in(&repo, root)?;
+    let tip = match branch.map(|b| repo.refname_to_id(&b)) {
+        Some(Ok(id)) => Some(id),
+        _ => head_commit(&repo)?,
+    };
+    let tree = tip
+        .map(|id| repo.find_commit(id).and_then(|c| c.tree()))
+        .transpose()
+        .map_err(|e| missing_object("the branch tip", &e))?;
+    match entry_at(&repo, tree.as_ref(), &in_repo(&prefix, path))? {
+        Entry::Blob(_, bytes) => Ok(Some(bytes)),
+        _ => Ok(None),
+    }
+}
+
+fn read_worktree(root: &Path, path: &str) -> Result<Option<Vec<u8>>> {
+    let full = on_disk(root, path);
+    match fs::read(&full) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(read_error(&full, e)),
+    }
+}
+
+/// The repository's own templates (`templates/*` under the root), by file name. Links and
+/// sub-folders are skipped: a template is never read from outside the root.
+pub fn read_templates(root: &Path) -> Result<std::collections::BTreeMap<String, String>> {
+    let dir = root.join(crate::render::DIR);
+    let mut out = std::collections::BTreeMap::new();
+    let entries = match fs::read_dir(&dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(out),
+        Err(e) => return Err(read_error(&dir, e)),
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+        if !is_file || name.starts_with('.') {
+            continue;
+        }
+        let text = fs::read_to_string(entry.path()).map_err(|e| {
+            read_error(&entry.path(), e).help("templates are UTF-8 text files")
+        })?;
+        out.insert(name, text);
+    }
+    Ok(out)
+}
+
+fn written(paths: Vec<String>) -> Outcome {
+    Outcome { commit: None, branch: None, paths }
+}
+
+/// The change set's paths, once each is known to be a plain relative path; anything else is a
+/// bug in the caller, and must not escape the root or reach `.git`.
+fn checked_paths(set: &ChangeSet) -> Result<Vec<String>> {
+    let mut seen = std::collections::HashSet::new();
+    for c in &set.changes {
+        if let Some(why) = path_problem(&c.path) {
+            return Err(Error::refused(format!("refusing to write {:?}: {why}", c.path))
+                .help("this is a bug in watchbill; please report it"));
+        }
+        if !seen.insert(c.path.as_str()) {
+            return Err(Error::refused(format!("{} is written twice in one change", c.path))
+                .help("this is a bug in watchbill; please report it"));
+        }
+    }
+    Ok(set.changes.iter().map(|c| c.path.clone()).collect())
+}
+
+fn path_problem(path: &str) -> Option<&'static str> {
+    if path.is_empty() {
+        Some("the path is empty")
+    } else if path.starts_with('/') {
+        Some("the path is absolute")
+    } else if path.contains('\\') {
+        Some("the path contains a backslash")
+    } else if path.chars().any(char::is_control) {
+        Some("the path contains a control character")
+    } else if path.split('/').any(|c| c.is_empty() || c == "." || c == "..") {
+        Some("the path has an empty, `.` or `..` component")
+    } else if path.split('/').any(|c| c.eq_ignore_ascii_case(".git")) {
+        Some("the path goes into .git")
+    } else {
+        None
+    }
+}
+
+/// Refuses a path that goes through (or is) a symbolic link: a write must never land outside
+/// the root, and replacing a link would silently change what it meant.
+fn refuse_links(root: &Path, rel: &str) -> Result<()> {
+    let mut at = root.to_path_buf();
+    for component in rel.split('/') {
+        at.push(component);
+        match fs::symlink_metadata(&at) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                return Err(Error::refused(format!(
+                    "{} is a symbolic link; watchbill does not write through links",
+                    at.display()
+                ))
+                .help("replace the link with the real file or folder, then run the command again"));
+            }
+            Ok(_) => {}
+            Err(_) => return Ok(()),
+        }
+    }
+    Ok(())
+}
+
+static TEMP_SEQ: AtomicU64 = AtomicU64::new(0);
+
+/// Writes a file so readers see the old or the new bytes, never a torn file: a temporary file in
+/// the same folder, synced, then renamed over the target.
+fn write_atomic(root: &Path, rel: &str, contents: &[u8]) -> Result<()> {
+    let target = on_disk(root, rel);
+    let (Some(dir), Some(name)) = (target.parent(), target.file_name()) else {
+        return Err(Error::refused(format!("cannot write {}: it has no folder", target.display()))
+            .help("this is a bug in watchbill; please report it"));
+    };
+    fs::create_dir_all(dir).map_err(|e| write_error(dir, e))?;
+    let seq = TEMP_SEQ.fetch_add(1, Ordering::Relaxed);
+    let tmp = dir.join(format!(".{}.watchbill-tmp-{}-{seq}", name.to_string_lossy(), std::process::id()));
+    let result = write_synced(&tmp, contents).and_then(|()| fs::rename(&tmp, &target));
+    if let Err(e) = result {
+        let _ = fs::remove_file(&tmp);
+        return Err(write_error(&target, e));
+    }
+    sync_dir(dir);
+    Ok(())
+}
+
+fn write_synced(path: &Path, contents: &[u8]) -> io::Result<()> {
+    let mut file = fs::OpenOptions::new().write(true).create_new(true).open(path)?;
+    file.write_all(contents)?;
+    file.sync_all()
+}
+
+/// Makes the rename itself durable. Best effort: not every OS or filesystem can sync a folder,
+/// and the file is already safely written either way.
+fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+fn write_error(path: &Path, e: io::Error) -> Error {
+    Error::usage(format!("cannot write {}: {e}", path.display()))
+        .help("check that the folder is writable and the disk is not full")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Committing
+
+/// The branch a commit goes on.
+struct Target {
+    refname: String,
+    short: String,
+    /// Whether it is the checked-out branch (a missing one is then unborn, not to be created
+    /// from HEAD).
+    checked_out: bool,
+}
+
+/// The branch as read before an attempt: its value (for the compare-and-swap) and the commit
+/// the new one builds on.
+struct Tip {
+    current: Option<Oid>,
+    parent: Option<Oid>,
+}
+
+fn commit_checked_out(root: &Path, set: &ChangeSet, paths: Vec<String>) -> Result<Outcome> {
+    let repo = open_repo(root, NOT_A_REPO_HELP)?;
+    let prefix = prefix_in(&repo, root)?;
+    let target = checked_out_branch(&repo)?;
+    for c in &set.changes {
+        refuse_links(root, &c.path)?;
+    }
+    // Held from the check of the working tree to its update: another watchbill in this checkout
+    // must never see our commit made but our files not yet written (it would take them for the
+    // user's uncommitted edits).
+    let _lock = IndexLock::acquire(repo.path())?;
+    refuse_uncommitted(&repo, root, &prefix, &set.changes)?;
+    let who = signatures(&repo)?;
+    let Some(commit) = commit_with_retry(&repo, &target, &prefix, set, &who)? else {
+        return Ok(written(paths));
+    };
+    update_checkout(&repo, root, &prefix, &set.changes).map_err(|e| {
+        let id = commit.to_string();
+        let restore = format!("git restore --staged --worktree --source=HEAD -- {}", paths.join(" "));
+        e.context(format!(
+            "committed {} on {}, but could not update the working tree",
+            &id[..10],
+            target.short
+        ))
+        .help(format!("bring the files in line with the commit: {restore}"))
+    })?;
+    Ok(Outcome { commit: Some(commit.to_string()), branch: Some(target.short), paths })
+}
+
+fn commit_on_branch(root: &Path, set: &ChangeSet, name: &str, paths: Vec<String>) -> Result<Outcome> {
+    if !git2::Branch::name_is_valid(name).unwrap_or(false) {
+        return Err(Error::usage(format!("{name:?} is not a valid branch name"))
+            .help("branch names cannot contain spaces, `..`, `~`, `^`, `:` or end in `.lock` (see `git check-ref-format --branch`)"));
+    }
+    let repo = open_repo(root, NOT_A_REPO_HELP)?;
+    let prefix = prefix_in(&repo, root)?;
+    let refname = format!("refs/heads/{name}");
+    if head_branch(&repo).as_deref() == Some(refname.as_str()) {
+        drop(repo);
+        return commit_checked_out(root, set, paths);
+    }
+    let target = Target { refname, short: name.to_string(), checked_out: false };
+    let who = signatures(&repo)?;
+    let commit = commit_with_retry(&repo, &target, &prefix, set, &who)?;
+    Ok(Outcome { commit: commit.map(|c| c.to_string()), branch: commit.map(|_| target.short), paths })
+}
+
+/// The full name of the branch HEAD points to, if it points to one.
+fn head_branch(repo: &Repository) -> Option<String> {
+    let head = repo.find_reference("HEAD").ok()?;
+    let name = head.symbolic_target().ok().flatten()?;
+    name.starts_with("refs/heads/").then(|| name.to_string())
+}
+
+fn checked_out_branch(repo: &Repository) -> Result<Target> {
+    let refname = head_branch(repo).ok_or_else(|| {
+        Error::usage("HEAD is detached (not on a branch)")
+            .help("check out a branch (`git switch main`) or pass --branch")
+    })?;
+    let short = refname.trim_start_matches("refs/heads/").to_string();
+    Ok(Target { refname, short, checked_out: true })
+}
+
+/// Refuses to commit over uncommitted work: the bases were read from the working tree, so a
+/// file that differs from HEAD (on disk or staged) would sweep the user's edits into our commit.
+fn refuse_uncommitted(repo: &Repository, root: &Path, prefix: &str, changes: &[Change]) -> Result<()> {
+    let head = head_tree(repo)?;
+    let index = repo.index().map_err(git_error("cannot read git's index"))?;
+    for c in changes {
+        let repo_path = in_repo(prefix, &c.path);
+        let committed = entry_at(repo, head.as_ref(), &repo_path)?;
+        let full = on_disk(root, &c.path);
+        let disk = match fs::read(&full) {
+            Ok(bytes) => Some(bytes),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+            Err(e) => return Err(read_error(&full, e)),
+        };
+        let staged = index.get_path(Path::new(&repo_path), 0).map(|e| e.id);
+        let dirty = match (&c.base, &committed) {
+            (Base::Absent, Entry::Missing) => disk.is_some() || staged.is_some(),
+            (Base::Absent, _) => false, // the base check reports it as a conflict
+            (Base::Bytes(_), Entry::Blob(id, bytes)) => disk.as_ref() != Some(bytes) || staged != Some(*id),
+            (Base::Bytes(_), _) => disk.is_some() || staged.is_some(),
+        };
+        if dirty {
+            return Err(Error::refused(format!("{} has uncommitted changes", c.path))
+                .help("commit or stash them first (git stash), or pass --no-commit to only write the file"));
+        }
+    }
+    Ok(())
+}
+
+fn head_tree(repo: &Repository) -> Result<Option<Tree<'_>>> {
+    match repo.head() {
+        Ok(head) => head.peel_to_tree().map(Some).map_err(|e| missing_object("HEAD's tree", &e)),
+        Err(e) if matches!(e.code(), ErrorCode::UnbornBranch | ErrorCode::NotFound) => Ok(None),
+        Err(e) => Err(git_error("cannot read HEAD")(e)),
+    }
+}
+
+/// What a tree holds at a path.
+enum Entry {
+    Missing,
+    Blob(Oid, Vec<u8>),
+    /// A folder, a link or a submodule.
+    Other,
+}
+
+fn entry_at(repo: &Repository, tree: Option<&Tree<'_>>, path: &str) -> Result<Entry> {
+    let Some(tree) = tree else { return Ok(Entry::Missing) };
+    let entry = match tree.get_path(Path::new(path)) {
+        Ok(entry) => entry,
+        Err(e) if e.code() == ErrorCode::NotFound => return Ok(Entry::Missing),
+        Err(e) => return Err(git_error(format!("cannot read {path} from git"))(e)),
+    };
+    if !matches!(entry.filemode(), MODE_BLOB | MODE_BLOB_GROUP_WRITABLE | MODE_EXECUTABLE) {
+        return Ok(Entry::Other);
+    }
+    let blob = repo.find_blob(entry.id()).map_err(|e| missing_object(path, &e))?;
+    Ok(Entry::Blob(entry.id(), blob.content().to_vec()))
+}
+
+const MAX_ATTEMPTS: u32 = 50;
+
+/// Commits on the target branch, rebuilding on the new tip whenever another writer moved it
+/// first. `None` when the change set changes nothing.
+fn commit_with_retry(
+    repo: &Repository,
+    target: &Target,
+    prefix: &str,
+    set: &ChangeSet,
+    who: &Who,
+) -> Result<Option<Oid>> {
+    let mut jitter = Jitter::seeded();
+    for attempt in 0..MAX_ATTEMPTS {
+        let tip = read_tip(repo, target)?;
+        let Some(commit) = make_commit(repo, prefix, set, &tip, who)? else {
+            return Ok(None);
+        };
+        if move_branch(repo, target, &tip, commit, &reflog_message(set, &tip))? {
+            return Ok(Some(commit));
+        }
+        jitter.pause(attempt);
+    }
+    Err(Error::conflict(format!(
+        "the branch {} kept moving: {MAX_ATTEMPTS} attempts lost the race to other writers",
+        target.short
+    ))
+    .help("nothing was committed; run the command again"))
+}
+
+fn read_tip(repo: &Repository, target: &Target) -> Result<Tip> {
+    match repo.refname_to_id(&target.refname) {
+        Ok(oid) => Ok(Tip { current: Some(oid), parent: Some(oid) }),
+        Err(e) if e.code() == ErrorCode::NotFound => {
+            let parent = if target.checked_out { None } else { head_commit(repo)? };
+            Ok(Tip { current: None, parent })
+        }
+        Err(e) => Err(git_error(format!("cannot read the branch {}", target.short))(e)),
+    }
+}
+
+fn head_commit(repo: &Repository) -> Result<Option<Oid>> {
+    match repo.head() {
+        Ok(head) => head.peel_to_commit().map(|c| Some(c.id())).map_err(|e| missing_object("HEAD", &e)),
+        Err(e) if matches!(e.code(), ErrorCode::UnbornBranch | ErrorCode::NotFound) => Ok(None),
+        Err(e) => Err(git_error("cannot read HEAD")(e)),
+    }
+}
+
+/// Writes the commit object (no ref moves yet); `None` when the tree would not change.
+fn make_commit(
+    repo: &Repository,
+    prefix: &str,
+    set: &ChangeSet,
+    tip: &Tip,
+    who: &Who,
+) -> Result<Option<Oid>> {
+    let parent = tip
+        .parent
+        .map(|p| repo.find_commit(p))
+        .transpose()
+        .map_err(|e| missing_object("the branch tip", &e))?;
+    let base = match &parent {
+        Some(c) => c.tree().map_err(|e| missing_object("the branch tip's tree", &e))?,
+        None => empty_tree(repo)?,
+    };
+    check_bases(repo, &base, prefix, &set.changes)?;
+    let mut update = TreeUpdateBuilder::new();
+    for c in &set.changes {
+        let blob = repo.blob(&c.contents).map_err(git_error(format!("cannot store {} in git", c.path)))?;
+        update.upsert(in_repo(prefix, &c.path), blob, FileMode::Blob);
+    }
+    let tree_id = update.create_updated(repo, &base).map_err(git_error("cannot build the commit's tree"))?;
+    if parent.is_some() && tree_id == base.id() {
+        return Ok(None);
+    }
+    let tree = repo.find_tree(tree_id).map_err(git_error("cannot read the new tree"))?;
+    let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
+    let message = commit_message(&set.message)?;
+    repo.commit(None, &who.author, &who.committer, &message, &tree, &parents)
+        .map(Some)
+        .map_err(git_error("cannot write the commit"))
+}
+
+fn empty_tree(repo: &Repository) -> Result<Tree<'_>> {
+    let id =
+        repo.treebuilder(None).and_then(|b| b.write()).map_err(git_error("cannot write an empty tree"))?;
+    repo.find_tree(id).map_err(git_error("cannot read an empty tree"))
+}
+
+/// Checks each change against the tip it is about to build on: a file that changed since the
+/// command read it must not be overwritten.
+fn check_bases(repo: &Repository, tree: &Tree<'_>, prefix: &str, changes: &[Change]) -> Result<()> {
+    for c in changes {
+        let now = entry_at(repo, Some(tree), &in_repo(prefix, &c.path))?;
+        let unchanged = match (&c.base, &now) {
+            (Base::Absent, Entry::Missing) => true,
+            (Base::Bytes(b), Entry::Blob(_, bytes)) => b == bytes,
+            _ => false,
+        };
+        if !unchanged {
+            return Err(Error::conflict(format!("{} was changed by someone else since it was read", c.path))
+                .help("run the command again"));
+        }
+    }
+    Ok(())
+}
+
+/// The message as git would store it: trailing whitespace trimmed, one final newline.
+fn commit_message(message: &str) -> Result<String> {
+    let clean = git2::message_prettify(message, None).unwrap_or_else(|_| format!("{}\n", message.trim_end()));
+    if clean.trim().is_empty() {
+        return Err(Error::refused("the commit message is empty")
+            .help("this is a bug in watchbill; please report it"));
+    }
+    Ok(clean)
+}
+
+fn reflog_message(set: &ChangeSet, tip: &Tip) -> String {
+    let subject = set.message.lines().next().unwrap_or_default();
+    match tip.parent {
+        Some(_) => format!("commit: {subject}"),
+        None => format!("commit (initial): {subject}"),
+    }
+}
+
+/// Moves the branch from the value read in `tip` to `new`; false when another writer moved it
+/// (or holds its lock) meanwhile.
+fn move_branch(repo: &Repository, target: &Target, tip: &Tip, new: Oid, log: &str) -> Result<bool> {
+    let moved = match tip.current {
+        Some(old) => repo.reference_matching(&target.refname, new, true, old, log),
+        None => repo.reference(&target.refname, new, false, log),
+    };
+    match moved {
+        Ok(_) => Ok(true),
+        Err(e) if matches!(e.code(), ErrorCode::Modified | ErrorCode::Locked | ErrorCode::Exists) => {
+            Ok(false)
+        }
+        Err(e) => Err(git_error(format!("cannot move the branch {}", target.short))(e)),
+    }
+}
+
+/// A small xorshift generator: enough to spread retries apart without another crate.
+struct Jitter(u64);
+
+static JITTER_SEQ: AtomicU64 = AtomicU64::new(0);
+
+impl Jitter {
+    fn seeded() -> Jitter {
+        let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0);
+        // Threads of one process start at the same nanosecond often enough; the counter splits them.
+        let seq = JITTER_SEQ.fetch_add(1, Ordering::Relaxed).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        Jitter((nanos ^ (u64::from(std::process::id()) << 32) ^ seq) | 1)
+    }
+
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    /// Sleeps 1 ms up to a ceiling that grows with the attempts, to at most 20 ms.
+    fn pause(&mut self, attempt: u32) {
+        let ceiling = (2 + 2 * u64::from(attempt)).min(20);
+        std::thread::sleep(Duration::from_millis(1 + self.next() % ceiling));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The working tree and the index after a commit on the checked-out branch
+
+/// Writes the committed files into the working tree and stages exactly those paths, so
+/// `git status` shows nothing for them and leaves the user's other work as it was.
+/// The caller holds the [`IndexLock`].
+fn update_checkout(repo: &Repository, root: &Path, prefix: &str, changes: &[Change]) -> Result<()> {
+    // Under the lock, only files HEAD still holds are written: if a later commit by another
+    // writer replaced one, that writer writes it, and ours must not land on top of theirs.
+    let head = head_tree(repo)?;
+    let mut current = Vec::new();
+    for c in changes {
+        if let Entry::Blob(_, bytes) = entry_at(repo, head.as_ref(), &in_repo(prefix, &c.path))? {
+            if bytes == c.contents {
+                current.push(c);
+            }
+        }
+    }
+    for c in &current {
+        write_atomic(root, &c.path, &c.contents)?;
+    }
+    let mut index = repo.index().map_err(git_error("cannot open git's index"))?;
+    // Forced re-read: another writer may have updated the index since this repository read it.
+    index.read(true).map_err(git_error("cannot read git's index"))?;
+    for c in &current {
+        index
+            .add_path(Path::new(&in_repo(prefix, &c.path)))
+            .map_err(git_error(format!("cannot stage {}", c.path)))?;
+    }
+    write_index(&mut index, repo.path())
+}
+
+/// Writes the index, waiting a little while git's own `index.lock` is held.
+fn write_index(index: &mut git2::Index, git_dir: &Path) -> Result<()> {
+    let mut attempt = 0;
+    loop {
+        match index.write() {
+            Ok(()) => return Ok(()),
+            Err(e) if e.code() == ErrorCode::Locked && attempt < 50 => {
+                attempt += 1;
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Err(e) if e.code() == ErrorCode::Locked => {
+                let lock = git_dir.join("index.lock");
+                return Err(Error::conflict(format!("git's index is locked ({})", lock.display()))
+                    .help(format!("if no git command is running, delete {}", lock.display())));
+            }
+            Err(e) => return Err(git_error("cannot write git's index")(e)),
+        }
+    }
+}
+
+const INDEX_LOCK: &str = "watchbill-index.lock";
+// Writers queue on the lock; many at once (a team's scripts, CI) may wait a while.
+const LOCK_WAIT: Duration = Duration::from_secs(60);
+const LOCK_STALE_AFTER: Duration = Duration::from_secs(60);
+
+/// Our own lock around read-modify-write of the index: libgit2 locks the index only while
+/// writing it, so two writers could each read it, add their path and drop the other's.
+struct IndexLock {
+    path: PathBuf,
+}
+
+impl IndexLock {
+    fn acquire(git_dir: &Path) -> Result<IndexLock> {
+        let path = git_dir.join(INDEX_LOCK);
+        let deadline = Instant::now() + LOCK_WAIT;
+        loop {
+            match fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+                Ok(mut file) => {
+                    // The pid lets a later writer tell a crashed holder from a slow one.
+                    let _ = writeln!(file, "{}", std::process::id());
+                    return Ok(IndexLock { path });
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                    if is_stale(&path) {
+                        let _ = fs::remove_file(&path);
+                    } else if Instant::now() >= deadline {
+                        return Err(Error::conflict(format!(
+                            "another watchbill is updating git's index ({} is held)",
+                            path.display()
+                        ))
+                        .help(format!("if no watchbill is running, delete {}", path.display())));
+                    } else {
+                        std::thread::sleep(Duration::from_millis(5));
+                    }
+                }
+                Err(e) => return Err(write_error(&path, e)),
+            }
+        }
+    }
+}
+
+impl Drop for IndexLock {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.path);
+    }
+}
+
+fn is_stale(lock: &Path) -> bool {
+    let age = fs::metadata(lock).ok().and_then(|m| m.modified().ok()).and_then(|t| t.elapsed().ok());
+    age.is_some_and(|a| a > LOCK_STALE_AFTER) && !holder_alive(lock)
+}
+
+#[cfg(target_os = "linux")]
+fn holder_alive(lock: &Path) -> bool {
+    let pid = fs::read_to_string(lock).ok().and_then(|s| s.trim().parse::<u32>().ok());
+    pid.is_some_and(|p| Path::new("/proc").join(p.to_string()).exists())
+}
+
+/// Without /proc there is no cheap portable liveness check; the age alone decides.
+#[cfg(not(target_os = "linux"))]
+fn holder_alive(_lock: &Path) -> bool {
+    false
+}
+
+// ---------------------------------------------------------------------------------------------
+// Who commits
+
+/// The author and committer of a commit.
+struct Who {
+    author: Signature<'static>,
+    committer: Signature<'static>,
+}
+
+/// A name, email and time, before libgit2 checks them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Ident {
+    name: String,
+    email: String,
+    seconds: i64,
+    offset_minutes: i32,
+}
+
+fn signatures(repo: &Repository) -> Result<Who> {
+    let config = repo.config().ok();
+    let from_config = |key: &str| config.as_ref().and_then(|c| c.get_string(key).ok());
+    let from_env = |key: &str| std::env::var(key).ok();
+    let now = chrono::Local::now();
+    let now = (now.timestamp(), now.offset().local_minus_utc() / 60);
+    let (author, committer) = identities(&from_env, &from_config, now)?;
+    Ok(Who { author: signature(&author)?, committer: signature(&committer)? })
+}
+
+/// The author and committer as git would pick them: GIT_AUTHOR_* (then `user.*`), and
+/// GIT_COMMITTER_* falling back to the author's values. Lookups are closures so the rules can be
+/// tested without touching the process environment.
+fn identities(
+    env: &dyn Fn(&str) -> Option<String>,
+    config: &dyn Fn(&str) -> Option<String>,
+    now: (i64, i32),
+) -> Result<(Ident, Ident)> {
+    let env = |key: &str| env(key).filter(|v| !v.trim().is_empty());
+    let config = |key: &str| config(key).filter(|v| !v.trim().is_empty());
+    let name = env("GIT_AUTHOR_NAME").or_else(|| config("user.name"));
+    let email = env("GIT_AUTHOR_EMAIL").or_else(|| config("user.email"));
+    let (Some(name), Some(email)) = (name, email) else {
+        return Err(Error::usage("git does not know who you are").help(UNKNOWN_AUTHOR_HELP));
+    };
+    let (seconds, offset_minutes) = match env("GIT_AUTHOR_DATE") {
+        Some(d) => date_from_env("GIT_AUTHOR_DATE", &d)?,
+        None => now,
+    };
+    let author = Ident { name, email, seconds, offset_minutes };
+    let (seconds, offset_minutes) = match env("GIT_COMMITTER_DATE") {
+        Some(d) => date_from_env("GIT_COMMITTER_DATE", &d)?,
+        None => (author.seconds, author.offset_minutes),
+    };
+    let committer = Ident {
+        name: env("GIT_COMMITTER_NAME").unwrap_or_else(|| author.name.clone()),
+        email: env("GIT_COMMITTER_EMAIL").unwrap_or_else(|| author.email.clone()),
+        seconds,
+        offset_minutes,
+    };
+    Ok((author, committer))
+}
+
+fn date_from_env(var: &str, value: &str) -> Result<(i64, i32)> {
+    parse_git_date(value).ok_or_else(|| {
+        Error::usage(format!("{var}={value:?} is not a date watchbill can read")).help(format!(
+            "use `@1795424520 +0100`, `2026-11-23T10:02:00+01:00` or an RFC 2822 date, or unset {var}"
+        ))
+    })
+}
+
+/// Seconds since the epoch and the UTC offset in minutes, from the date forms git users set most:
+/// `@<seconds> <+hhmm>`, `<seconds> <+hhmm>`, RFC 3339 / ISO 8601 and RFC 2822.
+fn parse_git_date(value: &str) -> Option<(i64, i32)> {
+    let value = value.trim();
+    if let Some(raw) = parse_raw_date(value.strip_prefix('@').unwrap_or(value)) {
+        return Some(raw);
+    }
+    let parsed = chrono::DateTime::parse_from_rfc3339(value)
+        .or_else(|_| chrono::DateTime::parse_from_rfc2822(value))
+        .or_else(|_| chrono::DateTime::parse_from_str(value, "%Y-%m-%d %H:%M:%S %z"))
+        .or_else(|_| chrono::DateTime::parse_from_str(value, "%Y-%m-%dT%H:%M:%S%z"))
+        .ok()?;
+    Some((parsed.timestamp(), parsed.offset().local_minus_utc() / 60))
+}
+
+fn parse_raw_date(value: &str) -> Option<(i64, i32)> {
+    let mut parts = value.split_whitespace();
+    let seconds = parts.next()?.parse::<i64>().ok()?;
+    let offset = match parts.next() {
+        Some(tz) => parse_offset(tz)?,
+        None => 0,
+    };
+    parts.next().is_none().then_some((seconds, offset))
+}
+
+/// `+hhmm` or `-hhmm` as minutes east of UTC.
+fn parse_offset(tz: &str) -> Option<i32> {
+    let (sign, digits) = match tz.split_at_checked(1)? {
+        ("+", d) => (1, d),
+        ("-", d) => (-1, d),
+        _ => return None,
+    };
+    if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let hours: i32 = digits[..2].parse().ok()?;
+    let minutes: i32 = digits[2..].parse().ok()?;
+    (minutes < 60).then_some(sign * (hours * 60 + minutes))
+}
+
+fn signature(who: &Ident) -> Result<Signature<'static>> {
+    Signature::new(&who.name, &who.email, &git2::Time::new(who.seconds, who.offset_minutes)).map_err(|e| {
+        Error::usage(format!("git cannot use the identity {} <{}>: {}", who.name, who.email, e.message()))
+            .help("check `git config user.name` and `git config user.email` (or GIT_AUTHOR_NAME / GIT_AUTHOR_EMAIL)")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Exit;
+    use std::collections::HashMap;
+
+    fn lookup(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> =
+            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        move |k| map.get(k).cloned()
+    }
+
+    #[test]
+    fn git_dates_in_the_common_forms() {
+        assert_eq!(parse_git_date("@1795424520 +0100"), Some((1795424520, 60)));
+        assert_eq!(parse_git_date("1795424520 -0230"), Some((1795424520, -150)));
+        assert_eq!(parse_git_date("@1795424520"), Some((1795424520, 0)));
+        let rfc3339 = parse_git_date("2026-11-23T10:02:00+01:00");
+        assert_eq!(rfc3339, Some((1795424520, 60)));
+        assert_eq!(parse_git_date("Mon, 23 Nov 2026 10:02:00 +0100"), rfc3339);
+        assert_eq!(parse_git_date("2026-11-23 10:02:00 +0100"), rfc3339);
+        assert_eq!(parse_git_date("yesterday"), None);
+        assert_eq!(parse_git_date("1795424520 +01"), None);
+        assert_eq!(parse_git_date("1795424520 +0100 extra"), None);
+    }
+
+    #[test]
+    fn env_wins_over_config_and_committer_falls_back_to_author() {
+        let env = lookup(&[("GIT_AUTHOR_NAME", "Env Name"), ("GIT_AUTHOR_DATE", "@100 +0200")]);
+        let config = lookup(&[("user.name", "Config Name"), ("user.email", "c@example.org")]);
+        let (author, committer) = identities(&env, &config, (5, 0)).map_err(|e| e.message).unwrap();
+        assert_eq!(
+            author,
+            Ident {
+                name: "Env Name".into(),
+                email: "c@example.org".into(),
+                seconds: 100,
+                offset_minutes: 120
+            }
+        );
+        assert_eq!(committer, author);
+    }
+
+    #[test]
+    fn committer_vars_override_and_time_defaults_to_now() {
+        let env = lookup(&[
+            ("GIT_AUTHOR_NAME", "A"),
+            ("GIT_AUTHOR_EMAIL", "a@example.org"),
+            ("GIT_COMMITTER_NAME", "C"),
+            ("GIT_COMMITTER_DATE", "@200 +0000"),
+        ]);
+        let (author, committer) = identities(&env, &lookup(&[]), (5, 60)).map_err(|e| e.message).unwrap();
+        assert_eq!((author.seconds, author.offset_minutes), (5, 60));
+        assert_eq!(
+            (committer.name.as_str(), committer.email.as_str(), committer.seconds),
+            ("C", "a@example.org", 200)
+        );
+    }
+
+    #[test]
+    fn nobody_known_is_a_usage_error() {
+        let env = lookup(&[("GIT_AUTHOR_NAME", "  "), ("GIT_AUTHOR_EMAIL", "")]);
+        let err = identities(&env, &lookup(&[("user.name", "Only Name")]), (0, 0))
+            .err()
+            .map(|e| (e.exit, e.message, e.help));
+        assert_eq!(
+            err,
+            Some((
+                Exit::Usage,
+                "git does not know who you are".to_string(),
+                Some(UNKNOWN_AUTHOR_HELP.to_string())
+            ))
+        );
+    }
+
+    #[test]
+    fn bad_date_names_the_variable() {
+        let env =
+            lookup(&[("GIT_AUTHOR_NAME", "A"), ("GIT_AUTHOR_EMAIL", "a@x"), ("GIT_AUTHOR_DATE", "soon")]);
+        let err = identities(&env, &lookup(&[]), (0, 0)).err().map(|e| e.message).unwrap_or_default();
+        assert!(err.contains("GIT_AUTHOR_DATE"), "{err}");
+    }
+
+    #[test]
+    fn only_plain_relative_paths_pass() {
+        for ok in ["rota/2026-W48.toml", "crew.toml", "logbook/2026-W48/x.md"] {
+            assert_eq!(path_problem(ok), None, "{ok}");
+        }
+        for bad in [
+            "",
+            "/etc/passwd",
+            "a//b",
+            "a/./b",
+            "../x",
+            "a/..",
+            "a\\b",
+            "a\nb",
+            "a\0b",
+            ".git/config",
+            "x/.GIT/y",
+            "a/",
+        ] {
+            assert!(path_problem(bad).is_some(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn duplicate_paths_are_refused() {
+        let change = Change { path: "crew.toml".into(), contents: vec![], base: Base::Absent };
+        let set = ChangeSet { message: "m".into(), changes: vec![change.clone(), change] };
+        assert_eq!(checked_paths(&set).err().map(|e| e.exit), Some(Exit::Refused));
+    }
+
+    #[test]
+    fn hidden_and_backup_names_are_ignored() {
+        assert!(is_ignored_name(".DS_Store"));
+        assert!(is_ignored_name(".2026-W48.toml.swp"));
+        assert!(is_ignored_name("2026-W48.toml~"));
+        assert!(!is_ignored_name("2026-W48.toml"));
+    }
+
+    #[test]
+    fn jitter_stays_in_range_and_varies() {
+        let mut j = Jitter::seeded();
+        let draws: Vec<u64> = (0..100).map(|_| j.next() % 20).collect();
+        assert!(draws.iter().any(|&d| d != draws[0]));
+    }
 }

@@ -90,3 +90,121 @@ impl Member {
         self.away.iter().any(|a| a.get_ref().overlaps(first, last))
     }
 }
+
+/// In-place edits of `crew.toml` that keep its comments and layout (pure: text in, text out).
+pub mod edit {
+    use super::Away;
+    use crate::ids::{MemberId, TeamId};
+    use toml_edit::{value, Array, ArrayOfTables, DocumentMut, InlineTable, Item, Table};
+
+    /// A member to add.
+    pub struct NewMember<'a> {
+        pub id: &'a MemberId,
+        pub name: &'a str,
+        pub team: &'a TeamId,
+        pub email: Option<&'a str>,
+        pub github: Option<&'a str>,
+        pub active: bool,
+    }
+
+    /// Fields to change on a member; `None` leaves a field as it is.
+    #[derive(Default)]
+    pub struct MemberChanges<'a> {
+        pub name: Option<&'a str>,
+        pub team: Option<&'a TeamId>,
+        pub email: Option<&'a str>,
+        pub github: Option<&'a str>,
+        pub active: Option<bool>,
+    }
+
+    fn doc(text: &str) -> Result<DocumentMut, String> {
+        text.parse::<DocumentMut>().map_err(|e| format!("crew.toml is not valid TOML: {}", e.message()))
+    }
+
+    fn tables<'d>(doc: &'d mut DocumentMut, key: &str) -> Result<&'d mut ArrayOfTables, String> {
+        if !doc.contains_key(key) {
+            doc.insert(key, Item::ArrayOfTables(ArrayOfTables::new()));
+        }
+        doc[key].as_array_of_tables_mut().ok_or_else(|| format!("`{key}` in crew.toml is not a list of [[{key}]] tables"))
+    }
+
+    fn member_table<'d>(doc: &'d mut DocumentMut, id: &MemberId) -> Result<&'d mut Table, String> {
+        tables(doc, "member")?
+            .iter_mut()
+            .find(|t| t.get("id").and_then(|v| v.as_str()) == Some(id.as_str()))
+            .ok_or_else(|| format!("no member `{id}` in crew.toml"))
+    }
+
+    pub fn add_team(text: &str, id: &TeamId, name: &str) -> Result<String, String> {
+        let mut doc = doc(text)?;
+        let teams = tables(&mut doc, "team")?;
+        if teams.iter().any(|t| t.get("id").and_then(|v| v.as_str()) == Some(id.as_str())) {
+            return Err(format!("team `{id}` already exists"));
+        }
+        let mut t = Table::new();
+        t.insert("id", value(id.as_str()));
+        t.insert("name", value(name));
+        teams.push(t);
+        Ok(doc.to_string())
+    }
+
+    pub fn add_member(text: &str, m: &NewMember) -> Result<String, String> {
+        let mut doc = doc(text)?;
+        if member_table(&mut doc, m.id).is_ok() {
+            return Err(format!("member `{}` already exists", m.id));
+        }
+        let mut t = Table::new();
+        t.insert("id", value(m.id.as_str()));
+        t.insert("name", value(m.name));
+        t.insert("team", value(m.team.as_str()));
+        if let Some(e) = m.email {
+            t.insert("email", value(e));
+        }
+        if let Some(g) = m.github {
+            t.insert("github", value(g));
+        }
+        if !m.active {
+            t.insert("active", value(false));
+        }
+        tables(&mut doc, "member")?.push(t);
+        Ok(doc.to_string())
+    }
+
+    pub fn change_member(text: &str, id: &MemberId, c: &MemberChanges) -> Result<String, String> {
+        let mut doc = doc(text)?;
+        let t = member_table(&mut doc, id)?;
+        let mut set = |k: &str, v: Option<&str>| {
+            if let Some(v) = v {
+                t.insert(k, value(v));
+            }
+        };
+        set("name", c.name);
+        set("team", c.team.map(TeamId::as_str));
+        set("email", c.email);
+        set("github", c.github);
+        if let Some(a) = c.active {
+            t.insert("active", value(a));
+        }
+        Ok(doc.to_string())
+    }
+
+    pub fn add_away(text: &str, id: &MemberId, away: &Away) -> Result<String, String> {
+        let mut doc = doc(text)?;
+        let t = member_table(&mut doc, id)?;
+        if !t.contains_key("away") {
+            t.insert("away", value(Array::new()));
+        }
+        let arr = t["away"].as_array_mut().ok_or_else(|| format!("`away` of `{id}` is not a list"))?;
+        let date = |d: chrono::NaiveDate| -> Result<toml_edit::Value, String> {
+            d.format("%Y-%m-%d").to_string().parse::<toml_edit::Value>().map_err(|e| e.to_string())
+        };
+        let mut it = InlineTable::new();
+        it.insert("from", date(away.from.0)?);
+        it.insert("to", date(away.to.0)?);
+        if let Some(r) = &away.reason {
+            it.insert("reason", r.as_str().into());
+        }
+        arr.push(it);
+        Ok(doc.to_string())
+    }
+}

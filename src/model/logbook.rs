@@ -172,3 +172,139 @@ mod tests {
         assert!(slug(&"word ".repeat(30), 20).len() <= 20);
     }
 }
+
+/// Writing and editing entries (pure: values in, text out).
+pub mod write {
+    use super::{Kind, Severity};
+    use crate::time::rfc3339;
+    use chrono::{DateTime, FixedOffset};
+    use toml_edit::{value, Array, DocumentMut, Item, Value};
+
+    /// A TOML value for an instant, with its offset.
+    pub fn datetime(t: &DateTime<FixedOffset>) -> Value {
+        // An RFC 3339 string always parses as a TOML offset date-time.
+        rfc3339(t).parse::<toml_edit::Datetime>().map(Value::from).unwrap_or_else(|_| Value::from(rfc3339(t)))
+    }
+
+    fn strings<'a>(items: impl IntoIterator<Item = &'a str>) -> Value {
+        Value::Array(items.into_iter().collect::<Array>())
+    }
+
+    /// A new entry's fields.
+    pub struct NewEntry<'a> {
+        pub kind: Kind,
+        pub title: &'a str,
+        pub author: &'a str,
+        pub at: Option<DateTime<FixedOffset>>,
+        pub severity: Option<Severity>,
+        pub services: &'a [String],
+        /// Incident timestamps by name, in `TIMESTAMPS` order.
+        pub times: Vec<(&'static str, DateTime<FixedOffset>)>,
+        pub tickets: Option<u32>,
+        pub handlers: &'a [String],
+        pub links: &'a [String],
+        pub ongoing: bool,
+        pub body: &'a str,
+    }
+
+    pub fn severity_str(s: Severity) -> &'static str {
+        match s {
+            Severity::Critical => "critical",
+            Severity::Major => "major",
+            Severity::Minor => "minor",
+        }
+    }
+
+    /// The Markdown file of a new entry: front matter, a blank line, the body.
+    pub fn entry_text(e: &NewEntry) -> String {
+        let mut doc = DocumentMut::new();
+        doc["kind"] = value(if e.kind == Kind::Incident { "incident" } else { "note" });
+        doc["title"] = value(e.title);
+        doc["author"] = value(e.author);
+        if let Some(at) = &e.at {
+            doc["at"] = Item::Value(datetime(at));
+        }
+        if let Some(s) = e.severity {
+            doc["severity"] = value(severity_str(s));
+        }
+        if !e.services.is_empty() {
+            doc["services"] = Item::Value(strings(e.services.iter().map(String::as_str)));
+        }
+        for (name, t) in &e.times {
+            doc[*name] = Item::Value(datetime(t));
+        }
+        if let Some(n) = e.tickets {
+            doc["tickets"] = value(i64::from(n));
+        }
+        if !e.handlers.is_empty() {
+            doc["handlers"] = Item::Value(strings(e.handlers.iter().map(String::as_str)));
+        }
+        if !e.links.is_empty() {
+            doc["links"] = Item::Value(strings(e.links.iter().map(String::as_str)));
+        }
+        if e.ongoing {
+            doc["ongoing"] = value(true);
+        }
+        let body = e.body.trim_end();
+        format!("+++\n{doc}+++\n\n{body}{}", if body.is_empty() { "" } else { "\n" })
+    }
+
+    /// Sets fields of an entry's front matter, keeping everything else — the body, comments,
+    /// the order and layout of the other fields — byte for byte.
+    pub fn set_fields(text: &str, path: &str, fields: &[(&str, Value)]) -> Result<String, String> {
+        let (src, _) = crate::parse::front_matter(path, text).map_err(|d| d.message)?;
+        let (start, end) = src.toml;
+        let mut doc = text[start..end]
+            .parse::<DocumentMut>()
+            .map_err(|e| format!("the front matter is not valid TOML: {}", e.message()))?;
+        for (k, v) in fields {
+            doc[*k] = Item::Value(v.clone());
+        }
+        let mut toml = doc.to_string();
+        if !toml.ends_with('\n') {
+            toml.push('\n');
+        }
+        Ok(format!("{}{}{}", &text[..start], toml, &text[end..]))
+    }
+}
+
+#[cfg(test)]
+mod write_tests {
+    use super::write::*;
+    use super::*;
+    use chrono::DateTime;
+
+    #[test]
+    fn new_entries_escape_titles_and_keep_offsets() {
+        let t = DateTime::parse_from_rfc3339("2026-11-23T10:02:00+01:00").unwrap();
+        let text = entry_text(&NewEntry {
+            kind: Kind::Incident,
+            title: "Quote \" and\nnewline +++",
+            author: "alice",
+            at: None,
+            severity: Some(Severity::Major),
+            services: &["api".into()],
+            times: vec![("started", t)],
+            tickets: Some(3),
+            handlers: &[],
+            links: &[],
+            ongoing: false,
+            body: "## Timeline\n",
+        });
+        let (src, body) = crate::parse::front_matter("a.md", &text).unwrap();
+        let meta: EntryFile = src.parse().unwrap();
+        assert_eq!(meta.title, "Quote \" and\nnewline +++");
+        assert_eq!(crate::time::rfc3339(&meta.started.unwrap().get_ref().0), "2026-11-23T10:02:00+01:00");
+        assert_eq!(&text[body..], "\n## Timeline\n");
+    }
+
+    #[test]
+    fn set_fields_keeps_the_body_and_comments_byte_for_byte() {
+        let text = "+++\nkind = \"incident\" # what\n# a comment\ntitle = \"x\"\n+++\nbody with +++ inside\r\n  kept  \n";
+        let t = DateTime::parse_from_rfc3339("2026-11-23T10:09:00+01:00").unwrap();
+        let out = set_fields(text, "a.md", &[("restored", datetime(&t))]).unwrap();
+        assert!(out.starts_with("+++\nkind = \"incident\" # what\n# a comment\ntitle = \"x\"\n"), "{out}");
+        assert!(out.contains("restored = 2026-11-23T10:09:00+01:00\n+++\n"), "{out}");
+        assert!(out.ends_with("+++\nbody with +++ inside\r\n  kept  \n"), "{out}");
+    }
+}

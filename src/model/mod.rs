@@ -75,6 +75,11 @@ impl Model {
         Diagnostic::error(code, origin.path.clone(), msg).at(self.pos(origin, span))
     }
 
+    /// The text of a loaded file, e.g. to edit it in place.
+    pub fn source(&self, path: &str) -> Option<&str> {
+        self.sources.get(path).map(String::as_str)
+    }
+
     pub fn member_exists(&self, id: &MemberId) -> bool {
         self.crew.member(id.as_str()).is_some()
     }

@@ -1,0 +1,72 @@
+//! `watchbill check`.
+
+use super::{output, Ctx, Format, ReadArgs};
+use crate::diagnostic::{self, Diagnostic};
+use crate::error::{Exit, Result};
+use crate::model::{self, Needs};
+use crate::store::{self, Revision};
+use clap::Args;
+use serde::Serialize;
+use std::io::IsTerminal;
+
+/// Validate every file: syntax, fields, references between files, rota and logbook rules.
+///
+/// Reports every problem (not just the first) with its file, line and column, the rule it
+/// breaks and how to fix it. Exits 0 when there is no error (warnings allowed), 1 when there is
+/// at least one error, 2 on usage or environment errors.
+#[derive(Args, Debug)]
+#[command(after_help = "Examples:
+  watchbill check                       human report
+  watchbill check --format json         machine-readable
+  watchbill check --format github       GitHub Actions annotations on the offending lines
+  watchbill check --rev main~1          the files as they were one commit ago")]
+pub struct CheckArgs {
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    files: usize,
+    errors: usize,
+    warnings: usize,
+    problems: &'a [Diagnostic],
+}
+
+pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<Exit> {
+    let root = ctx.root()?;
+    let rev = args.read.rev.clone().map_or(Revision::WorkTree, Revision::Rev);
+    let files = store::read_files(&root, &rev, Needs::ALL)?;
+    let loaded = model::load(files);
+    let now = ctx.now(&loaded.model)?;
+    let mut diags = loaded.diagnostics;
+    diags.extend(crate::check::check(&loaded.model, now));
+    if rev == Revision::WorkTree {
+        diags.extend(store::symlinks_under(&root).into_iter().map(|p| {
+            Diagnostic::warning("symlink", p, "symbolic links are not followed")
+                .help("replace the link with the file itself: watchbill never reads outside its folder")
+        }));
+    }
+    diagnostic::sort(&mut diags);
+    let files = loaded.model.files_read;
+    let out = match args.format {
+        Format::Text => output::colour_report(
+            &diagnostic::to_text(&diags, files),
+            output::colour(std::io::stdout().is_terminal()),
+        ),
+        Format::Json => output::json(&Report {
+            files,
+            errors: diags.iter().filter(|d| d.is_error()).count(),
+            warnings: diags.iter().filter(|d| !d.is_error()).count(),
+            problems: &diags,
+        })?,
+        Format::Github => {
+            let prefix = store::repo_prefix(&root).unwrap_or_default();
+            diagnostic::to_github(&diags, &prefix) + &diagnostic::summary_line(&diags, files) + "\n"
+        }
+    };
+    print!("{out}");
+    Ok(if diags.iter().any(Diagnostic::is_error) { Exit::Problems } else { Exit::Ok })
+}

@@ -1,0 +1,273 @@
+//! `watchbill crew`: the roster and time away.
+
+use super::{output, Ctx, ListFormat, ReadArgs, WriteArgs};
+use crate::error::{Error, Exit, Result};
+use crate::ids::{MemberId, TeamId};
+use crate::model::crew::{edit, Away, Crew, FILE};
+use crate::model::Needs;
+use crate::parse::Source;
+use crate::store::{Base, Change, ChangeSet};
+use crate::time::Date;
+use chrono::NaiveDate;
+use clap::{Args, Subcommand};
+use serde::Serialize;
+
+/// The roster: teams, members and time away (crew.toml).
+#[derive(Subcommand, Debug)]
+pub enum CrewCommand {
+    /// Add a member to a team.
+    #[command(after_help = "Examples:
+  watchbill crew add alice --name \"Alice Martin\" --team certif --email alice@example.org
+  watchbill crew add bob --name Bob --team api --github bob-gh --dry-run")]
+    Add(AddArgs),
+    /// Add a product team.
+    #[command(after_help = "Examples:\n  watchbill crew team certif --name \"Certification\"")]
+    Team(TeamArgs),
+    /// Change a member's details (only the options given change).
+    #[command(after_help = "Examples:
+  watchbill crew edit alice --team api
+  watchbill crew edit bob --active false     bob left: never planned again")]
+    Edit(EditArgs),
+    /// Record time away; the planner never puts a member on watch then.
+    #[command(after_help = "Examples:
+  watchbill crew away alice --from 2026-12-21 --to 2027-01-03 --reason holidays
+  watchbill crew away bob --from 2026-12-01 --to 2026-12-01")]
+    Away(AwayArgs),
+    /// List teams and members.
+    #[command(after_help = "Examples:
+  watchbill crew list
+  watchbill crew list --format json | jq '.[] | select(.active)'")]
+    List(ListArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct AddArgs {
+    /// The member's id: lowercase letters, digits, '-', '_' or '.'.
+    pub id: MemberId,
+    #[arg(long)]
+    pub name: String,
+    #[arg(long)]
+    pub team: TeamId,
+    #[arg(long)]
+    pub email: Option<String>,
+    /// GitHub handle, to mention them in pull requests.
+    #[arg(long)]
+    pub github: Option<String>,
+    /// Add the member as inactive (never planned).
+    #[arg(long)]
+    pub inactive: bool,
+    #[command(flatten)]
+    pub write: WriteArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct TeamArgs {
+    pub id: TeamId,
+    #[arg(long)]
+    pub name: String,
+    #[command(flatten)]
+    pub write: WriteArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct EditArgs {
+    pub id: MemberId,
+    #[arg(long)]
+    pub name: Option<String>,
+    #[arg(long)]
+    pub team: Option<TeamId>,
+    #[arg(long)]
+    pub email: Option<String>,
+    #[arg(long)]
+    pub github: Option<String>,
+    /// `true` or `false`; inactive members are never planned.
+    #[arg(long)]
+    pub active: Option<bool>,
+    #[command(flatten)]
+    pub write: WriteArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct AwayArgs {
+    pub id: MemberId,
+    /// First day away (YYYY-MM-DD).
+    #[arg(long)]
+    pub from: NaiveDate,
+    /// Last day away, included (YYYY-MM-DD).
+    #[arg(long)]
+    pub to: NaiveDate,
+    #[arg(long)]
+    pub reason: Option<String>,
+    #[command(flatten)]
+    pub write: WriteArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct ListArgs {
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: ListFormat,
+    /// Only this team's members.
+    #[arg(long)]
+    pub team: Option<TeamId>,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+pub fn run(ctx: &Ctx, cmd: CrewCommand) -> Result<Exit> {
+    match cmd {
+        CrewCommand::List(a) => list(ctx, a),
+        CrewCommand::Add(a) => {
+            let (root, model) = ctx.load(None, Needs::CREW)?;
+            if model.crew.team(a.team.as_str()).is_none() {
+                return Err(Error::refused(format!("there is no team `{}`", a.team))
+                    .help(format!("add it first: watchbill crew team {} --name \"…\"", a.team)));
+            }
+            let new = edit::NewMember {
+                id: &a.id,
+                name: &a.name,
+                team: &a.team,
+                email: a.email.as_deref(),
+                github: a.github.as_deref(),
+                active: !a.inactive,
+            };
+            let message = format!("crew: add {} (team {})", a.id, a.team);
+            write_crew(ctx, &root, |t| edit::add_member(t, &new), message, &a.write)
+        }
+        CrewCommand::Team(a) => {
+            let (root, model) = ctx.load(None, Needs::CREW)?;
+            let message = format!("crew: add team {} ({})", a.id, a.name);
+            write_crew(ctx, &root, |t| edit::add_team(t, &a.id, &a.name), message, &a.write)
+        }
+        CrewCommand::Edit(a) => {
+            let (root, model) = ctx.load(None, Needs::CREW)?;
+            if let Some(t) = &a.team {
+                if model.crew.team(t.as_str()).is_none() {
+                    return Err(Error::refused(format!("there is no team `{t}`"))
+                        .help(format!("add it first: watchbill crew team {t} --name \"…\"")));
+                }
+            }
+            let changes = edit::MemberChanges {
+                name: a.name.as_deref(),
+                team: a.team.as_ref(),
+                email: a.email.as_deref(),
+                github: a.github.as_deref(),
+                active: a.active,
+            };
+            let mut what = Vec::new();
+            if let Some(t) = &a.team {
+                what.push(format!("moves to team {t}"));
+            }
+            match a.active {
+                Some(false) => what.push("inactive".into()),
+                Some(true) => what.push("active".into()),
+                None => {}
+            }
+            if what.is_empty() {
+                what.push("details".into());
+            }
+            let message = format!("crew: {} {}", a.id, what.join(", "));
+            write_crew(ctx, &root, |t| edit::change_member(t, &a.id, &changes), message, &a.write)
+        }
+        CrewCommand::Away(a) => {
+            let (root, model) = ctx.load(None, Needs::CREW)?;
+            if a.from > a.to {
+                return Err(Error::usage(format!("--from {} is after --to {}", a.from, a.to))
+                    .help("--from is the first day away, --to the last"));
+            }
+            let away = Away { from: Date(a.from), to: Date(a.to), reason: a.reason.clone() };
+            let message = format!("crew: {} away {} to {}", a.id, a.from, a.to);
+            write_crew(ctx, &root, |t| edit::add_away(t, &a.id, &away), message, &a.write)
+        }
+    }
+}
+
+/// Applies an edit to crew.toml (on its latest version), checks the result still parses, and
+/// writes it as one commit.
+fn write_crew(
+    ctx: &Ctx,
+    root: &std::path::Path,
+    change: impl Fn(&str) -> std::result::Result<String, String>,
+    message: String,
+    write: &WriteArgs,
+) -> Result<Exit> {
+    ctx.write_edit(root, write, |read| {
+        let before = read(FILE)?.map(|b| String::from_utf8_lossy(&b).into_owned());
+        let after = change(before.as_deref().unwrap_or(""))
+            .map_err(|e| Error::refused(e).help("see `watchbill crew list`"))?;
+        Source::toml_file(FILE, &after)
+            .parse::<Crew>()
+            .map_err(|d| Error::problems("the edit would leave crew.toml invalid", vec![d]))?;
+        Ok(ChangeSet {
+            message: message.clone(),
+            changes: vec![Change {
+                path: FILE.into(),
+                contents: after.into_bytes(),
+                base: before.map_or(Base::Absent, |b| Base::Bytes(b.into_bytes())),
+            }],
+        })
+    })?;
+    Ok(Exit::Ok)
+}
+
+#[derive(Serialize)]
+struct MemberView<'a> {
+    id: &'a str,
+    name: &'a str,
+    email: Option<&'a str>,
+    team: &'a str,
+    team_name: Option<&'a str>,
+    github: Option<&'a str>,
+    active: bool,
+    away: Vec<&'a Away>,
+}
+
+fn list(ctx: &Ctx, a: ListArgs) -> Result<Exit> {
+    let (_, model) = ctx.load(Some(&a.read), Needs::CREW)?;
+    let crew = &model.crew;
+    let members: Vec<MemberView> = crew
+        .members
+        .iter()
+        .filter(|m| a.team.as_ref().is_none_or(|t| m.team_id() == t))
+        .map(|m| MemberView {
+            id: m.id().as_str(),
+            name: &m.name,
+            email: m.email.as_deref(),
+            team: m.team_id().as_str(),
+            team_name: crew.team(m.team_id().as_str()).map(|t| t.name.as_str()),
+            github: m.github.as_deref(),
+            active: m.active,
+            away: m.away.iter().map(|a| a.get_ref()).collect(),
+        })
+        .collect();
+    if a.format == ListFormat::Json {
+        print!("{}", output::json(&members)?);
+        return Ok(Exit::Ok);
+    }
+    let mut out = String::new();
+    for t in &crew.teams {
+        let in_team: Vec<&MemberView> = members.iter().filter(|m| m.team == t.id.get_ref().as_str()).collect();
+        if in_team.is_empty() && a.team.is_some() {
+            continue;
+        }
+        out.push_str(&format!("{} ({}): {} member(s)\n", t.id.get_ref(), t.name, in_team.len()));
+        let width = in_team.iter().map(|m| m.id.len()).max().unwrap_or(0);
+        for m in in_team {
+            out.push_str(&format!("  {:width$}  {}", m.id, m.name));
+            if let Some(e) = m.email {
+                out.push_str(&format!(" <{e}>"));
+            }
+            if !m.active {
+                out.push_str("  [inactive]");
+            }
+            for aw in &m.away {
+                out.push_str(&format!("  away {}..{}", aw.from.0, aw.to.0));
+            }
+            out.push('\n');
+        }
+    }
+    if crew.members.is_empty() {
+        out.push_str("no members yet: add one with `watchbill crew add ID --name NAME --team TEAM`\n");
+    }
+    print!("{out}");
+    Ok(Exit::Ok)
+}

@@ -1,0 +1,768 @@
+//! `watchbill log …`, `watchbill handover`, `watchbill status`.
+
+use super::{output, Ctx, ListFormat, ReadArgs, WriteArgs};
+use crate::error::{Error, Exit, Result};
+use crate::ids::MemberId;
+use crate::model::logbook::write::{self as entry_write, NewEntry};
+use crate::model::logbook::{self, Entry, Kind, Severity};
+use crate::model::rota::{self, Status};
+use crate::model::{Model, Needs};
+use crate::store::{self, Base, Change, ChangeSet, WriteMode};
+use crate::time::{parse_time, rfc3339, IsoWeek};
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use clap::{Args, Subcommand};
+use std::path::Path;
+
+/// The logbook: incidents and notes, recorded from the terminal.
+#[derive(Subcommand, Debug)]
+pub enum LogCommand {
+    /// Record an incident.
+    #[command(after_help = "Examples:
+  watchbill log incident \"API latency above 2 s\" --severity major --service api
+  watchbill log incident \"Login 502\" --started \"2026-11-23 10:02\" --restored now -m \"Restarted the pods\"
+  watchbill log incident \"DB full\" --as alice --tickets 4          (author is not git's user.email)
+
+Times accept `now`, `2026-11-23 10:02` (crew's time zone) or RFC 3339.
+Without -m, $VISUAL or $EDITOR opens on the entry; an empty file aborts.")]
+    Incident(IncidentArgs),
+    /// Record a note; --ongoing marks ongoing work (a worksite) until closed.
+    #[command(after_help = "Examples:
+  watchbill log note \"Alert on queue depth added\" -m \"Threshold 500, pages the captains\"
+  watchbill log note \"Upgrade PostgreSQL to 16\" --ongoing")]
+    Note(NoteArgs),
+    /// Update an entry's front matter in place (the body and comments are kept byte for byte).
+    #[command(after_help = "Examples:
+  watchbill log update 20261123T1002-api-latency-k3x9 --restored now
+  watchbill log update 20261123T1002 --fixed \"2026-11-30 16:00\" --tickets 4
+  watchbill log update 20261101T0930-upgrade-postgresql-16-ab12 --close")]
+    Update(UpdateArgs),
+    /// List entries.
+    #[command(after_help = "Examples:
+  watchbill log list                      this week's watch
+  watchbill log list --week 2026-W47
+  watchbill log list --since 2026-10-01 --open --format json")]
+    List(LogListArgs),
+    /// Show one entry.
+    #[command(after_help = "Examples:\n  watchbill log show 20261123T1002-api-latency-k3x9\n  watchbill log show 20261123T1002")]
+    Show(ShowArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct TimeArgs {
+    /// When the impact began (default: now).
+    #[arg(long, value_name = "TIME")]
+    pub started: Option<String>,
+    /// When the first alert fired.
+    #[arg(long, value_name = "TIME")]
+    pub detected: Option<String>,
+    /// When the on-call was notified.
+    #[arg(long, value_name = "TIME")]
+    pub alerted: Option<String>,
+    #[arg(long, value_name = "TIME")]
+    pub acknowledged: Option<String>,
+    /// When the service worked again.
+    #[arg(long, value_name = "TIME")]
+    pub restored: Option<String>,
+    /// When the permanent fix shipped.
+    #[arg(long, value_name = "TIME")]
+    pub fixed: Option<String>,
+}
+
+impl TimeArgs {
+    fn given(&self) -> [(&'static str, Option<&String>); 6] {
+        [
+            ("started", self.started.as_ref()),
+            ("detected", self.detected.as_ref()),
+            ("alerted", self.alerted.as_ref()),
+            ("acknowledged", self.acknowledged.as_ref()),
+            ("restored", self.restored.as_ref()),
+            ("fixed", self.fixed.as_ref()),
+        ]
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct IncidentArgs {
+    pub title: String,
+    #[arg(long, value_enum)]
+    pub severity: Option<SeverityArg>,
+    /// A service affected (repeat for several).
+    #[arg(long = "service", value_name = "SERVICE")]
+    pub services: Vec<String>,
+    #[command(flatten)]
+    pub times: TimeArgs,
+    /// Support tickets the incident caused.
+    #[arg(long)]
+    pub tickets: Option<u32>,
+    /// A member who handled it (repeat for several; default: the author).
+    #[arg(long = "handler", value_name = "MEMBER")]
+    pub handlers: Vec<MemberId>,
+    /// A link (status page, ticket, dashboard); repeat for several.
+    #[arg(long = "link", value_name = "URL")]
+    pub links: Vec<String>,
+    /// The text (timeline, cause, resolution); without it, $EDITOR opens.
+    #[arg(short = 'm', long = "message")]
+    pub message: Option<String>,
+    /// Write as this member (default: the member whose e-mail is git's user.email).
+    #[arg(long = "as", value_name = "MEMBER")]
+    pub author: Option<MemberId>,
+    #[command(flatten)]
+    pub write: WriteArgs,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum SeverityArg {
+    Critical,
+    Major,
+    Minor,
+}
+
+impl From<SeverityArg> for Severity {
+    fn from(s: SeverityArg) -> Severity {
+        match s {
+            SeverityArg::Critical => Severity::Critical,
+            SeverityArg::Major => Severity::Major,
+            SeverityArg::Minor => Severity::Minor,
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct NoteArgs {
+    pub title: String,
+    /// Ongoing work (a worksite) until closed with `log update ID --close`.
+    #[arg(long)]
+    pub ongoing: bool,
+    #[arg(short = 'm', long = "message")]
+    pub message: Option<String>,
+    #[arg(long = "as", value_name = "MEMBER")]
+    pub author: Option<MemberId>,
+    #[command(flatten)]
+    pub write: WriteArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct UpdateArgs {
+    /// The entry's id (its file name without .md), or a unique beginning of it.
+    pub id: String,
+    #[command(flatten)]
+    pub times: TimeArgs,
+    #[arg(long)]
+    pub tickets: Option<u32>,
+    #[arg(long, value_enum)]
+    pub severity: Option<SeverityArg>,
+    /// Close ongoing work.
+    #[arg(long)]
+    pub close: bool,
+    #[command(flatten)]
+    pub write: WriteArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct LogListArgs {
+    /// Only this week's entries (default: the current week).
+    #[arg(long, conflicts_with = "since")]
+    pub week: Option<IsoWeek>,
+    /// Entries from this date on (YYYY-MM-DD).
+    #[arg(long)]
+    pub since: Option<NaiveDate>,
+    /// Only what is open: incidents not restored or not fixed, ongoing work not closed.
+    #[arg(long)]
+    pub open: bool,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: ListFormat,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct ShowArgs {
+    pub id: String,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: ListFormat,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+pub fn run(ctx: &Ctx, cmd: LogCommand) -> Result<Exit> {
+    match cmd {
+        LogCommand::Incident(a) => incident(ctx, a),
+        LogCommand::Note(a) => note(ctx, a),
+        LogCommand::Update(a) => update(ctx, a),
+        LogCommand::List(a) => list(ctx, a),
+        LogCommand::Show(a) => show(ctx, a),
+    }
+}
+
+/// The member writing: `--as`, else the member whose e-mail is git's.
+fn author(root: &Path, model: &Model, given: Option<&MemberId>) -> Result<MemberId> {
+    if let Some(id) = given {
+        if !model.member_exists(id) {
+            return Err(Error::refused(format!("`{id}` is not in crew.toml")).help("see `watchbill crew list`"));
+        }
+        return Ok(id.clone());
+    }
+    let email = store::user_email(root);
+    match email.as_deref().and_then(|e| model.crew.by_email(e)) {
+        Some(m) => Ok(m.id().clone()),
+        None => Err(Error::usage(format!(
+            "no member of the crew has the e-mail {}",
+            email.as_deref().unwrap_or("(git has no user.email)")
+        ))
+        .help("pass --as MEMBER, or set your e-mail in crew.toml (`watchbill crew edit ID --email …`)")),
+    }
+}
+
+fn time(model: &Model, now: DateTime<FixedOffset>, flag: &str, s: &str) -> Result<DateTime<FixedOffset>> {
+    parse_time(s, model.settings.schedule.tz, now).map_err(|e| Error::usage(format!("--{flag}: {e}")))
+}
+
+/// Four random characters: two people writing at the same minute never pick the same name.
+fn suffix() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyz23456789";
+    // RandomState is seeded from the operating system's randomness for every process.
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos()));
+    h.write_u32(std::process::id());
+    let mut n = h.finish();
+    (0..4)
+        .map(|_| {
+            let c = ALPHABET[(n % ALPHABET.len() as u64) as usize] as char;
+            n /= ALPHABET.len() as u64;
+            c
+        })
+        .collect()
+}
+
+/// Opens the user's editor on `text`; `None` when the user left the file empty (abort).
+pub fn edit(text: &str, name: &str) -> Result<Option<String>> {
+    let editor = ["VISUAL", "EDITOR"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()))
+        .unwrap_or_else(|| "vi".to_string());
+    let dir = std::env::temp_dir().join(format!("watchbill-{}-{}", std::process::id(), suffix()));
+    std::fs::create_dir_all(&dir).map_err(|e| Error::usage(format!("cannot create {}: {e}", dir.display())))?;
+    let path = dir.join(name);
+    std::fs::write(&path, text).map_err(|e| Error::usage(format!("cannot write {}: {e}", path.display())))?;
+    // Through the shell, as git does, so EDITOR may carry arguments ("code --wait").
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$1\""))
+        .arg("sh")
+        .arg(&path)
+        .status()
+        .map_err(|e| Error::usage(format!("cannot start the editor `{editor}`: {e}")).help("set $EDITOR, or pass -m TEXT"))?;
+    let result = std::fs::read_to_string(&path);
+    let _ = std::fs::remove_dir_all(&dir);
+    if !status.success() {
+        return Err(Error::refused(format!("the editor `{editor}` failed ({status}); nothing was written")));
+    }
+    let text = result.map_err(|e| Error::usage(format!("cannot read the edited file: {e}")))?;
+    Ok(if text.trim().is_empty() { None } else { Some(text) })
+}
+
+/// Whether to open an editor: no -m, and a terminal or an editor configured.
+fn wants_editor(message: &Option<String>) -> bool {
+    use std::io::IsTerminal;
+    message.is_none()
+        && (std::io::stdin().is_terminal() || ["VISUAL", "EDITOR"].iter().any(|v| std::env::var_os(v).is_some()))
+}
+
+/// Writes a new entry (after the editor, if any), checking what the editor left.
+fn write_entry(ctx: &Ctx, root: &Path, model: &Model, new: &NewEntry, when: DateTime<FixedOffset>, editor: bool, write: &WriteArgs) -> Result<Exit> {
+    let week = model.settings.schedule.week_at(&when);
+    let name = format!("{}-{}-{}", when.format("%Y%m%dT%H%M"), logbook::slug(new.title, 40), suffix());
+    let path = format!("{}/{name}.md", logbook::week_dir(week));
+    let mut text = entry_write::entry_text(new);
+    if editor {
+        match edit(&text, &format!("{name}.md"))? {
+            Some(t) => text = t,
+            None => return Err(Error::refused("the entry was left empty: nothing was written")),
+        }
+        let (src, _) = crate::parse::front_matter(&path, &text).map_err(|d| Error::problems("the edited entry is not valid", vec![d]))?;
+        src.parse::<logbook::EntryFile>().map_err(|d| Error::problems("the edited entry is not valid", vec![d]))?;
+    }
+    let kind = if new.kind == Kind::Incident { "incident" } else { "note" };
+    let message = format!("logbook: {kind} {:?} ({week})", new.title);
+    let set = ChangeSet { message, changes: vec![Change { path: path.clone(), contents: text.into_bytes(), base: Base::Absent }] };
+    ctx.write(root, &set, write)?;
+    println!("id: {name}");
+    Ok(Exit::Ok)
+}
+
+const INCIDENT_BODY: &str = "## Timeline\n\n- \n\n## Cause\n\n\n## Resolution\n\n";
+
+fn incident(ctx: &Ctx, a: IncidentArgs) -> Result<Exit> {
+    let (root, model) = ctx.load(None, Needs::ROTA)?;
+    let now = ctx.now(&model)?;
+    let who = author(&root, &model, a.author.as_ref())?;
+    for h in &a.handlers {
+        if !model.member_exists(h) {
+            return Err(Error::refused(format!("handler `{h}` is not in crew.toml")));
+        }
+    }
+    let mut times = Vec::new();
+    for (name, value) in a.times.given() {
+        let t = match (name, value) {
+            (_, Some(s)) => time(&model, now, name, s)?,
+            ("started", None) => now,
+            _ => continue,
+        };
+        times.push((name, t));
+    }
+    let started = times.iter().find(|(n, _)| *n == "started").map_or(now, |(_, t)| *t);
+    if let Some((n, t)) = times.iter().find(|(_, t)| *t < started) {
+        return Err(Error::usage(format!("--{n} ({}) is before --started ({})", rfc3339(t), rfc3339(&started))));
+    }
+    let handlers: Vec<String> =
+        if a.handlers.is_empty() { vec![who.to_string()] } else { a.handlers.iter().map(|h| h.to_string()).collect() };
+    let editor = wants_editor(&a.message);
+    let body = a.message.clone().unwrap_or_else(|| INCIDENT_BODY.to_string());
+    let new = NewEntry {
+        kind: Kind::Incident,
+        title: &a.title,
+        author: who.as_str(),
+        at: None,
+        severity: a.severity.map(Severity::from),
+        services: &a.services,
+        times,
+        tickets: a.tickets,
+        handlers: &handlers,
+        links: &a.links,
+        ongoing: false,
+        body: &body,
+    };
+    write_entry(ctx, &root, &model, &new, started, editor, &a.write)
+}
+
+fn note(ctx: &Ctx, a: NoteArgs) -> Result<Exit> {
+    let (root, model) = ctx.load(None, Needs::ROTA)?;
+    let now = ctx.now(&model)?;
+    let who = author(&root, &model, a.author.as_ref())?;
+    let editor = wants_editor(&a.message);
+    let body = a.message.clone().unwrap_or_default();
+    let new = NewEntry {
+        kind: Kind::Note,
+        title: &a.title,
+        author: who.as_str(),
+        at: Some(now),
+        severity: None,
+        services: &[],
+        times: Vec::new(),
+        tickets: None,
+        handlers: &[],
+        links: &[],
+        ongoing: a.ongoing,
+        body: &body,
+    };
+    write_entry(ctx, &root, &model, &new, now, editor, &a.write)
+}
+
+/// The entry whose id is `id` or uniquely begins with it.
+fn find<'m>(model: &'m Model, id: &str) -> Result<&'m Entry> {
+    if let Some(e) = model.entries.iter().find(|e| e.id == id) {
+        return Ok(e);
+    }
+    let matches: Vec<&Entry> = model.entries.iter().filter(|e| e.id.starts_with(id)).collect();
+    match matches.as_slice() {
+        [one] => Ok(one),
+        [] => Err(Error::refused(format!("no logbook entry `{id}`")).help("see `watchbill log list --since 2026-01-01`")),
+        many => Err(Error::refused(format!("`{id}` could be {} entries: {}", many.len(), many.iter().map(|e| e.id.as_str()).collect::<Vec<_>>().join(", ")))
+            .help("give more of the id")),
+    }
+}
+
+fn update(ctx: &Ctx, a: UpdateArgs) -> Result<Exit> {
+    let (root, model) = ctx.load(None, Needs { logbook: true, ..Needs::ROTA })?;
+    let now = ctx.now(&model)?;
+    let e = find(&model, &a.id)?;
+    let mut fields = Vec::new();
+    for (name, value) in a.times.given() {
+        if let Some(s) = value {
+            fields.push((name, entry_write::datetime(&time(&model, now, name, s)?)));
+        }
+    }
+    if let Some(n) = a.tickets {
+        fields.push(("tickets", toml_edit::Value::from(i64::from(n))));
+    }
+    if let Some(s) = a.severity {
+        fields.push(("severity", toml_edit::Value::from(entry_write::severity_str(s.into()))));
+    }
+    if a.close {
+        if !e.meta.ongoing {
+            return Err(Error::refused(format!("`{}` is not ongoing work", e.id)));
+        }
+        fields.push(("closed", entry_write::datetime(&now)));
+    }
+    if fields.is_empty() {
+        return Err(Error::usage("nothing to update").help("give at least one of --restored, --fixed, --tickets, --close, …"));
+    }
+    let names: Vec<&str> = fields.iter().map(|(n, _)| *n).collect();
+    let message = format!("logbook: update {:?}: {} ({})", e.meta.title, names.join(", "), e.week);
+    let path = e.origin.path.clone();
+    ctx.write_edit(&root, &a.write, |read| {
+        let before = read(&path)?.ok_or_else(|| Error::refused(format!("{path} no longer exists")))?;
+        let text = String::from_utf8_lossy(&before);
+        let after = entry_write::set_fields(&text, &path, &fields).map_err(Error::refused)?;
+        Ok(ChangeSet {
+            message: message.clone(),
+            changes: vec![Change { path: path.clone(), contents: after.into_bytes(), base: Base::Bytes(before) }],
+        })
+    })?;
+    Ok(Exit::Ok)
+}
+
+/// Whether an entry is still open: an incident not restored or not fixed, ongoing work not closed.
+pub fn is_open(e: &Entry) -> bool {
+    match e.meta.kind {
+        Kind::Incident => e.meta.restored.is_none() || e.meta.fixed.is_none(),
+        Kind::Note => e.meta.ongoing && e.meta.closed.is_none(),
+    }
+}
+
+#[derive(serde::Serialize)]
+pub struct EntryView<'a> {
+    pub id: &'a str,
+    pub week: IsoWeek,
+    pub kind: Kind,
+    pub title: &'a str,
+    pub author: &'a MemberId,
+    pub at: Option<String>,
+    pub severity: Option<Severity>,
+    pub services: &'a [String],
+    pub times: std::collections::BTreeMap<&'static str, String>,
+    pub tickets: Option<u32>,
+    pub open: bool,
+    pub path: &'a str,
+}
+
+pub fn entry_view(e: &Entry) -> EntryView<'_> {
+    EntryView {
+        id: &e.id,
+        week: e.week,
+        kind: e.meta.kind,
+        title: &e.meta.title,
+        author: e.meta.author.get_ref(),
+        at: e.meta.when().map(|t| rfc3339(&t.get_ref().0)),
+        severity: e.meta.severity,
+        services: &e.meta.services,
+        times: e.meta.timestamps().into_iter().filter_map(|(n, t)| t.map(|t| (n, rfc3339(&t.get_ref().0)))).collect(),
+        tickets: e.meta.tickets,
+        open: is_open(e),
+        path: &e.origin.path,
+    }
+}
+
+/// Entries sorted by their time.
+fn sorted<'m>(entries: impl Iterator<Item = &'m Entry>) -> Vec<&'m Entry> {
+    let mut v: Vec<&Entry> = entries.collect();
+    v.sort_by_key(|e| (e.meta.when().map(|t| t.get_ref().0), e.id.clone()));
+    v
+}
+
+fn line(e: &Entry) -> String {
+    let when = e.meta.when().map_or(String::new(), |t| t.get_ref().0.format("%a %d %b %H:%M").to_string());
+    let kind = match e.meta.kind {
+        Kind::Incident => "incident",
+        Kind::Note if e.meta.ongoing => "worksite",
+        Kind::Note => "note",
+    };
+    let state = if is_open(e) { "  [open]" } else { "" };
+    format!("{when}  {kind:8}  {}  ({}){state}\n    {}", e.meta.title, e.meta.author.get_ref(), e.id)
+}
+
+fn list(ctx: &Ctx, a: LogListArgs) -> Result<Exit> {
+    let (_, model) = ctx.load(Some(&a.read), Needs { logbook: true, ..Needs::ROTA })?;
+    let now = ctx.now(&model)?;
+    let week = a.week.unwrap_or_else(|| model.settings.schedule.week_at(&now));
+    let entries = sorted(model.entries.iter().filter(|e| match a.since {
+        Some(d) => e.meta.when().is_some_and(|t| model.settings.schedule.local_date(&t.get_ref().0) >= d),
+        None => e.week == week,
+    }).filter(|e| !a.open || is_open(e)));
+    if a.format == ListFormat::Json {
+        print!("{}", output::json(&entries.iter().map(|e| entry_view(e)).collect::<Vec<_>>())?);
+        return Ok(Exit::Ok);
+    }
+    if entries.is_empty() {
+        println!("no entries");
+    }
+    for e in entries {
+        println!("{}", line(e));
+    }
+    Ok(Exit::Ok)
+}
+
+fn show(ctx: &Ctx, a: ShowArgs) -> Result<Exit> {
+    let (_, model) = ctx.load(Some(&a.read), Needs { logbook: true, ..Needs::ROTA })?;
+    let e = find(&model, &a.id)?;
+    if a.format == ListFormat::Json {
+        #[derive(serde::Serialize)]
+        struct Full<'a> {
+            #[serde(flatten)]
+            view: EntryView<'a>,
+            body: &'a str,
+        }
+        print!("{}", output::json(&Full { view: entry_view(e), body: &e.body })?);
+        return Ok(Exit::Ok);
+    }
+    print!("{}", model.source(&e.origin.path).unwrap_or_default());
+    Ok(Exit::Ok)
+}
+
+// ---- handover -------------------------------------------------------------------------------
+
+/// Draft the weekly handover from the week's entries and the rota, edit it, commit it with the
+/// next week's rota confirmation.
+#[derive(Args, Debug)]
+#[command(after_help = "Examples:
+  watchbill handover                      the current week, in $EDITOR, committed on this branch
+  watchbill handover --no-edit            keep the draft as generated
+  watchbill handover --branch             commit on handover/<week> for a pull request
+  watchbill handover --week 2026-W47 --dry-run")]
+pub struct HandoverArgs {
+    /// The week handed over (default: the current watch, which ends at the next handover).
+    #[arg(long)]
+    pub week: Option<IsoWeek>,
+    /// Do not open $EDITOR.
+    #[arg(long)]
+    pub no_edit: bool,
+    /// Commit on a new branch `handover/<week>` without touching the checkout.
+    #[arg(long)]
+    pub branch: bool,
+    #[arg(long = "as", value_name = "MEMBER")]
+    pub author: Option<MemberId>,
+    #[command(flatten)]
+    pub write: WriteArgs,
+}
+
+#[derive(serde::Serialize)]
+struct Person {
+    id: String,
+    name: String,
+    team: String,
+}
+
+#[derive(serde::Serialize)]
+struct IncidentSummary {
+    id: String,
+    title: String,
+    severity: Option<Severity>,
+    services: Vec<String>,
+    to_alert: Option<String>,
+    to_restore: Option<String>,
+    to_fix: Option<String>,
+}
+
+#[derive(serde::Serialize)]
+struct Worksite {
+    id: String,
+    title: String,
+    author: String,
+    since: String,
+}
+
+#[derive(serde::Serialize)]
+struct HandoverData {
+    week: IsoWeek,
+    next: IsoWeek,
+    crew: Vec<Person>,
+    outgoing: Vec<Person>,
+    incoming: Vec<Person>,
+    incidents: Vec<IncidentSummary>,
+    ongoing: Vec<Worksite>,
+}
+
+/// "4 min 30 s", "2 h 05 min", "3 d 4 h": a duration as a person says it.
+pub fn human(d: chrono::Duration) -> String {
+    let s = d.num_seconds().max(0);
+    match s {
+        s if s < 60 => format!("{s} s"),
+        s if s < 3600 => format!("{} min{}", s / 60, if s % 60 != 0 { format!(" {:02} s", s % 60) } else { String::new() }),
+        s if s < 86_400 => format!("{} h {:02} min", s / 3600, (s % 3600) / 60),
+        s => format!("{} d {} h", s / 86_400, (s % 86_400) / 3600),
+    }
+}
+
+fn person(model: &Model, id: &MemberId) -> Person {
+    let m = model.crew.member(id.as_str());
+    Person {
+        id: id.to_string(),
+        name: m.map_or_else(|| id.to_string(), |m| m.name.clone()),
+        team: m.map_or_else(String::new, |m| model.crew.team(m.team_id().as_str()).map_or_else(|| m.team_id().to_string(), |t| t.name.clone())),
+    }
+}
+
+fn handover_data(model: &Model, week: IsoWeek) -> HandoverData {
+    let crew_of = |w: IsoWeek| model.rota.get(&w).map(|r| r.crew.clone()).unwrap_or_default();
+    let (crew, next) = (crew_of(week), crew_of(week.next()));
+    let since = |e: &Entry, name: &str| {
+        let start = e.meta.timestamp("started")?;
+        e.meta.timestamp(name).map(|t| human(t.0 - start.0))
+    };
+    let incidents = sorted(model.entries.iter().filter(|e| e.week == week && e.meta.kind == Kind::Incident))
+        .into_iter()
+        .map(|e| IncidentSummary {
+            id: e.id.clone(),
+            title: e.meta.title.clone(),
+            severity: e.meta.severity,
+            services: e.meta.services.clone(),
+            to_alert: since(e, "alerted"),
+            to_restore: since(e, "restored"),
+            to_fix: since(e, "fixed"),
+        })
+        .collect();
+    let ongoing = sorted(model.entries.iter().filter(|e| e.week <= week && e.meta.kind == Kind::Note && is_open(e)))
+        .into_iter()
+        .map(|e| Worksite {
+            id: e.id.clone(),
+            title: e.meta.title.clone(),
+            author: e.meta.author.get_ref().to_string(),
+            since: e.week.to_string(),
+        })
+        .collect();
+    HandoverData {
+        week,
+        next: week.next(),
+        crew: crew.iter().map(|m| person(model, m)).collect(),
+        outgoing: crew.iter().filter(|m| !next.contains(m)).map(|m| person(model, m)).collect(),
+        incoming: next.iter().filter(|m| !crew.contains(m)).map(|m| person(model, m)).collect(),
+        incidents,
+        ongoing,
+    }
+}
+
+fn ids(people: &[Person]) -> String {
+    people.iter().map(|p| format!("\"{}\"", p.id)).collect::<Vec<_>>().join(", ")
+}
+
+pub fn handover(ctx: &Ctx, a: HandoverArgs) -> Result<Exit> {
+    let (root, model) = ctx.load(None, Needs { logbook: true, ..Needs::ROTA })?;
+    let now = ctx.now(&model)?;
+    let week = a.week.unwrap_or_else(|| model.settings.schedule.week_at(&now));
+    let who = author(&root, &model, a.author.as_ref())?;
+    let data = handover_data(&model, week);
+    let templates = store::read_templates(&root)?;
+    let body = crate::render::Renderer::new(templates).render("handover.md", &data)?;
+    let path = format!("{}/{}", logbook::week_dir(week), logbook::HANDOVER);
+    let mut text = format!(
+        "+++\nweek = \"{week}\"\nauthor = \"{who}\"\nwritten = {}\noutgoing = [{}]\nincoming = [{}]\n+++\n\n{body}",
+        rfc3339(&now),
+        ids(&data.outgoing),
+        ids(&data.incoming)
+    );
+    if !a.no_edit && a.write.mode() != WriteMode::DryRun {
+        text = edit(&text, "handover.md")?.ok_or_else(|| Error::refused("the handover was left empty: nothing was written"))?;
+        let (src, _) = crate::parse::front_matter(&path, &text).map_err(|d| Error::problems("the edited handover is not valid", vec![d]))?;
+        src.parse::<logbook::HandoverFile>().map_err(|d| Error::problems("the edited handover is not valid", vec![d]))?;
+    }
+    let before = model.source(&path);
+    let mut changes = vec![Change {
+        path,
+        contents: text.into_bytes(),
+        base: before.map_or(Base::Absent, |b| Base::Bytes(b.as_bytes().to_vec())),
+    }];
+    // The next week's crew is confirmed by the same commit: the handover announces it.
+    if let Some(r) = model.rota.get(&week.next()).filter(|r| r.status == Status::Planned) {
+        let path = rota::path(r.week);
+        changes.push(Change {
+            contents: rota::to_toml(r.week, Status::Confirmed, &r.crew, &r.swaps).into_bytes(),
+            base: model.source(&path).map_or(Base::Absent, |b| Base::Bytes(b.as_bytes().to_vec())),
+            path,
+        });
+    }
+    let names = |p: &[Person]| p.iter().map(|p| p.id.as_str()).collect::<Vec<_>>().join(" and ");
+    let message = if data.incoming.is_empty() {
+        format!("logbook: handover {week}")
+    } else {
+        format!("logbook: handover {week}: {} hands over to {}", names(&data.outgoing), names(&data.incoming))
+    };
+    let set = ChangeSet { message, changes };
+    if a.branch && a.write.mode() == WriteMode::Commit {
+        let branch = format!("handover/{week}");
+        store::apply(&root, &set, &WriteMode::CommitOnBranch(branch.clone()))?;
+        println!("committed the handover on branch {branch}; for a pull request: git push -u origin {branch}");
+    } else {
+        ctx.write(&root, &set, &a.write)?;
+    }
+    Ok(Exit::Ok)
+}
+
+// ---- status ---------------------------------------------------------------------------------
+
+/// The daily view: who is on watch and until when, this week's entries, what is open, whether
+/// the handover is due.
+#[derive(Args, Debug)]
+#[command(after_help = "Examples:
+  watchbill status
+  watchbill status --format json
+  watchbill status --now \"2026-11-29 18:00\"")]
+pub struct StatusArgs {
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: ListFormat,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+#[derive(serde::Serialize)]
+struct StatusView<'a> {
+    now: String,
+    week: IsoWeek,
+    watch_ends: String,
+    crew: Vec<Person>,
+    entries: Vec<EntryView<'a>>,
+    open: Vec<EntryView<'a>>,
+    handover_written: bool,
+    handover_due: String,
+}
+
+pub fn status(ctx: &Ctx, a: StatusArgs) -> Result<Exit> {
+    let (_, model) = ctx.load(Some(&a.read), Needs { logbook: true, ..Needs::ROTA })?;
+    let now = ctx.now(&model)?;
+    let schedule = &model.settings.schedule;
+    let week = schedule.week_at(&now);
+    let ends = schedule.handover(week.next());
+    let crew = model.rota.get(&week).map(|r| r.crew.iter().map(|m| person(&model, m)).collect()).unwrap_or_default();
+    let view = StatusView {
+        now: rfc3339(&now),
+        week,
+        watch_ends: rfc3339(&ends),
+        crew,
+        entries: sorted(model.entries.iter().filter(|e| e.week == week)).into_iter().map(entry_view).collect(),
+        open: sorted(model.entries.iter().filter(|e| is_open(e))).into_iter().map(entry_view).collect(),
+        handover_written: model.handovers.contains_key(&week),
+        handover_due: rfc3339(&ends),
+    };
+    if a.format == ListFormat::Json {
+        print!("{}", output::json(&view)?);
+        return Ok(Exit::Ok);
+    }
+    let local = |s: &DateTime<chrono_tz::Tz>| s.format("%a %d %b %H:%M").to_string();
+    println!("{week}: on watch until {}", local(&ends));
+    if view.crew.is_empty() {
+        println!("  nobody is on the rota: `watchbill rota plan`");
+    }
+    for p in &view.crew {
+        println!("  {} ({}, {})", p.id, p.name, p.team);
+    }
+    println!("\nThis week: {} entr{}", view.entries.len(), if view.entries.len() == 1 { "y" } else { "ies" });
+    for e in sorted(model.entries.iter().filter(|e| e.week == week)) {
+        println!("  {}", line(e).replace('\n', "\n  "));
+    }
+    println!("\nOpen: {}", view.open.len());
+    for e in sorted(model.entries.iter().filter(|e| is_open(e))) {
+        println!("  {}", line(e).replace('\n', "\n  "));
+    }
+    let hours_left = (ends.fixed_offset() - now).num_hours();
+    println!(
+        "\nHandover: {}",
+        if view.handover_written {
+            "written".to_string()
+        } else if hours_left <= 24 {
+            format!("due in {hours_left} h: `watchbill handover`")
+        } else {
+            format!("due {}", local(&ends))
+        }
+    );
+    Ok(Exit::Ok)
+}

@@ -1,0 +1,68 @@
+//! Printing: colour only on a terminal and never with `NO_COLOR`; JSON for machines.
+
+use crate::error::{Error, Result};
+use clap::ValueEnum;
+use serde::Serialize;
+use std::io::IsTerminal;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Github,
+}
+
+/// Whether to colour what goes to a stream: a terminal, and `NO_COLOR` unset or empty.
+pub fn colour(stream_is_terminal: bool) -> bool {
+    stream_is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+fn paint(on: bool, code: &str, s: &str) -> String {
+    if on {
+        format!("\x1b[{code}m{s}\x1b[0m")
+    } else {
+        s.to_string()
+    }
+}
+
+pub fn red(on: bool, s: &str) -> String {
+    paint(on, "1;31", s)
+}
+
+pub fn yellow(on: bool, s: &str) -> String {
+    paint(on, "1;33", s)
+}
+
+/// Colours the `error`/`warning` words of a text report.
+pub fn colour_report(text: &str, on: bool) -> String {
+    if !on {
+        return text.to_string();
+    }
+    text.lines()
+        .map(|l| {
+            l.replacen(": error[", &format!(": {}[", red(true, "error")), 1)
+                .replacen(": warning[", &format!(": {}[", yellow(true, "warning")), 1)
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
+}
+
+pub fn print_error(e: &Error) {
+    let on = colour(std::io::stderr().is_terminal());
+    if !e.diagnostics.is_empty() {
+        eprint!("{}", colour_report(&crate::diagnostic::to_text(&e.diagnostics, 0).lines().filter(|l| !l.contains(" checked")).collect::<Vec<_>>().join("\n"), on));
+        eprintln!();
+    }
+    eprintln!("{}: {}", red(on, "error"), e.message);
+    if let Some(h) = &e.help {
+        eprintln!("  help: {h}");
+    }
+}
+
+/// Pretty JSON with a final newline.
+pub fn json<T: Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string_pretty(value)
+        .map(|s| s + "\n")
+        .map_err(|e| Error::usage(format!("cannot encode JSON: {e}")))
+}

@@ -1,0 +1,574 @@
+//! The store against real git: temporary repositories set up and inspected with the `git` CLI,
+//! written through `watchbill::store`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Once;
+use tempfile::TempDir;
+use watchbill::error::Exit;
+use watchbill::model::{Needs, RawFile};
+use watchbill::store::{self, Base, Change, ChangeSet, Outcome, Revision, WriteMode};
+
+const DATE: &str = "2026-11-23T10:02:00+01:00";
+
+/// The identity and date every commit in these tests gets. Set once, before any test does git
+/// work, and never changed: the environment is shared by all the tests' threads.
+fn setup() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        std::env::set_var("GIT_AUTHOR_NAME", "Test Author");
+        std::env::set_var("GIT_AUTHOR_EMAIL", "alice@example.org");
+        std::env::set_var("GIT_AUTHOR_DATE", DATE);
+        std::env::set_var("GIT_COMMITTER_NAME", "Test Committer");
+        std::env::set_var("GIT_COMMITTER_EMAIL", "committer@example.org");
+        std::env::set_var("GIT_COMMITTER_DATE", DATE);
+        for var in ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_CEILING_DIRECTORIES"] {
+            std::env::remove_var(var);
+        }
+    });
+}
+
+fn git_cmd(dir: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new("git");
+    cmd.current_dir(dir).args(args).env("GIT_CONFIG_NOSYSTEM", "1").env("GIT_CONFIG_GLOBAL", "/dev/null");
+    cmd
+}
+
+/// Runs git and returns its stdout; fails the test when git fails.
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = git_cmd(dir, args).output().expect("git runs");
+    assert!(out.status.success(), "git {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn repo() -> TempDir {
+    setup();
+    let t = tempfile::tempdir().expect("tempdir");
+    git(t.path(), &["init", "-q", "-b", "main"]);
+    t
+}
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let path = dir.join(rel);
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::fs::write(path, text).expect("write");
+}
+
+fn read(dir: &Path, rel: &str) -> String {
+    std::fs::read_to_string(dir.join(rel)).expect("read")
+}
+
+/// A repository with one commit holding `files`.
+fn committed(files: &[(&str, &str)]) -> TempDir {
+    let t = repo();
+    for (path, text) in files {
+        write(t.path(), path, text);
+    }
+    git(t.path(), &["add", "-A"]);
+    git(t.path(), &["commit", "-q", "-m", "setup"]);
+    t
+}
+
+fn new_file(path: &str, text: &str) -> Change {
+    Change { path: path.into(), contents: text.as_bytes().to_vec(), base: Base::Absent }
+}
+
+fn edit(path: &str, from: &str, to: &str) -> Change {
+    Change {
+        path: path.into(),
+        contents: to.as_bytes().to_vec(),
+        base: Base::Bytes(from.as_bytes().to_vec()),
+    }
+}
+
+fn set(message: &str, changes: Vec<Change>) -> ChangeSet {
+    ChangeSet { message: message.into(), changes }
+}
+
+fn commit(root: &Path, set: &ChangeSet) -> Outcome {
+    match store::apply(root, set, &WriteMode::Commit) {
+        Ok(o) => o,
+        Err(e) => panic!("apply failed: {} ({:?})", e.message, e.help),
+    }
+}
+
+/// The exit code and message of a failed apply.
+fn failure(root: &Path, set: &ChangeSet, mode: &WriteMode) -> (Exit, String) {
+    match store::apply(root, set, mode) {
+        Ok(o) => panic!("apply should have failed, but it returned {o:?}"),
+        Err(e) => (e.exit, e.message),
+    }
+}
+
+fn head(dir: &Path) -> String {
+    git(dir, &["rev-parse", "HEAD"]).trim().to_string()
+}
+
+fn pairs(files: &[RawFile]) -> Vec<(String, String)> {
+    files.iter().map(|f| (f.path.clone(), String::from_utf8_lossy(&f.bytes).into_owned())).collect()
+}
+
+fn canonical(p: &Path) -> PathBuf {
+    std::fs::canonicalize(p).expect("canonicalize")
+}
+
+#[test]
+fn first_commit_on_an_unborn_branch_then_a_child() {
+    let t = repo();
+    let first =
+        commit(t.path(), &set("init: settings", vec![new_file("watchbill.toml", "name = \"ops\"\n")]));
+    assert_eq!(first.branch.as_deref(), Some("main"));
+    assert_eq!(first.paths, vec!["watchbill.toml"]);
+    let first_id = first.commit.clone().expect("a commit");
+    assert_eq!(head(t.path()), first_id);
+    assert!(git_cmd(t.path(), &["rev-parse", "-q", "--verify", "HEAD^"])
+        .output()
+        .expect("git")
+        .stdout
+        .is_empty());
+
+    let second = commit(t.path(), &set("crew: add alice", vec![new_file("crew.toml", "[alice]\n")]));
+    assert_eq!(git(t.path(), &["rev-parse", "HEAD^"]).trim(), first_id);
+    assert_eq!(Some(head(t.path())), second.commit);
+    assert_eq!(git(t.path(), &["log", "--format=%s"]), "crew: add alice\ninit: settings\n");
+    assert_eq!(
+        git(t.path(), &["log", "-1", "--format=%an <%ae> %aI|%cn <%ce> %cI"]),
+        format!("Test Author <alice@example.org> {DATE}|Test Committer <committer@example.org> {DATE}\n")
+    );
+    assert_eq!(git(t.path(), &["status", "--porcelain"]), "");
+    assert_eq!(read(t.path(), "crew.toml"), "[alice]\n");
+}
+
+#[test]
+fn unrelated_staged_and_modified_files_stay_as_they_were() {
+    let t = committed(&[("watchbill.toml", "x = 1\n"), ("tracked.txt", "one\n")]);
+    write(t.path(), "other.txt", "staged\n");
+    git(t.path(), &["add", "other.txt"]);
+    write(t.path(), "tracked.txt", "one, edited\n");
+
+    commit(t.path(), &set("rota: W48", vec![new_file("rota/2026-W48.toml", "crew = []\n")]));
+
+    assert_eq!(git(t.path(), &["status", "--porcelain"]), "A  other.txt\n M tracked.txt\n");
+    assert_eq!(git(t.path(), &["show", "--name-only", "--format=", "HEAD"]), "rota/2026-W48.toml\n");
+    assert_eq!(read(t.path(), "tracked.txt"), "one, edited\n");
+    assert_eq!(git(t.path(), &["show", ":other.txt"]), "staged\n");
+}
+
+#[test]
+fn racing_writers_lose_nothing() {
+    let t = repo();
+    let root = t.path().to_path_buf();
+    let threads: Vec<_> = (0..8)
+        .map(|i| {
+            let root = root.clone();
+            std::thread::spawn(move || {
+                for j in 0..10 {
+                    let path = format!("logbook/2026-W48/w{i}-{j}.md");
+                    let s =
+                        set(&format!("writer {i} entry {j}"), vec![new_file(&path, &format!("{i} {j}\n"))]);
+                    if let Err(e) = store::apply(&root, &s, &WriteMode::Commit) {
+                        panic!("writer {i} entry {j}: {} ({:?})", e.message, e.help);
+                    }
+                }
+            })
+        })
+        .collect();
+    for th in threads {
+        th.join().expect("writer thread");
+    }
+    let tree = git(&root, &["ls-tree", "-r", "--name-only", "HEAD"]);
+    for i in 0..8 {
+        for j in 0..10 {
+            assert!(tree.contains(&format!("logbook/2026-W48/w{i}-{j}.md\n")), "w{i}-{j} missing from HEAD");
+        }
+    }
+    assert_eq!(tree.lines().count(), 80);
+    assert_eq!(git(&root, &["log", "--oneline"]).lines().count(), 80);
+    git(&root, &["fsck", "--no-progress"]);
+    assert_eq!(git(&root, &["status", "--porcelain"]), "");
+    assert!(!root.join(".git/watchbill-index.lock").exists());
+}
+
+#[test]
+fn detached_head_is_refused() {
+    let t = committed(&[("watchbill.toml", "x = 1\n")]);
+    git(t.path(), &["checkout", "-q", "--detach"]);
+    let before = head(t.path());
+    let (exit, msg) = failure(t.path(), &set("m", vec![new_file("crew.toml", "")]), &WriteMode::Commit);
+    assert_eq!(exit, Exit::Usage);
+    assert!(msg.contains("HEAD is detached"), "{msg}");
+    assert_eq!(head(t.path()), before);
+    assert!(!t.path().join("crew.toml").exists());
+}
+
+#[test]
+fn bare_repository_is_refused() {
+    setup();
+    let t = tempfile::tempdir().expect("tempdir");
+    git(t.path(), &["init", "-q", "--bare", "-b", "main", "x.git"]);
+    let bare = t.path().join("x.git");
+    let (exit, msg) = failure(&bare, &set("m", vec![new_file("crew.toml", "")]), &WriteMode::Commit);
+    assert_eq!(exit, Exit::Usage);
+    assert!(msg.contains("bare repository"), "{msg}");
+}
+
+#[test]
+fn outside_a_repository_commit_is_refused_but_no_commit_writes() {
+    setup();
+    let t = tempfile::tempdir().expect("tempdir");
+    let s = set("m", vec![new_file("crew.toml", "[bob]\n")]);
+    let (exit, msg) = failure(t.path(), &s, &WriteMode::Commit);
+    assert_eq!(exit, Exit::Usage);
+    assert!(msg.contains("is not inside a git repository"), "{msg}");
+    assert!(!t.path().join("crew.toml").exists());
+
+    let out = store::apply(t.path(), &s, &WriteMode::NoCommit).map_err(|e| e.message).expect("no-commit");
+    assert_eq!(out, Outcome { commit: None, branch: None, paths: vec!["crew.toml".into()] });
+    assert_eq!(read(t.path(), "crew.toml"), "[bob]\n");
+}
+
+/// Run in a child process (see `unknown_author_is_a_usage_error`): the environment there has no
+/// identity at all. In a normal run it returns at once.
+#[test]
+fn child_without_author() {
+    let Some(dir) = std::env::var_os("WATCHBILL_STORE_TEST_CHILD") else { return };
+    let dir = PathBuf::from(dir);
+    // libgit2 reads the system config regardless of GIT_CONFIG_NOSYSTEM when not opened "from
+    // env"; point it at an empty folder so a machine-wide user.name cannot make this pass.
+    // SAFETY: nothing else in this child process uses libgit2 yet.
+    unsafe { git2::opts::set_search_path(git2::ConfigLevel::System, dir.join("empty")) }
+        .expect("search path");
+    let err = store::apply(&dir.join("repo"), &set("m", vec![new_file("crew.toml", "")]), &WriteMode::Commit)
+        .expect_err("apply must fail without an author");
+    assert_eq!(err.exit, Exit::Usage);
+    assert_eq!(err.message, "git does not know who you are");
+    assert!(err.help.unwrap_or_default().contains("git config --global user.email"));
+}
+
+#[test]
+fn unknown_author_is_a_usage_error() {
+    setup();
+    let home = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(home.path().join("empty")).expect("mkdir");
+    let repo_dir = home.path().join("repo");
+    write(&repo_dir, "watchbill.toml", "x = 1\n");
+    git(&repo_dir, &["init", "-q", "-b", "main"]);
+    git(&repo_dir, &["add", "-A"]);
+    git(&repo_dir, &["commit", "-q", "-m", "setup"]);
+    let before = head(&repo_dir);
+    let exe = std::env::current_exe().expect("test binary");
+    let mut child = Command::new(exe);
+    child
+        .args(["child_without_author", "--exact", "--nocapture", "--test-threads=1"])
+        .env("WATCHBILL_STORE_TEST_CHILD", home.path())
+        .env("HOME", home.path().join("empty"))
+        .env("XDG_CONFIG_HOME", home.path().join("empty"))
+        .env("GIT_CONFIG_NOSYSTEM", "1");
+    for var in ["NAME", "EMAIL", "DATE"] {
+        child.env_remove(format!("GIT_AUTHOR_{var}")).env_remove(format!("GIT_COMMITTER_{var}"));
+    }
+    child.env_remove("EMAIL");
+    let out = child.output().expect("child test runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "child failed:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("1 passed"), "the child test did not run:\n{stdout}");
+    assert_eq!(head(&repo_dir), before);
+    assert!(!repo_dir.join("crew.toml").exists());
+}
+
+#[test]
+fn a_base_that_moved_is_a_conflict() {
+    let t = committed(&[("watchbill.toml", "x = 1\n"), ("crew.toml", "v1\n")]);
+    let before = head(t.path());
+    // The command read v0, but the tip (and the working tree) say v1 now.
+    let s = set("crew: edit", vec![edit("crew.toml", "v0\n", "v2\n")]);
+    let (exit, msg) = failure(t.path(), &s, &WriteMode::Commit);
+    assert_eq!(exit, Exit::Conflict);
+    assert!(msg.contains("crew.toml was changed by someone else"), "{msg}");
+    // A "new" file that exists meanwhile is the same conflict.
+    let (exit, _) = failure(t.path(), &set("m", vec![new_file("crew.toml", "v2\n")]), &WriteMode::Commit);
+    assert_eq!(exit, Exit::Conflict);
+    assert_eq!(head(t.path()), before);
+    assert_eq!(read(t.path(), "crew.toml"), "v1\n");
+    assert_eq!(git(t.path(), &["status", "--porcelain"]), "");
+}
+
+#[test]
+fn an_uncommitted_edit_is_refused() {
+    let t = committed(&[("watchbill.toml", "x = 1\n"), ("crew.toml", "v1\n")]);
+    let before = head(t.path());
+    write(t.path(), "crew.toml", "v1 with my edit\n");
+    let s = set("crew: edit", vec![edit("crew.toml", "v1 with my edit\n", "v2\n")]);
+    let (exit, msg) = failure(t.path(), &s, &WriteMode::Commit);
+    assert_eq!(exit, Exit::Refused);
+    assert_eq!(msg, "crew.toml has uncommitted changes");
+    assert_eq!(head(t.path()), before);
+    assert_eq!(read(t.path(), "crew.toml"), "v1 with my edit\n");
+
+    // Staged edits count too, even when the file on disk matches them.
+    git(t.path(), &["add", "crew.toml"]);
+    assert_eq!(failure(t.path(), &s, &WriteMode::Commit).0, Exit::Refused);
+    // An untracked file where a new one would go would be overwritten.
+    write(t.path(), "rota/2026-W48.toml", "mine\n");
+    let (exit, _) =
+        failure(t.path(), &set("m", vec![new_file("rota/2026-W48.toml", "x\n")]), &WriteMode::Commit);
+    assert_eq!(exit, Exit::Refused);
+    assert_eq!(read(t.path(), "rota/2026-W48.toml"), "mine\n");
+    assert_eq!(head(t.path()), before);
+}
+
+#[test]
+fn an_edit_with_a_matching_base_commits() {
+    let t = committed(&[("watchbill.toml", "x = 1\n"), ("crew.toml", "v1\n")]);
+    let out = commit(t.path(), &set("crew: edit", vec![edit("crew.toml", "v1\n", "v2\n")]));
+    assert_eq!(out.commit.as_deref(), Some(head(t.path()).as_str()));
+    assert_eq!(git(t.path(), &["show", "HEAD:crew.toml"]), "v2\n");
+    assert_eq!(read(t.path(), "crew.toml"), "v2\n");
+    assert_eq!(git(t.path(), &["status", "--porcelain"]), "");
+}
+
+#[test]
+fn commit_on_branch_leaves_the_checkout_alone() {
+    let t = committed(&[("watchbill.toml", "x = 1\n"), ("tracked.txt", "one\n")]);
+    write(t.path(), "other.txt", "staged\n");
+    git(t.path(), &["add", "other.txt"]);
+    write(t.path(), "tracked.txt", "edited\n");
+    let main = head(t.path());
+    let status = git(t.path(), &["status", "--porcelain"]);
+    let index = git(t.path(), &["ls-files", "-s"]);
+    let mode = WriteMode::CommitOnBranch("proposals".into());
+
+    let out = store::apply(
+        t.path(),
+        &set("rota: propose W48", vec![new_file("rota/2026-W48.toml", "w48\n")]),
+        &mode,
+    )
+    .map_err(|e| e.message)
+    .expect("commit on branch");
+    assert_eq!(out.branch.as_deref(), Some("proposals"));
+    assert_eq!(git(t.path(), &["rev-parse", "proposals"]).trim(), out.commit.clone().expect("commit"));
+    assert_eq!(git(t.path(), &["rev-parse", "proposals^"]).trim(), main);
+    assert_eq!(git(t.path(), &["show", "proposals:rota/2026-W48.toml"]), "w48\n");
+
+    // Again on the now existing branch, from a detached HEAD.
+    git(t.path(), &["checkout", "-q", "--detach"]);
+    let again = store::apply(
+        t.path(),
+        &set("rota: propose W49", vec![new_file("rota/2026-W49.toml", "w49\n")]),
+        &mode,
+    )
+    .map_err(|e| e.message)
+    .expect("commit on existing branch");
+    assert_eq!(git(t.path(), &["rev-parse", "proposals^"]).trim(), out.commit.expect("first"));
+    assert_eq!(git(t.path(), &["rev-parse", "proposals"]).trim(), again.commit.expect("second"));
+    git(t.path(), &["checkout", "-q", "main"]);
+
+    assert_eq!(head(t.path()), main);
+    assert_eq!(git(t.path(), &["status", "--porcelain"]), status);
+    assert_eq!(git(t.path(), &["ls-files", "-s"]), index);
+    assert!(!t.path().join("rota").exists());
+
+    let bad = WriteMode::CommitOnBranch("no good..name".into());
+    assert_eq!(failure(t.path(), &set("m", vec![new_file("a.toml", "")]), &bad).0, Exit::Usage);
+}
+
+#[test]
+fn dry_run_writes_nothing() {
+    let t = committed(&[("watchbill.toml", "x = 1\n")]);
+    let before = head(t.path());
+    let s = set("m", vec![new_file("rota/2026-W48.toml", "w48\n"), new_file("crew.toml", "c\n")]);
+    let out = store::apply(t.path(), &s, &WriteMode::DryRun).map_err(|e| e.message).expect("dry run");
+    assert_eq!(
+        out,
+        Outcome { commit: None, branch: None, paths: vec!["rota/2026-W48.toml".into(), "crew.toml".into()] }
+    );
+    assert!(!t.path().join("rota").exists());
+    assert!(!t.path().join("crew.toml").exists());
+    assert_eq!(head(t.path()), before);
+    assert_eq!(git(t.path(), &["status", "--porcelain"]), "");
+}
+
+#[test]
+fn no_commit_writes_files_but_makes_no_commit() {
+    let t = committed(&[("watchbill.toml", "x = 1\n"), ("crew.toml", "v1\n")]);
+    let before = head(t.path());
+    let s = set("m", vec![new_file("rota/2026-W48.toml", "w48\n"), edit("crew.toml", "v1\n", "v2\n")]);
+    let out = store::apply(t.path(), &s, &WriteMode::NoCommit).map_err(|e| e.message).expect("no-commit");
+    assert_eq!(out.commit, None);
+    assert_eq!(read(t.path(), "rota/2026-W48.toml"), "w48\n");
+    assert_eq!(read(t.path(), "crew.toml"), "v2\n");
+    assert_eq!(head(t.path()), before);
+    assert_eq!(git(t.path(), &["status", "--porcelain"]), " M crew.toml\n?? rota/\n");
+    let leftovers: Vec<_> = std::fs::read_dir(t.path().join("rota"))
+        .expect("rota")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(leftovers, vec!["2026-W48.toml"], "temporary files left behind");
+}
+
+#[test]
+fn unsafe_paths_are_refused() {
+    let t = repo();
+    for path in ["../escape.toml", "/abs.toml", "rota//x.toml", ".git/config", "rota\\x.toml"] {
+        let (exit, _) = failure(t.path(), &set("m", vec![new_file(path, "x")]), &WriteMode::NoCommit);
+        assert_eq!(exit, Exit::Refused, "{path}");
+    }
+    assert!(!t.path().parent().expect("parent").join("escape.toml").exists());
+}
+
+fn sample_tree() -> TempDir {
+    committed(&[
+        ("watchbill.toml", "x = 1\n"),
+        ("crew.toml", "[alice]\n"),
+        ("maturity.toml", "m\n"),
+        ("rota/2026-W48.toml", "w48\n"),
+        ("logbook/2026-W48/20261123T1002-a.md", "entry\n"),
+        ("objectives/restore-fast.toml", "o\n"),
+        ("notes.txt", "not a record\n"),
+        ("rota/.hidden.toml", "hidden\n"),
+        ("rota/2026-W47.toml~", "backup\n"),
+    ])
+}
+
+#[test]
+fn worktree_and_head_read_the_same_files() {
+    let t = sample_tree();
+    let disk = store::read_files(t.path(), &Revision::WorkTree, Needs::ALL)
+        .map_err(|e| e.message)
+        .expect("worktree");
+    let head = store::read_files(t.path(), &Revision::Rev("HEAD".into()), Needs::ALL)
+        .map_err(|e| e.message)
+        .expect("HEAD");
+    let expected: Vec<(String, String)> = [
+        ("crew.toml", "[alice]\n"),
+        ("logbook/2026-W48/20261123T1002-a.md", "entry\n"),
+        ("maturity.toml", "m\n"),
+        ("objectives/restore-fast.toml", "o\n"),
+        ("rota/2026-W48.toml", "w48\n"),
+        ("watchbill.toml", "x = 1\n"),
+    ]
+    .iter()
+    .map(|(p, s)| (p.to_string(), s.to_string()))
+    .collect();
+    assert_eq!(pairs(&disk), expected);
+    assert_eq!(pairs(&head), expected);
+
+    let crew_only = store::read_files(t.path(), &Revision::Rev("HEAD".into()), Needs::CREW)
+        .map_err(|e| e.message)
+        .expect("crew");
+    let names: Vec<String> = crew_only.into_iter().map(|f| f.path).collect();
+    assert_eq!(names, vec!["crew.toml", "watchbill.toml"]);
+
+    // The working tree has the uncommitted edit; HEAD does not.
+    write(t.path(), "crew.toml", "[alice]\n[bob]\n");
+    let disk = store::read_files(t.path(), &Revision::WorkTree, Needs::CREW)
+        .map_err(|e| e.message)
+        .expect("worktree");
+    let head = store::read_files(t.path(), &Revision::Rev("HEAD".into()), Needs::CREW)
+        .map_err(|e| e.message)
+        .expect("HEAD");
+    assert_eq!(disk[0].bytes, b"[alice]\n[bob]\n");
+    assert_eq!(head[0].bytes, b"[alice]\n");
+}
+
+#[test]
+fn unknown_revision_is_a_usage_error() {
+    let t = sample_tree();
+    let err =
+        store::read_files(t.path(), &Revision::Rev("no-such-branch".into()), Needs::ALL).expect_err("fails");
+    assert_eq!(err.exit, Exit::Usage);
+    assert_eq!(err.message, "unknown revision no-such-branch");
+    assert!(err.help.unwrap_or_default().contains("fetch-depth: 0"));
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_are_not_followed() {
+    let t = committed(&[
+        ("watchbill.toml", "x = 1\n"),
+        ("rota/2026-W48.toml", "w48\n"),
+        ("secret.toml", "secret\n"),
+    ]);
+    std::os::unix::fs::symlink("../secret.toml", t.path().join("rota/2026-W49.toml")).expect("symlink");
+    git(t.path(), &["add", "-A"]);
+    git(t.path(), &["commit", "-q", "-m", "a link"]);
+    for rev in [Revision::WorkTree, Revision::Rev("HEAD".into())] {
+        let files = store::read_files(t.path(), &rev, Needs::ALL).map_err(|e| e.message).expect("read");
+        let names: Vec<String> = files.into_iter().map(|f| f.path).collect();
+        assert_eq!(names, vec!["rota/2026-W48.toml", "watchbill.toml"], "{rev:?}");
+    }
+    assert_eq!(store::symlinks_under(t.path()), vec!["rota/2026-W49.toml"]);
+    let s = set("m", vec![edit("rota/2026-W49.toml", "secret\n", "overwritten\n")]);
+    assert_eq!(failure(t.path(), &s, &WriteMode::NoCommit).0, Exit::Refused);
+    assert_eq!(read(t.path(), "secret.toml"), "secret\n");
+}
+
+#[test]
+fn a_root_in_a_subfolder() {
+    let t = committed(&[("README.md", "top\n")]);
+    write(t.path(), "ops/watchbill.toml", "x = 1\n");
+    std::fs::create_dir_all(t.path().join("ops/rota")).expect("mkdir");
+    let root = store::find_root(&t.path().join("ops/rota")).map_err(|e| e.message).expect("root");
+    assert_eq!(root, canonical(&t.path().join("ops")));
+    assert_eq!(store::repo_prefix(&root).map_err(|e| e.message).expect("prefix"), "ops");
+    assert_eq!(store::repo_prefix(t.path()).map_err(|e| e.message).expect("prefix"), "");
+
+    // Not committed yet: the revision has no ops/watchbill.toml.
+    let err = store::read_files(&root, &Revision::Rev("HEAD".into()), Needs::ALL).expect_err("fails");
+    assert_eq!((err.exit, err.message.as_str()), (Exit::Usage, "ops/watchbill.toml is not in revision HEAD"));
+
+    commit(&root, &set("init", vec![new_file("crew.toml", "[alice]\n")]));
+    git(t.path(), &["add", "ops/watchbill.toml"]);
+    git(t.path(), &["commit", "-q", "-m", "settings"]);
+    commit(&root, &set("rota", vec![new_file("rota/2026-W48.toml", "w48\n")]));
+    assert_eq!(
+        git(t.path(), &["ls-tree", "-r", "--name-only", "HEAD"]),
+        "README.md\nops/crew.toml\nops/rota/2026-W48.toml\nops/watchbill.toml\n"
+    );
+    assert_eq!(git(t.path(), &["status", "--porcelain"]), "");
+    let files = store::read_files(&root, &Revision::Rev("HEAD".into()), Needs::ALL)
+        .map_err(|e| e.message)
+        .expect("read");
+    let names: Vec<String> = files.into_iter().map(|f| f.path).collect();
+    assert_eq!(names, vec!["crew.toml", "rota/2026-W48.toml", "watchbill.toml"]);
+}
+
+#[test]
+fn find_root_without_settings_is_a_usage_error() {
+    setup();
+    let t = tempfile::tempdir().expect("tempdir");
+    let err = store::find_root(t.path()).expect_err("no root");
+    assert_eq!(err.exit, Exit::Usage);
+    assert!(err.message.starts_with("no watchbill.toml in "), "{}", err.message);
+    assert_eq!(err.help.as_deref(), Some("run `watchbill init` to create one, or pass -C DIR"));
+}
+
+#[test]
+fn a_stale_index_lock_is_taken_over() {
+    let t = committed(&[("watchbill.toml", "x = 1\n")]);
+    let lock = t.path().join(".git/watchbill-index.lock");
+    std::fs::write(&lock, "999999999\n").expect("lock");
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    std::fs::File::options().write(true).open(&lock).and_then(|f| f.set_modified(old)).expect("mtime");
+    commit(t.path(), &set("crew", vec![new_file("crew.toml", "c\n")]));
+    assert!(!lock.exists());
+    assert_eq!(git(t.path(), &["status", "--porcelain"]), "");
+}
+
+#[test]
+fn user_email_comes_from_the_environment_first() {
+    let t = repo();
+    assert_eq!(store::user_email(t.path()).as_deref(), Some("alice@example.org"));
+}
+
+#[test]
+fn init_repository_creates_one_only_when_missing() {
+    setup();
+    let t = tempfile::tempdir().expect("tempdir");
+    let dir = t.path().join("team");
+    assert_eq!(store::init_repository(&dir).map_err(|e| e.message), Ok(true));
+    assert!(dir.join(".git").is_dir());
+    std::fs::create_dir(dir.join("ops")).expect("mkdir");
+    assert_eq!(store::init_repository(&dir.join("ops")).map_err(|e| e.message), Ok(false));
+    assert!(!dir.join("ops/.git").exists());
+}
