@@ -35,12 +35,19 @@ fn member_ref(model: &Model, origin: &Origin, id: &Spanned<MemberId>, what: &str
     }
     let known: Vec<&str> = model.crew.members.iter().map(|m| m.id().as_str()).collect();
     let help = match crate::parse::did_you_mean(id.get_ref().as_str(), &known) {
-        Some(s) => format!("did you mean `{s}`? Otherwise add the member with `watchbill crew add {}`", id.get_ref()),
+        Some(s) => {
+            format!("did you mean `{s}`? Otherwise add the member with `watchbill crew add {}`", id.get_ref())
+        }
         None => format!("add the member with `watchbill crew add {}`, or fix the id", id.get_ref()),
     };
     out.push(
         model
-            .error_at("unknown-member", origin, &id.span(), format!("{what} `{}` is not in crew.toml", id.get_ref()))
+            .error_at(
+                "unknown-member",
+                origin,
+                &id.span(),
+                format!("{what} `{}` is not in crew.toml", id.get_ref()),
+            )
             .help(help),
     );
 }
@@ -57,7 +64,12 @@ fn crew(model: &Model, out: &mut Vec<Diagnostic>) {
         if !teams.insert(t.id.get_ref().as_str()) {
             out.push(
                 model
-                    .error_at("duplicate-id", &origin, &t.id.span(), format!("team `{}` is defined twice", t.id.get_ref()))
+                    .error_at(
+                        "duplicate-id",
+                        &origin,
+                        &t.id.span(),
+                        format!("team `{}` is defined twice", t.id.get_ref()),
+                    )
                     .help("team ids must be unique: rename or remove one of them"),
             );
         }
@@ -68,7 +80,12 @@ fn crew(model: &Model, out: &mut Vec<Diagnostic>) {
         if !members.insert(m.id().as_str()) {
             out.push(
                 model
-                    .error_at("duplicate-id", &origin, &m.id.span(), format!("member `{}` is defined twice", m.id()))
+                    .error_at(
+                        "duplicate-id",
+                        &origin,
+                        &m.id.span(),
+                        format!("member `{}` is defined twice", m.id()),
+                    )
                     .help("member ids must be unique: rename or remove one of them"),
             );
         }
@@ -76,18 +93,30 @@ fn crew(model: &Model, out: &mut Vec<Diagnostic>) {
             if let Some(first) = emails.insert(e.to_ascii_lowercase(), m.id().as_str()) {
                 out.push(
                     model
-                        .error_at("duplicate-email", &origin, &m.id.span(), format!("`{}` has the same e-mail as `{first}`", m.id()))
+                        .error_at(
+                            "duplicate-email",
+                            &origin,
+                            &m.id.span(),
+                            format!("`{}` has the same e-mail as `{first}`", m.id()),
+                        )
                         .help("e-mails pick the author of a record: give each member their own"),
                 );
             }
         }
         if crew.team(m.team_id().as_str()).is_none() {
             let known: Vec<&str> = crew.teams.iter().map(|t| t.id.get_ref().as_str()).collect();
-            let hint = crate::parse::did_you_mean(m.team_id().as_str(), &known)
-                .map_or_else(|| format!("add a [[team]] with id = \"{}\"", m.team_id()), |s| format!("did you mean `{s}`?"));
+            let hint = crate::parse::did_you_mean(m.team_id().as_str(), &known).map_or_else(
+                || format!("add a [[team]] with id = \"{}\"", m.team_id()),
+                |s| format!("did you mean `{s}`?"),
+            );
             out.push(
                 model
-                    .error_at("unknown-team", &origin, &m.team.span(), format!("team `{}` of `{}` is not defined", m.team_id(), m.id()))
+                    .error_at(
+                        "unknown-team",
+                        &origin,
+                        &m.team.span(),
+                        format!("team `{}` of `{}` is not defined", m.team_id(), m.id()),
+                    )
                     .help(hint),
             );
         }
@@ -95,16 +124,27 @@ fn crew(model: &Model, out: &mut Vec<Diagnostic>) {
             if a.get_ref().from > a.get_ref().to {
                 out.push(
                     model
-                        .error_at("invalid-period", &origin, &a.span(), format!("time away of `{}` ends before it starts", m.id()))
+                        .error_at(
+                            "invalid-period",
+                            &origin,
+                            &a.span(),
+                            format!("time away of `{}` ends before it starts", m.id()),
+                        )
                         .help("write `from` as the first day away and `to` as the last"),
                 );
             }
         }
     }
-    if crew.members.iter().filter(|m| m.active).count() < model.settings.rota.crew_size as usize {
+    let active = crew.members.iter().filter(|m| m.active).count();
+    // A crew with nobody in it yet is a fresh start, not a problem.
+    if active > 0 && active < model.settings.rota.crew_size as usize {
         out.push(
-            Diagnostic::warning("crew-size", crate::model::crew::FILE, "fewer active members than captains in a crew")
-                .help("add members (`watchbill crew add`) or lower crew_size in watchbill.toml"),
+            Diagnostic::warning(
+                "crew-size",
+                crate::model::crew::FILE,
+                "fewer active members than captains in a crew",
+            )
+            .help("add members (`watchbill crew add`) or lower crew_size in watchbill.toml"),
         );
     }
 }
@@ -135,8 +175,12 @@ fn logbook(model: &Model, now: DateTime<FixedOffset>, out: &mut Vec<Diagnostic>)
     for e in &model.entries {
         if let Some(first) = ids.insert(e.id.as_str(), &e.origin.path) {
             out.push(
-                Diagnostic::error("duplicate-id", e.origin.path.clone(), format!("entry id `{}` is also used by {first}", e.id))
-                    .help("entry ids (file names) must be unique across weeks: rename one file"),
+                Diagnostic::error(
+                    "duplicate-id",
+                    e.origin.path.clone(),
+                    format!("entry id `{}` is also used by {first}", e.id),
+                )
+                .help("entry ids (file names) must be unique across weeks: rename one file"),
             );
         }
         member_ref(model, &e.origin, &e.meta.author, "author", out);
@@ -153,7 +197,11 @@ fn logbook(model: &Model, now: DateTime<FixedOffset>, out: &mut Vec<Diagnostic>)
                             "wrong-week",
                             &e.origin,
                             &when.span(),
-                            format!("{} belongs to the watch of {belongs}, but the file is filed under {}", rfc3339(&when.get_ref().0), e.week),
+                            format!(
+                                "{} belongs to the watch of {belongs}, but the file is filed under {}",
+                                rfc3339(&when.get_ref().0),
+                                e.week
+                            ),
                         )
                         .help(format!("move the file to logbook/{belongs}/")),
                 );
@@ -190,9 +238,8 @@ fn entry_times(model: &Model, e: &Entry, out: &mut Vec<Diagnostic>) {
             };
             let set: Vec<_> = m.timestamps().into_iter().filter_map(|(n, t)| t.map(|t| (n, t))).collect();
             for (name, t) in &set {
-                let earlier_but_later = set
-                    .iter()
-                    .find(|(p, pt)| rank(p) < rank(name) && pt.get_ref().0 > t.get_ref().0);
+                let earlier_but_later =
+                    set.iter().find(|(p, pt)| rank(p) < rank(name) && pt.get_ref().0 > t.get_ref().0);
                 if let Some((prev, pt)) = earlier_but_later {
                     out.push(
                         model
@@ -208,16 +255,25 @@ fn entry_times(model: &Model, e: &Entry, out: &mut Vec<Diagnostic>) {
             }
         }
         Kind::Note => {
-            if m.timestamps().iter().any(|(_, t)| t.is_some()) || m.tickets.is_some() || m.severity.is_some() {
+            if m.timestamps().iter().any(|(_, t)| t.is_some()) || m.tickets.is_some() || m.severity.is_some()
+            {
                 out.push(
-                    Diagnostic::warning("note-fields", e.origin.path.clone(), "a note has incident fields (times, severity or tickets)")
-                        .help("set kind = \"incident\" if this is an incident, or remove the incident fields"),
+                    Diagnostic::warning(
+                        "note-fields",
+                        e.origin.path.clone(),
+                        "a note has incident fields (times, severity or tickets)",
+                    )
+                    .help("set kind = \"incident\" if this is an incident, or remove the incident fields"),
                 );
             }
             if m.at.is_none() {
                 out.push(
-                    Diagnostic::error("missing-field", e.origin.path.clone(), "a note needs `at`, when it was written")
-                        .help("add at = <time>, e.g. at = 2026-11-23T10:02:00+01:00"),
+                    Diagnostic::error(
+                        "missing-field",
+                        e.origin.path.clone(),
+                        "a note needs `at`, when it was written",
+                    )
+                    .help("add at = <time>, e.g. at = 2026-11-23T10:02:00+01:00"),
                 );
             }
         }
@@ -226,7 +282,12 @@ fn entry_times(model: &Model, e: &Entry, out: &mut Vec<Diagnostic>) {
         if !m.ongoing {
             out.push(
                 model
-                    .error_at("closed-not-ongoing", &e.origin, &c.span(), "`closed` is set on an entry that is not ongoing work")
+                    .error_at(
+                        "closed-not-ongoing",
+                        &e.origin,
+                        &c.span(),
+                        "`closed` is set on an entry that is not ongoing work",
+                    )
                     .help("set ongoing = true, or remove `closed`"),
             );
         }
@@ -241,8 +302,12 @@ fn missing_handovers(model: &Model, now: DateTime<FixedOffset>, out: &mut Vec<Di
         let ended = schedule.handover(week.next()) <= now;
         if ended && !model.handovers.contains_key(week) {
             out.push(
-                Diagnostic::warning("missing-handover", crate::model::logbook::week_dir(*week), format!("{week} ended without a handover"))
-                    .help(format!("write it with `watchbill handover --week {week}`")),
+                Diagnostic::warning(
+                    "missing-handover",
+                    crate::model::logbook::week_dir(*week),
+                    format!("{week} ended without a handover"),
+                )
+                .help(format!("write it with `watchbill handover --week {week}`")),
             );
         }
     }
@@ -264,7 +329,12 @@ fn objectives(model: &Model, out: &mut Vec<Diagnostic>) {
             if mat.axis(area.get_ref().as_str()).is_none() {
                 out.push(
                     model
-                        .error_at("unknown-axis", &o.origin, &area.span(), format!("area `{}` is not an axis of maturity.toml", area.get_ref()))
+                        .error_at(
+                            "unknown-axis",
+                            &o.origin,
+                            &area.span(),
+                            format!("area `{}` is not an axis of maturity.toml", area.get_ref()),
+                        )
                         .help(format!("use one of: {}", axis_list(model))),
                 );
             }
@@ -280,21 +350,45 @@ fn objectives(model: &Model, out: &mut Vec<Diagnostic>) {
         if o.aggregate.needs_bound() && o.bound.is_none() {
             out.push(
                 model
-                    .error_at("missing-bound", &o.origin, &f.aggregate.span(), format!("aggregate `{}` judges each record, so it needs a `bound`", f.aggregate.get_ref()))
+                    .error_at(
+                        "missing-bound",
+                        &o.origin,
+                        &f.aggregate.span(),
+                        format!(
+                            "aggregate `{}` judges each record, so it needs a `bound`",
+                            f.aggregate.get_ref()
+                        ),
+                    )
                     .help("add bound = \"< 10\" (what each record must meet)"),
             );
         }
         if o.aggregate == Aggregate::Share && !o.target.percent {
             out.push(
                 model
-                    .error_at("wrong-unit", &o.origin, &f.target.span(), "a share is a percentage: the target needs a `%`")
+                    .error_at(
+                        "wrong-unit",
+                        &o.origin,
+                        &f.target.span(),
+                        "a share is a percentage: the target needs a `%`",
+                    )
                     .help("write the target like \">= 80%\""),
             );
         }
-        if o.aggregate != Aggregate::Share && o.target.percent && o.unit != crate::model::objective::Unit::Percent {
+        if o.aggregate != Aggregate::Share
+            && o.target.percent
+            && o.unit != crate::model::objective::Unit::Percent
+        {
             out.push(
                 model
-                    .error_at("wrong-unit", &o.origin, &f.target.span(), format!("only a share is a percentage, but the aggregate is `{}`", f.aggregate.get_ref()))
+                    .error_at(
+                        "wrong-unit",
+                        &o.origin,
+                        &f.target.span(),
+                        format!(
+                            "only a share is a percentage, but the aggregate is `{}`",
+                            f.aggregate.get_ref()
+                        ),
+                    )
                     .help("remove the `%`, or use aggregate = \"share\" with a bound"),
             );
         }
@@ -303,7 +397,12 @@ fn objectives(model: &Model, out: &mut Vec<Diagnostic>) {
                 if !(1.0..=5.0).contains(&b.value) {
                     out.push(
                         model
-                            .error_at("out-of-range", &o.origin, &f.bound.as_ref().map_or(f.measure.span(), |b| b.span()), "a comfort score is between 1 and 5")
+                            .error_at(
+                                "out-of-range",
+                                &o.origin,
+                                &f.bound.as_ref().map_or(f.measure.span(), |b| b.span()),
+                                "a comfort score is between 1 and 5",
+                            )
                             .help("write the bound like \">= 3\""),
                     );
                 }
@@ -314,8 +413,12 @@ fn objectives(model: &Model, out: &mut Vec<Diagnostic>) {
         let known = c.objective.as_ref().and_then(|id| model.objectives.get(id));
         if known.is_none() {
             out.push(
-                Diagnostic::error("unknown-objective", c.origin.path.clone(), "this check-in's folder names no objective")
-                    .help("check-ins live in checkins/<objective id>/; move the file or create the objective"),
+                Diagnostic::error(
+                    "unknown-objective",
+                    c.origin.path.clone(),
+                    "this check-in's folder names no objective",
+                )
+                .help("check-ins live in checkins/<objective id>/; move the file or create the objective"),
             );
         }
         if let Some(by) = &c.file.by {
@@ -341,7 +444,12 @@ fn maturity(model: &Model, out: &mut Vec<Diagnostic>) {
             if !seen.insert(a.id.get_ref().as_str()) {
                 out.push(
                     model
-                        .error_at("duplicate-id", &origin, &a.id.span(), format!("axis `{}` is defined twice", a.id.get_ref()))
+                        .error_at(
+                            "duplicate-id",
+                            &origin,
+                            &a.id.span(),
+                            format!("axis `{}` is defined twice", a.id.get_ref()),
+                        )
                         .help("axis ids must be unique"),
                 );
             }
@@ -349,7 +457,17 @@ fn maturity(model: &Model, out: &mut Vec<Diagnostic>) {
                 if *t.get_ref() < 1 || *t.get_ref() as usize > a.levels.len() {
                     out.push(
                         model
-                            .error_at("out-of-range", &origin, &t.span(), format!("target level {} of `{}` is not between 1 and {}", t.get_ref(), a.id.get_ref(), a.levels.len()))
+                            .error_at(
+                                "out-of-range",
+                                &origin,
+                                &t.span(),
+                                format!(
+                                    "target level {} of `{}` is not between 1 and {}",
+                                    t.get_ref(),
+                                    a.id.get_ref(),
+                                    a.levels.len()
+                                ),
+                            )
                             .help("the levels are the [[axis.level]] tables, numbered from 1"),
                     );
                 }
@@ -359,7 +477,12 @@ fn maturity(model: &Model, out: &mut Vec<Diagnostic>) {
                     if !model.objectives.contains_key(ev.get_ref()) {
                         out.push(
                             model
-                                .error_at("unknown-objective", &origin, &ev.span(), format!("evidence `{}` is not an objective", ev.get_ref()))
+                                .error_at(
+                                    "unknown-objective",
+                                    &origin,
+                                    &ev.span(),
+                                    format!("evidence `{}` is not an objective", ev.get_ref()),
+                                )
                                 .help("name a file of objectives/ (without .toml)"),
                         );
                     }
@@ -372,7 +495,12 @@ fn maturity(model: &Model, out: &mut Vec<Diagnostic>) {
             if d.get_ref().0 != a.date {
                 out.push(
                     model
-                        .error_at("name-mismatch", &a.origin, &d.span(), format!("the file is named {} but says date = {}", a.date, d.get_ref().0))
+                        .error_at(
+                            "name-mismatch",
+                            &a.origin,
+                            &d.span(),
+                            format!("the file is named {} but says date = {}", a.date, d.get_ref().0),
+                        )
                         .help("the file name is the date: make them agree"),
                 );
             }
@@ -381,12 +509,26 @@ fn maturity(model: &Model, out: &mut Vec<Diagnostic>) {
             match model.maturity.as_ref().and_then(|m| m.axis(axis.as_str())) {
                 None => out.push(
                     model
-                        .error_at("unknown-axis", &a.origin, &level.span(), format!("`{axis}` is not an axis of maturity.toml"))
+                        .error_at(
+                            "unknown-axis",
+                            &a.origin,
+                            &level.span(),
+                            format!("`{axis}` is not an axis of maturity.toml"),
+                        )
                         .help(format!("use one of: {}", axis_list(model))),
                 ),
                 Some(ax) if *level.get_ref() < 1 || *level.get_ref() as usize > ax.levels.len() => out.push(
                     model
-                        .error_at("out-of-range", &a.origin, &level.span(), format!("level {} of `{axis}` is not between 1 and {}", level.get_ref(), ax.levels.len()))
+                        .error_at(
+                            "out-of-range",
+                            &a.origin,
+                            &level.span(),
+                            format!(
+                                "level {} of `{axis}` is not between 1 and {}",
+                                level.get_ref(),
+                                ax.levels.len()
+                            ),
+                        )
                         .help("levels are numbered from 1 in maturity.toml"),
                 ),
                 Some(_) => {}
@@ -399,15 +541,24 @@ fn surveys(model: &Model, out: &mut Vec<Diagnostic>) {
     for s in &model.surveys {
         if !model.member_exists(&s.member) {
             out.push(
-                Diagnostic::error("unknown-member", s.origin.path.clone(), format!("survey answer of `{}`, who is not in crew.toml", s.member))
-                    .help("name the file after a member id: surveys/<round>/<member>.toml"),
+                Diagnostic::error(
+                    "unknown-member",
+                    s.origin.path.clone(),
+                    format!("survey answer of `{}`, who is not in crew.toml", s.member),
+                )
+                .help("name the file after a member id: surveys/<round>/<member>.toml"),
             );
         }
         let c = &s.file.comfort;
         if !(1..=5).contains(c.get_ref()) {
             out.push(
                 model
-                    .error_at("out-of-range", &s.origin, &c.span(), format!("comfort {} is not between 1 and 5", c.get_ref()))
+                    .error_at(
+                        "out-of-range",
+                        &s.origin,
+                        &c.span(),
+                        format!("comfort {} is not between 1 and 5", c.get_ref()),
+                    )
                     .help("answer from 1 (not at all comfortable) to 5 (entirely)"),
             );
         }

@@ -55,10 +55,26 @@ const TEAMS: [(&str, &str); 5] = [
 ];
 
 const PEOPLE: [&str; 20] = [
-    "Alice Martin", "Bruno Petit", "Chloé Durand", "David Moreau", "Emma Lefèvre", "Farid Benali",
-    "Gaëlle Roux", "Hugo Fournier", "Inès Girard", "Jules Bonnet", "Karima Haddad", "Louis Mercier",
-    "Manon Blanc", "Nathan Faure", "Océane Garnier", "Paul Chevalier", "Quentin Lambert",
-    "Rose Fontaine", "Samuel Robin", "Théa Masson",
+    "Alice Martin",
+    "Bruno Petit",
+    "Chloé Durand",
+    "David Moreau",
+    "Emma Lefèvre",
+    "Farid Benali",
+    "Gaëlle Roux",
+    "Hugo Fournier",
+    "Inès Girard",
+    "Jules Bonnet",
+    "Karima Haddad",
+    "Louis Mercier",
+    "Manon Blanc",
+    "Nathan Faure",
+    "Océane Garnier",
+    "Paul Chevalier",
+    "Quentin Lambert",
+    "Rose Fontaine",
+    "Samuel Robin",
+    "Théa Masson",
 ];
 
 const INCIDENTS: [(&str, &str); 12] = [
@@ -93,27 +109,43 @@ pub fn files(now: DateTime<FixedOffset>) -> Vec<(String, String)> {
     let mut files = BTreeMap::new();
     let today = IsoWeek::of(now.date_naive());
     let holidays = holidays(now.year() - 1..=now.year() + 1);
-    files.insert("watchbill.toml".to_string(), scaffold::settings("Pix production crew", "Europe/Paris", &holidays));
+    files.insert(
+        "watchbill.toml".to_string(),
+        scaffold::settings("Pix production crew", "Europe/Paris", &holidays),
+    );
     files.insert("crew.toml".to_string(), crew(today));
     files.insert("maturity.toml".to_string(), scaffold::MATURITY.to_string());
-    let loaded = model::load(files.iter().map(|(p, t)| RawFile { path: p.clone(), bytes: t.clone().into_bytes() }).collect());
+    let loaded = model::load(
+        files.iter().map(|(p, t)| RawFile { path: p.clone(), bytes: t.clone().into_bytes() }).collect(),
+    );
     let m = loaded.model;
     let schedule = m.settings.schedule;
     let today = schedule.week_at(&now);
     let first = today.plus(-26);
     let until = today.plus(m.settings.rota.horizon_weeks as i64);
-    let plan = planner::plan(&PlanRequest { settings: &m.settings, crew: &m.crew, existing: &BTreeMap::new(), from: first, until });
+    let plan = planner::plan(&PlanRequest {
+        settings: &m.settings,
+        crew: &m.crew,
+        existing: &BTreeMap::new(),
+        from: first,
+        until,
+    });
     for (week, crew) in &plan.weeks {
         let status = if *week <= today { Status::Confirmed } else { Status::Planned };
         files.insert(rota::path(*week), rota::to_toml(*week, status, crew, &[]));
     }
     for week in first.through(today) {
-        let crew: Vec<String> = plan.weeks.get(&week).map(|c| c.iter().map(|m| m.to_string()).collect()).unwrap_or_default();
+        let crew: Vec<String> =
+            plan.weeks.get(&week).map(|c| c.iter().map(|m| m.to_string()).collect()).unwrap_or_default();
         if crew.is_empty() {
             continue;
         }
         logbook_week(&mut rng, &schedule, week, &crew, now, &mut files);
-        let next: Vec<String> = plan.weeks.get(&week.next()).map(|c| c.iter().map(|m| m.to_string()).collect()).unwrap_or_default();
+        let next: Vec<String> = plan
+            .weeks
+            .get(&week.next())
+            .map(|c| c.iter().map(|m| m.to_string()).collect())
+            .unwrap_or_default();
         if schedule.handover(week.next()) <= now {
             handover(&schedule, week, &crew, &next, &mut files);
         }
@@ -140,7 +172,9 @@ fn member_id(name: &str) -> String {
 }
 
 fn crew(today: IsoWeek) -> String {
-    let mut out = String::from("# The crew: product teams and their members. Edit it by hand or with `watchbill crew`.\n");
+    let mut out = String::from(
+        "# The crew: product teams and their members. Edit it by hand or with `watchbill crew`.\n",
+    );
     for (id, name) in TEAMS {
         let _ = write!(out, "\n[[team]]\nid = \"{id}\"\nname = \"{name}\"\n");
     }
@@ -157,11 +191,21 @@ fn crew(today: IsoWeek) -> String {
         }
         if i == 3 {
             let from = today.plus(3).monday();
-            let _ = writeln!(out, "away = [{{ from = {}, to = {}, reason = \"holidays\" }}]", from, from + Duration::days(11));
+            let _ = writeln!(
+                out,
+                "away = [{{ from = {}, to = {}, reason = \"holidays\" }}]",
+                from,
+                from + Duration::days(11)
+            );
         }
         if i == 8 {
             let from = today.plus(-10).monday();
-            let _ = writeln!(out, "away = [{{ from = {}, to = {}, reason = \"training\" }}]", from, from + Duration::days(4));
+            let _ = writeln!(
+                out,
+                "away = [{{ from = {}, to = {}, reason = \"training\" }}]",
+                from,
+                from + Duration::days(4)
+            );
         }
     }
     out
@@ -183,8 +227,10 @@ fn logbook_week(
     let (start, end) = schedule.span(week);
     let span_min = (end - start).num_minutes().max(120);
     let incidents = rng.below(3);
-    for _ in 0..incidents {
-        let (title, service) = *rng.pick(&INCIDENTS);
+    let first = rng.below(INCIDENTS.len() as u64) as usize;
+    for n in 0..incidents as usize {
+        // Consecutive kinds: one week never logs the same incident twice.
+        let (title, service) = INCIDENTS[(first + n * 5) % INCIDENTS.len()];
         let started = (start + minutes(60 + rng.below(span_min as u64 - 120) as i64)).fixed_offset();
         if started >= now {
             continue;
@@ -193,8 +239,11 @@ fn logbook_week(
         let detected = started + Duration::seconds(20 + rng.below(if late_alert { 240 } else { 30 }) as i64);
         let alerted = detected + Duration::seconds(5 + rng.below(20) as i64);
         let acknowledged = alerted + minutes(1 + rng.below(4) as i64);
-        let restored = started + minutes(if rng.chance(70) { 3 + rng.below(6) } else { 10 + rng.below(50) } as i64);
-        let fixed = started + Duration::days(if rng.chance(65) { 1 + rng.below(9) } else { 12 + rng.below(10) } as i64);
+        let restored = (started
+            + minutes(if rng.chance(70) { 3 + rng.below(6) } else { 10 + rng.below(50) } as i64))
+        .max(acknowledged + minutes(1));
+        let fixed = started
+            + Duration::days(if rng.chance(65) { 1 + rng.below(9) } else { 12 + rng.below(10) } as i64);
         let tickets = if rng.chance(80) { rng.below(9) } else { 10 + rng.below(20) };
         let severity = *rng.pick(&["critical", "major", "major", "minor", "minor"]);
         let author = rng.pick(crew).clone();
@@ -231,7 +280,10 @@ fn logbook_week(
         let at = (start + minutes(30 + rng.below(span_min as u64 - 60) as i64)).fixed_offset();
         if at < now {
             let author = rng.pick(crew).clone();
-            let mut fm = format!("kind = \"note\"\ntitle = \"{title}\"\nauthor = \"{author}\"\nat = {}\n", rfc3339(&at));
+            let mut fm = format!(
+                "kind = \"note\"\ntitle = \"{title}\"\nauthor = \"{author}\"\nat = {}\n",
+                rfc3339(&at)
+            );
             if ongoing {
                 fm.push_str("ongoing = true\n");
                 let closed = at + Duration::days(5 + rng.below(30) as i64);
@@ -258,7 +310,13 @@ fn entry(
     files.insert(format!("logbook/{week}/{name}.md"), format!("+++\n{front}+++\n\n{body}"));
 }
 
-fn handover(schedule: &Schedule, week: IsoWeek, crew: &[String], next: &[String], files: &mut BTreeMap<String, String>) {
+fn handover(
+    schedule: &Schedule,
+    week: IsoWeek,
+    crew: &[String],
+    next: &[String],
+    files: &mut BTreeMap<String, String>,
+) {
     let outgoing: Vec<&String> = crew.iter().filter(|c| !next.contains(c)).collect();
     let incoming: Vec<&String> = next.iter().filter(|c| !crew.contains(c)).collect();
     let author = outgoing.first().copied().or(crew.first()).cloned().unwrap_or_default();
@@ -267,13 +325,18 @@ fn handover(schedule: &Schedule, week: IsoWeek, crew: &[String], next: &[String]
     let entries: Vec<String> = files
         .iter()
         .filter(|(p, _)| p.starts_with(&prefix))
-        .filter_map(|(_, t)| t.lines().find_map(|l| l.strip_prefix("title = \"").map(|s| s.trim_end_matches('"').to_string())))
+        .filter_map(|(_, t)| {
+            t.lines().find_map(|l| l.strip_prefix("title = \"").map(|s| s.trim_end_matches('"').to_string()))
+        })
         .collect();
     let list = |v: &[&String]| v.iter().map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(", ");
     let problems = if entries.is_empty() {
         "A quiet week: no incident.".to_string()
     } else {
-        format!("We met: {}. Each is restored; details and open fixes are in their entries.", entries.join("; "))
+        format!(
+            "We met: {}. Each is restored; details and open fixes are in their entries.",
+            entries.join("; ")
+        )
     };
     let names = |v: &[&String]| v.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" and ");
     let body = format!(
@@ -293,16 +356,91 @@ fn handover(schedule: &Schedule, week: IsoWeek, crew: &[String], next: &[String]
     );
 }
 
+/// One of the example's objectives: the design's five, plus one measured by check-ins.
+struct ObjectiveDef {
+    id: &'static str,
+    title: &'static str,
+    area: &'static str,
+    measure: &'static str,
+    unit: &'static str,
+    bound: &'static str,
+    aggregate: &'static str,
+    target: &'static str,
+    window: &'static str,
+}
+
+const OBJECTIVES: [ObjectiveDef; 6] = [
+    ObjectiveDef {
+        id: "alert-under-1-min",
+        title: "Alerted of a production problem in under a minute",
+        area: "monitoring",
+        measure: "alerted - started",
+        unit: "minutes",
+        bound: "< 1",
+        aggregate: "share",
+        target: ">= 80%",
+        window: "90d",
+    },
+    ObjectiveDef {
+        id: "restore-under-10-min",
+        title: "Service restored in under 10 minutes",
+        area: "stability",
+        measure: "restored - started",
+        unit: "minutes",
+        bound: "< 10",
+        aggregate: "share",
+        target: ">= 80%",
+        window: "90d",
+    },
+    ObjectiveDef {
+        id: "fix-under-10-business-days",
+        title: "Permanent fix in under 10 business days",
+        area: "stability",
+        measure: "fixed - started",
+        unit: "business_days",
+        bound: "< 10",
+        aggregate: "share",
+        target: ">= 80%",
+        window: "quarter",
+    },
+    ObjectiveDef {
+        id: "tickets-under-10",
+        title: "Fewer than 10 support tickets per incident",
+        area: "relations",
+        measure: "tickets",
+        unit: "count",
+        bound: "< 10",
+        aggregate: "share",
+        target: ">= 90%",
+        window: "90d",
+    },
+    ObjectiveDef {
+        id: "captains-comfortable",
+        title: "Two developers out of three comfortable as captain",
+        area: "talent",
+        measure: "survey.comfort",
+        unit: "score",
+        bound: ">= 3",
+        aggregate: "share",
+        target: ">= 66.7%",
+        window: "year",
+    },
+    ObjectiveDef {
+        id: "runbook-coverage",
+        title: "Runbooks cover the services that page",
+        area: "monitoring",
+        measure: "checkin",
+        unit: "percent",
+        bound: "",
+        aggregate: "max",
+        target: ">= 80%",
+        window: "quarter",
+    },
+];
+
 fn objectives(files: &mut BTreeMap<String, String>) {
-    let defs: [(&str, &str, &str, &str, &str, &str, &str, &str, &str); 6] = [
-        ("alert-under-1-min", "Alerted of a production problem in under a minute", "monitoring", "alerted - started", "minutes", "< 1", "share", ">= 80%", "90d"),
-        ("restore-under-10-min", "Service restored in under 10 minutes", "stability", "restored - started", "minutes", "< 10", "share", ">= 80%", "90d"),
-        ("fix-under-10-business-days", "Permanent fix in under 10 business days", "stability", "fixed - started", "business_days", "< 10", "share", ">= 80%", "quarter"),
-        ("tickets-under-10", "Fewer than 10 support tickets per incident", "relations", "tickets", "count", "< 10", "share", ">= 90%", "90d"),
-        ("captains-comfortable", "Two developers out of three comfortable as captain", "talent", "survey.comfort", "score", ">= 3", "share", ">= 66.7%", "year"),
-        ("runbook-coverage", "Runbooks cover the services that page", "monitoring", "checkin", "percent", "", "max", ">= 80%", "quarter"),
-    ];
-    for (i, (id, title, area, measure, unit, bound, agg, target, window)) in defs.iter().enumerate() {
+    for (i, o) in OBJECTIVES.iter().enumerate() {
+        let ObjectiveDef { id, title, area, measure, unit, bound, aggregate: agg, target, window } = o;
         let owner = member_id(PEOPLE[i * 3]);
         let mut t = format!(
             "# {title}\ntitle = \"{title}\"\narea = \"{area}\"\nowner = \"{owner}\"\n\
@@ -312,7 +450,10 @@ fn objectives(files: &mut BTreeMap<String, String>) {
         if !bound.is_empty() {
             let _ = writeln!(t, "bound = \"{bound}\"");
         }
-        let _ = write!(t, "aggregate = \"{agg}\"\ntarget = \"{target}\"\nwindow = \"{window}\"\nreview = \"quarterly\"\n");
+        let _ = write!(
+            t,
+            "aggregate = \"{agg}\"\ntarget = \"{target}\"\nwindow = \"{window}\"\nreview = \"quarterly\"\n"
+        );
         let _ = write!(
             t,
             "\n[[action]]\ntitle = \"Review the last quarter's misses with the crew\"\nowner = \"{owner}\"\ndone = true\n\
@@ -348,7 +489,11 @@ fn assessments(today: IsoWeek, files: &mut BTreeMap<String, String>) {
             let level = (start[i] + (q as u32 + i as u32 % 2) / 2).min(4);
             let _ = writeln!(t, "{axis} = {level}");
         }
-        let _ = write!(t, "\n[notes]\nstability = \"Quarter {}: restore times improving; fixes still slip.\"\n", q + 1);
+        let _ = write!(
+            t,
+            "\n[notes]\nstability = \"Quarter {}: restore times improving; fixes still slip.\"\n",
+            q + 1
+        );
         files.insert(format!("assessments/{date}.toml"), t);
     }
 }

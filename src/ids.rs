@@ -19,14 +19,10 @@ pub fn id_problem(s: &str) -> Option<String> {
     if s.len() > MAX_ID_LEN {
         return Some(format!("an id has at most {MAX_ID_LEN} characters, this one has {}", s.len()));
     }
-    if let Some(c) = s.chars().find(|c| {
-        !(c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
-    }) {
-        let shown = if c.is_control() || c.is_whitespace() {
-            format!("{:?}", c)
-        } else {
-            format!("'{c}'")
-        };
+    if let Some(c) =
+        s.chars().find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.')))
+    {
+        let shown = if c.is_control() || c.is_whitespace() { format!("{:?}", c) } else { format!("'{c}'") };
         return Some(format!(
             "{shown} is not allowed in an id (use lowercase letters, digits, '-', '_' or '.')"
         ));
@@ -125,10 +121,8 @@ mod tests {
 
     #[test]
     fn refuses_ids_that_could_escape_or_confuse() {
-        for bad in [
-            "", "../x", "a/b", "a..b", "Alice", "a b", "a\tb", "a\u{7}", ".hidden", "-x", "é",
-            "a\\b",
-        ] {
+        for bad in ["", "../x", "a/b", "a..b", "Alice", "a b", "a\tb", "a\u{7}", ".hidden", "-x", "é", "a\\b"]
+        {
             assert!(MemberId::new(bad).is_err(), "{bad:?} should be refused");
         }
         assert!(MemberId::new(&"a".repeat(65)).is_err());

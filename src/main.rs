@@ -1,3 +1,3 @@
 fn main() {
-    // WIP-GATE std::process::exit(watchbill::cli::main());
+    std::process::exit(watchbill::cli::main());
 }

@@ -53,7 +53,12 @@ impl<'a> Source<'a> {
         LineIndex::new(self.text).pos(self.text, self.toml.0 + span.start)
     }
 
-    pub fn error(&self, code: &'static str, span: Option<&Range<usize>>, msg: impl Into<String>) -> Diagnostic {
+    pub fn error(
+        &self,
+        code: &'static str,
+        span: Option<&Range<usize>>,
+        msg: impl Into<String>,
+    ) -> Diagnostic {
         Diagnostic::error(code, self.path, msg).at(span.map(|s| self.pos(s)))
     }
 
@@ -70,13 +75,17 @@ impl<'a> Source<'a> {
 
 /// A hint for a TOML or schema error, from the shape of its message.
 fn help_for(message: &str) -> String {
+    if let Some(rest) = message.strip_prefix("unknown variant `") {
+        let (word, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let allowed: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+        return match did_you_mean(word, &allowed) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("use one of: {}", allowed.join(", ")),
+        };
+    }
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let (field, expected) = rest.split_once('`').unwrap_or((rest, ""));
-        let allowed: Vec<&str> = expected
-            .split('`')
-            .skip(1)
-            .step_by(2)
-            .collect();
+        let allowed: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
         return match did_you_mean(field, &allowed) {
             Some(s) => format!("did you mean `{s}`? (see docs/format.md for the fields of this file)"),
             None => "remove the field, or check its spelling in docs/format.md".into(),
@@ -99,7 +108,7 @@ pub fn did_you_mean<'a>(word: &str, allowed: &[&'a str]) -> Option<&'a str> {
     allowed
         .iter()
         .map(|a| (edit_distance(word, a), *a))
-        .filter(|(d, a)| *d <= (a.len().max(word.len()) / 3).max(1))
+        .filter(|(d, a)| *d <= a.len().max(word.len()).div_ceil(3))
         .min()
         .map(|(_, a)| a)
 }
@@ -175,7 +184,8 @@ mod tests {
 
     #[test]
     fn crlf_and_bom_are_accepted() {
-        let text = decode("a.md", b"\xef\xbb\xbf+++\r\ntitle = \"x\"\r\ntickets = 1\r\n+++\r\nbody".to_vec()).unwrap();
+        let text = decode("a.md", b"\xef\xbb\xbf+++\r\ntitle = \"x\"\r\ntickets = 1\r\n+++\r\nbody".to_vec())
+            .unwrap();
         let (src, _) = front_matter("a.md", &text).unwrap();
         assert_eq!(src.parse::<T>().unwrap().tickets, 1);
     }

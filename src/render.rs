@@ -55,13 +55,13 @@ impl Renderer {
         let file = e.name().unwrap_or(name).to_string();
         let user = self.overrides.contains_key(&file);
         let path = if user { format!("{DIR}/{file}") } else { format!("(built-in) {file}") };
-        let column = e
-            .range()
-            .and_then(|r| self.overrides.get(&file).map(|t| column_of(t, r.start)))
-            .unwrap_or(1);
+        let column =
+            e.range().and_then(|r| self.overrides.get(&file).map(|t| column_of(t, r.start))).unwrap_or(1);
         let pos = e.line().map(|line| Pos { line, column });
         let message = match e.kind() {
-            minijinja::ErrorKind::OutOfFuel => "the template ran too long (a loop that never ends?)".to_string(),
+            minijinja::ErrorKind::OutOfFuel => {
+                "the template ran too long (a loop that never ends?)".to_string()
+            }
             _ => e.detail().map_or_else(|| e.kind().to_string(), |d| format!("{}: {d}", e.kind())),
         };
         let d = Diagnostic::error("template", path.clone(), message.clone())
@@ -102,7 +102,10 @@ mod tests {
 
     #[test]
     fn an_endless_template_runs_out_of_fuel() {
-        let r = with("handover.md", "{% for i in range(10000) %}{% for j in range(10000) %}{{ i }}{% endfor %}{% endfor %}");
+        let r = with(
+            "handover.md",
+            "{% for i in range(10000) %}{% for j in range(10000) %}{{ i }}{% endfor %}{% endfor %}",
+        );
         let e = r.render("handover.md", &()).unwrap_err();
         assert!(e.message.contains("ran too long"), "{}", e.message);
     }

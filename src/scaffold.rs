@@ -163,6 +163,9 @@ pub fn files(name: &str) -> Vec<(String, String)> {
         ("watchbill.toml".into(), settings(name, "Europe/Paris", "")),
         ("crew.toml".into(), CREW.into()),
         // Evidence names the example's objectives; a fresh crew has none yet.
-        ("maturity.toml".into(), MATURITY.lines().filter(|l| !l.starts_with("evidence")).map(|l| format!("{l}\n")).collect()),
+        (
+            "maturity.toml".into(),
+            MATURITY.lines().filter(|l| !l.starts_with("evidence")).map(|l| format!("{l}\n")).collect(),
+        ),
     ]
 }

@@ -89,7 +89,15 @@ pub fn init_repository(dir: &Path) -> Result<bool> {
     match open_raw(dir) {
         Ok(_) => Ok(false),
         Err(e) if e.code() == ErrorCode::NotFound => {
-            Repository::init(dir).map_err(|e| {
+            // git's own default branch name when the user set one, else `main`.
+            let branch = git2::Config::open_default()
+                .ok()
+                .and_then(|c| c.get_string("init.defaultBranch").ok())
+                .filter(|b| git2::Branch::name_is_valid(b).unwrap_or(false))
+                .unwrap_or_else(|| "main".to_string());
+            let mut opts = git2::RepositoryInitOptions::new();
+            opts.initial_head(&branch);
+            Repository::init_opts(dir, &opts).map_err(|e| {
                 Error::usage(format!("cannot create a git repository in {}: {}", dir.display(), e.message()))
                     .help("check that the folder is writable, or run `git init` yourself")
             })?;
@@ -515,9 +523,8 @@ pub fn read_templates(root: &Path) -> Result<std::collections::BTreeMap<String, 
         if !is_file || name.starts_with('.') {
             continue;
         }
-        let text = fs::read_to_string(entry.path()).map_err(|e| {
-            read_error(&entry.path(), e).help("templates are UTF-8 text files")
-        })?;
+        let text = fs::read_to_string(entry.path())
+            .map_err(|e| read_error(&entry.path(), e).help("templates are UTF-8 text files"))?;
         out.insert(name, text);
     }
     Ok(out)

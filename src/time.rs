@@ -7,8 +7,8 @@
 //! one across the autumn change 169.
 
 use chrono::{
-    DateTime, Datelike, Duration, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime,
-    TimeZone, Weekday,
+    DateTime, Datelike, Duration, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone,
+    Weekday,
 };
 use chrono_tz::Tz;
 use serde::{Serialize, Serializer};
@@ -225,8 +225,7 @@ where
 
 /// Parses a weekday name in English (`monday`, `Mon`).
 pub fn parse_weekday(s: &str) -> Result<Weekday, String> {
-    s.parse::<Weekday>()
-        .map_err(|_| format!("{s:?} is not a weekday; write monday, tuesday, … or sunday"))
+    s.parse::<Weekday>().map_err(|_| format!("{s:?} is not a weekday; write monday, tuesday, … or sunday"))
 }
 
 #[cfg(test)]
@@ -304,7 +303,10 @@ mod tests {
         let now = DateTime::parse_from_rfc3339("2026-11-21T12:00:00+00:00").unwrap();
         assert_eq!(parse_time("now", tz, now).unwrap(), now);
         assert_eq!(rfc3339(&parse_time("2026-11-23 10:02", tz, now).unwrap()), "2026-11-23T10:02:00+01:00");
-        assert_eq!(rfc3339(&parse_time("2026-07-01T10:02:00-04:00", tz, now).unwrap()), "2026-07-01T10:02:00-04:00");
+        assert_eq!(
+            rfc3339(&parse_time("2026-07-01T10:02:00-04:00", tz, now).unwrap()),
+            "2026-07-01T10:02:00-04:00"
+        );
         assert!(parse_time("yesterday", tz, now).is_err());
     }
 }

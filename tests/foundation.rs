@@ -4,7 +4,8 @@
 mod common;
 use common::*;
 
-const TEAMS: &str = "[[team]]\nid = \"certif\"\nname = \"Certification\"\n\n[[team]]\nid = \"api\"\nname = \"API\"\n";
+const TEAMS: &str =
+    "[[team]]\nid = \"certif\"\nname = \"Certification\"\n\n[[team]]\nid = \"api\"\nname = \"API\"\n";
 
 fn crew_with(members: &str) -> String {
     format!("{TEAMS}{members}")
@@ -15,7 +16,10 @@ fn init_then_check_is_clean() {
     let t = init_repo();
     let a = wb(t.path()).arg("check").assert().code(0);
     assert!(stdout(&a).contains("no problems"), "{}", stdout(&a));
-    assert_eq!(git(t.path(), &["log", "--format=%s"]).trim(), "init: watchbill settings, crew and maturity matrix");
+    assert_eq!(
+        git(t.path(), &["log", "--format=%s"]).trim(),
+        "init: watchbill settings, crew and maturity matrix"
+    );
     assert_eq!(git(t.path(), &["status", "--porcelain"]), "");
 }
 
@@ -53,8 +57,11 @@ fn a_commit_never_takes_the_users_other_changes() {
     std::fs::write(t.path().join("staged.txt"), "staged\n").unwrap();
     git(t.path(), &["add", "staged.txt"]);
     wb(t.path()).args(["crew", "team", "certif", "--name", "Certification"]).assert().success();
-    assert_eq!(git(t.path(), &["status", "--porcelain"]), "A  staged.txt\n M notes.txt\n");
-    assert_eq!(git(t.path(), &["show", "--name-only", "--format=%s", "HEAD"]).trim(), "crew: add team certif (Certification)\n\ncrew.toml");
+    assert_eq!(git(t.path(), &["status", "--porcelain"]), " M notes.txt\nA  staged.txt\n");
+    assert_eq!(
+        git(t.path(), &["show", "--name-only", "--format=%s", "HEAD"]).trim(),
+        "crew: add team certif (Certification)\n\ncrew.toml"
+    );
 }
 
 #[test]
@@ -62,10 +69,23 @@ fn crew_add_edit_away_and_list() {
     let t = init_repo();
     wb(t.path()).args(["crew", "team", "certif", "--name", "Certification"]).assert().success();
     wb(t.path())
-        .args(["crew", "add", "alice", "--name", "Alice Martin", "--team", "certif", "--email", "alice@example.org"])
+        .args([
+            "crew",
+            "add",
+            "alice",
+            "--name",
+            "Alice Martin",
+            "--team",
+            "certif",
+            "--email",
+            "alice@example.org",
+        ])
         .assert()
         .success();
-    wb(t.path()).args(["crew", "away", "alice", "--from", "2026-12-21", "--to", "2027-01-03", "--reason", "holidays"]).assert().success();
+    wb(t.path())
+        .args(["crew", "away", "alice", "--from", "2026-12-21", "--to", "2027-01-03", "--reason", "holidays"])
+        .assert()
+        .success();
     wb(t.path()).args(["crew", "edit", "alice", "--github", "alice-m"]).assert().success();
     let json = stdout(&wb(t.path()).args(["crew", "list", "--format", "json"]).assert().success());
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
@@ -95,7 +115,11 @@ fn crew_add_to_an_unknown_team_is_refused() {
 fn ids_with_dot_dot_are_refused_on_the_command_line() {
     let t = init_repo();
     let a = wb(t.path()).args(["crew", "add", "../evil", "--name", "E", "--team", "certif"]).assert().code(2);
-    assert!(stderr(&a).contains("cannot contain '..'") || stderr(&a).contains("'/' is not allowed"), "{}", stderr(&a));
+    assert!(
+        stderr(&a).contains("cannot contain '..'") || stderr(&a).contains("'/' is not allowed"),
+        "{}",
+        stderr(&a)
+    );
 }
 
 #[test]
@@ -113,10 +137,14 @@ fn dry_run_writes_nothing_and_no_commit_does_not_commit() {
 #[test]
 fn malformed_toml_is_located() {
     let t = init_repo();
-    commit_file(t.path(), "crew.toml", &crew_with("\n[[member]]\nid = \"alice\"\nname = \"Alice\nteam = \"certif\"\n"));
+    commit_file(
+        t.path(),
+        "crew.toml",
+        &crew_with("\n[[member]]\nid = \"alice\"\nname = \"Alice\nteam = \"certif\"\n"),
+    );
     let a = wb(t.path()).arg("check").assert().code(1);
     let out = stdout(&a);
-    assert!(out.contains("crew.toml:9:"), "{out}");
+    assert!(out.contains("crew.toml:11:14:"), "{out}");
     assert!(out.contains("error[invalid-toml]"), "{out}");
     assert!(out.contains("help:"), "{out}");
 }
@@ -124,23 +152,38 @@ fn malformed_toml_is_located() {
 #[test]
 fn an_unknown_member_reference_is_located_with_a_suggestion() {
     let t = init_repo();
-    commit_file(t.path(), "crew.toml", &crew_with("\n[[member]]\nid = \"alice\"\nname = \"Alice\"\nteam = \"certif\"\n"));
-    commit_file(t.path(), "rota/2026-W48.toml", "week = \"2026-W48\"\nstatus = \"planned\"\ncrew = [\"alice\", \"alcie\"]\n");
+    commit_file(
+        t.path(),
+        "crew.toml",
+        &crew_with("\n[[member]]\nid = \"alice\"\nname = \"Alice\"\nteam = \"certif\"\n"),
+    );
+    commit_file(
+        t.path(),
+        "rota/2026-W48.toml",
+        "week = \"2026-W48\"\nstatus = \"planned\"\ncrew = [\"alice\", \"alcie\"]\n",
+    );
     let a = wb(t.path()).arg("check").assert().code(1);
     let out = stdout(&a);
-    assert!(out.contains("rota/2026-W48.toml:3:19: error[unknown-member]: captain `alcie` is not in crew.toml"), "{out}");
+    assert!(
+        out.contains("rota/2026-W48.toml:3:18: error[unknown-member]: captain `alcie` is not in crew.toml"),
+        "{out}"
+    );
     assert!(out.contains("did you mean `alice`?"), "{out}");
 }
 
 #[test]
 fn an_id_with_dot_dot_in_a_file_is_located() {
     let t = init_repo();
-    commit_file(t.path(), "crew.toml", &crew_with("\n[[member]]\nid = \"../evil\"\nname = \"Evil\"\nteam = \"certif\"\n"));
+    commit_file(
+        t.path(),
+        "crew.toml",
+        &crew_with("\n[[member]]\nid = \"../evil\"\nname = \"Evil\"\nteam = \"certif\"\n"),
+    );
     let a = wb(t.path()).args(["check", "--format", "json"]).assert().code(1);
     let v: serde_json::Value = serde_json::from_str(&stdout(&a)).unwrap();
     let p = &v["problems"][0];
     assert_eq!(p["path"], "crew.toml");
-    assert_eq!(p["line"], 9);
+    assert_eq!(p["line"], 10);
     assert_eq!(p["column"], 6);
     assert!(p["message"].as_str().unwrap().contains("invalid member id"), "{p}");
 }
@@ -148,11 +191,18 @@ fn an_id_with_dot_dot_in_a_file_is_located() {
 #[test]
 fn github_annotations_cannot_be_injected() {
     let t = init_repo();
-    commit_file(t.path(), "crew.toml", &crew_with("\n[[member]]\nid = \"alice\"\nname = \"A\"\nteam = \"nope%0A::error::x\"\n"));
+    commit_file(
+        t.path(),
+        "crew.toml",
+        &crew_with("\n[[member]]\nid = \"alice\"\nname = \"A\"\nteam = \"nope%0A::error::x\"\n"),
+    );
     let out = stdout(&wb(t.path()).args(["check", "--format", "github"]).assert().code(1));
     let commands: Vec<&str> = out.lines().filter(|l| l.starts_with("::")).collect();
     assert_eq!(commands.len(), 1, "{out}");
-    assert!(commands[0].starts_with("::error file=crew.toml,line=9,col=8,title=watchbill invalid-toml::"), "{out}");
+    assert!(
+        commands[0].starts_with("::error file=crew.toml,line=12,col=8,title=watchbill invalid-toml::"),
+        "{out}"
+    );
     assert!(commands[0].contains("%250A"), "{out}");
 }
 
@@ -197,7 +247,10 @@ fn racing_writers_all_land() {
             std::thread::spawn(move || {
                 for d in 1..=3 {
                     let day = format!("2027-01-{:02}", d + i * 7);
-                    wb(&dir).args(["crew", "away", &format!("m{i}"), "--from", &day, "--to", &day]).assert().success();
+                    wb(&dir)
+                        .args(["crew", "away", &format!("m{i}"), "--from", &day, "--to", &day])
+                        .assert()
+                        .success();
                 }
             })
         })

@@ -39,7 +39,10 @@ fn incident_from_the_terminal_is_one_commit_under_its_week() {
     assert!(id.starts_with("20261123T0840-api-latency-above-2-s-"), "{id}");
     let after = entry_files(t.path(), "2026-W47");
     assert_eq!(after.len(), before.len() + 1);
-    assert_eq!(git(t.path(), &["log", "-1", "--format=%s"]).trim(), "logbook: incident \"API latency above 2 s\" (2026-W47)");
+    assert_eq!(
+        git(t.path(), &["log", "-1", "--format=%s"]).trim(),
+        "logbook: incident \"API latency above 2 s\" (2026-W47)"
+    );
     assert_eq!(git(t.path(), &["status", "--porcelain"]), "");
     let text = std::fs::read_to_string(t.path().join(format!("logbook/2026-W47/{id}.md"))).unwrap();
     assert!(text.contains("author = \"alice\""), "author from git's e-mail: {text}");
@@ -58,14 +61,22 @@ fn an_unknown_author_must_say_who_they_are() {
         .assert()
         .code(2);
     assert!(stderr(&a).contains("--as MEMBER"), "{}", stderr(&a));
-    wb(t.path()).env("GIT_AUTHOR_EMAIL", "stranger@example.org").args(["log", "note", "Hello", "-m", "x", "--as", "bruno"]).assert().success();
+    wb(t.path())
+        .env("GIT_AUTHOR_EMAIL", "stranger@example.org")
+        .args(["log", "note", "Hello", "-m", "x", "--as", "bruno"])
+        .assert()
+        .success();
 }
 
 #[test]
 fn the_editor_writes_the_entry_and_an_empty_file_aborts() {
     let t = example_repo();
     let ed = editor(t.path(), "printf 'Edited in the editor.\\n' >> \"$1\"");
-    let a = wb(t.path()).env("EDITOR", &ed).args(["log", "incident", "Disk full", "--started", "2026-11-23 07:00"]).assert().success();
+    let a = wb(t.path())
+        .env("EDITOR", &ed)
+        .args(["log", "incident", "Disk full", "--started", "2026-11-23 07:00"])
+        .assert()
+        .success();
     let id = stdout(&a).lines().find_map(|l| l.strip_prefix("id: ")).unwrap().to_string();
     let text = std::fs::read_to_string(t.path().join(format!("logbook/2026-W47/{id}.md"))).unwrap();
     assert!(text.contains("## Timeline") && text.ends_with("Edited in the editor.\n"), "{text}");
@@ -73,7 +84,11 @@ fn the_editor_writes_the_entry_and_an_empty_file_aborts() {
     let n = commits(t.path());
     let files = entry_files(t.path(), "2026-W47");
     let empty = editor(t.path(), ": > \"$1\"");
-    let a = wb(t.path()).env("EDITOR", &empty).args(["log", "incident", "Nothing", "--started", "2026-11-23 07:10"]).assert().code(3);
+    let a = wb(t.path())
+        .env("EDITOR", &empty)
+        .args(["log", "incident", "Nothing", "--started", "2026-11-23 07:10"])
+        .assert()
+        .code(3);
     assert!(stderr(&a).contains("left empty"), "{}", stderr(&a));
     assert_eq!(commits(t.path()), n, "nothing committed");
     assert_eq!(entry_files(t.path(), "2026-W47"), files, "nothing written");
@@ -82,16 +97,34 @@ fn the_editor_writes_the_entry_and_an_empty_file_aborts() {
 #[test]
 fn update_edits_the_front_matter_and_keeps_the_body() {
     let t = example_repo();
-    let a = wb(t.path()).args(["log", "incident", "Login 502", "--started", "2026-11-23 08:00", "-m", "Body\n\n  kept as is  "]).assert().success();
+    let a = wb(t.path())
+        .args([
+            "log",
+            "incident",
+            "Login 502",
+            "--started",
+            "2026-11-23 08:00",
+            "-m",
+            "Body\n\n  kept as is  ",
+        ])
+        .assert()
+        .success();
     let id = stdout(&a).lines().find_map(|l| l.strip_prefix("id: ")).unwrap().to_string();
     let path = t.path().join(format!("logbook/2026-W47/{id}.md"));
     let before = std::fs::read_to_string(&path).unwrap();
     let body = &before[before.rfind("+++\n").unwrap()..];
-    wb(t.path()).args(["log", "update", &id[..20], "--restored", "2026-11-23 08:07", "--tickets", "2"]).assert().success();
+    wb(t.path())
+        .args(["log", "update", &id[..20], "--restored", "2026-11-23 08:07", "--tickets", "2"])
+        .assert()
+        .success();
     let after = std::fs::read_to_string(&path).unwrap();
-    assert!(after.contains("restored = 2026-11-23T08:07:00+01:00") && after.contains("tickets = 2"), "{after}");
+    assert!(
+        after.contains("restored = 2026-11-23T08:07:00+01:00") && after.contains("tickets = 2"),
+        "{after}"
+    );
     assert!(after.ends_with(body), "the body is kept byte for byte:\n{after}");
-    assert!(git(t.path(), &["log", "-1", "--format=%s"]).starts_with("logbook: update \"Login 502\": restored, tickets"));
+    assert!(git(t.path(), &["log", "-1", "--format=%s"])
+        .starts_with("logbook: update \"Login 502\": restored, tickets"));
     let list = stdout(&wb(t.path()).args(["log", "list", "--format", "json"]).assert().success());
     let v: serde_json::Value = serde_json::from_str(&list).unwrap();
     let mine = v.as_array().unwrap().iter().find(|e| e["id"] == id.as_str()).expect("listed");
@@ -106,19 +139,45 @@ fn update_edits_the_front_matter_and_keeps_the_body() {
 #[test]
 fn worksites_stay_open_until_closed() {
     let t = example_repo();
-    let a = wb(t.path()).args(["log", "note", "Move cron jobs", "--ongoing", "-m", "Half done."]).assert().success();
+    let a = wb(t.path())
+        .args(["log", "note", "Move cron jobs", "--ongoing", "-m", "Half done."])
+        .assert()
+        .success();
     let id = stdout(&a).lines().find_map(|l| l.strip_prefix("id: ")).unwrap().to_string();
-    let open = stdout(&wb(t.path()).args(["log", "list", "--open", "--since", "2026-11-01", "--format", "json"]).assert().success());
+    let open = stdout(
+        &wb(t.path())
+            .args(["log", "list", "--open", "--since", "2026-11-01", "--format", "json"])
+            .assert()
+            .success(),
+    );
     assert!(open.contains(&id), "{open}");
     wb(t.path()).args(["log", "update", &id, "--close"]).assert().success();
-    let open = stdout(&wb(t.path()).args(["log", "list", "--open", "--since", "2026-11-01", "--format", "json"]).assert().success());
+    let open = stdout(
+        &wb(t.path())
+            .args(["log", "list", "--open", "--since", "2026-11-01", "--format", "json"])
+            .assert()
+            .success(),
+    );
     assert!(!open.contains(&id), "{open}");
 }
 
 #[test]
 fn handover_drafts_from_the_week_and_confirms_the_next_crew() {
     let t = example_repo();
-    wb(t.path()).args(["log", "incident", "Redis evicting sessions", "--started", "2026-11-23 08:00", "--restored", "2026-11-23 08:06", "-m", "x"]).assert().success();
+    wb(t.path())
+        .args([
+            "log",
+            "incident",
+            "Redis evicting sessions",
+            "--started",
+            "2026-11-23 08:00",
+            "--restored",
+            "2026-11-23 08:06",
+            "-m",
+            "x",
+        ])
+        .assert()
+        .success();
     wb(t.path()).args(["handover", "--no-edit"]).assert().success();
     let text = std::fs::read_to_string(t.path().join("logbook/2026-W47/handover.md")).unwrap();
     assert!(text.contains("week = \"2026-W47\""), "{text}");
@@ -128,7 +187,10 @@ fn handover_drafts_from_the_week_and_confirms_the_next_crew() {
     assert!(w48.contains("status = \"confirmed\""), "{w48}");
     let shown = git(t.path(), &["show", "--name-only", "--format=%s", "HEAD"]);
     assert!(shown.starts_with("logbook: handover 2026-W47: "), "{shown}");
-    assert!(shown.contains("logbook/2026-W47/handover.md") && shown.contains("rota/2026-W48.toml"), "{shown}");
+    assert!(
+        shown.contains("logbook/2026-W47/handover.md") && shown.contains("rota/2026-W48.toml"),
+        "{shown}"
+    );
     wb(t.path()).arg("check").assert().code(0);
 }
 
@@ -149,8 +211,13 @@ fn handover_on_a_branch_leaves_the_checkout_alone() {
 #[test]
 fn status_shows_the_watch_and_what_is_open() {
     let t = example_repo();
-    wb(t.path()).args(["log", "incident", "Search index stale", "--started", "2026-11-23 08:30", "-m", "x"]).assert().success();
-    let v: serde_json::Value = serde_json::from_str(&stdout(&wb(t.path()).args(["status", "--format", "json"]).assert().success())).unwrap();
+    wb(t.path())
+        .args(["log", "incident", "Search index stale", "--started", "2026-11-23 08:30", "-m", "x"])
+        .assert()
+        .success();
+    let v: serde_json::Value =
+        serde_json::from_str(&stdout(&wb(t.path()).args(["status", "--format", "json"]).assert().success()))
+            .unwrap();
     assert_eq!(v["week"], "2026-W47");
     assert_eq!(v["watch_ends"], "2026-11-23T10:00:00+01:00");
     assert_eq!(v["crew"].as_array().unwrap().len(), 2);
@@ -172,7 +239,10 @@ fn two_clones_add_entries_and_merge_without_conflict() {
     }
     for (c, who) in [(&one, "alice"), (&two, "bruno")] {
         // The same title at the same minute on both sides: names still differ.
-        wb(c).args(["log", "incident", "Same minute", "--started", "2026-11-23 08:15", "--as", who, "-m", who]).assert().success();
+        wb(c)
+            .args(["log", "incident", "Same minute", "--started", "2026-11-23 08:15", "--as", who, "-m", who])
+            .assert()
+            .success();
         wb(c).args(["log", "note", &format!("Note by {who}"), "--as", who, "-m", "x"]).assert().success();
     }
     git(&one, &["push", "-q", "origin", "main"]);

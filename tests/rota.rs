@@ -12,7 +12,10 @@ fn planned_repo() -> tempfile::TempDir {
     }
     for (i, id) in ["ana", "ben", "cam", "dan", "eve", "fay", "gus", "hal", "ivy"].iter().enumerate() {
         let team = ["certif", "api", "front"][i % 3];
-        wb(t.path()).args(["crew", "add", id, "--name", &id.to_uppercase(), "--team", team]).assert().success();
+        wb(t.path())
+            .args(["crew", "add", id, "--name", &id.to_uppercase(), "--team", team])
+            .assert()
+            .success();
     }
     wb(t.path()).args(["rota", "plan", "--weeks", "8"]).assert().success();
     t
@@ -30,7 +33,7 @@ fn crew_of(week: &serde_json::Value) -> Vec<String> {
 #[test]
 fn plan_fills_the_horizon_with_a_staggered_crew() {
     let t = planned_repo();
-    assert!(git(t.path(), &["log", "-1", "--format=%s"]).starts_with("rota: plan 2026-W47 to 2026-W55"));
+    assert!(git(t.path(), &["log", "-1", "--format=%s"]).starts_with("rota: plan 2026-W47 to 2027-W02"));
     let weeks = json(t.path(), &["rota", "show", "--from", "2026-W47", "--weeks", "9", "--format", "json"]);
     let weeks = weeks.as_array().unwrap();
     assert_eq!(weeks.len(), 9);
@@ -68,7 +71,10 @@ fn new_time_away_is_reported_then_replanned_with_the_least_change() {
     let before = json(t.path(), &["rota", "show", "--from", "2026-W47", "--weeks", "9", "--format", "json"]);
     // Someone planned in 2026-W50 is now away that week.
     let victim = crew_of(&before[3])[0].clone();
-    wb(t.path()).args(["crew", "away", &victim, "--from", "2026-12-07", "--to", "2026-12-13"]).assert().success();
+    wb(t.path())
+        .args(["crew", "away", &victim, "--from", "2026-12-07", "--to", "2026-12-13"])
+        .assert()
+        .success();
     let a = wb(t.path()).arg("check").assert().code(1);
     let out = stdout(&a);
     assert!(out.contains("error[away]"), "{out}");
@@ -80,7 +86,8 @@ fn new_time_away_is_reported_then_replanned_with_the_least_change() {
     let changed: Vec<usize> = (0..9).filter(|i| crew_of(&before[*i]) != crew_of(&after[*i])).collect();
     assert!(!changed.is_empty() && changed.len() <= 3, "only the victim's term changes: {changed:?}");
     for i in changed {
-        let lost: Vec<String> = crew_of(&before[i]).into_iter().filter(|m| !crew_of(&after[i]).contains(m)).collect();
+        let lost: Vec<String> =
+            crew_of(&before[i]).into_iter().filter(|m| !crew_of(&after[i]).contains(m)).collect();
         assert_eq!(lost, vec![victim.clone()], "week {i}");
     }
 }
@@ -95,11 +102,17 @@ fn swap_records_the_reason_and_refuses_to_break_availability() {
     let busy: Vec<String> = whole.as_array().unwrap().iter().flat_map(crew_of).collect();
     let free = all.iter().find(|m| !busy.contains(&m.to_string())).expect("someone is free");
     // Refused: the replacement is away.
-    wb(t.path()).args(["crew", "away", free, "--from", "2026-11-30", "--to", "2026-12-20"]).assert().success();
+    wb(t.path())
+        .args(["crew", "away", free, "--from", "2026-11-30", "--to", "2026-12-20"])
+        .assert()
+        .success();
     let a = wb(t.path()).args(["rota", "swap", "2026-W49", &member, free]).assert().code(3);
     assert!(stderr(&a).contains("away"), "{}", stderr(&a));
     // Forced: recorded as an exception, which check reports as a warning.
-    wb(t.path()).args(["rota", "swap", "2026-W49", &member, free, "--force", "--reason", "agreed"]).assert().success();
+    wb(t.path())
+        .args(["rota", "swap", "2026-W49", &member, free, "--force", "--reason", "agreed"])
+        .assert()
+        .success();
     let msg = git(t.path(), &["log", "-1", "--format=%B"]);
     assert!(msg.contains(&format!("takes over from {member} (agreed)")), "{msg}");
     let file = std::fs::read_to_string(t.path().join("rota/2026-W49.toml")).unwrap();
@@ -131,8 +144,14 @@ fn who_and_when() {
     }
     let id = first["id"].as_str().unwrap();
     let terms = json(t.path(), &["when", id, "--format", "json"]);
-    assert!(terms.as_array().unwrap().iter().any(|t| t["first"].as_str().unwrap() <= "2026-W47"
-        && t["last"].as_str().unwrap() >= "2026-W47"), "{terms:#}");
+    assert!(
+        terms
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["first"].as_str().unwrap() <= "2026-W47" && t["last"].as_str().unwrap() >= "2026-W47"),
+        "{terms:#}"
+    );
     let at = json(t.path(), &["who", "--at", "2026-11-23 10:00", "--format", "json"]);
     assert_eq!(at["week"], "2026-W48", "the watch changes at the handover time");
 }
@@ -157,5 +176,9 @@ fn ics_feed_parses_with_stable_uids_and_local_times() {
     assert!(a.contains("BEGIN:VTIMEZONE") && a.contains("TZID:Europe/Paris"));
     let mine = stdout(&wb(t.path()).args(["rota", "ics", "--member", "ana"]).assert().success());
     let cal: icalendar::Calendar = mine.parse().unwrap();
-    assert!(cal.components.iter().filter_map(|c| c.as_event()).all(|e| e.get_uid().unwrap().starts_with("ana-")));
+    assert!(cal
+        .components
+        .iter()
+        .filter_map(|c| c.as_event())
+        .all(|e| e.get_uid().unwrap().starts_with("ana-")));
 }

@@ -134,7 +134,7 @@ pub fn run(ctx: &Ctx, cmd: CrewCommand) -> Result<Exit> {
             write_crew(ctx, &root, |t| edit::add_member(t, &new), message, &a.write)
         }
         CrewCommand::Team(a) => {
-            let (root, model) = ctx.load(None, Needs::CREW)?;
+            let (root, _) = ctx.load(None, Needs::CREW)?;
             let message = format!("crew: add team {} ({})", a.id, a.name);
             write_crew(ctx, &root, |t| edit::add_team(t, &a.id, &a.name), message, &a.write)
         }
@@ -169,7 +169,7 @@ pub fn run(ctx: &Ctx, cmd: CrewCommand) -> Result<Exit> {
             write_crew(ctx, &root, |t| edit::change_member(t, &a.id, &changes), message, &a.write)
         }
         CrewCommand::Away(a) => {
-            let (root, model) = ctx.load(None, Needs::CREW)?;
+            let (root, _) = ctx.load(None, Needs::CREW)?;
             if a.from > a.to {
                 return Err(Error::usage(format!("--from {} is after --to {}", a.from, a.to))
                     .help("--from is the first day away, --to the last"));
@@ -245,7 +245,8 @@ fn list(ctx: &Ctx, a: ListArgs) -> Result<Exit> {
     }
     let mut out = String::new();
     for t in &crew.teams {
-        let in_team: Vec<&MemberView> = members.iter().filter(|m| m.team == t.id.get_ref().as_str()).collect();
+        let in_team: Vec<&MemberView> =
+            members.iter().filter(|m| m.team == t.id.get_ref().as_str()).collect();
         if in_team.is_empty() && a.team.is_some() {
             continue;
         }

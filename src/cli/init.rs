@@ -21,7 +21,8 @@ use std::path::PathBuf;
   watchbill init --example demo --now 2026-11-23T09:00:00+01:00   the same files every time")]
 pub struct InitArgs {
     /// The folder (default: the current one). Created if missing.
-    pub dir: Option<PathBuf>,
+    #[arg(value_name = "DIR")]
+    pub folder: Option<PathBuf>,
     /// Generate the example crew with months of history.
     #[arg(long)]
     pub example: bool,
@@ -33,7 +34,7 @@ pub struct InitArgs {
 }
 
 pub fn run(ctx: &Ctx, a: InitArgs) -> Result<Exit> {
-    let dir = match &a.dir {
+    let dir = match &a.folder {
         Some(d) if d.is_absolute() => d.clone(),
         Some(d) => ctx.dir.join(d),
         None => ctx.dir.clone(),

@@ -43,7 +43,9 @@ Without -m, $VISUAL or $EDITOR opens on the entry; an empty file aborts.")]
   watchbill log list --since 2026-10-01 --open --format json")]
     List(LogListArgs),
     /// Show one entry.
-    #[command(after_help = "Examples:\n  watchbill log show 20261123T1002-api-latency-k3x9\n  watchbill log show 20261123T1002")]
+    #[command(
+        after_help = "Examples:\n  watchbill log show 20261123T1002-api-latency-k3x9\n  watchbill log show 20261123T1002"
+    )]
     Show(ShowArgs),
 }
 
@@ -198,7 +200,9 @@ pub fn run(ctx: &Ctx, cmd: LogCommand) -> Result<Exit> {
 fn author(root: &Path, model: &Model, given: Option<&MemberId>) -> Result<MemberId> {
     if let Some(id) = given {
         if !model.member_exists(id) {
-            return Err(Error::refused(format!("`{id}` is not in crew.toml")).help("see `watchbill crew list`"));
+            return Err(
+                Error::refused(format!("`{id}` is not in crew.toml")).help("see `watchbill crew list`")
+            );
         }
         return Ok(id.clone());
     }
@@ -223,7 +227,9 @@ fn suffix() -> String {
     const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyz23456789";
     // RandomState is seeded from the operating system's randomness for every process.
     let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos()));
+    h.write_u128(
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos()),
+    );
     h.write_u32(std::process::id());
     let mut n = h.finish();
     (0..4)
@@ -242,7 +248,8 @@ pub fn edit(text: &str, name: &str) -> Result<Option<String>> {
         .find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()))
         .unwrap_or_else(|| "vi".to_string());
     let dir = std::env::temp_dir().join(format!("watchbill-{}-{}", std::process::id(), suffix()));
-    std::fs::create_dir_all(&dir).map_err(|e| Error::usage(format!("cannot create {}: {e}", dir.display())))?;
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| Error::usage(format!("cannot create {}: {e}", dir.display())))?;
     let path = dir.join(name);
     std::fs::write(&path, text).map_err(|e| Error::usage(format!("cannot write {}: {e}", path.display())))?;
     // Through the shell, as git does, so EDITOR may carry arguments ("code --wait").
@@ -252,7 +259,10 @@ pub fn edit(text: &str, name: &str) -> Result<Option<String>> {
         .arg("sh")
         .arg(&path)
         .status()
-        .map_err(|e| Error::usage(format!("cannot start the editor `{editor}`: {e}")).help("set $EDITOR, or pass -m TEXT"))?;
+        .map_err(|e| {
+            Error::usage(format!("cannot start the editor `{editor}`: {e}"))
+                .help("set $EDITOR, or pass -m TEXT")
+        })?;
     let result = std::fs::read_to_string(&path);
     let _ = std::fs::remove_dir_all(&dir);
     if !status.success() {
@@ -266,11 +276,20 @@ pub fn edit(text: &str, name: &str) -> Result<Option<String>> {
 fn wants_editor(message: &Option<String>) -> bool {
     use std::io::IsTerminal;
     message.is_none()
-        && (std::io::stdin().is_terminal() || ["VISUAL", "EDITOR"].iter().any(|v| std::env::var_os(v).is_some()))
+        && (std::io::stdin().is_terminal()
+            || ["VISUAL", "EDITOR"].iter().any(|v| std::env::var_os(v).is_some()))
 }
 
 /// Writes a new entry (after the editor, if any), checking what the editor left.
-fn write_entry(ctx: &Ctx, root: &Path, model: &Model, new: &NewEntry, when: DateTime<FixedOffset>, editor: bool, write: &WriteArgs) -> Result<Exit> {
+fn write_entry(
+    ctx: &Ctx,
+    root: &Path,
+    model: &Model,
+    new: &NewEntry,
+    when: DateTime<FixedOffset>,
+    editor: bool,
+    write: &WriteArgs,
+) -> Result<Exit> {
     let week = model.settings.schedule.week_at(&when);
     let name = format!("{}-{}-{}", when.format("%Y%m%dT%H%M"), logbook::slug(new.title, 40), suffix());
     let path = format!("{}/{name}.md", logbook::week_dir(week));
@@ -280,12 +299,17 @@ fn write_entry(ctx: &Ctx, root: &Path, model: &Model, new: &NewEntry, when: Date
             Some(t) => text = t,
             None => return Err(Error::refused("the entry was left empty: nothing was written")),
         }
-        let (src, _) = crate::parse::front_matter(&path, &text).map_err(|d| Error::problems("the edited entry is not valid", vec![d]))?;
-        src.parse::<logbook::EntryFile>().map_err(|d| Error::problems("the edited entry is not valid", vec![d]))?;
+        let (src, _) = crate::parse::front_matter(&path, &text)
+            .map_err(|d| Error::problems("the edited entry is not valid", vec![d]))?;
+        src.parse::<logbook::EntryFile>()
+            .map_err(|d| Error::problems("the edited entry is not valid", vec![d]))?;
     }
     let kind = if new.kind == Kind::Incident { "incident" } else { "note" };
     let message = format!("logbook: {kind} {:?} ({week})", new.title);
-    let set = ChangeSet { message, changes: vec![Change { path: path.clone(), contents: text.into_bytes(), base: Base::Absent }] };
+    let set = ChangeSet {
+        message,
+        changes: vec![Change { path: path.clone(), contents: text.into_bytes(), base: Base::Absent }],
+    };
     ctx.write(root, &set, write)?;
     println!("id: {name}");
     Ok(Exit::Ok)
@@ -313,10 +337,17 @@ fn incident(ctx: &Ctx, a: IncidentArgs) -> Result<Exit> {
     }
     let started = times.iter().find(|(n, _)| *n == "started").map_or(now, |(_, t)| *t);
     if let Some((n, t)) = times.iter().find(|(_, t)| *t < started) {
-        return Err(Error::usage(format!("--{n} ({}) is before --started ({})", rfc3339(t), rfc3339(&started))));
+        return Err(Error::usage(format!(
+            "--{n} ({}) is before --started ({})",
+            rfc3339(t),
+            rfc3339(&started)
+        )));
     }
-    let handlers: Vec<String> =
-        if a.handlers.is_empty() { vec![who.to_string()] } else { a.handlers.iter().map(|h| h.to_string()).collect() };
+    let handlers: Vec<String> = if a.handlers.is_empty() {
+        vec![who.to_string()]
+    } else {
+        a.handlers.iter().map(|h| h.to_string()).collect()
+    };
     let editor = wants_editor(&a.message);
     let body = a.message.clone().unwrap_or_else(|| INCIDENT_BODY.to_string());
     let new = NewEntry {
@@ -367,9 +398,14 @@ fn find<'m>(model: &'m Model, id: &str) -> Result<&'m Entry> {
     let matches: Vec<&Entry> = model.entries.iter().filter(|e| e.id.starts_with(id)).collect();
     match matches.as_slice() {
         [one] => Ok(one),
-        [] => Err(Error::refused(format!("no logbook entry `{id}`")).help("see `watchbill log list --since 2026-01-01`")),
-        many => Err(Error::refused(format!("`{id}` could be {} entries: {}", many.len(), many.iter().map(|e| e.id.as_str()).collect::<Vec<_>>().join(", ")))
-            .help("give more of the id")),
+        [] => Err(Error::refused(format!("no logbook entry `{id}`"))
+            .help("see `watchbill log list --since 2026-01-01`")),
+        many => Err(Error::refused(format!(
+            "`{id}` could be {} entries: {}",
+            many.len(),
+            many.iter().map(|e| e.id.as_str()).collect::<Vec<_>>().join(", ")
+        ))
+        .help("give more of the id")),
     }
 }
 
@@ -396,7 +432,8 @@ fn update(ctx: &Ctx, a: UpdateArgs) -> Result<Exit> {
         fields.push(("closed", entry_write::datetime(&now)));
     }
     if fields.is_empty() {
-        return Err(Error::usage("nothing to update").help("give at least one of --restored, --fixed, --tickets, --close, …"));
+        return Err(Error::usage("nothing to update")
+            .help("give at least one of --restored, --fixed, --tickets, --close, …"));
     }
     let names: Vec<&str> = fields.iter().map(|(n, _)| *n).collect();
     let message = format!("logbook: update {:?}: {} ({})", e.meta.title, names.join(", "), e.week);
@@ -407,7 +444,11 @@ fn update(ctx: &Ctx, a: UpdateArgs) -> Result<Exit> {
         let after = entry_write::set_fields(&text, &path, &fields).map_err(Error::refused)?;
         Ok(ChangeSet {
             message: message.clone(),
-            changes: vec![Change { path: path.clone(), contents: after.into_bytes(), base: Base::Bytes(before) }],
+            changes: vec![Change {
+                path: path.clone(),
+                contents: after.into_bytes(),
+                base: Base::Bytes(before),
+            }],
         })
     })?;
     Ok(Exit::Ok)
@@ -447,7 +488,12 @@ pub fn entry_view(e: &Entry) -> EntryView<'_> {
         at: e.meta.when().map(|t| rfc3339(&t.get_ref().0)),
         severity: e.meta.severity,
         services: &e.meta.services,
-        times: e.meta.timestamps().into_iter().filter_map(|(n, t)| t.map(|t| (n, rfc3339(&t.get_ref().0)))).collect(),
+        times: e
+            .meta
+            .timestamps()
+            .into_iter()
+            .filter_map(|(n, t)| t.map(|t| (n, rfc3339(&t.get_ref().0))))
+            .collect(),
         tickets: e.meta.tickets,
         open: is_open(e),
         path: &e.origin.path,
@@ -476,10 +522,18 @@ fn list(ctx: &Ctx, a: LogListArgs) -> Result<Exit> {
     let (_, model) = ctx.load(Some(&a.read), Needs { logbook: true, ..Needs::ROTA })?;
     let now = ctx.now(&model)?;
     let week = a.week.unwrap_or_else(|| model.settings.schedule.week_at(&now));
-    let entries = sorted(model.entries.iter().filter(|e| match a.since {
-        Some(d) => e.meta.when().is_some_and(|t| model.settings.schedule.local_date(&t.get_ref().0) >= d),
-        None => e.week == week,
-    }).filter(|e| !a.open || is_open(e)));
+    let entries = sorted(
+        model
+            .entries
+            .iter()
+            .filter(|e| match a.since {
+                Some(d) => {
+                    e.meta.when().is_some_and(|t| model.settings.schedule.local_date(&t.get_ref().0) >= d)
+                }
+                None => e.week == week,
+            })
+            .filter(|e| !a.open || is_open(e)),
+    );
     if a.format == ListFormat::Json {
         print!("{}", output::json(&entries.iter().map(|e| entry_view(e)).collect::<Vec<_>>())?);
         return Ok(Exit::Ok);
@@ -578,7 +632,9 @@ pub fn human(d: chrono::Duration) -> String {
     let s = d.num_seconds().max(0);
     match s {
         s if s < 60 => format!("{s} s"),
-        s if s < 3600 => format!("{} min{}", s / 60, if s % 60 != 0 { format!(" {:02} s", s % 60) } else { String::new() }),
+        s if s < 3600 => {
+            format!("{} min{}", s / 60, if s % 60 != 0 { format!(" {:02} s", s % 60) } else { String::new() })
+        }
         s if s < 86_400 => format!("{} h {:02} min", s / 3600, (s % 3600) / 60),
         s => format!("{} d {} h", s / 86_400, (s % 86_400) / 3600),
     }
@@ -589,7 +645,9 @@ fn person(model: &Model, id: &MemberId) -> Person {
     Person {
         id: id.to_string(),
         name: m.map_or_else(|| id.to_string(), |m| m.name.clone()),
-        team: m.map_or_else(String::new, |m| model.crew.team(m.team_id().as_str()).map_or_else(|| m.team_id().to_string(), |t| t.name.clone())),
+        team: m.map_or_else(String::new, |m| {
+            model.crew.team(m.team_id().as_str()).map_or_else(|| m.team_id().to_string(), |t| t.name.clone())
+        }),
     }
 }
 
@@ -612,15 +670,16 @@ fn handover_data(model: &Model, week: IsoWeek) -> HandoverData {
             to_fix: since(e, "fixed"),
         })
         .collect();
-    let ongoing = sorted(model.entries.iter().filter(|e| e.week <= week && e.meta.kind == Kind::Note && is_open(e)))
-        .into_iter()
-        .map(|e| Worksite {
-            id: e.id.clone(),
-            title: e.meta.title.clone(),
-            author: e.meta.author.get_ref().to_string(),
-            since: e.week.to_string(),
-        })
-        .collect();
+    let ongoing =
+        sorted(model.entries.iter().filter(|e| e.week <= week && e.meta.kind == Kind::Note && is_open(e)))
+            .into_iter()
+            .map(|e| Worksite {
+                id: e.id.clone(),
+                title: e.meta.title.clone(),
+                author: e.meta.author.get_ref().to_string(),
+                since: e.week.to_string(),
+            })
+            .collect();
     HandoverData {
         week,
         next: week.next(),
@@ -652,9 +711,12 @@ pub fn handover(ctx: &Ctx, a: HandoverArgs) -> Result<Exit> {
         ids(&data.incoming)
     );
     if !a.no_edit && a.write.mode() != WriteMode::DryRun {
-        text = edit(&text, "handover.md")?.ok_or_else(|| Error::refused("the handover was left empty: nothing was written"))?;
-        let (src, _) = crate::parse::front_matter(&path, &text).map_err(|d| Error::problems("the edited handover is not valid", vec![d]))?;
-        src.parse::<logbook::HandoverFile>().map_err(|d| Error::problems("the edited handover is not valid", vec![d]))?;
+        text = edit(&text, "handover.md")?
+            .ok_or_else(|| Error::refused("the handover was left empty: nothing was written"))?;
+        let (src, _) = crate::parse::front_matter(&path, &text)
+            .map_err(|d| Error::problems("the edited handover is not valid", vec![d]))?;
+        src.parse::<logbook::HandoverFile>()
+            .map_err(|d| Error::problems("the edited handover is not valid", vec![d]))?;
     }
     let before = model.source(&path);
     let mut changes = vec![Change {
@@ -681,7 +743,9 @@ pub fn handover(ctx: &Ctx, a: HandoverArgs) -> Result<Exit> {
     if a.branch && a.write.mode() == WriteMode::Commit {
         let branch = format!("handover/{week}");
         store::apply(&root, &set, &WriteMode::CommitOnBranch(branch.clone()))?;
-        println!("committed the handover on branch {branch}; for a pull request: git push -u origin {branch}");
+        println!(
+            "committed the handover on branch {branch}; for a pull request: git push -u origin {branch}"
+        );
     } else {
         ctx.write(&root, &set, &a.write)?;
     }
@@ -722,13 +786,17 @@ pub fn status(ctx: &Ctx, a: StatusArgs) -> Result<Exit> {
     let schedule = &model.settings.schedule;
     let week = schedule.week_at(&now);
     let ends = schedule.handover(week.next());
-    let crew = model.rota.get(&week).map(|r| r.crew.iter().map(|m| person(&model, m)).collect()).unwrap_or_default();
+    let crew =
+        model.rota.get(&week).map(|r| r.crew.iter().map(|m| person(&model, m)).collect()).unwrap_or_default();
     let view = StatusView {
         now: rfc3339(&now),
         week,
         watch_ends: rfc3339(&ends),
         crew,
-        entries: sorted(model.entries.iter().filter(|e| e.week == week)).into_iter().map(entry_view).collect(),
+        entries: sorted(model.entries.iter().filter(|e| e.week == week))
+            .into_iter()
+            .map(entry_view)
+            .collect(),
         open: sorted(model.entries.iter().filter(|e| is_open(e))).into_iter().map(entry_view).collect(),
         handover_written: model.handovers.contains_key(&week),
         handover_due: rfc3339(&ends),

@@ -65,7 +65,9 @@ pub enum Command {
     Who(rota::WhoArgs),
     When(rota::WhenArgs),
     /// Print shell completions (bash, zsh, fish, elvish, powershell).
-    #[command(after_help = "Examples:\n  watchbill completions bash > ~/.local/share/bash-completion/completions/watchbill\n  watchbill completions zsh > ~/.zfunc/_watchbill")]
+    #[command(
+        after_help = "Examples:\n  watchbill completions bash > ~/.local/share/bash-completion/completions/watchbill\n  watchbill completions zsh > ~/.zfunc/_watchbill"
+    )]
     Completions {
         shell: clap_complete::Shell,
     },
@@ -203,7 +205,8 @@ fn report(set: &ChangeSet, outcome: &store::Outcome, args: &WriteArgs) {
             let _ = writeln!(out, "committed {} on {b}: {}", &c[..c.len().min(10)], first_line(&set.message));
         }
         _ if args.dry_run => {
-            let _ = writeln!(out, "dry run: nothing written; the commit would say: {}", first_line(&set.message));
+            let _ =
+                writeln!(out, "dry run: nothing written; the commit would say: {}", first_line(&set.message));
         }
         _ => {}
     }

@@ -40,8 +40,11 @@ pub fn colour_report(text: &str, on: bool) -> String {
     }
     text.lines()
         .map(|l| {
-            l.replacen(": error[", &format!(": {}[", red(true, "error")), 1)
-                .replacen(": warning[", &format!(": {}[", yellow(true, "warning")), 1)
+            l.replacen(": error[", &format!(": {}[", red(true, "error")), 1).replacen(
+                ": warning[",
+                &format!(": {}[", yellow(true, "warning")),
+                1,
+            )
         })
         .collect::<Vec<_>>()
         .join("\n")
@@ -51,7 +54,17 @@ pub fn colour_report(text: &str, on: bool) -> String {
 pub fn print_error(e: &Error) {
     let on = colour(std::io::stderr().is_terminal());
     if !e.diagnostics.is_empty() {
-        eprint!("{}", colour_report(&crate::diagnostic::to_text(&e.diagnostics, 0).lines().filter(|l| !l.contains(" checked")).collect::<Vec<_>>().join("\n"), on));
+        eprint!(
+            "{}",
+            colour_report(
+                &crate::diagnostic::to_text(&e.diagnostics, 0)
+                    .lines()
+                    .filter(|l| !l.contains(" checked"))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                on
+            )
+        );
         eprintln!();
     }
     eprintln!("{}: {}", red(on, "error"), e.message);

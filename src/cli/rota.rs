@@ -201,10 +201,13 @@ fn first_plannable(model: &Model, today: IsoWeek) -> IsoWeek {
 fn plan(ctx: &Ctx, a: PlanArgs) -> Result<Exit> {
     let (root, model) = ctx.load(None, Needs::ROTA)?;
     let today = model.settings.schedule.week_at(&ctx.now(&model)?);
-    let until = a.until.unwrap_or_else(|| today.plus(a.weeks.unwrap_or(model.settings.rota.horizon_weeks) as i64));
+    let until =
+        a.until.unwrap_or_else(|| today.plus(a.weeks.unwrap_or(model.settings.rota.horizon_weeks) as i64));
     let from = first_plannable(&model, today);
     if until < from {
-        return Err(Error::usage(format!("--until {until} is before the first week that can be planned ({from})")));
+        return Err(Error::usage(format!(
+            "--until {until} is before the first week that can be planned ({from})"
+        )));
     }
     let (changes, lines) = planned_changes(&model, from, until);
     for l in &lines {
@@ -241,9 +244,12 @@ fn rotate(ctx: &Ctx, a: RotateArgs) -> Result<Exit> {
     let current = model.rota.get(&today).map(|r| r.crew.clone()).unwrap_or_default();
     let incoming: Vec<String> =
         crew_next.iter().filter(|m| !current.contains(m)).map(|m| member_label(&model, m)).collect();
-    let outgoing: Vec<String> = current.iter().filter(|m| !crew_next.contains(m)).map(|m| m.to_string()).collect();
+    let outgoing: Vec<String> =
+        current.iter().filter(|m| !crew_next.contains(m)).map(|m| m.to_string()).collect();
     let headline = match (incoming.is_empty(), outgoing.is_empty()) {
-        (false, false) => format!("rota: {next} {} takes over from {}", incoming.join(" and "), outgoing.join(" and ")),
+        (false, false) => {
+            format!("rota: {next} {} takes over from {}", incoming.join(" and "), outgoing.join(" and "))
+        }
         (false, true) => format!("rota: {next} {} comes aboard", incoming.join(" and ")),
         _ => format!("rota: {next} confirmed"),
     };
@@ -277,7 +283,9 @@ fn swap(ctx: &Ctx, a: SwapArgs) -> Result<Exit> {
     }
     for id in [&a.member, &a.replacement] {
         if !model.member_exists(id) {
-            return Err(Error::refused(format!("`{id}` is not in crew.toml")).help("see `watchbill crew list`"));
+            return Err(
+                Error::refused(format!("`{id}` is not in crew.toml")).help("see `watchbill crew list`")
+            );
         }
     }
     let term_weeks: Vec<IsoWeek> = term_from(&model, a.week, &a.member);
@@ -285,19 +293,33 @@ fn swap(ctx: &Ctx, a: SwapArgs) -> Result<Exit> {
         return Err(Error::refused(format!("`{}` is not on watch in {}", a.member, a.week))
             .help(format!("see `watchbill when {}`", a.member)));
     }
-    let problems = planner::swap_problems(&model.settings, &model.crew, &model.rota, a.week, &a.member, &a.replacement);
+    let problems =
+        planner::swap_problems(&model.settings, &model.crew, &model.rota, a.week, &a.member, &a.replacement);
     if !problems.is_empty() && !a.force {
-        return Err(Error::refused(format!("{} cannot take over from {}: {}", a.replacement, a.member, problems.join("; ")))
-            .help("choose another replacement, or pass --force to record an exception (check will warn)"));
+        return Err(Error::refused(format!(
+            "{} cannot take over from {}: {}",
+            a.replacement,
+            a.member,
+            problems.join("; ")
+        ))
+        .help("choose another replacement, or pass --force to record an exception (check will warn)"));
     }
     let forced = !problems.is_empty();
-    let record = Swap { member: a.member.clone(), replacement: a.replacement.clone(), reason: a.reason.clone(), forced };
+    let record = Swap {
+        member: a.member.clone(),
+        replacement: a.replacement.clone(),
+        reason: a.reason.clone(),
+        forced,
+    };
     let changes = term_weeks
         .iter()
         .filter_map(|w| model.rota.get(w))
         .map(|r| {
-            let crew: Vec<MemberId> =
-                r.crew.iter().map(|m| if *m == a.member { a.replacement.clone() } else { m.clone() }).collect();
+            let crew: Vec<MemberId> = r
+                .crew
+                .iter()
+                .map(|m| if *m == a.member { a.replacement.clone() } else { m.clone() })
+                .collect();
             let mut swaps = r.swaps.clone();
             swaps.push(record.clone());
             week_change(&model, r.week, r.status, &crew, &swaps)
@@ -308,7 +330,8 @@ fn swap(ctx: &Ctx, a: SwapArgs) -> Result<Exit> {
         (Some(f), _) => f.to_string(),
         _ => String::new(),
     };
-    let mut message = format!("rota: {weeks} {} takes over from {}", member_label(&model, &a.replacement), a.member);
+    let mut message =
+        format!("rota: {weeks} {} takes over from {}", member_label(&model, &a.replacement), a.member);
     if let Some(r) = &a.reason {
         message.push_str(&format!(" ({r})"));
     }
@@ -424,7 +447,8 @@ pub fn who(ctx: &Ctx, a: WhoArgs) -> Result<Exit> {
     let (_, model) = ctx.load(Some(&a.read), Needs::ROTA)?;
     let now = ctx.now(&model)?;
     let at: DateTime<FixedOffset> = match &a.at {
-        Some(s) => crate::time::parse_time(s, model.settings.schedule.tz, now).map_err(|e| Error::usage(format!("--at: {e}")))?,
+        Some(s) => crate::time::parse_time(s, model.settings.schedule.tz, now)
+            .map_err(|e| Error::usage(format!("--at: {e}")))?,
         None => now,
     };
     let schedule = &model.settings.schedule;
@@ -462,7 +486,13 @@ pub fn who(ctx: &Ctx, a: WhoArgs) -> Result<Exit> {
     }
     println!("{week}: on watch until {}", ends.format("%a %d %b %H:%M %Z"));
     for c in &view.crew {
-        println!("  {} ({}, team {}), term until {}", c.id, c.name, c.team, &c.term_ends[..16].replace('T', " "));
+        println!(
+            "  {} ({}, team {}), term until {}",
+            c.id,
+            c.name,
+            c.team,
+            &c.term_ends[..16].replace('T', " ")
+        );
     }
     Ok(Exit::Ok)
 }
@@ -479,7 +509,9 @@ struct TermView {
 pub fn when(ctx: &Ctx, a: WhenArgs) -> Result<Exit> {
     let (_, model) = ctx.load(Some(&a.read), Needs::ROTA)?;
     if !model.member_exists(&a.member) {
-        return Err(Error::refused(format!("`{}` is not in crew.toml", a.member)).help("see `watchbill crew list`"));
+        return Err(
+            Error::refused(format!("`{}` is not in crew.toml", a.member)).help("see `watchbill crew list`")
+        );
     }
     let now = ctx.now(&model)?;
     let terms: Vec<TermView> = planner::terms(&crews(&model))
@@ -507,7 +539,14 @@ pub fn when(ctx: &Ctx, a: WhenArgs) -> Result<Exit> {
         } else {
             "planned"
         };
-        println!("{} to {}  {:8}  {} → {}", t.first, t.last, tense, &t.starts[..16].replace('T', " "), &t.ends[..16].replace('T', " "));
+        println!(
+            "{} to {}  {:8}  {} → {}",
+            t.first,
+            t.last,
+            tense,
+            &t.starts[..16].replace('T', " "),
+            &t.ends[..16].replace('T', " ")
+        );
     }
     Ok(Exit::Ok)
 }
@@ -520,9 +559,11 @@ fn ics(ctx: &Ctx, a: IcsArgs) -> Result<Exit> {
             return Err(Error::refused(format!("`{m}` is not in crew.toml")));
         }
     }
-    let text = crate::ics::calendar(&model.settings, &model.crew, &crews(&model), a.member.as_ref(), now.to_utc());
+    let text =
+        crate::ics::calendar(&model.settings, &model.crew, &crews(&model), a.member.as_ref(), now.to_utc());
     match &a.output {
-        Some(path) => std::fs::write(path, text).map_err(|e| Error::usage(format!("cannot write {}: {e}", path.display())))?,
+        Some(path) => std::fs::write(path, text)
+            .map_err(|e| Error::usage(format!("cannot write {}: {e}", path.display())))?,
         None => print!("{text}"),
     }
     Ok(Exit::Ok)

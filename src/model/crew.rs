@@ -70,9 +70,7 @@ impl Crew {
 
     /// The member whose e-mail is `email` (case-insensitive), to default the author of a record.
     pub fn by_email(&self, email: &str) -> Option<&Member> {
-        self.members
-            .iter()
-            .find(|m| m.email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(email)))
+        self.members.iter().find(|m| m.email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(email)))
     }
 }
 
@@ -125,26 +123,47 @@ pub mod edit {
         if !doc.contains_key(key) {
             doc.insert(key, Item::ArrayOfTables(ArrayOfTables::new()));
         }
-        doc[key].as_array_of_tables_mut().ok_or_else(|| format!("`{key}` in crew.toml is not a list of [[{key}]] tables"))
+        doc[key]
+            .as_array_of_tables_mut()
+            .ok_or_else(|| format!("`{key}` in crew.toml is not a list of [[{key}]] tables"))
+    }
+
+    /// Appends a table to a list. In a file that has only comments so far (a fresh `init`),
+    /// toml_edit keeps them *after* the last table; they move to the front of the first one so
+    /// the explanation stays at the top.
+    fn push(doc: &mut DocumentMut, key: &str, mut table: Table) -> Result<(), String> {
+        if doc.as_table().is_empty() {
+            let comments = doc.trailing().as_str().unwrap_or("").to_string();
+            if !comments.trim().is_empty() {
+                table.decor_mut().set_prefix(format!("{}\n", comments.trim_end()));
+                doc.set_trailing("");
+            }
+        } else if table.decor().prefix().is_none() {
+            table.decor_mut().set_prefix("\n");
+        }
+        tables(doc, key)?.push(table);
+        Ok(())
     }
 
     fn member_table<'d>(doc: &'d mut DocumentMut, id: &MemberId) -> Result<&'d mut Table, String> {
-        tables(doc, "member")?
-            .iter_mut()
-            .find(|t| t.get("id").and_then(|v| v.as_str()) == Some(id.as_str()))
+        doc.get_mut("member")
+            .and_then(Item::as_array_of_tables_mut)
+            .and_then(|ts| ts.iter_mut().find(|t| t.get("id").and_then(|v| v.as_str()) == Some(id.as_str())))
             .ok_or_else(|| format!("no member `{id}` in crew.toml"))
     }
 
     pub fn add_team(text: &str, id: &TeamId, name: &str) -> Result<String, String> {
         let mut doc = doc(text)?;
-        let teams = tables(&mut doc, "team")?;
-        if teams.iter().any(|t| t.get("id").and_then(|v| v.as_str()) == Some(id.as_str())) {
+        let teams = doc.get("team").and_then(Item::as_array_of_tables);
+        if teams
+            .is_some_and(|ts| ts.iter().any(|t| t.get("id").and_then(|v| v.as_str()) == Some(id.as_str())))
+        {
             return Err(format!("team `{id}` already exists"));
         }
         let mut t = Table::new();
         t.insert("id", value(id.as_str()));
         t.insert("name", value(name));
-        teams.push(t);
+        push(&mut doc, "team", t)?;
         Ok(doc.to_string())
     }
 
@@ -166,7 +185,7 @@ pub mod edit {
         if !m.active {
             t.insert("active", value(false));
         }
-        tables(&mut doc, "member")?.push(t);
+        push(&mut doc, "member", t)?;
         Ok(doc.to_string())
     }
 

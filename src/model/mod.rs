@@ -71,7 +71,13 @@ impl Model {
     }
 
     /// An error diagnostic located at `span` of the record from `origin`.
-    pub fn error_at(&self, code: &'static str, origin: &Origin, span: &Range<usize>, msg: impl Into<String>) -> Diagnostic {
+    pub fn error_at(
+        &self,
+        code: &'static str,
+        origin: &Origin,
+        span: &Range<usize>,
+        msg: impl Into<String>,
+    ) -> Diagnostic {
         Diagnostic::error(code, origin.path.clone(), msg).at(self.pos(origin, span))
     }
 
@@ -159,8 +165,12 @@ pub fn load(files: Vec<RawFile>) -> Loaded {
 type Found = Result<(), Vec<Diagnostic>>;
 
 fn misplaced(path: &str, what: &str) -> Found {
-    Err(vec![Diagnostic::warning("unexpected-file", path, format!("watchbill does not know this file: {what}"))
-        .help("move or rename it (docs/format.md lists where each record lives), or delete it")])
+    Err(vec![Diagnostic::warning(
+        "unexpected-file",
+        path,
+        format!("watchbill does not know this file: {what}"),
+    )
+    .help("move or rename it (docs/format.md lists where each record lives), or delete it")])
 }
 
 fn load_one(model: &mut Model, path: &str, text: &str) -> Found {
@@ -197,9 +207,14 @@ fn load_one(model: &mut Model, path: &str, text: &str) -> Found {
             Ok(())
         }
         [maturity::ASSESSMENT_DIR, name] => {
-            let Some(date) = name.strip_suffix(".toml").and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            let Some(date) = name
+                .strip_suffix(".toml")
+                .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
             else {
-                return misplaced(path, "an assessment is named by its date, like assessments/2026-09-30.toml");
+                return misplaced(
+                    path,
+                    "an assessment is named by its date, like assessments/2026-09-30.toml",
+                );
             };
             let src = Source::toml_file(path, text);
             let file = src.parse().map_err(|d| vec![d])?;
@@ -210,15 +225,26 @@ fn load_one(model: &mut Model, path: &str, text: &str) -> Found {
             let stem = name.trim_end_matches(".toml");
             let Ok(member) = MemberId::new(stem) else {
                 return Err(vec![Diagnostic::error("invalid-id", path, MemberId::new(stem).unwrap_err())
-                    .help("name a survey answer after the member who gave it: surveys/<round>/<member>.toml")]);
+                    .help(
+                        "name a survey answer after the member who gave it: surveys/<round>/<member>.toml",
+                    )]);
             };
             if let Some(why) = id_problem(round) {
-                return Err(vec![Diagnostic::error("invalid-id", path, format!("invalid survey round {round:?}: {why}"))
-                    .help("name rounds like surveys/2026-q3/")]);
+                return Err(vec![Diagnostic::error(
+                    "invalid-id",
+                    path,
+                    format!("invalid survey round {round:?}: {why}"),
+                )
+                .help("name rounds like surveys/2026-q3/")]);
             }
             let src = Source::toml_file(path, text);
             let file = src.parse().map_err(|d| vec![d])?;
-            model.surveys.push(survey::Answer { round: round.to_string(), member, file, origin: Origin::of(&src) });
+            model.surveys.push(survey::Answer {
+                round: round.to_string(),
+                member,
+                file,
+                origin: Origin::of(&src),
+            });
             Ok(())
         }
         _ => misplaced(path, "it is not where any record lives"),
@@ -234,7 +260,11 @@ fn load_rota_week(model: &mut Model, path: &str, text: &str, name: &str) -> Foun
     if let Some(w) = &file.week {
         if *w.get_ref() != week {
             return Err(vec![src
-                .error("name-mismatch", Some(&w.span()), format!("the file is named {week} but says week = \"{}\"", w.get_ref()))
+                .error(
+                    "name-mismatch",
+                    Some(&w.span()),
+                    format!("the file is named {week} but says week = \"{}\"", w.get_ref()),
+                )
                 .help(format!("the file name is the week: set week = \"{week}\" or rename the file"))]);
         }
     }
@@ -254,7 +284,10 @@ fn load_rota_week(model: &mut Model, path: &str, text: &str, name: &str) -> Foun
 
 fn load_logbook(model: &mut Model, path: &str, text: &str, week: &str, name: &str) -> Found {
     let Ok(week) = week.parse::<IsoWeek>() else {
-        return misplaced(path, "logbook entries live in a folder named after their ISO week, like logbook/2026-W48/");
+        return misplaced(
+            path,
+            "logbook entries live in a folder named after their ISO week, like logbook/2026-W48/",
+        );
     };
     let Some(stem) = name.strip_suffix(".md") else {
         return misplaced(path, "logbook entries are Markdown files ending in .md");
@@ -266,7 +299,14 @@ fn load_logbook(model: &mut Model, path: &str, text: &str, week: &str, name: &st
         if let Some(w) = &meta.week {
             if *w.get_ref() != week {
                 return Err(vec![src
-                    .error("name-mismatch", Some(&w.span()), format!("the handover is in the folder of {week} but says week = \"{}\"", w.get_ref()))
+                    .error(
+                        "name-mismatch",
+                        Some(&w.span()),
+                        format!(
+                            "the handover is in the folder of {week} but says week = \"{}\"",
+                            w.get_ref()
+                        ),
+                    )
                     .help(format!("set week = \"{week}\" or move the file to logbook/{}/", w.get_ref()))]);
             }
         }
@@ -274,8 +314,14 @@ fn load_logbook(model: &mut Model, path: &str, text: &str, week: &str, name: &st
         return Ok(());
     }
     if !logbook::valid_entry_id(stem) {
-        return Err(vec![Diagnostic::error("invalid-id", path, format!("{stem:?} is not a valid entry file name"))
-            .help("entry file names use letters, digits, '-' and '_' only, like 20261123T1002-api-latency-k3x9.md")]);
+        return Err(vec![Diagnostic::error(
+            "invalid-id",
+            path,
+            format!("{stem:?} is not a valid entry file name"),
+        )
+        .help(
+            "entry file names use letters, digits, '-' and '_' only, like 20261123T1002-api-latency-k3x9.md",
+        )]);
     }
     let meta = src.parse().map_err(|d| vec![d])?;
     model.entries.push(logbook::Entry { id: stem.to_string(), week, meta, body, origin: Origin::of(&src) });
@@ -284,7 +330,10 @@ fn load_logbook(model: &mut Model, path: &str, text: &str, week: &str, name: &st
 
 fn load_objective(model: &mut Model, path: &str, text: &str, name: &str) -> Found {
     let Some(stem) = name.strip_suffix(".toml") else {
-        return misplaced(path, "objectives are TOML files named after their id, like objectives/restore-fast.toml");
+        return misplaced(
+            path,
+            "objectives are TOML files named after their id, like objectives/restore-fast.toml",
+        );
     };
     let id = ObjectiveId::new(stem).map_err(|e| {
         vec![Diagnostic::error("invalid-id", path, e).help("rename the file: its name is the objective's id")]
@@ -295,14 +344,21 @@ fn load_objective(model: &mut Model, path: &str, text: &str, name: &str) -> Foun
     if let Some(inner) = &file.id {
         if inner.get_ref() != &id {
             diags.push(
-                src.error("name-mismatch", Some(&inner.span()), format!("the file is named {id} but says id = \"{}\"", inner.get_ref()))
-                    .help(format!("the file name is the id: set id = \"{id}\", or remove the line")),
+                src.error(
+                    "name-mismatch",
+                    Some(&inner.span()),
+                    format!("the file is named {id} but says id = \"{}\"", inner.get_ref()),
+                )
+                .help(format!("the file name is the id: set id = \"{id}\", or remove the line")),
             );
         }
     }
     let mut parsed = |field: &toml::Spanned<String>, f: &dyn Fn(&str) -> Result<(), String>| {
         if let Err(e) = f(field.get_ref()) {
-            diags.push(src.error("invalid-objective", Some(&field.span()), e).help("see \"Objectives\" in docs/format.md"));
+            diags.push(
+                src.error("invalid-objective", Some(&field.span()), e)
+                    .help("see \"Objectives\" in docs/format.md"),
+            );
         }
     };
     let measure = objective::Measure::parse(file.measure.get_ref());

@@ -113,7 +113,9 @@ impl Measure {
                 )
             })
         };
-        if let Some((a, b)) = s.split_once(" - ").or_else(|| s.split_once('-').filter(|_| !s.starts_with("count"))) {
+        if let Some((a, b)) =
+            s.split_once(" - ").or_else(|| s.split_once('-').filter(|_| !s.starts_with("count")))
+        {
             let (to, from) = (stamp(a)?, stamp(b)?);
             let order = |n| super::logbook::TIMESTAMPS.iter().position(|t| *t == n);
             if order(to) <= order(from) {
@@ -138,7 +140,9 @@ impl Measure {
     /// The unit a value of this measure is naturally expressed in.
     pub fn allows(&self, unit: Unit) -> bool {
         match self {
-            Measure::Duration { .. } => matches!(unit, Unit::Minutes | Unit::Hours | Unit::Days | Unit::BusinessDays),
+            Measure::Duration { .. } => {
+                matches!(unit, Unit::Minutes | Unit::Hours | Unit::Days | Unit::BusinessDays)
+            }
             Measure::Field(_) | Measure::Count(_) => unit == Unit::Count,
             Measure::SurveyComfort => unit == Unit::Score,
             Measure::Checkin => true,
@@ -213,7 +217,11 @@ impl Aggregate {
             "min" => Aggregate::Min,
             "count" => Aggregate::Count,
             "all" => Aggregate::All,
-            _ => return Err(format!("unknown aggregate {s:?}; use share, median, p90, mean, max, min, count or all")),
+            _ => {
+                return Err(format!(
+                    "unknown aggregate {s:?}; use share, median, p90, mean, max, min, count or all"
+                ))
+            }
         })
     }
 
@@ -311,7 +319,9 @@ pub enum Window {
 
 impl Window {
     pub fn parse(s: &str) -> Result<Window, String> {
-        let bad = || format!("unknown window {s:?}; use a rolling \"90d\" or \"13w\", or \"month\", \"quarter\" or \"year\"");
+        let bad = || {
+            format!("unknown window {s:?}; use a rolling \"90d\" or \"13w\", or \"month\", \"quarter\" or \"year\"")
+        };
         match s.trim() {
             "month" => Ok(Window::Month),
             "quarter" => Ok(Window::Quarter),

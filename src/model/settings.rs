@@ -122,8 +122,12 @@ pub fn parse(src: &Source) -> (Settings, Vec<Diagnostic>) {
         match tz.get_ref().parse::<Tz>() {
             Ok(t) => s.schedule.tz = t,
             Err(_) => diags.push(
-                src.error("invalid-setting", Some(&tz.span()), format!("unknown time zone {:?}", tz.get_ref()))
-                    .help("use an IANA time zone name such as \"Europe/Paris\" or \"America/New_York\""),
+                src.error(
+                    "invalid-setting",
+                    Some(&tz.span()),
+                    format!("unknown time zone {:?}", tz.get_ref()),
+                )
+                .help("use an IANA time zone name such as \"Europe/Paris\" or \"America/New_York\""),
             ),
         }
     }
@@ -137,8 +141,12 @@ pub fn parse(src: &Source) -> (Settings, Vec<Diagnostic>) {
         match NaiveTime::parse_from_str(t.get_ref(), "%H:%M") {
             Ok(time) => s.schedule.time = time,
             Err(_) => diags.push(
-                src.error("invalid-setting", Some(&t.span()), format!("{:?} is not a time of day", t.get_ref()))
-                    .help("write the local handover time as \"HH:MM\", e.g. \"10:00\""),
+                src.error(
+                    "invalid-setting",
+                    Some(&t.span()),
+                    format!("{:?} is not a time of day", t.get_ref()),
+                )
+                .help("write the local handover time as \"HH:MM\", e.g. \"10:00\""),
             ),
         }
     }
@@ -148,8 +156,12 @@ pub fn parse(src: &Source) -> (Settings, Vec<Diagnostic>) {
                 *slot = *v.get_ref();
             } else {
                 diags.push(
-                    src.error("invalid-setting", Some(&v.span()), format!("{what} must be between 1 and {max}"))
-                        .help(format!("set {what} to a whole number from 1 to {max}")),
+                    src.error(
+                        "invalid-setting",
+                        Some(&v.span()),
+                        format!("{what} must be between 1 and {max}"),
+                    )
+                    .help(format!("set {what} to a whole number from 1 to {max}")),
                 );
             }
         }
