@@ -16,6 +16,7 @@ pub mod error;
 pub mod example;
 pub mod ics;
 pub mod ids;
+pub mod metrics;
 pub mod model;
 pub mod parse;
 pub mod planner;

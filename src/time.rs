@@ -287,6 +287,53 @@ mod tests {
         assert_eq!(rfc3339(&h), "2026-10-25T02:30:00+02:00");
     }
 
+    /// Every handover from 2025 to 2029 in three zones (both DST directions, a 30-minute
+    /// change, the southern hemisphere): on the right weekday, at the right local time except
+    /// on a change day, each watch 168 hours give or take the change, `week_at` inverting it.
+    #[test]
+    fn brute_force_sweep_of_handovers() {
+        use chrono::Datelike;
+        let zones = [chrono_tz::Europe::Paris, chrono_tz::America::New_York, chrono_tz::Australia::Lord_Howe];
+        for tz in zones {
+            for (weekday, hh, mm) in [(Weekday::Mon, 10, 0), (Weekday::Sun, 2, 30), (Weekday::Sun, 1, 30)] {
+                let s = Schedule { tz, weekday, time: NaiveTime::from_hms_opt(hh, mm, 0).unwrap() };
+                for w in week("2025-W01").through(week("2029-W52")) {
+                    let (start, end) = s.span(w);
+                    assert_eq!(start.date_naive().weekday(), weekday, "{tz} {w}");
+                    let minutes = (end - start).num_minutes();
+                    assert!((168 * 60 - 60..=168 * 60 + 60).contains(&minutes), "{tz} {w}: {minutes} min");
+                    let shifted = start.time() != s.time;
+                    if shifted {
+                        // Only a skipped local time moves, and only forward by the gap.
+                        assert!(
+                            tz.from_local_datetime(&start.date_naive().and_time(s.time)).single().is_none(),
+                            "{tz} {w}"
+                        );
+                        assert!(start.time() > s.time, "{tz} {w}");
+                    }
+                    assert_eq!(s.week_at(&start), w, "{tz} {w}");
+                    assert_eq!(s.week_at(&(end - Duration::seconds(1))), w, "{tz} {w}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn new_york_change_days() {
+        let tz = chrono_tz::America::New_York;
+        let s = Schedule { weekday: Weekday::Sun, ..sched(tz, 2, 30) };
+        // 2026-03-08: 02:00 EST jumps to 03:00 EDT; 02:30 does not exist.
+        assert_eq!(rfc3339(&s.handover(week("2026-W10"))), "2026-03-08T03:30:00-04:00");
+        // 2026-11-01: 01:30 happens twice; the first (EDT) is taken.
+        let s = Schedule { weekday: Weekday::Sun, ..sched(tz, 1, 30) };
+        assert_eq!(rfc3339(&s.handover(week("2026-W44"))), "2026-11-01T01:30:00-04:00");
+        let s = sched(tz, 10, 0);
+        let (a, b) = s.span(week("2026-W10")); // Monday 03-02 .. 03-09, across the spring change
+        assert_eq!((b - a).num_hours(), 167);
+        let (a, b) = s.span(week("2026-W44")); // Monday 10-26 .. 11-02, across the autumn change
+        assert_eq!((b - a).num_hours(), 169);
+    }
+
     #[test]
     fn week_at_respects_the_handover_time() {
         let s = sched(chrono_tz::Europe::Paris, 10, 0);
