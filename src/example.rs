@@ -14,6 +14,8 @@ use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+pub mod large;
+
 /// A small, fast, deterministic generator (SplitMix64): the example must not change between
 /// versions of a random-number crate.
 struct Rng(u64);
@@ -176,39 +178,50 @@ fn crew(today: IsoWeek) -> String {
         "# The crew: product teams and their members. Edit it by hand or with `watchbill crew`.\n",
     );
     for (id, name) in TEAMS {
-        let _ = write!(out, "\n[[team]]\nid = \"{id}\"\nname = \"{name}\"\n");
+        team_toml(&mut out, id, name);
     }
     for (i, name) in PEOPLE.iter().enumerate() {
         let id = member_id(name);
         let team = TEAMS[i % TEAMS.len()].0;
-        let _ = write!(
-            out,
-            "\n[[member]]\nid = \"{id}\"\nname = \"{name}\"\nemail = \"{id}@example.org\"\nteam = \"{team}\"\ngithub = \"{id}-gh\"\n"
-        );
         // One member left the company; two have time away, one past and one to come.
-        if i == 17 {
-            out.push_str("active = false\n");
-        }
-        if i == 3 {
-            let from = today.plus(3).monday();
-            let _ = writeln!(
-                out,
-                "away = [{{ from = {}, to = {}, reason = \"holidays\" }}]",
-                from,
-                from + Duration::days(11)
-            );
-        }
-        if i == 8 {
-            let from = today.plus(-10).monday();
-            let _ = writeln!(
-                out,
-                "away = [{{ from = {}, to = {}, reason = \"training\" }}]",
-                from,
-                from + Duration::days(4)
-            );
-        }
+        let away = match i {
+            3 => Some((today.plus(3).monday(), 11, "holidays")),
+            8 => Some((today.plus(-10).monday(), 4, "training")),
+            _ => None,
+        };
+        member_toml(&mut out, &id, name, team, i != 17, away);
     }
     out
+}
+
+fn team_toml(out: &mut String, id: &str, name: &str) {
+    let _ = write!(out, "\n[[team]]\nid = \"{id}\"\nname = \"{name}\"\n");
+}
+
+/// One `[[member]]` of crew.toml; `away` is a first day, a length in days after it, and a reason.
+fn member_toml(
+    out: &mut String,
+    id: &str,
+    name: &str,
+    team: &str,
+    active: bool,
+    away: Option<(NaiveDate, i64, &str)>,
+) {
+    let _ = write!(
+        out,
+        "\n[[member]]\nid = \"{id}\"\nname = \"{name}\"\nemail = \"{id}@example.org\"\nteam = \"{team}\"\ngithub = \"{id}-gh\"\n"
+    );
+    if !active {
+        out.push_str("active = false\n");
+    }
+    if let Some((from, days, reason)) = away {
+        let _ = writeln!(
+            out,
+            "away = [{{ from = {}, to = {}, reason = \"{reason}\" }}]",
+            from,
+            from + Duration::days(days)
+        );
+    }
 }
 
 fn minutes(m: i64) -> Duration {
@@ -440,28 +453,32 @@ const OBJECTIVES: [ObjectiveDef; 6] = [
 
 fn objectives(files: &mut BTreeMap<String, String>) {
     for (i, o) in OBJECTIVES.iter().enumerate() {
-        let ObjectiveDef { id, title, area, measure, unit, bound, aggregate: agg, target, window } = o;
-        let owner = member_id(PEOPLE[i * 3]);
-        let mut t = format!(
-            "# {title}\ntitle = \"{title}\"\narea = \"{area}\"\nowner = \"{owner}\"\n\
-             why = \"From the captains' charter: production problems are handled fast and spread knowledge.\"\n\
-             measure = \"{measure}\"\nunit = \"{unit}\"\n"
-        );
-        if !bound.is_empty() {
-            let _ = writeln!(t, "bound = \"{bound}\"");
-        }
-        let _ = write!(
-            t,
-            "aggregate = \"{agg}\"\ntarget = \"{target}\"\nwindow = \"{window}\"\nreview = \"quarterly\"\n"
-        );
-        let _ = write!(
-            t,
-            "\n[[action]]\ntitle = \"Review the last quarter's misses with the crew\"\nowner = \"{owner}\"\ndone = true\n\
-             \n[[action]]\ntitle = \"Automate the most frequent manual step\"\nowner = \"{}\"\ndone = false\n",
-            member_id(PEOPLE[i * 3 + 1])
-        );
-        files.insert(format!("objectives/{id}.toml"), t);
+        let text = objective_toml(o, &member_id(PEOPLE[i * 3]), &member_id(PEOPLE[i * 3 + 1]));
+        files.insert(format!("objectives/{}.toml", o.id), text);
     }
+}
+
+/// An objective's file: `owner` owns it and its first action, `helper` the second action.
+fn objective_toml(o: &ObjectiveDef, owner: &str, helper: &str) -> String {
+    let ObjectiveDef { id: _, title, area, measure, unit, bound, aggregate: agg, target, window } = o;
+    let mut t = format!(
+        "# {title}\ntitle = \"{title}\"\narea = \"{area}\"\nowner = \"{owner}\"\n\
+         why = \"From the captains' charter: production problems are handled fast and spread knowledge.\"\n\
+         measure = \"{measure}\"\nunit = \"{unit}\"\n"
+    );
+    if !bound.is_empty() {
+        let _ = writeln!(t, "bound = \"{bound}\"");
+    }
+    let _ = write!(
+        t,
+        "aggregate = \"{agg}\"\ntarget = \"{target}\"\nwindow = \"{window}\"\nreview = \"quarterly\"\n"
+    );
+    let _ = write!(
+        t,
+        "\n[[action]]\ntitle = \"Review the last quarter's misses with the crew\"\nowner = \"{owner}\"\ndone = true\n\
+         \n[[action]]\ntitle = \"Automate the most frequent manual step\"\nowner = \"{helper}\"\ndone = false\n"
+    );
+    t
 }
 
 fn quarter_start(d: NaiveDate) -> NaiveDate {

@@ -1,11 +1,14 @@
 //! `watchbill init`.
 
+use super::progress::Progress;
 use super::{Ctx, WriteArgs};
 use crate::error::{Error, Exit, Result};
-use crate::store::{self, Base, Change, ChangeSet, WriteMode};
+use crate::example::large::{self, Scale};
+use crate::store::{self, Base, Change, ChangeSet, HistoryCommit, WriteMode};
 use crate::{example, scaffold};
+use chrono::{DateTime, FixedOffset};
 use clap::Args;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Create the watchbill files (settings, crew, maturity matrix) in a folder, and commit them.
 ///
@@ -13,12 +16,18 @@ use std::path::PathBuf;
 /// history and three months of plan, logbook entries and handovers, objectives, a maturity matrix
 /// with a year of assessments, and survey answers. The folder becomes a git repository if it is
 /// not inside one.
+///
+/// With --years or --members, generate a whole organisation instead, to try watchbill at scale:
+/// about ten members per team, 62 logbook entries a week for 500 members, objectives for every
+/// team with quarterly check-ins, quarterly assessments and yearly surveys, committed week by week
+/// (one commit per handover).
 #[derive(Args, Debug)]
 #[command(after_help = "Examples:
   watchbill init                      set up the current folder
   watchbill init ops --name \"Pix crew\" set up ./ops
   watchbill init --example demo       a complete example in ./demo
-  watchbill init --example demo --now 2026-11-23T09:00:00+01:00   the same files every time")]
+  watchbill init --example demo --now 2026-11-23T09:00:00+01:00   the same files every time
+  watchbill init --example big --years 10 --members 500            ten years of 50 teams")]
 pub struct InitArgs {
     /// The folder (default: the current one). Created if missing.
     #[arg(value_name = "DIR")]
@@ -26,6 +35,12 @@ pub struct InitArgs {
     /// Generate the example crew with months of history.
     #[arg(long)]
     pub example: bool,
+    /// With --example: years of history of a generated organisation (1 to 30; default 1).
+    #[arg(long, requires = "example", value_parser = clap::value_parser!(u32).range(1..=30))]
+    pub years: Option<u32>,
+    /// With --example: members of a generated organisation (10 to 5000; default 100).
+    #[arg(long, requires = "example", value_parser = clap::value_parser!(u32).range(10..=5000))]
+    pub members: Option<u32>,
     /// The crew's name, shown in summaries.
     #[arg(long, default_value = "Production crew")]
     pub name: String,
@@ -44,6 +59,9 @@ pub fn run(ctx: &Ctx, a: InitArgs) -> Result<Exit> {
             .help("edit the existing files, or choose another folder"));
     }
     let now = ctx.now_in(chrono_tz::Europe::Paris)?;
+    if let Some(scale) = a.scale() {
+        return organisation(&dir, now, scale, &a.write);
+    }
     let files = if a.example { example::files(now) } else { scaffold::files(&a.name) };
     let message = if a.example {
         "init: example crew (20 members in 5 teams, six months of history)".to_string()
@@ -66,6 +84,68 @@ pub fn run(ctx: &Ctx, a: InitArgs) -> Result<Exit> {
     }
     ctx.write(&dir, &set, &a.write)?;
     if a.write.mode() != WriteMode::DryRun {
+        println!("next: `watchbill -C {} check`", dir.display());
+    }
+    Ok(Exit::Ok)
+}
+
+impl InitArgs {
+    /// The size of the organisation to generate, when --years or --members asks for one.
+    fn scale(&self) -> Option<Scale> {
+        (self.years.is_some() || self.members.is_some())
+            .then(|| Scale { years: self.years.unwrap_or(1), members: self.members.unwrap_or(100) as usize })
+    }
+}
+
+/// `init --example --years N --members M`: the generated organisation, committed week by week.
+fn organisation(dir: &Path, now: DateTime<FixedOffset>, scale: Scale, write: &WriteArgs) -> Result<Exit> {
+    debug_assert!(Scale::YEARS.contains(&scale.years) && Scale::MEMBERS.contains(&scale.members));
+    let mut progress = Progress::new();
+    progress.step("generating the example", 0, 0);
+    let commits: Vec<HistoryCommit> = large::history(now, scale)
+        .into_iter()
+        .map(|c| HistoryCommit {
+            message: c.message,
+            author: c.author.name,
+            email: c.author.email,
+            time: c.at,
+            files: c.files.into_iter().map(|(p, t)| (p, t.into_bytes())).collect(),
+        })
+        .collect();
+    let files: Vec<&(String, Vec<u8>)> = commits.iter().flat_map(|c| &c.files).collect();
+    let mut report = |what: &str, done: usize, total: usize| progress.step(what, done, total);
+    let mode = write.mode();
+    if mode != WriteMode::DryRun {
+        // Before a repository is made for it: a refused folder is left as it was.
+        store::refuse_records_on_disk(dir)?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Error::usage(format!("cannot create {}: {e}", dir.display())))?;
+    }
+    let done = match mode {
+        WriteMode::DryRun => {
+            format!("dry run: would write {} files in {} commits", files.len(), commits.len())
+        }
+        WriteMode::NoCommit => {
+            store::write_new_files(dir, &files, &mut report)?;
+            format!("wrote {} files", files.len())
+        }
+        _ => {
+            let created = store::init_repository(dir)?;
+            let out = store::write_history(dir, &commits, &mut report)?;
+            let repo =
+                if created { format!(" (new git repository in {})", dir.display()) } else { String::new() };
+            format!(
+                "committed {} files in {} commits on {}{repo}, ending at {}",
+                out.files,
+                out.commits,
+                out.branch,
+                &out.head[..out.head.len().min(10)]
+            )
+        }
+    };
+    progress.clear();
+    println!("{done}");
+    if mode != WriteMode::DryRun {
         println!("next: `watchbill -C {} check`", dir.display());
     }
     Ok(Exit::Ok)

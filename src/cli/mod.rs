@@ -8,6 +8,7 @@ mod crew;
 mod init;
 mod log;
 mod output;
+mod progress;
 mod rota;
 
 use crate::error::{Error, Exit, Result};
