@@ -18,6 +18,7 @@ pub mod ics;
 pub mod ids;
 pub mod metrics;
 pub mod model;
+pub mod parallel;
 pub mod parse;
 pub mod planner;
 pub mod render;

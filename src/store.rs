@@ -49,12 +49,7 @@ pub fn find_root(start: &Path) -> Result<PathBuf> {
 /// Reads the files a load needs (see [`Needs::wants`]) under `root`, from the working tree or a
 /// revision. Paths are relative to `root`, `/`-separated.
 pub fn read_files(root: &Path, rev: &Revision, needs: Needs) -> Result<Vec<RawFile>> {
-    let mut files = match rev {
-        Revision::WorkTree => worktree_files(root, needs)?,
-        Revision::Rev(r) => revision_files(root, r, needs)?,
-    };
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    Reader::open(root, rev)?.read(needs)
 }
 
 /// The symbolic links under the names watchbill reads (relative, `/`-separated, sorted). Reads
@@ -63,6 +58,93 @@ pub fn symlinks_under(root: &Path) -> Vec<String> {
     let mut links = list_worktree(root, &|_| true).map(|l| l.links).unwrap_or_default();
     links.sort();
     links
+}
+
+/// Reads files from the working tree or a revision, each file at most once, so a command can
+/// read the settings and the crew, then the weeks they show it needs, then more weeks if it must.
+pub struct Reader {
+    root: PathBuf,
+    /// The repository and the root's tree in the revision; `None` for the working tree.
+    revision: Option<(Repository, Oid)>,
+    read: std::collections::HashSet<String>,
+    links: Vec<String>,
+}
+
+/// Below this many files a read stays on one thread: threads (and, for a revision, a repository
+/// opened by each) would cost more than they save.
+const FILES_PER_THREAD: usize = 256;
+
+impl Reader {
+    pub fn open(root: &Path, rev: &Revision) -> Result<Reader> {
+        let revision = match rev {
+            Revision::WorkTree => None,
+            Revision::Rev(r) => {
+                let repo = open_repo(root, READ_NOT_A_REPO_HELP)?;
+                let prefix = prefix_in(&repo, root)?;
+                let sub = {
+                    let tree = revision_tree(&repo, r)?;
+                    root_tree(&repo, &tree, &prefix, r)?.id()
+                };
+                Some((repo, sub))
+            }
+        };
+        Ok(Reader { root: root.to_path_buf(), revision, read: Default::default(), links: Vec::new() })
+    }
+
+    /// The files `needs` wants that this reader has not returned yet, sorted by path.
+    pub fn read(&mut self, needs: Needs) -> Result<Vec<RawFile>> {
+        let wanted = |path: &str| needs.wants(path);
+        let mut files = match &self.revision {
+            None => {
+                let listing = list_worktree(&self.root, &wanted)?;
+                self.links.extend(listing.links.into_iter().filter(|l| !self.read.contains(l)));
+                let paths: Vec<String> =
+                    listing.files.into_iter().filter(|p| !self.read.contains(p)).collect();
+                read_worktree_files(&self.root, paths)?
+            }
+            Some((repo, tree)) => {
+                let mut blobs = Vec::new();
+                let tree = repo.find_tree(*tree).map_err(|e| missing_object("the root's tree", &e))?;
+                for top in KNOWN_TOP.iter().filter(|t| wanted(t)) {
+                    if let Some(entry) = tree.get_name(top) {
+                        list_blobs(repo, entry.id(), entry.filemode(), top.to_string(), &wanted, &mut blobs)?;
+                    }
+                }
+                blobs.retain(|(path, _)| !self.read.contains(path));
+                read_blobs(repo, &self.root, blobs)?
+            }
+        };
+        self.read.extend(files.iter().map(|f| f.path.clone()));
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(files)
+    }
+
+    /// The symbolic links met so far under the names read (working tree only), sorted.
+    pub fn symlinks(&self) -> Vec<String> {
+        let mut links = self.links.clone();
+        links.sort();
+        links.dedup();
+        links
+    }
+}
+
+/// Reads files of the working tree, on every core when there are many.
+fn read_worktree_files(root: &Path, paths: Vec<String>) -> Result<Vec<RawFile>> {
+    let runs = crate::parallel::by_runs(
+        paths,
+        FILES_PER_THREAD,
+        |_| 1,
+        |run| {
+            run.into_iter()
+                .map(|path| {
+                    let full = on_disk(root, &path);
+                    let bytes = fs::read(&full).map_err(|e| read_error(&full, e))?;
+                    Ok(RawFile { path, bytes })
+                })
+                .collect::<Result<Vec<RawFile>>>()
+        },
+    );
+    runs.into_iter().collect::<Result<Vec<Vec<RawFile>>>>().map(|r| r.concat())
 }
 
 /// The root's folder relative to the top of its git working tree, `/`-separated, `""` at the top.
@@ -123,27 +205,14 @@ fn is_ignored_name(name: &str) -> bool {
     name.starts_with('.') || name.ends_with('~')
 }
 
-fn worktree_files(root: &Path, needs: Needs) -> Result<Vec<RawFile>> {
-    // `wants` looks at the first component only, so whole folders are pruned before listing.
-    let listing = list_worktree(root, &|top| needs.wants(top))?;
-    listing
-        .files
-        .into_iter()
-        .filter(|p| needs.wants(p))
-        .map(|path| {
-            let full = on_disk(root, &path);
-            let bytes = fs::read(&full).map_err(|e| read_error(&full, e))?;
-            Ok(RawFile { path, bytes })
-        })
-        .collect()
-}
-
-fn list_worktree(root: &Path, keep_top: &dyn Fn(&str) -> bool) -> Result<Listing> {
+/// The files and links under the names `keep` accepts; `keep` is asked of folders too, so a
+/// folder it refuses is never listed.
+fn list_worktree(root: &Path, keep: &dyn Fn(&str) -> bool) -> Result<Listing> {
     let mut out = Listing::default();
-    for top in KNOWN_TOP.iter().filter(|t| keep_top(t)) {
+    for top in KNOWN_TOP.iter().filter(|t| keep(t)) {
         let path = root.join(top);
         match fs::symlink_metadata(&path) {
-            Ok(meta) => visit(root, top.to_string(), meta.file_type(), &mut out)?,
+            Ok(meta) => visit(root, top.to_string(), meta.file_type(), keep, &mut out)?,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
             Err(e) => return Err(read_error(&path, e)),
         }
@@ -153,7 +222,16 @@ fn list_worktree(root: &Path, keep_top: &dyn Fn(&str) -> bool) -> Result<Listing
 
 /// Sorts one entry into the listing; `kind` comes from the directory entry, which (unlike
 /// `metadata`) does not follow links and usually costs no extra system call.
-fn visit(root: &Path, rel: String, kind: fs::FileType, out: &mut Listing) -> Result<()> {
+fn visit(
+    root: &Path,
+    rel: String,
+    kind: fs::FileType,
+    keep: &dyn Fn(&str) -> bool,
+    out: &mut Listing,
+) -> Result<()> {
+    if !keep(&rel) {
+        return Ok(());
+    }
     if kind.is_symlink() {
         out.links.push(rel);
     } else if kind.is_file() {
@@ -167,7 +245,7 @@ fn visit(root: &Path, rel: String, kind: fs::FileType, out: &mut Listing) -> Res
                 continue;
             }
             let kind = entry.file_type().map_err(|e| read_error(&entry.path(), e))?;
-            visit(root, format!("{rel}/{name}"), kind, out)?;
+            visit(root, format!("{rel}/{name}"), kind, keep, out)?;
         }
     }
     // Anything else (a FIFO, a socket, a device) is not a record and could block a read.
@@ -187,20 +265,6 @@ fn read_error(path: &Path, e: io::Error) -> Error {
 
 // ---------------------------------------------------------------------------------------------
 // Reading a revision
-
-fn revision_files(root: &Path, rev: &str, needs: Needs) -> Result<Vec<RawFile>> {
-    let repo = open_repo(root, READ_NOT_A_REPO_HELP)?;
-    let prefix = prefix_in(&repo, root)?;
-    let tree = revision_tree(&repo, rev)?;
-    let sub = root_tree(&repo, &tree, &prefix, rev)?;
-    let mut files = Vec::new();
-    for top in KNOWN_TOP.iter().filter(|t| needs.wants(t)) {
-        if let Some(entry) = sub.get_name(top) {
-            collect_blobs(&repo, entry.id(), entry.filemode(), top.to_string(), needs, &mut files)?;
-        }
-    }
-    Ok(files)
-}
 
 fn revision_tree<'r>(repo: &'r Repository, rev: &str) -> Result<Tree<'r>> {
     let object = repo.revparse_single(rev).map_err(|e| unknown_revision(rev, &e))?;
@@ -252,32 +316,56 @@ const MODE_BLOB: i32 = 0o100644;
 const MODE_BLOB_GROUP_WRITABLE: i32 = 0o100664;
 const MODE_EXECUTABLE: i32 = 0o100755;
 
-fn collect_blobs(
+/// The blobs under a tree entry that `keep` accepts (asked of trees too, to skip whole weeks).
+fn list_blobs(
     repo: &Repository,
     id: Oid,
     mode: i32,
     rel: String,
-    needs: Needs,
-    out: &mut Vec<RawFile>,
+    keep: &dyn Fn(&str) -> bool,
+    out: &mut Vec<(String, Oid)>,
 ) -> Result<()> {
+    if !keep(&rel) {
+        return Ok(());
+    }
     match mode {
         MODE_TREE => {
             let tree = repo.find_tree(id).map_err(|e| missing_object(&rel, &e))?;
             for entry in tree.iter() {
                 let name = String::from_utf8_lossy(entry.name_bytes()).into_owned();
                 if !is_ignored_name(&name) {
-                    collect_blobs(repo, entry.id(), entry.filemode(), format!("{rel}/{name}"), needs, out)?;
+                    list_blobs(repo, entry.id(), entry.filemode(), format!("{rel}/{name}"), keep, out)?;
                 }
             }
         }
-        MODE_BLOB | MODE_BLOB_GROUP_WRITABLE | MODE_EXECUTABLE if needs.wants(&rel) => {
-            let blob = repo.find_blob(id).map_err(|e| missing_object(&rel, &e))?;
-            out.push(RawFile { path: rel, bytes: blob.content().to_vec() });
-        }
+        MODE_BLOB | MODE_BLOB_GROUP_WRITABLE | MODE_EXECUTABLE => out.push((rel, id)),
         // Symbolic links (0o120000) and submodules (0o160000) point outside the folder.
         _ => {}
     }
     Ok(())
+}
+
+/// Reads blobs, on every core when there are many: a `Repository` is not `Sync`, so each
+/// thread opens its own, as `open_repo` found it.
+fn read_blobs(repo: &Repository, root: &Path, blobs: Vec<(String, Oid)>) -> Result<Vec<RawFile>> {
+    let read = |repo: &Repository, run: Vec<(String, Oid)>| {
+        run.into_iter()
+            .map(|(path, id)| {
+                let blob = repo.find_blob(id).map_err(|e| missing_object(&path, &e))?;
+                Ok(RawFile { path, bytes: blob.content().to_vec() })
+            })
+            .collect::<Result<Vec<RawFile>>>()
+    };
+    if blobs.len() < 2 * FILES_PER_THREAD {
+        return read(repo, blobs);
+    }
+    let runs = crate::parallel::by_runs(
+        blobs,
+        FILES_PER_THREAD,
+        |_| 1,
+        |run| read(&open_repo(root, READ_NOT_A_REPO_HELP)?, run),
+    );
+    runs.into_iter().collect::<Result<Vec<Vec<RawFile>>>>().map(|r| r.concat())
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -59,6 +59,9 @@ pub struct Model {
     pub surveys: Vec<survey::Answer>,
     /// The text of every file loaded, to turn spans into lines and columns when reporting.
     sources: HashMap<String, String>,
+    /// Where each member id first appears in `crew.members`: `check` looks up the author and
+    /// handlers of every entry, tens of thousands of times in a large history.
+    member_index: HashMap<MemberId, usize>,
     /// How many files were read.
     pub files_read: usize,
 }
@@ -87,7 +90,16 @@ impl Model {
     }
 
     pub fn member_exists(&self, id: &MemberId) -> bool {
-        self.crew.member(id.as_str()).is_some()
+        // The index is checked against the crew, which a caller may have changed since the load.
+        match self.member_index.get(id) {
+            Some(&i) if self.crew.members.get(i).is_some_and(|m| m.id() == id) => true,
+            _ => self.crew.member(id.as_str()).is_some(),
+        }
+    }
+
+    /// The crew of every rota week loaded.
+    pub fn crews(&self) -> BTreeMap<IsoWeek, Vec<MemberId>> {
+        self.rota.iter().map(|(w, r)| (*w, r.crew.clone())).collect()
     }
 }
 
@@ -98,31 +110,109 @@ pub struct Loaded {
 }
 
 /// Which record kinds a command needs; `load` parses only those (the settings and the crew are
-/// always parsed: every command needs them).
+/// always parsed: every command needs them). Rota weeks and logbook weeks can be narrowed to a
+/// span, so that a command about one week reads a bounded set of files however long the history.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Needs {
     pub rota: bool,
     pub logbook: bool,
     pub objectives: bool,
     pub maturity: bool,
+    /// The rota weeks (`rota/<week>.toml`) to read when `rota` is set.
+    pub rota_weeks: Weeks,
+    /// The logbook week folders (`logbook/<week>/`) to read when `logbook` is set.
+    pub logbook_weeks: Weeks,
 }
 
 impl Needs {
-    pub const ALL: Needs = Needs { rota: true, logbook: true, objectives: true, maturity: true };
-    pub const CREW: Needs = Needs { rota: false, logbook: false, objectives: false, maturity: false };
+    pub const ALL: Needs = Needs {
+        rota: true,
+        logbook: true,
+        objectives: true,
+        maturity: true,
+        rota_weeks: Weeks::ALL,
+        logbook_weeks: Weeks::ALL,
+    };
+    pub const CREW: Needs = Needs {
+        rota: false,
+        logbook: false,
+        objectives: false,
+        maturity: false,
+        rota_weeks: Weeks::ALL,
+        logbook_weeks: Weeks::ALL,
+    };
     pub const ROTA: Needs = Needs { rota: true, ..Self::CREW };
 
-    /// Whether a path (relative to the root) holds records this load wants.
+    /// The rota weeks of `weeks` only.
+    pub const fn rota_in(weeks: Weeks) -> Needs {
+        Needs { rota: true, rota_weeks: weeks, ..Self::CREW }
+    }
+
+    /// The logbook weeks of `weeks` only.
+    pub const fn logbook_in(weeks: Weeks) -> Needs {
+        Needs { logbook: true, logbook_weeks: weeks, ..Self::CREW }
+    }
+
+    /// These needs, plus the rota weeks of `weeks`.
+    pub const fn and_rota_in(self, weeks: Weeks) -> Needs {
+        Needs { rota: true, rota_weeks: weeks, ..self }
+    }
+
+    /// The same kinds, every week of them.
+    pub const fn every_week(self) -> Needs {
+        Needs { rota_weeks: Weeks::ALL, logbook_weeks: Weeks::ALL, ..self }
+    }
+
+    /// Whether a path (relative to the root) holds records this load wants. Also asked of
+    /// folders (`logbook`, `logbook/2026-W48`), so a read skips whole weeks without listing them.
     pub fn wants(&self, path: &str) -> bool {
-        let top = path.split('/').next().unwrap_or("");
+        let mut parts = path.split('/');
+        let top = parts.next().unwrap_or("");
+        let week = parts.next();
         match top {
             settings::FILE | crew::FILE => true,
-            rota::DIR => self.rota,
-            logbook::DIR => self.logbook,
+            rota::DIR => self.rota && week.is_none_or(|name| self.rota_weeks.admits(name)),
+            logbook::DIR => self.logbook && week.is_none_or(|name| self.logbook_weeks.admits(name)),
             objective::DIR | objective::CHECKIN_DIR | survey::DIR => self.objectives,
             maturity::FILE | maturity::ASSESSMENT_DIR => self.maturity || self.objectives,
             _ => false,
         }
+    }
+}
+
+/// A span of ISO weeks, both ends included; an open end reaches the end of the history.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Weeks {
+    pub from: Option<IsoWeek>,
+    pub to: Option<IsoWeek>,
+}
+
+impl Weeks {
+    pub const ALL: Weeks = Weeks { from: None, to: None };
+
+    pub const fn between(from: IsoWeek, to: IsoWeek) -> Weeks {
+        Weeks { from: Some(from), to: Some(to) }
+    }
+
+    pub const fn since(from: IsoWeek) -> Weeks {
+        Weeks { from: Some(from), to: None }
+    }
+
+    pub fn contains(&self, w: IsoWeek) -> bool {
+        self.from.is_none_or(|f| f <= w) && self.to.is_none_or(|t| w <= t)
+    }
+
+    /// Whether the span and `[first, last]` share a week.
+    pub fn overlaps(&self, first: IsoWeek, last: IsoWeek) -> bool {
+        self.from.is_none_or(|f| f <= last) && self.to.is_none_or(|t| first <= t)
+    }
+
+    /// Whether a file or folder named after a week (`2026-W48.toml`, `2026-W48`) is in the span.
+    /// Every name is in the whole history, so `check` still sees misnamed files; a bounded span
+    /// holds only names that are weeks, read as the loader reads them.
+    fn admits(&self, name: &str) -> bool {
+        *self == Weeks::ALL
+            || name.strip_suffix(".toml").unwrap_or(name).parse::<IsoWeek>().is_ok_and(|w| self.contains(w))
     }
 }
 
@@ -142,27 +232,116 @@ pub const KNOWN_TOP: [&str; 9] = [
 /// Parses every file into the model. Pure: no I/O.
 pub fn load(files: Vec<RawFile>) -> Loaded {
     let mut model = Model::default();
-    let mut diags = Vec::new();
-    let mut files = files;
-    // Settings first: other records (weeks, times) are read in their light.
-    files.sort_by_key(|f| (f.path != settings::FILE, f.path != crew::FILE, f.path.clone()));
-    model.files_read = files.len();
-    for f in files {
-        let path = f.path.clone();
-        match parse::decode(&path, f.bytes) {
-            Ok(text) => {
-                if let Err(d) = load_one(&mut model, &path, &text) {
-                    diags.extend(d);
-                }
-                model.sources.insert(path, text);
-            }
-            Err(d) => diags.push(d),
-        }
-    }
-    Loaded { model, diagnostics: diags }
+    let diagnostics = extend(&mut model, files);
+    Loaded { model, diagnostics }
 }
 
-type Found = Result<(), Vec<Diagnostic>>;
+/// Adds the records of more files to a model and returns the problems met: a scoped read
+/// loads the settings and the crew first, then the weeks it needs in their light. Pure: no I/O.
+pub fn extend(model: &mut Model, files: Vec<RawFile>) -> Vec<Diagnostic> {
+    let mut files = files;
+    // Settings first, then the crew, then by path: records and problems come in a stable order.
+    files.sort_by(|a, b| {
+        let rank = |f: &RawFile| (f.path != settings::FILE, f.path != crew::FILE);
+        rank(a).cmp(&rank(b)).then_with(|| a.path.cmp(&b.path))
+    });
+    model.files_read += files.len();
+    let mut diags = Vec::new();
+    for parsed in parse_all(files) {
+        diags.extend(parsed.diagnostics);
+        if let Some(record) = parsed.record {
+            model.add(record);
+        }
+        if let Some(text) = parsed.text {
+            model.sources.insert(parsed.path, text);
+        }
+    }
+    diags
+}
+
+/// Below this many files a load parses on the calling thread: starting threads would cost more
+/// than it saves.
+const FILES_PER_THREAD: usize = 64;
+
+/// Parses files on every core, each on its own, in runs of about equal size in bytes, and
+/// returns them in the order given.
+fn parse_all(files: Vec<RawFile>) -> Vec<Parsed> {
+    let runs = crate::parallel::by_runs(
+        files,
+        FILES_PER_THREAD,
+        |f| f.bytes.len(),
+        |run| run.into_iter().map(parse_file).collect::<Vec<_>>(),
+    );
+    runs.into_iter().flatten().collect()
+}
+
+/// One file parsed on its own: what it holds, its text (to locate later findings), its problems.
+struct Parsed {
+    path: String,
+    text: Option<String>,
+    record: Option<Record>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// The record a file holds.
+#[derive(Debug)]
+enum Record {
+    Settings(Settings),
+    Crew(Crew),
+    Maturity(maturity::Maturity),
+    Rota(rota::RotaWeek),
+    Entry(logbook::Entry),
+    Handover(logbook::Handover),
+    Objective(objective::Objective),
+    Checkin(objective::Checkin),
+    Assessment(maturity::Assessment),
+    Survey(survey::Answer),
+}
+
+impl Model {
+    /// Puts a record in its place; a later file for the same week or id replaces an earlier one.
+    fn add(&mut self, record: Record) {
+        match record {
+            Record::Settings(s) => self.settings = s,
+            Record::Crew(c) => {
+                self.member_index.clear();
+                for (i, m) in c.members.iter().enumerate() {
+                    self.member_index.entry(m.id().clone()).or_insert(i);
+                }
+                self.crew = c;
+            }
+            Record::Maturity(m) => self.maturity = Some(m),
+            Record::Rota(r) => {
+                self.rota.insert(r.week, r);
+            }
+            Record::Entry(e) => self.entries.push(e),
+            Record::Handover(h) => {
+                self.handovers.insert(h.week, h);
+            }
+            Record::Objective(o) => {
+                self.objectives.insert(o.id.clone(), o);
+            }
+            Record::Checkin(c) => self.checkins.push(c),
+            Record::Assessment(a) => self.assessments.push(a),
+            Record::Survey(a) => self.surveys.push(a),
+        }
+    }
+}
+
+fn parse_file(f: RawFile) -> Parsed {
+    match parse::decode(&f.path, f.bytes) {
+        Ok(text) => {
+            let (record, diagnostics) = match parse_record(&f.path, &text) {
+                (record, Ok(())) => (record, Vec::new()),
+                (record, Err(d)) => (record, d),
+            };
+            Parsed { path: f.path, text: Some(text), record, diagnostics }
+        }
+        Err(d) => Parsed { path: f.path, text: None, record: None, diagnostics: vec![d] },
+    }
+}
+
+type Found = Result<Record, Vec<Diagnostic>>;
 
 fn misplaced(path: &str, what: &str) -> Found {
     Err(vec![Diagnostic::warning(
@@ -173,38 +352,35 @@ fn misplaced(path: &str, what: &str) -> Found {
     .help("move or rename it (docs/format.md lists where each record lives), or delete it")])
 }
 
-fn load_one(model: &mut Model, path: &str, text: &str) -> Found {
+/// The record of one file, and its problems: the settings are kept even with problems (every
+/// field has a default); any other record with a problem is left out.
+fn parse_record(path: &str, text: &str) -> (Option<Record>, Result<(), Vec<Diagnostic>>) {
+    if path == settings::FILE {
+        let (s, d) = settings::parse(&Source::toml_file(path, text));
+        return (Some(Record::Settings(s)), if d.is_empty() { Ok(()) } else { Err(d) });
+    }
+    match record(path, text) {
+        Ok(r) => (Some(r), Ok(())),
+        Err(d) => (None, Err(d)),
+    }
+}
+
+fn record(path: &str, text: &str) -> Found {
     let parts: Vec<&str> = path.split('/').collect();
     match parts.as_slice() {
-        [settings::FILE] => {
-            let (s, d) = settings::parse(&Source::toml_file(path, text));
-            model.settings = s;
-            if d.is_empty() {
-                Ok(())
-            } else {
-                Err(d)
-            }
-        }
-        [crew::FILE] => {
-            model.crew = Source::toml_file(path, text).parse().map_err(|d| vec![d])?;
-            Ok(())
-        }
-        [maturity::FILE] => {
-            model.maturity = Some(Source::toml_file(path, text).parse().map_err(|d| vec![d])?);
-            Ok(())
-        }
-        [rota::DIR, name] => load_rota_week(model, path, text, name),
-        [logbook::DIR, week, name] => load_logbook(model, path, text, week, name),
-        [objective::DIR, name] => load_objective(model, path, text, name),
+        [crew::FILE] => Ok(Record::Crew(Source::toml_file(path, text).parse().map_err(|d| vec![d])?)),
+        [maturity::FILE] => Ok(Record::Maturity(Source::toml_file(path, text).parse().map_err(|d| vec![d])?)),
+        [rota::DIR, name] => load_rota_week(path, text, name),
+        [logbook::DIR, week, name] => load_logbook(path, text, week, name),
+        [objective::DIR, name] => load_objective(path, text, name),
         [objective::CHECKIN_DIR, objective, name] if name.ends_with(".toml") => {
             let src = Source::toml_file(path, text);
             let file = src.parse().map_err(|d| vec![d])?;
-            model.checkins.push(objective::Checkin {
+            Ok(Record::Checkin(objective::Checkin {
                 objective: ObjectiveId::new(objective).ok(),
                 file,
                 origin: Origin::of(&src),
-            });
-            Ok(())
+            }))
         }
         [maturity::ASSESSMENT_DIR, name] => {
             let Some(date) = name
@@ -218,8 +394,7 @@ fn load_one(model: &mut Model, path: &str, text: &str) -> Found {
             };
             let src = Source::toml_file(path, text);
             let file = src.parse().map_err(|d| vec![d])?;
-            model.assessments.push(maturity::Assessment { date, file, origin: Origin::of(&src) });
-            Ok(())
+            Ok(Record::Assessment(maturity::Assessment { date, file, origin: Origin::of(&src) }))
         }
         [survey::DIR, round, name] if name.ends_with(".toml") => {
             let stem = name.trim_end_matches(".toml");
@@ -239,19 +414,18 @@ fn load_one(model: &mut Model, path: &str, text: &str) -> Found {
             }
             let src = Source::toml_file(path, text);
             let file = src.parse().map_err(|d| vec![d])?;
-            model.surveys.push(survey::Answer {
+            Ok(Record::Survey(survey::Answer {
                 round: round.to_string(),
                 member,
                 file,
                 origin: Origin::of(&src),
-            });
-            Ok(())
+            }))
         }
         _ => misplaced(path, "it is not where any record lives"),
     }
 }
 
-fn load_rota_week(model: &mut Model, path: &str, text: &str, name: &str) -> Found {
+fn load_rota_week(path: &str, text: &str, name: &str) -> Found {
     let Some(week) = name.strip_suffix(".toml").and_then(|w| w.parse::<IsoWeek>().ok()) else {
         return misplaced(path, "rota files are named after their ISO week, like rota/2026-W48.toml");
     };
@@ -268,21 +442,17 @@ fn load_rota_week(model: &mut Model, path: &str, text: &str, name: &str) -> Foun
                 .help(format!("the file name is the week: set week = \"{week}\" or rename the file"))]);
         }
     }
-    model.rota.insert(
+    Ok(Record::Rota(rota::RotaWeek {
         week,
-        rota::RotaWeek {
-            week,
-            status: file.status,
-            crew: file.crew.get_ref().iter().map(|m| m.get_ref().clone()).collect(),
-            swaps: file.swaps.clone(),
-            origin: Origin::of(&src),
-            file,
-        },
-    );
-    Ok(())
+        status: file.status,
+        crew: file.crew.get_ref().iter().map(|m| m.get_ref().clone()).collect(),
+        swaps: file.swaps.clone(),
+        origin: Origin::of(&src),
+        file,
+    }))
 }
 
-fn load_logbook(model: &mut Model, path: &str, text: &str, week: &str, name: &str) -> Found {
+fn load_logbook(path: &str, text: &str, week: &str, name: &str) -> Found {
     let Ok(week) = week.parse::<IsoWeek>() else {
         return misplaced(
             path,
@@ -310,8 +480,7 @@ fn load_logbook(model: &mut Model, path: &str, text: &str, week: &str, name: &st
                     .help(format!("set week = \"{week}\" or move the file to logbook/{}/", w.get_ref()))]);
             }
         }
-        model.handovers.insert(week, logbook::Handover { week, meta, body, origin: Origin::of(&src) });
-        return Ok(());
+        return Ok(Record::Handover(logbook::Handover { week, meta, body, origin: Origin::of(&src) }));
     }
     if !logbook::valid_entry_id(stem) {
         return Err(vec![Diagnostic::error(
@@ -324,11 +493,10 @@ fn load_logbook(model: &mut Model, path: &str, text: &str, week: &str, name: &st
         )]);
     }
     let meta = src.parse().map_err(|d| vec![d])?;
-    model.entries.push(logbook::Entry { id: stem.to_string(), week, meta, body, origin: Origin::of(&src) });
-    Ok(())
+    Ok(Record::Entry(logbook::Entry { id: stem.to_string(), week, meta, body, origin: Origin::of(&src) }))
 }
 
-fn load_objective(model: &mut Model, path: &str, text: &str, name: &str) -> Found {
+fn load_objective(path: &str, text: &str, name: &str) -> Found {
     let Some(stem) = name.strip_suffix(".toml") else {
         return misplaced(
             path,
@@ -390,9 +558,77 @@ fn load_objective(model: &mut Model, path: &str, text: &str, name: &str) -> Foun
     };
     let bound = file.bound.as_ref().and_then(|b| objective::Comparison::parse(b.get_ref()).ok());
     let origin = Origin::of(&src);
-    model.objectives.insert(
-        id.clone(),
-        objective::Objective { id, measure, unit, bound, aggregate, target, window, file, origin },
-    );
-    Ok(())
+    Ok(Record::Objective(objective::Objective {
+        id,
+        measure,
+        unit,
+        bound,
+        aggregate,
+        target,
+        window,
+        file,
+        origin,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn example_files() -> Vec<RawFile> {
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-23T09:00:00+01:00").unwrap();
+        crate::example::files(now)
+            .into_iter()
+            .map(|(path, text)| RawFile { path, bytes: text.into_bytes() })
+            .chain([
+                RawFile { path: "rota/nonsense.toml".into(), bytes: b"x".to_vec() },
+                RawFile { path: "logbook/2026-W40/bad.md".into(), bytes: b"+++\nkind = 1\n+++\n".to_vec() },
+                RawFile { path: "surveys/2026-q3/not-utf8.toml".into(), bytes: vec![0xff, 0xfe] },
+            ])
+            .collect()
+    }
+
+    #[test]
+    fn parsing_on_threads_gives_what_parsing_in_turn_gives() {
+        let in_turn: Vec<Parsed> = example_files().into_iter().map(parse_file).collect();
+        let on_threads = parse_all(example_files());
+        assert_eq!(in_turn.len(), on_threads.len());
+        for (a, b) in in_turn.iter().zip(&on_threads) {
+            assert_eq!(a.path, b.path);
+            assert_eq!(a.text, b.text);
+            assert_eq!(format!("{:?}", a.diagnostics), format!("{:?}", b.diagnostics));
+            assert_eq!(format!("{:?}", a.record), format!("{:?}", b.record));
+        }
+        assert!(in_turn.iter().any(|p| !p.diagnostics.is_empty()), "the broken files are reported");
+    }
+
+    #[test]
+    fn bounded_weeks_want_only_their_weeks() {
+        let w = |s: &str| s.parse::<IsoWeek>().unwrap();
+        let needs = Needs::rota_in(Weeks::between(w("2026-W47"), w("2026-W48")));
+        assert!(needs.wants("rota") && needs.wants("crew.toml") && needs.wants("watchbill.toml"));
+        assert!(needs.wants("rota/2026-W47.toml") && needs.wants("rota/2026-w48.toml"));
+        assert!(!needs.wants("rota/2026-W46.toml") && !needs.wants("rota/2026-W49.toml"));
+        assert!(!needs.wants("rota/notes.toml") && !needs.wants("logbook/2026-W47"));
+        let log = Needs::logbook_in(Weeks::since(w("2026-W47")));
+        assert!(log.wants("logbook") && log.wants("logbook/2026-W47") && log.wants("logbook/2027-W02/x.md"));
+        assert!(!log.wants("logbook/2026-W46/x.md") && !log.wants("logbook/misc/x.md"));
+        assert!(!log.wants("rota/2026-W47.toml") && !log.wants("objectives/x.toml"));
+        // The whole history reads every name under the folders, for check to report.
+        assert!(Needs::ALL.wants("rota/notes.toml") && Needs::ALL.wants("logbook/misc/x.md"));
+        assert!(Needs::ALL.every_week() == Needs::ALL);
+    }
+
+    #[test]
+    fn a_model_loaded_in_two_steps_equals_one_loaded_at_once() {
+        let (base, rest): (Vec<RawFile>, Vec<RawFile>) =
+            example_files().into_iter().partition(|f| f.path == settings::FILE || f.path == crew::FILE);
+        let at_once = load(example_files());
+        let mut model = load(base).model;
+        let diags = extend(&mut model, rest);
+        assert_eq!(format!("{:?}", model.rota), format!("{:?}", at_once.model.rota));
+        assert_eq!(format!("{:?}", model.entries), format!("{:?}", at_once.model.entries));
+        assert_eq!(model.files_read, at_once.model.files_read);
+        assert_eq!(diags.len(), at_once.diagnostics.len());
+    }
 }

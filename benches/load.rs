@@ -1,0 +1,77 @@
+//! `cargo bench`: what watchbill itself costs on generated organisations, in memory (no disk, no
+//! process start): parsing everything (`check`, a full render), checking the rules, and the
+//! scoped loads of `who` and `status`, at one and at ten years of history. scripts/bench.sh times
+//! the whole commands against reading the files. A std-timing harness: the figures are medians of
+//! repeated runs, which is all these comparisons need.
+
+use chrono::{DateTime, FixedOffset};
+use std::time::{Duration, Instant};
+use watchbill::example::large::{history, Scale};
+use watchbill::model::{self, logbook, Needs, RawFile, Weeks};
+
+/// Runs `work` on fresh input from `setup` until about `budget` has passed (at least 3 times)
+/// and returns the median time of `work` alone.
+fn median<I, O>(budget: Duration, mut setup: impl FnMut() -> I, mut work: impl FnMut(I) -> O) -> Duration {
+    let mut times = Vec::new();
+    let started = Instant::now();
+    while times.len() < 3 || (started.elapsed() < budget && times.len() < 200) {
+        let input = setup();
+        let t = Instant::now();
+        let out = std::hint::black_box(work(input));
+        times.push(t.elapsed());
+        // Freed outside the timing: a command exits without freeing what it loaded.
+        drop(out);
+    }
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:8.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn main() {
+    // `cargo bench -- NAME` filters, as with the default harness; `--bench` is what cargo passes.
+    let filter: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    let now: DateTime<FixedOffset> =
+        DateTime::parse_from_rfc3339("2026-11-23T09:00:00+01:00").expect("a time");
+    let budget = Duration::from_secs(2);
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    println!("watchbill load benchmark ({cores} cores), medians; NOW = {now}");
+    for years in [1, 10] {
+        let scale = Scale { years, members: 500 };
+        let name = format!("{years}y-500m");
+        if filter.as_ref().is_some_and(|f| !name.contains(f.as_str())) {
+            continue;
+        }
+        let files: Vec<RawFile> = history(now, scale)
+            .into_iter()
+            .flat_map(|c| c.files)
+            .map(|(path, text)| RawFile { path, bytes: text.into_bytes() })
+            .collect();
+        let bytes: usize = files.iter().map(|f| f.bytes.len()).sum();
+        println!("\n{name}: {} files, {:.1} MB", files.len(), bytes as f64 / 1e6);
+        let all = model::load(files.clone()).model;
+        let week = all.settings.schedule.week_at(&now);
+        let pick = |needs: Needs| files.iter().filter(|f| needs.wants(&f.path)).cloned().collect::<Vec<_>>();
+        let crew = pick(Needs::CREW);
+        let who = pick(Needs::rota_in(Weeks::between(week.plus(-4), week.plus(4))));
+        let status = pick(
+            Needs::logbook_in(Weeks::since(week.plus(-logbook::OPEN_WEEKS)))
+                .and_rota_in(Weeks::between(week, week)),
+        );
+        let rows = [
+            ("load everything (check)", files.len(), median(budget, || files.clone(), model::load)),
+            ("load settings + crew", crew.len(), median(budget, || crew.clone(), model::load)),
+            ("load for who (9 weeks of rota)", who.len(), median(budget, || who.clone(), model::load)),
+            ("load for status (13 weeks)", status.len(), median(budget, || status.clone(), model::load)),
+        ];
+        for (what, n, t) in rows {
+            println!("  {what:34} {:6} files {}", n, ms(t));
+        }
+        let t = median(budget, || (), |()| watchbill::check::check(&all, now));
+        println!("  {:34} {:6} files {}", "check's rules on the loaded model", files.len(), ms(t));
+        let t = median(budget, || model::load(files.clone()).model, drop);
+        println!("  {:34} {:6} files {}", "freeing the loaded model", files.len(), ms(t));
+    }
+}
