@@ -171,6 +171,7 @@ fn rota(model: &Model, now: DateTime<FixedOffset>, out: &mut Vec<Diagnostic>) {
 
 fn logbook(model: &Model, now: DateTime<FixedOffset>, out: &mut Vec<Diagnostic>) {
     let schedule = &model.settings.schedule;
+    let stale_before = schedule.week_at(&now).plus(-crate::model::logbook::OPEN_WEEKS);
     let mut ids = BTreeMap::new();
     for e in &model.entries {
         if let Some(first) = ids.insert(e.id.as_str(), &e.origin.path) {
@@ -183,6 +184,7 @@ fn logbook(model: &Model, now: DateTime<FixedOffset>, out: &mut Vec<Diagnostic>)
                 .help("entry ids (file names) must be unique across weeks: rename one file"),
             );
         }
+        stale_open(e, stale_before, out);
         member_ref(model, &e.origin, &e.meta.author, "author", out);
         for h in &e.meta.handlers {
             member_ref(model, &e.origin, h, "handler", out);
@@ -215,6 +217,32 @@ fn logbook(model: &Model, now: DateTime<FixedOffset>, out: &mut Vec<Diagnostic>)
         }
     }
     missing_handovers(model, now, out);
+}
+
+/// An entry still open from before the weeks `status` and `handover` look at would drop out of
+/// sight: say so, since they no longer will.
+fn stale_open(e: &Entry, stale_before: IsoWeek, out: &mut Vec<Diagnostic>) {
+    if e.week >= stale_before || !e.is_open() {
+        return;
+    }
+    let how = match e.meta.kind {
+        Kind::Incident => {
+            format!("record how it ended: `watchbill log update {} --restored TIME --fixed TIME`", e.id)
+        }
+        Kind::Note => format!("close the work: `watchbill log update {} --close`", e.id),
+    };
+    out.push(
+        Diagnostic::warning(
+            "stale-open",
+            e.origin.path.clone(),
+            format!(
+                "still open since {}, before the {} weeks `status` and `handover` show",
+                e.week,
+                crate::model::logbook::OPEN_WEEKS
+            ),
+        )
+        .help(how),
+    );
 }
 
 /// Incident timestamps in order; kind-specific fields where they belong.

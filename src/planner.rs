@@ -50,7 +50,7 @@
 use crate::ids::{MemberId, TeamId};
 use crate::model::crew::{Away, Crew, Member};
 use crate::model::rota::{RotaWeek, Status};
-use crate::model::Settings;
+use crate::model::{Settings, Weeks};
 use crate::time::IsoWeek;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -112,6 +112,27 @@ pub fn terms(weeks: &BTreeMap<IsoWeek, Vec<MemberId>>) -> Vec<Term> {
         previous = Some(*w);
     }
     out
+}
+
+/// The weeks to read so that every term touching `wanted` is whole, when `read` (the weeks read
+/// so far, whose crews are `weeks`) may cut one: a term that reaches a bounded end of `read` may
+/// go on beyond it. The span grows on that side by at least its own length, so a few reads reach
+/// the longest term; `None` when `read` holds every such term whole.
+pub fn wider_for_terms(
+    weeks: &BTreeMap<IsoWeek, Vec<MemberId>>,
+    read: Weeks,
+    wanted: Weeks,
+) -> Option<Weeks> {
+    let touching: Vec<Term> =
+        terms(weeks).into_iter().filter(|t| wanted.overlaps(t.first, t.last())).collect();
+    let span = match (read.from, read.to) {
+        (Some(f), Some(t)) => f.weeks_until(t).max(1),
+        _ => 1,
+    };
+    let earlier = read.from.filter(|f| touching.iter().any(|t| t.first == *f)).map(|f| f.plus(-span));
+    let later = read.to.filter(|l| touching.iter().any(|t| t.last() == *l)).map(|l| l.plus(span));
+    (earlier.is_some() || later.is_some())
+        .then(|| Weeks { from: earlier.or(read.from), to: later.or(read.to) })
 }
 
 fn crew_at(weeks: &BTreeMap<IsoWeek, Vec<MemberId>>, w: IsoWeek) -> &[MemberId] {
@@ -2212,6 +2233,58 @@ mod tests {
             }
             let again = run(&s, &c, &on_file(&after, Status::Planned), from, until);
             prop_assert!(again.weeks.is_empty() && again.changes.is_empty(), "idempotent: {:?}", again);
+        }
+    }
+
+    /// Reads weeks around `wanted` as a scoped command does, widening until no term is cut.
+    fn read_around(
+        all: &BTreeMap<IsoWeek, Vec<MemberId>>,
+        wanted: Weeks,
+    ) -> BTreeMap<IsoWeek, Vec<MemberId>> {
+        let mut read = Weeks { from: wanted.from.map(|f| f.plus(-1)), to: wanted.to.map(|t| t.plus(1)) };
+        loop {
+            let part: BTreeMap<IsoWeek, Vec<MemberId>> =
+                all.iter().filter(|(w, _)| read.contains(**w)).map(|(w, c)| (*w, c.clone())).collect();
+            match wider_for_terms(&part, read, wanted) {
+                Some(wider) => read = wider,
+                None => return part,
+            }
+        }
+    }
+
+    fn touching(weeks: &BTreeMap<IsoWeek, Vec<MemberId>>, wanted: Weeks) -> Vec<Term> {
+        terms(weeks).into_iter().filter(|t| wanted.overlaps(t.first, t.last())).collect()
+    }
+
+    #[test]
+    fn a_long_term_is_read_whole() {
+        let all: BTreeMap<IsoWeek, Vec<MemberId>> =
+            week("2026-W01").through(week("2026-W30")).map(|w| (w, ids(&["ana", "bob"]))).collect();
+        let wanted = Weeks::between(week("2026-W15"), week("2026-W15"));
+        let t = touching(&read_around(&all, wanted), wanted);
+        assert_eq!(t, touching(&all, wanted));
+        assert_eq!((t[0].first, t[0].weeks), (week("2026-W01"), 30));
+    }
+
+    proptest! {
+        #[test]
+        fn terms_around_a_week_read_in_part_are_the_terms_of_the_whole_rota(
+            crews in prop::collection::vec(prop::collection::vec(0usize..4, 0..3), 1..60),
+            at in 0i64..60,
+            open_end in any::<bool>(),
+        ) {
+            let names = ["ana", "bob", "cat", "dan"];
+            let first = week("2025-W50");
+            let all: BTreeMap<IsoWeek, Vec<MemberId>> = crews
+                .iter()
+                .enumerate()
+                // An empty crew is a week with no file: terms break there.
+                .filter(|(_, c)| !c.is_empty())
+                .map(|(i, c)| (first.plus(i as i64), c.iter().map(|m| id(names[*m])).collect()))
+                .collect();
+            let w = first.plus(at);
+            let wanted = if open_end { Weeks::since(w) } else { Weeks::between(w, w) };
+            prop_assert_eq!(touching(&read_around(&all, wanted), wanted), touching(&all, wanted));
         }
     }
 }

@@ -92,3 +92,160 @@ fn the_scale_is_bounded() {
     wb(t.path()).args(["init", "--example", "--members", "9"]).assert().code(2);
     wb(t.path()).args(["init", "--years", "2"]).assert().code(2);
 }
+
+/// `watchbill -C dir --now NOW args…` with the test environment, reading only what the command
+/// needs, or every week with `WATCHBILL_READ_ALL`.
+fn run(dir: &Path, now: &str, read_all: bool, args: &[&str]) -> String {
+    let mut p = std::process::Command::new(assert_cmd::cargo::cargo_bin!("watchbill"));
+    common::env(&mut p);
+    if read_all {
+        p.env("WATCHBILL_READ_ALL", "1");
+    }
+    p.arg("-C").arg(dir).arg("--now").arg(now).args(args);
+    let out = p.output().expect("watchbill runs");
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The command's answer, checked to be the same when it reads every week.
+fn answer(dir: &Path, now: &str, args: &[&str]) -> String {
+    let scoped = run(dir, now, false, args);
+    assert_eq!(scoped, run(dir, now, true, args), "{args:?} at {now}");
+    scoped
+}
+
+fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).expect("JSON")
+}
+
+#[test]
+fn who_when_and_rota_show_read_in_part_answer_as_a_full_read() {
+    let t = organisation();
+    let dir = t.path();
+    let now = common::NOW;
+    // Around the start of the history, across the spring clock change, at a handover, now, ahead.
+    for at in [
+        "2025-11-17 10:00",
+        "2025-12-31 23:59",
+        "2026-03-29 03:30",
+        "2026-06-15 09:59",
+        "2026-06-15 10:00",
+        "2026-11-23 08:00",
+        "2027-01-20 12:00",
+        "2030-01-01 12:00",
+    ] {
+        let who = json(&answer(dir, now, &["who", "--at", at, "--format", "json"]));
+        let known = at < "2027-02";
+        assert_eq!(who["crew"].as_array().map(Vec::len), Some(if known { 2 } else { 0 }), "{at}: {who}");
+    }
+    let crew = json(&answer(dir, now, &["crew", "list", "--format", "json"]));
+    for m in crew.as_array().expect("members").iter().step_by(7) {
+        let id = m["id"].as_str().expect("an id");
+        answer(dir, now, &["when", id, "--format", "json"]);
+        answer(dir, now, &["when", id, "--all"]);
+    }
+    for from in ["2025-W40", "2025-W47", "2026-W10", "2026-W47", "2027-W06"] {
+        let weeks =
+            json(&answer(dir, now, &["rota", "show", "--from", from, "--weeks", "5", "--format", "json"]));
+        assert!(from == "2025-W40" || !weeks.as_array().is_some_and(Vec::is_empty), "{from}");
+    }
+}
+
+#[test]
+fn status_and_the_logbook_read_in_part_answer_as_a_full_read() {
+    let t = organisation();
+    let dir = t.path();
+    for now in ["2025-12-01T12:00:00+01:00", "2026-06-15T09:00:00+02:00", common::NOW] {
+        let status = json(&answer(dir, now, &["status", "--format", "json"]));
+        assert!(!status["entries"].as_array().is_some_and(Vec::is_empty), "{now}: {status}");
+        answer(dir, now, &["status"]);
+    }
+    let now = common::NOW;
+    for week in ["2025-W47", "2026-W13", "2026-W47"] {
+        let entries = json(&answer(dir, now, &["log", "list", "--week", week, "--format", "json"]));
+        assert!(!entries.as_array().is_some_and(Vec::is_empty), "{week}");
+    }
+    let since = json(&answer(dir, now, &["log", "list", "--since", "2026-10-01", "--format", "json"]));
+    let open =
+        json(&answer(dir, now, &["log", "list", "--since", "2025-01-01", "--open", "--format", "json"]));
+    assert!(since.as_array().is_some_and(|a| a.len() > 20) && open.as_array().is_some_and(|a| !a.is_empty()));
+    let id = since[5]["id"].as_str().expect("an id");
+    answer(dir, now, &["log", "show", id, "--format", "json"]);
+    answer(dir, now, &["log", "show", &id[..13]]);
+}
+
+#[test]
+fn a_term_longer_than_usual_is_read_whole() {
+    let t = common::example_repo();
+    let dir = t.path();
+    // Paul stays on from 2026-W30 to 2026-W46, as after a chain of swaps.
+    for week in 30..=46 {
+        let path = format!("rota/2026-W{week}.toml");
+        let text = std::fs::read_to_string(dir.join(&path)).expect("a rota week");
+        let text =
+            text.replace("crew = [\"", "crew = [\"paul\", \"").replace("\"paul\", \"paul\"", "\"paul\"");
+        std::fs::write(dir.join(&path), text).expect("write");
+    }
+    git(dir, &["commit", "-qam", "test: paul stays"]);
+    let who = json(&answer(dir, common::NOW, &["who", "--at", "2026-08-05 12:00", "--format", "json"]));
+    let paul =
+        who["crew"].as_array().and_then(|c| c.iter().find(|m| m["id"] == "paul")).expect("paul on watch");
+    assert_eq!(paul["term_starts"], "2026-07-20T10:00:00+02:00");
+    assert_eq!(paul["term_ends"], "2026-11-16T10:00:00+01:00");
+    let when = json(&answer(dir, common::NOW, &["when", "paul", "--format", "json"]));
+    assert!(
+        when.as_array().is_some_and(|t| t.iter().any(|t| t["first"] == "2026-W30" && t["weeks"] == 17)),
+        "{when}"
+    );
+}
+
+#[test]
+fn an_entry_left_open_leaves_status_and_check_says_so() {
+    let t = common::example_repo();
+    let dir = t.path();
+    let a = wb(dir)
+        .args([
+            "log",
+            "incident",
+            "Forgotten outage",
+            "--started",
+            "2026-07-01 10:00",
+            "--as",
+            "alice",
+            "-m",
+            "x",
+        ])
+        .assert()
+        .success();
+    let id = stdout(&a).lines().find_map(|l| l.strip_prefix("id: ")).expect("an id").to_string();
+    let status = stdout(&wb(dir).arg("status").assert().success());
+    assert!(!status.contains(&id), "{status}");
+    let open = stdout(&wb(dir).args(["log", "list", "--open", "--since", "2026-06-01"]).assert().success());
+    assert!(open.contains(&id), "{open}");
+    let check = stdout(&wb(dir).arg("check").assert().success());
+    assert!(check.contains(&format!("logbook/2026-W27/{id}.md: warning[stale-open]")), "{check}");
+    assert!(check.contains(&format!("watchbill log update {id} --restored TIME --fixed TIME")), "{check}");
+}
+
+#[test]
+fn a_scoped_read_reads_only_its_weeks() {
+    use watchbill::model::{Needs, Weeks};
+    use watchbill::store::{Reader, Revision};
+    let t = organisation();
+    let w = |s: &str| s.parse::<watchbill::time::IsoWeek>().expect("a week");
+    for rev in [Revision::WorkTree, Revision::Rev("HEAD".into())] {
+        let mut reader = Reader::open(t.path(), &rev).expect("open");
+        let base: Vec<String> = reader.read(Needs::CREW).expect("read").into_iter().map(|f| f.path).collect();
+        assert_eq!(base, vec!["crew.toml", "watchbill.toml"]);
+        let week = Needs::rota_in(Weeks::between(w("2026-W10"), w("2026-W11")));
+        let rota: Vec<String> = reader.read(week).expect("read").into_iter().map(|f| f.path).collect();
+        assert_eq!(rota, vec!["rota/2026-W10.toml", "rota/2026-W11.toml"], "{rev:?}");
+        let log = reader.read(Needs::logbook_in(Weeks::between(w("2026-W10"), w("2026-W10")))).expect("read");
+        assert!(log.len() > 3 && log.iter().all(|f| f.path.starts_with("logbook/2026-W10/")), "{rev:?}");
+        // What was read is not read again.
+        assert!(reader
+            .read(Needs::rota_in(Weeks::between(w("2026-W10"), w("2026-W10"))))
+            .expect("read")
+            .is_empty());
+    }
+}

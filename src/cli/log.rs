@@ -1,15 +1,15 @@
 //! `watchbill log …`, `watchbill handover`, `watchbill status`.
 
-use super::{output, Ctx, ListFormat, ReadArgs, WriteArgs};
+use super::{output, Ctx, ListFormat, ReadArgs, Session, WriteArgs};
 use crate::error::{Error, Exit, Result};
 use crate::ids::MemberId;
 use crate::model::logbook::write::{self as entry_write, NewEntry};
 use crate::model::logbook::{self, Entry, Kind, Severity};
 use crate::model::rota::{self, Status};
-use crate::model::{Model, Needs};
+use crate::model::{Model, Needs, Weeks};
 use crate::store::{self, Base, Change, ChangeSet, WriteMode};
-use crate::time::{parse_time, rfc3339, IsoWeek};
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use crate::time::{self, parse_time, rfc3339, IsoWeek};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime};
 use clap::{Args, Subcommand};
 use std::path::Path;
 
@@ -318,7 +318,7 @@ fn write_entry(
 const INCIDENT_BODY: &str = "## Timeline\n\n- \n\n## Cause\n\n\n## Resolution\n\n";
 
 fn incident(ctx: &Ctx, a: IncidentArgs) -> Result<Exit> {
-    let (root, model) = ctx.load(None, Needs::ROTA)?;
+    let (root, model) = ctx.load(None, Needs::CREW)?;
     let now = ctx.now(&model)?;
     let who = author(&root, &model, a.author.as_ref())?;
     for h in &a.handlers {
@@ -368,7 +368,7 @@ fn incident(ctx: &Ctx, a: IncidentArgs) -> Result<Exit> {
 }
 
 fn note(ctx: &Ctx, a: NoteArgs) -> Result<Exit> {
-    let (root, model) = ctx.load(None, Needs::ROTA)?;
+    let (root, model) = ctx.load(None, Needs::CREW)?;
     let now = ctx.now(&model)?;
     let who = author(&root, &model, a.author.as_ref())?;
     let editor = wants_editor(&a.message);
@@ -409,9 +409,25 @@ fn find<'m>(model: &'m Model, id: &str) -> Result<&'m Entry> {
     }
 }
 
+/// Loads the logbook weeks that hold the entry `id` names: an id begins with the entry's time
+/// (`20261123T1002-…`), so the weeks around that day hold it. Any other id, or one not found
+/// there, reads every week.
+fn session_for_entry(ctx: &Ctx, read: Option<&ReadArgs>, id: &str) -> Result<Session> {
+    let mut session = ctx.session(read)?;
+    let day = id.get(..8).and_then(|d| NaiveDate::parse_from_str(d, "%Y%m%d").ok());
+    if let Some(week) = day.map(IsoWeek::of) {
+        // The time in the id may be in another offset than the crew's: a day either way.
+        session.read(Needs::logbook_in(Weeks::between(week.prev(), week.next())))?;
+        if find(&session.model, id).is_ok() {
+            return Ok(session);
+        }
+    }
+    session.read(Needs::logbook_in(Weeks::ALL))?;
+    Ok(session)
+}
+
 fn update(ctx: &Ctx, a: UpdateArgs) -> Result<Exit> {
-    let (root, model) = ctx.load(None, Needs { logbook: true, ..Needs::ROTA })?;
-    let now = ctx.now(&model)?;
+    let Session { root, model, now, .. } = session_for_entry(ctx, None, &a.id)?;
     let e = find(&model, &a.id)?;
     let mut fields = Vec::new();
     for (name, value) in a.times.given() {
@@ -454,12 +470,9 @@ fn update(ctx: &Ctx, a: UpdateArgs) -> Result<Exit> {
     Ok(Exit::Ok)
 }
 
-/// Whether an entry is still open: an incident not restored or not fixed, ongoing work not closed.
+/// Whether an entry is still open (see [`Entry::is_open`]).
 pub fn is_open(e: &Entry) -> bool {
-    match e.meta.kind {
-        Kind::Incident => e.meta.restored.is_none() || e.meta.fixed.is_none(),
-        Kind::Note => e.meta.ongoing && e.meta.closed.is_none(),
-    }
+    e.is_open()
 }
 
 #[derive(serde::Serialize)]
@@ -519,9 +532,19 @@ fn line(e: &Entry) -> String {
 }
 
 fn list(ctx: &Ctx, a: LogListArgs) -> Result<Exit> {
-    let (_, model) = ctx.load(Some(&a.read), Needs { logbook: true, ..Needs::ROTA })?;
-    let now = ctx.now(&model)?;
-    let week = a.week.unwrap_or_else(|| model.settings.schedule.week_at(&now));
+    let mut session = ctx.session(Some(&a.read))?;
+    let schedule = session.model.settings.schedule;
+    let week = a.week.unwrap_or_else(|| schedule.week_at(&session.now));
+    // An entry is filed under the week of its time: those from DATE on are in the week folders
+    // from the week of DATE's first minute on.
+    let weeks = match a.since {
+        Some(d) => {
+            Weeks::since(schedule.week_at(&time::resolve_local(schedule.tz, d.and_time(NaiveTime::MIN))))
+        }
+        None => Weeks::between(week, week),
+    };
+    session.read(Needs::logbook_in(weeks))?;
+    let model = session.model;
     let entries = sorted(
         model
             .entries
@@ -548,7 +571,7 @@ fn list(ctx: &Ctx, a: LogListArgs) -> Result<Exit> {
 }
 
 fn show(ctx: &Ctx, a: ShowArgs) -> Result<Exit> {
-    let (_, model) = ctx.load(Some(&a.read), Needs { logbook: true, ..Needs::ROTA })?;
+    let model = session_for_entry(ctx, Some(&a.read), &a.id)?.model;
     let e = find(&model, &a.id)?;
     if a.format == ListFormat::Json {
         #[derive(serde::Serialize)]
@@ -670,8 +693,9 @@ fn handover_data(model: &Model, week: IsoWeek) -> HandoverData {
             to_fix: since(e, "fixed"),
         })
         .collect();
+    let recent = |e: &&Entry| week.plus(-logbook::OPEN_WEEKS) <= e.week && e.week <= week;
     let ongoing =
-        sorted(model.entries.iter().filter(|e| e.week <= week && e.meta.kind == Kind::Note && is_open(e)))
+        sorted(model.entries.iter().filter(recent).filter(|e| e.meta.kind == Kind::Note && is_open(e)))
             .into_iter()
             .map(|e| Worksite {
                 id: e.id.clone(),
@@ -696,9 +720,13 @@ fn ids(people: &[Person]) -> String {
 }
 
 pub fn handover(ctx: &Ctx, a: HandoverArgs) -> Result<Exit> {
-    let (root, model) = ctx.load(None, Needs { logbook: true, ..Needs::ROTA })?;
-    let now = ctx.now(&model)?;
-    let week = a.week.unwrap_or_else(|| model.settings.schedule.week_at(&now));
+    let mut session = ctx.session(None)?;
+    let week = a.week.unwrap_or_else(|| session.model.settings.schedule.week_at(&session.now));
+    session.read(
+        Needs::logbook_in(Weeks::between(week.plus(-logbook::OPEN_WEEKS), week))
+            .and_rota_in(Weeks::between(week, week.next())),
+    )?;
+    let Session { root, model, now, .. } = session;
     let who = author(&root, &model, a.author.as_ref())?;
     let data = handover_data(&model, week);
     let templates = store::read_templates(&root)?;
@@ -775,16 +803,22 @@ struct StatusView<'a> {
     watch_ends: String,
     crew: Vec<Person>,
     entries: Vec<EntryView<'a>>,
+    /// The open entries listed are those filed from this week on (`check` warns about older ones).
+    open_since: IsoWeek,
     open: Vec<EntryView<'a>>,
     handover_written: bool,
     handover_due: String,
 }
 
 pub fn status(ctx: &Ctx, a: StatusArgs) -> Result<Exit> {
-    let (_, model) = ctx.load(Some(&a.read), Needs { logbook: true, ..Needs::ROTA })?;
-    let now = ctx.now(&model)?;
+    let mut session = ctx.session(Some(&a.read))?;
+    let week = session.model.settings.schedule.week_at(&session.now);
+    let recent = Weeks::since(week.plus(-logbook::OPEN_WEEKS));
+    // This week's crew, this week's entries, and what is open in the weeks before.
+    session.read(Needs::logbook_in(recent).and_rota_in(Weeks::between(week, week)))?;
+    let Session { model, now, .. } = session;
     let schedule = &model.settings.schedule;
-    let week = schedule.week_at(&now);
+    let open = |e: &&Entry| is_open(e) && recent.contains(e.week);
     let ends = schedule.handover(week.next());
     let crew =
         model.rota.get(&week).map(|r| r.crew.iter().map(|m| person(&model, m)).collect()).unwrap_or_default();
@@ -797,7 +831,8 @@ pub fn status(ctx: &Ctx, a: StatusArgs) -> Result<Exit> {
             .into_iter()
             .map(entry_view)
             .collect(),
-        open: sorted(model.entries.iter().filter(|e| is_open(e))).into_iter().map(entry_view).collect(),
+        open_since: week.plus(-logbook::OPEN_WEEKS),
+        open: sorted(model.entries.iter().filter(open)).into_iter().map(entry_view).collect(),
         handover_written: model.handovers.contains_key(&week),
         handover_due: rfc3339(&ends),
     };
@@ -817,8 +852,8 @@ pub fn status(ctx: &Ctx, a: StatusArgs) -> Result<Exit> {
     for e in sorted(model.entries.iter().filter(|e| e.week == week)) {
         println!("  {}", line(e).replace('\n', "\n  "));
     }
-    println!("\nOpen: {}", view.open.len());
-    for e in sorted(model.entries.iter().filter(|e| is_open(e))) {
+    println!("\nOpen since {}: {}", view.open_since, view.open.len());
+    for e in sorted(model.entries.iter().filter(open)) {
         println!("  {}", line(e).replace('\n', "\n  "));
     }
     let hours_left = (ends.fixed_offset() - now).num_hours();

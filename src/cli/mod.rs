@@ -12,7 +12,7 @@ mod progress;
 mod rota;
 
 use crate::error::{Error, Exit, Result};
-use crate::model::{self, Model, Needs};
+use crate::model::{self, Model, Needs, Weeks};
 use crate::store::{self, ChangeSet, Revision, WriteMode};
 use crate::time;
 use chrono::{DateTime, FixedOffset, Utc};
@@ -146,9 +146,7 @@ impl Ctx {
         }
     }
 
-    /// Loads the records a command needs. Problems in the settings or the crew stop the
-    /// command; problems elsewhere are announced once and the command goes on, so a broken
-    /// objective file never stops someone logging an incident at 3 a.m.
+    /// Loads the records a command needs (see [`settle`] for problems in them).
     pub fn load(&self, read: Option<&ReadArgs>, needs: Needs) -> Result<(PathBuf, Model)> {
         let root = self.root()?;
         let rev = match read.and_then(|r| r.rev.clone()) {
@@ -157,22 +155,25 @@ impl Ctx {
         };
         let files = store::read_files(&root, &rev, needs)?;
         let loaded = model::load(files);
-        let (blocking, other): (Vec<_>, Vec<_>) = loaded
-            .diagnostics
-            .into_iter()
-            .filter(|d| d.is_error())
-            .partition(|d| d.path == model::settings::FILE || d.path == model::crew::FILE);
-        if !blocking.is_empty() {
-            return Err(Error::problems("the settings or the crew have problems", blocking)
-                .help("fix them (details above), then run `watchbill check`"));
-        }
-        if !other.is_empty() {
-            eprintln!(
-                "warning: {} file(s) have problems and were skipped; run `watchbill check` for details",
-                other.len()
-            );
-        }
+        settle(loaded.diagnostics, &mut false)?;
         Ok((root, loaded.model))
+    }
+
+    /// Starts a scoped load: the settings and the crew (every command needs them, and they say
+    /// which week is which), then [`Session::read`] reads only the weeks the command shows.
+    pub fn session(&self, read: Option<&ReadArgs>) -> Result<Session> {
+        let root = self.root()?;
+        let rev = match read.and_then(|r| r.rev.clone()) {
+            Some(r) => Revision::Rev(r),
+            None => Revision::WorkTree,
+        };
+        let mut reader = store::Reader::open(&root, &rev)?;
+        let loaded = model::load(reader.read(Needs::CREW)?);
+        let mut warned = false;
+        settle(loaded.diagnostics, &mut warned)?;
+        let now = self.now(&loaded.model)?;
+        let read_all = std::env::var_os(READ_ALL).is_some_and(|v| !v.is_empty() && v != "0");
+        Ok(Session { root, model: loaded.model, now, reader, read_all, warned })
     }
 
     /// Applies a change set and tells the user what happened.
@@ -192,6 +193,73 @@ impl Ctx {
         let (set, outcome) = store::apply_edit(root, &args.mode(), build)?;
         report(&set, &outcome, args);
         Ok(())
+    }
+}
+
+/// Problems in the settings or the crew stop the command; problems elsewhere are announced once
+/// and the command goes on, so a broken objective file never stops someone logging an incident
+/// at 3 a.m.
+fn settle(diagnostics: Vec<crate::diagnostic::Diagnostic>, warned: &mut bool) -> Result<()> {
+    let (blocking, other): (Vec<_>, Vec<_>) = diagnostics
+        .into_iter()
+        .filter(|d| d.is_error())
+        .partition(|d| d.path == model::settings::FILE || d.path == model::crew::FILE);
+    if !blocking.is_empty() {
+        return Err(Error::problems("the settings or the crew have problems", blocking)
+            .help("fix them (details above), then run `watchbill check`"));
+    }
+    if !other.is_empty() && !*warned {
+        *warned = true;
+        eprintln!(
+            "warning: {} file(s) have problems and were skipped; run `watchbill check` for details",
+            other.len()
+        );
+    }
+    Ok(())
+}
+
+/// Set (to anything but `0`) to make scoped commands read every week of what they read, to
+/// compare their answers with a scoped read's (docs/performance.md).
+pub const READ_ALL: &str = "WATCHBILL_READ_ALL";
+
+/// A load in steps, for commands about a few weeks (`who`, `status`, `log list`): each step reads
+/// only files not read yet, so the files read stay bounded however long the history.
+pub struct Session {
+    pub root: PathBuf,
+    pub model: Model,
+    /// "Now", read in the crew's time zone.
+    pub now: DateTime<FixedOffset>,
+    reader: store::Reader,
+    read_all: bool,
+    warned: bool,
+}
+
+impl Session {
+    /// Adds the records `needs` asks for.
+    pub fn read(&mut self, needs: Needs) -> Result<()> {
+        let needs = if self.read_all { needs.every_week() } else { needs };
+        let files = self.reader.read(needs)?;
+        let diagnostics = model::extend(&mut self.model, files);
+        settle(diagnostics, &mut self.warned)
+    }
+
+    /// Adds the rota weeks of `wanted` and around it, until every term touching `wanted` is
+    /// whole (a term's first and last weeks may lie outside the weeks a command shows).
+    pub fn read_terms(&mut self, wanted: Weeks) -> Result<()> {
+        // Twice a term each side: one read is enough unless a swap made a term longer.
+        let margin = 2 * i64::from(self.model.settings.rota.term_weeks.max(1));
+        let mut read =
+            Weeks { from: wanted.from.map(|f| f.plus(-margin)), to: wanted.to.map(|t| t.plus(margin)) };
+        loop {
+            self.read(Needs::rota_in(read))?;
+            if self.read_all {
+                return Ok(());
+            }
+            match crate::planner::wider_for_terms(&self.model.crews(), read, wanted) {
+                Some(wider) => read = wider,
+                None => return Ok(()),
+            }
+        }
     }
 }
 

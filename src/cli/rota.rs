@@ -4,7 +4,7 @@ use super::{output, Ctx, ListFormat, ReadArgs, WriteArgs};
 use crate::error::{Error, Exit, Result};
 use crate::ids::MemberId;
 use crate::model::rota::{self, Status, Swap};
-use crate::model::{Model, Needs};
+use crate::model::{Model, Needs, Weeks};
 use crate::planner::{self, PlanRequest};
 use crate::store::{Base, Change, ChangeSet};
 use crate::time::{rfc3339, IsoWeek};
@@ -121,13 +121,17 @@ pub struct WhoArgs {
     pub read: ReadArgs,
 }
 
-/// When a member is (or was) on watch.
+/// When a member is on watch: their terms of the last year and the plan ahead.
 #[derive(Args, Debug)]
 #[command(after_help = "Examples:
   watchbill when alice
+  watchbill when alice --all            every term since the rota began
   watchbill when alice --format json")]
 pub struct WhenArgs {
     pub member: MemberId,
+    /// Every term since the rota began, not only those of the last year and the plan ahead.
+    #[arg(long)]
+    pub all: bool,
     #[arg(long, value_enum, default_value = "text")]
     pub format: ListFormat,
     #[command(flatten)]
@@ -142,11 +146,6 @@ pub fn run(ctx: &Ctx, cmd: RotaCommand) -> Result<Exit> {
         RotaCommand::Show(a) => show(ctx, a),
         RotaCommand::Ics(a) => ics(ctx, a),
     }
-}
-
-/// The crew of every week on file.
-fn crews(model: &Model) -> BTreeMap<IsoWeek, Vec<MemberId>> {
-    model.rota.iter().map(|(w, r)| (*w, r.crew.clone())).collect()
 }
 
 fn member_label(model: &Model, id: &MemberId) -> String {
@@ -382,10 +381,13 @@ fn week_view(model: &Model, crews: &BTreeMap<IsoWeek, Vec<MemberId>>, w: IsoWeek
 }
 
 fn show(ctx: &Ctx, a: ShowArgs) -> Result<Exit> {
-    let (_, model) = ctx.load(Some(&a.read), Needs::ROTA)?;
-    let today = model.settings.schedule.week_at(&ctx.now(&model)?);
+    let mut session = ctx.session(Some(&a.read))?;
+    let today = session.model.settings.schedule.week_at(&session.now);
     let from = a.from.unwrap_or(today.plus(-4));
-    let crews = crews(&model);
+    // The week before the first shown says who came in at the first.
+    session.read(Needs::rota_in(Weeks::between(from.prev(), from.plus(i64::from(a.weeks) - 1))))?;
+    let model = session.model;
+    let crews = model.crews();
     let weeks: Vec<WeekView> =
         (0..a.weeks as i64).filter_map(|i| week_view(&model, &crews, from.plus(i))).collect();
     if a.format == ListFormat::Json {
@@ -444,16 +446,17 @@ fn term_span(model: &Model, term: &planner::Term) -> (String, String) {
 }
 
 pub fn who(ctx: &Ctx, a: WhoArgs) -> Result<Exit> {
-    let (_, model) = ctx.load(Some(&a.read), Needs::ROTA)?;
-    let now = ctx.now(&model)?;
+    let mut session = ctx.session(Some(&a.read))?;
     let at: DateTime<FixedOffset> = match &a.at {
-        Some(s) => crate::time::parse_time(s, model.settings.schedule.tz, now)
+        Some(s) => crate::time::parse_time(s, session.model.settings.schedule.tz, session.now)
             .map_err(|e| Error::usage(format!("--at: {e}")))?,
-        None => now,
+        None => session.now,
     };
+    let week = session.model.settings.schedule.week_at(&at);
+    session.read_terms(Weeks::between(week, week))?;
+    let model = session.model;
     let schedule = &model.settings.schedule;
-    let week = schedule.week_at(&at);
-    let crews = crews(&model);
+    let crews = model.crews();
     let terms = planner::terms(&crews);
     let (starts, ends) = schedule.span(week);
     let crew: Vec<CaptainView> = model
@@ -497,6 +500,10 @@ pub fn who(ctx: &Ctx, a: WhoArgs) -> Result<Exit> {
     Ok(Exit::Ok)
 }
 
+/// How far back `when` looks without --all: a year, so it reads the same few files however long
+/// the history.
+const WHEN_WEEKS: i64 = 52;
+
 #[derive(Serialize)]
 struct TermView {
     first: IsoWeek,
@@ -507,16 +514,20 @@ struct TermView {
 }
 
 pub fn when(ctx: &Ctx, a: WhenArgs) -> Result<Exit> {
-    let (_, model) = ctx.load(Some(&a.read), Needs::ROTA)?;
-    if !model.member_exists(&a.member) {
+    let mut session = ctx.session(Some(&a.read))?;
+    if !session.model.member_exists(&a.member) {
         return Err(
             Error::refused(format!("`{}` is not in crew.toml", a.member)).help("see `watchbill crew list`")
         );
     }
-    let now = ctx.now(&model)?;
-    let terms: Vec<TermView> = planner::terms(&crews(&model))
+    let now = session.now;
+    let today = session.model.settings.schedule.week_at(&now);
+    let shown = if a.all { Weeks::ALL } else { Weeks::since(today.plus(-WHEN_WEEKS)) };
+    session.read_terms(shown)?;
+    let model = session.model;
+    let terms: Vec<TermView> = planner::terms(&model.crews())
         .into_iter()
-        .filter(|t| t.member == a.member)
+        .filter(|t| t.member == a.member && shown.overlaps(t.first, t.last()))
         .map(|t| {
             let (starts, ends) = term_span(&model, &t);
             TermView { first: t.first, last: t.last(), weeks: t.weeks, starts, ends }
@@ -527,10 +538,11 @@ pub fn when(ctx: &Ctx, a: WhenArgs) -> Result<Exit> {
         return Ok(Exit::Ok);
     }
     if terms.is_empty() {
-        println!("{} has no term on the rota", a.member);
+        let since =
+            if a.all { String::new() } else { " in the last year (--all for the whole history)".into() };
+        println!("{} has no term on the rota{since}", a.member);
         return Ok(Exit::Ok);
     }
-    let today = model.settings.schedule.week_at(&now);
     for t in &terms {
         let tense = if t.last < today {
             "served"
@@ -560,7 +572,7 @@ fn ics(ctx: &Ctx, a: IcsArgs) -> Result<Exit> {
         }
     }
     let text =
-        crate::ics::calendar(&model.settings, &model.crew, &crews(&model), a.member.as_ref(), now.to_utc());
+        crate::ics::calendar(&model.settings, &model.crew, &model.crews(), a.member.as_ref(), now.to_utc());
     match &a.output {
         Some(path) => std::fs::write(path, text)
             .map_err(|e| Error::usage(format!("cannot write {}: {e}", path.display())))?,

@@ -27,6 +27,11 @@ pub enum Severity {
     Minor,
 }
 
+/// How many weeks back `status` and `handover` look for open entries: a quarter. They read only
+/// those weeks, so they stay instant however long the logbook; `check`, which reads everything,
+/// warns about entries left open longer (`stale-open`), so none is forgotten.
+pub const OPEN_WEEKS: i64 = 13;
+
 /// The incident timestamps, in the order they must happen.
 pub const TIMESTAMPS: [&str; 6] = ["started", "detected", "alerted", "acknowledged", "restored", "fixed"];
 
@@ -92,6 +97,17 @@ pub struct Entry {
     pub meta: EntryFile,
     pub body: String,
     pub origin: super::Origin,
+}
+
+impl Entry {
+    /// Whether the entry is still open: an incident not restored or not fixed, ongoing work not
+    /// closed.
+    pub fn is_open(&self) -> bool {
+        match self.meta.kind {
+            Kind::Incident => self.meta.restored.is_none() || self.meta.fixed.is_none(),
+            Kind::Note => self.meta.ongoing && self.meta.closed.is_none(),
+        }
+    }
 }
 
 /// The front matter of `logbook/<week>/handover.md`.
