@@ -1,11 +1,18 @@
 //! Spreading work over the cores with std's scoped threads: loading a large history means tens of
-//! thousands of independent files to read and parse, which consecutive runs split well without a
-//! thread-pool crate.
+//! thousands of independent files to read and parse, which runs of consecutive files split well
+//! without a thread-pool crate.
 
-/// Cuts `items` into consecutive runs of about equal `weight`, one per core (fewer when a run
-/// would get fewer than `min_per_run` items), runs `work` on each run (the first on the calling
-/// thread, the others on their own), and returns the results in the order of the runs. The items
-/// are moved to the threads, never copied.
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+/// Runs per thread: more, smaller runs let a thread on a free core take over the runs of one
+/// slowed down by another program, instead of everyone waiting for the slowest.
+const RUNS_PER_THREAD: usize = 4;
+
+/// Cuts `items` into consecutive runs of about equal `weight`, each of at least `min_per_run`
+/// items (one run when there are fewer), runs `work` on each run on every core (the calling
+/// thread too), and returns the results in the order of the runs. Threads take the next run
+/// as they finish one. The items are moved to the threads, never copied.
 pub fn by_runs<T: Send, R: Send>(
     items: Vec<T>,
     min_per_run: usize,
@@ -13,26 +20,41 @@ pub fn by_runs<T: Send, R: Send>(
     work: impl Fn(Vec<T>) -> R + Sync,
 ) -> Vec<R> {
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    let n = cores.min(items.len() / min_per_run.max(1)).max(1);
-    on_runs(split(items, n, weight), work)
+    let runs = (items.len() / min_per_run.max(1)).clamp(1, cores * RUNS_PER_THREAD);
+    on_threads(split(items, runs, weight), cores, work)
 }
 
-fn on_runs<T: Send, R: Send>(runs: Vec<Vec<T>>, work: impl Fn(Vec<T>) -> R + Sync) -> Vec<R> {
-    if runs.len() <= 1 {
+fn on_threads<T: Send, R: Send>(
+    runs: Vec<Vec<T>>,
+    threads: usize,
+    work: impl Fn(Vec<T>) -> R + Sync,
+) -> Vec<R> {
+    let threads = threads.min(runs.len());
+    if threads <= 1 {
         return runs.into_iter().map(&work).collect();
     }
-    let work = &work;
+    let count = runs.len();
+    let todo: Vec<Mutex<Option<Vec<T>>>> = runs.into_iter().map(|r| Mutex::new(Some(r))).collect();
+    let done: Vec<Mutex<Option<R>>> = (0..count).map(|_| Mutex::new(None)).collect();
+    let next = AtomicUsize::new(0);
+    let worker = || loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        let Some(slot) = todo.get(i) else { return };
+        // Each run is taken once: the counter hands every index to one thread only.
+        let run = slot.lock().unwrap_or_else(|e| e.into_inner()).take().unwrap_or_default();
+        let out = work(run);
+        *done[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(out);
+    };
     std::thread::scope(|scope| {
-        let mut runs = runs.into_iter();
-        let mine = runs.next().unwrap_or_default();
-        let others: Vec<_> = runs.map(|run| scope.spawn(move || work(run))).collect();
-        let mut out = vec![work(mine)];
+        let others: Vec<_> = (1..threads).map(|_| scope.spawn(worker)).collect();
+        worker();
         for handle in others {
             // A panic on a thread is a bug: let it surface as the panic it is.
-            out.push(handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+            handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         }
-        out
-    })
+    });
+    // Every run was done once the threads are joined.
+    done.into_iter().filter_map(|r| r.into_inner().unwrap_or_else(|e| e.into_inner())).collect()
 }
 
 /// `items` cut into at most `n` consecutive runs of about the same total weight.
@@ -70,9 +92,13 @@ mod tests {
 
     #[test]
     fn work_on_threads_comes_back_in_order() {
-        let runs: Vec<Vec<u32>> = (0..5).map(|r| (r * 10..r * 10 + 10).collect()).collect();
-        let out = on_runs(runs, |run: Vec<u32>| run.iter().map(|i| i * 2).collect::<Vec<_>>());
-        assert_eq!(out.concat(), (0..50).map(|i| i * 2).collect::<Vec<_>>());
+        let runs: Vec<Vec<u32>> = (0..13).map(|r| (r * 10..r * 10 + 10).collect()).collect();
+        let out = on_threads(runs, 3, |run: Vec<u32>| {
+            // Uneven work, so threads finish out of order.
+            std::thread::sleep(std::time::Duration::from_millis(u64::from(run[0] % 7)));
+            run.iter().map(|i| i * 2).collect::<Vec<_>>()
+        });
+        assert_eq!(out.concat(), (0..130).map(|i| i * 2).collect::<Vec<_>>());
     }
 
     #[test]
