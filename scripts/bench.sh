@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Times whole watchbill commands on generated organisations of 500 members and reports them side
+# by side with the time to simply read the same files, and the peak memory of each:
+#   check             against cat of every file check reads
+#   check --rev HEAD  against git cat-file --batch over the same blobs
+#   who, status       at 1 year and at 10 years of history
+#   render summary    (when the branch has `watchbill render`)
+# Not part of CI: it takes a few minutes. docs/performance.md records its figures.
+#
+# Usage: bash scripts/bench.sh [WORKDIR]   (default: a new temporary folder; an existing WORKDIR
+# keeps the generated repositories between runs; no spaces in its path)
+# Needs hyperfine and GNU time (/usr/bin/time); installs them with apt-get when missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+install() {
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "installing $*" >&2
+  $sudo apt-get update -qq && $sudo apt-get install -y -qq "$@" >/dev/null
+}
+command -v hyperfine >/dev/null || install hyperfine
+[ -x /usr/bin/time ] || install time
+
+work="${1:-$(mktemp -d)}"
+mkdir -p "$work"
+work="$(cd "$work" && pwd)"
+cargo build --release --locked --quiet
+wb="$PWD/target/release/watchbill"
+# Every command acts at the same instant: the generated history ends there.
+export WATCHBILL_NOW="2026-11-23T09:00:00+01:00"
+export NO_COLOR=1
+unset CI
+
+results="$work/results.tsv"
+: >"$results"
+
+# Peak resident memory of one run, in MB.
+peak_mb() {
+  /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F: '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }'
+}
+
+# bench NAME COMMAND: hyperfine's mean and deviation, then the peak memory of one run. A COMMAND
+# with a redirection runs through a shell (hyperfine subtracts the shell's start); any other runs
+# directly (hyperfine -N), so commands of a few milliseconds are timed precisely.
+bench() {
+  local name="$1" cmd="$2" csv="$work/h.csv" shell=(-N) run=($2)
+  case "$cmd" in *"<"* | *">"* | *"&&"*) shell=() run=(bash -c "$cmd") ;; esac
+  hyperfine "${shell[@]}" --style none --warmup 2 --min-runs 10 --export-csv "$csv" "$cmd" >/dev/null
+  local mean sd
+  mean=$(awk -F, 'NR == 2 { printf "%.1f", $2 * 1000 }' "$csv")
+  sd=$(awk -F, 'NR == 2 { printf "%.1f", $3 * 1000 }' "$csv")
+  printf '%s\t%s\t%s\t%s\n' "$name" "$mean" "$sd" "$(peak_mb "${run[@]}")" >>"$results"
+  printf '  %-44s %9s ms ± %s\n' "$name" "$mean" "$sd" >&2
+}
+
+tops="watchbill.toml crew.toml maturity.toml rota logbook objectives checkins assessments surveys"
+for years in 1 10; do
+  repo="$work/y$years"
+  if [ ! -f "$repo/watchbill.toml" ]; then
+    echo "generating $years year(s) of 500 members in $repo" >&2
+    /usr/bin/time -f '%e %M' -o "$work/init.time" "$wb" init --example "$repo" --years "$years" --members 500 >/dev/null
+    awk -v n="init --example --years $years --members 500" \
+      '{ printf "%s\t%.1f\t-\t%.0f\n", n, $1 * 1000, $2 / 1024 }' "$work/init.time" >>"$results"
+  fi
+  # The files check reads, and their blobs at HEAD.
+  (cd "$repo" && git ls-files -z -- $tops) >"$work/files$years.z"
+  (cd "$repo" && git ls-tree -r HEAD -- $tops | awk '{ print $3 }') >"$work/blobs$years.txt"
+done
+
+y1="$work/y1" y10="$work/y10"
+files10=$(tr -cd '\0' <"$work/files10.z" | wc -c)
+echo "timing (10 years: $files10 files)" >&2
+bench "cat: every file check reads (10y)" "cd $y10 && xargs -0 cat <$work/files10.z >/dev/null"
+bench "watchbill check (10y)" "$wb -C $y10 check"
+bench "git cat-file --batch: the same blobs (10y)" "cd $y10 && git cat-file --batch <$work/blobs10.txt >/dev/null"
+bench "watchbill check --rev HEAD (10y)" "$wb -C $y10 check --rev HEAD"
+for years in 1 10; do
+  bench "watchbill who (${years}y)" "$wb -C $work/y$years who"
+  bench "watchbill status (${years}y)" "$wb -C $work/y$years status"
+done
+bench "watchbill when (10y)" "$wb -C $y10 when alice-martin"
+bench "watchbill log list (10y)" "$wb -C $y10 log list"
+bench "watchbill rota show (10y)" "$wb -C $y10 rota show"
+# LEAD: `watchbill render` is built on another branch; once merged, this line times it (check
+# that `render summary --format md` is still its syntax).
+if "$wb" render --help >/dev/null 2>&1; then
+  bench "watchbill render summary (10y)" "$wb -C $y10 render summary --format md"
+else
+  printf '%s\t-\t-\t-\n' "watchbill render summary (10y): not on this branch" >>"$results"
+fi
+
+ms() { awk -F'\t' -v n="$1" '$1 == n { print $2 }' "$results"; }
+ratio() { awk -v a="$(ms "$1")" -v b="$(ms "$2")" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "-" }'; }
+
+echo
+echo "watchbill $("$wb" --version | awk '{ print $2 }') at $(git rev-parse --short HEAD) on $(date -u +%Y-%m-%d)"
+echo "machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "repositories: $y1 ($(tr -cd '\0' <"$work/files1.z" | wc -c) files), $y10 ($files10 files)"
+echo
+printf '%-52s %10s %8s %9s\n' "command" "mean ms" "± ms" "peak MB"
+awk -F'\t' '{ printf "%-52s %10s %8s %9s\n", $1, $2, $3, $4 }' "$results"
+echo
+echo "check / cat:                        $(ratio "watchbill check (10y)" "cat: every file check reads (10y)")   (target: within 3x)"
+echo "check --rev HEAD / git cat-file:    $(ratio "watchbill check --rev HEAD (10y)" "git cat-file --batch: the same blobs (10y)")"
+echo "who at 10 years / at 1 year:        $(ratio "watchbill who (10y)" "watchbill who (1y)")   (target: under 20 ms, no slower)"
+echo "status at 10 years / at 1 year:     $(ratio "watchbill status (10y)" "watchbill status (1y)")"
