@@ -1142,7 +1142,7 @@ fn pack_history(
     let head = parent.map(|p| p.id()).ok_or_else(|| {
         Error::refused("the history has no commit").help("this is a bug in watchbill; please report it")
     })?;
-    progress("packing", 0, 1);
+    progress("packing", 0, 0);
     let pack = pack_new_objects(repo, tip, head).map_err(git_error("cannot pack the new objects"))?;
     let mut writer = odb.packwriter().map_err(git_error("cannot write a pack"))?;
     writer.write_all(&pack).map_err(|e| write_error(&repo.path().join("objects/pack"), e))?;
