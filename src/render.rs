@@ -17,7 +17,10 @@ pub const DIR: &str = "templates";
 const FUEL: u64 = 5_000_000;
 
 /// The built-in templates, by name.
-pub const BUILTIN: &[(&str, &str)] = &[("handover.md", include_str!("../templates/handover.md"))];
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("handover.md", include_str!("../templates/handover.md")),
+    ("review.md", include_str!("../templates/review.md")),
+];
 
 /// Renders templates by name, a repository's own first.
 pub struct Renderer {

@@ -202,6 +202,56 @@ fn revision_files(root: &Path, rev: &str, needs: Needs) -> Result<Vec<RawFile>> 
     Ok(files)
 }
 
+/// How a file differs between two revisions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FileChange {
+    Added,
+    Modified,
+    Deleted,
+}
+
+/// The watchbill files (the known names under the root) that differ between two revisions,
+/// sorted by path, read straight from git objects: no checkout needed, so it works on CI's
+/// detached checkouts as long as both commits were fetched. A base that predates watchbill
+/// counts as empty.
+pub fn changed_paths(root: &Path, base: &str, head: &str) -> Result<Vec<(String, FileChange)>> {
+    let repo = open_repo(root, READ_NOT_A_REPO_HELP)?;
+    let prefix = prefix_in(&repo, root)?;
+    let head_tree = revision_tree(&repo, head)?;
+    let head_sub = root_tree(&repo, &head_tree, &prefix, head)?;
+    let base_tree = revision_tree(&repo, base)?;
+    let base_sub = root_tree(&repo, &base_tree, &prefix, base).ok();
+    let diff = repo
+        .diff_tree_to_tree(base_sub.as_ref(), Some(&head_sub), None)
+        .map_err(git_error(format!("cannot compare {base} with {head}")))?;
+    let mut out: Vec<(String, FileChange)> = diff
+        .deltas()
+        .filter_map(|d| {
+            let kind = match d.status() {
+                git2::Delta::Added => FileChange::Added,
+                git2::Delta::Deleted => FileChange::Deleted,
+                git2::Delta::Modified | git2::Delta::Typechange => FileChange::Modified,
+                _ => return None,
+            };
+            let file = if kind == FileChange::Deleted { d.old_file() } else { d.new_file() };
+            let path = file.path()?.to_str()?.replace('\\', "/");
+            Needs::ALL.wants(&path).then_some((path, kind))
+        })
+        .collect();
+    out.sort();
+    Ok(out)
+}
+
+/// Whether a revision holds the watchbill root's settings (a base may predate watchbill).
+pub fn has_root_at(root: &Path, rev: &str) -> Result<bool> {
+    let repo = open_repo(root, READ_NOT_A_REPO_HELP)?;
+    let prefix = prefix_in(&repo, root)?;
+    let tree = revision_tree(&repo, rev)?;
+    let found = root_tree(&repo, &tree, &prefix, rev).is_ok();
+    Ok(found)
+}
+
 fn revision_tree<'r>(repo: &'r Repository, rev: &str) -> Result<Tree<'r>> {
     let object = repo.revparse_single(rev).map_err(|e| unknown_revision(rev, &e))?;
     let commit = object.peel_to_commit().map_err(|e| {

@@ -454,13 +454,7 @@ fn update(ctx: &Ctx, a: UpdateArgs) -> Result<Exit> {
     Ok(Exit::Ok)
 }
 
-/// Whether an entry is still open: an incident not restored or not fixed, ongoing work not closed.
-pub fn is_open(e: &Entry) -> bool {
-    match e.meta.kind {
-        Kind::Incident => e.meta.restored.is_none() || e.meta.fixed.is_none(),
-        Kind::Note => e.meta.ongoing && e.meta.closed.is_none(),
-    }
-}
+pub use crate::model::logbook::is_open;
 
 #[derive(serde::Serialize)]
 pub struct EntryView<'a> {
@@ -627,19 +621,6 @@ struct HandoverData {
     ongoing: Vec<Worksite>,
 }
 
-/// "4 min 30 s", "2 h 05 min", "3 d 4 h": a duration as a person says it.
-pub fn human(d: chrono::Duration) -> String {
-    let s = d.num_seconds().max(0);
-    match s {
-        s if s < 60 => format!("{s} s"),
-        s if s < 3600 => {
-            format!("{} min{}", s / 60, if s % 60 != 0 { format!(" {:02} s", s % 60) } else { String::new() })
-        }
-        s if s < 86_400 => format!("{} h {:02} min", s / 3600, (s % 3600) / 60),
-        s => format!("{} d {} h", s / 86_400, (s % 86_400) / 3600),
-    }
-}
-
 fn person(model: &Model, id: &MemberId) -> Person {
     let m = model.crew.member(id.as_str());
     Person {
@@ -656,7 +637,7 @@ fn handover_data(model: &Model, week: IsoWeek) -> HandoverData {
     let (crew, next) = (crew_of(week), crew_of(week.next()));
     let since = |e: &Entry, name: &str| {
         let start = e.meta.timestamp("started")?;
-        e.meta.timestamp(name).map(|t| human(t.0 - start.0))
+        e.meta.timestamp(name).map(|t| crate::time::human(t.0 - start.0))
     };
     let incidents = sorted(model.entries.iter().filter(|e| e.week == week && e.meta.kind == Kind::Incident))
         .into_iter()

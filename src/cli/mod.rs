@@ -4,10 +4,12 @@
 //! maybe build a change set) and prints the result. Nothing here decides a rule.
 
 mod check;
+mod ci;
 mod crew;
 mod init;
 mod log;
 mod output;
+mod review;
 mod rota;
 
 use crate::error::{Error, Exit, Result};
@@ -62,6 +64,8 @@ pub enum Command {
     Log(log::LogCommand),
     Handover(log::HandoverArgs),
     Status(log::StatusArgs),
+    Review(review::ReviewArgs),
+    Ci(ci::CiArgs),
     Who(rota::WhoArgs),
     When(rota::WhenArgs),
     /// Print shell completions (bash, zsh, fish, elvish, powershell).
@@ -239,6 +243,8 @@ fn run(ctx: &Ctx, command: Command) -> Result<Exit> {
         Command::Log(c) => log::run(ctx, c),
         Command::Handover(a) => log::handover(ctx, a),
         Command::Status(a) => log::status(ctx, a),
+        Command::Review(a) => review::run(ctx, a),
+        Command::Ci(a) => ci::run(ctx, a),
         Command::Who(a) => rota::who(ctx, a),
         Command::When(a) => rota::when(ctx, a),
         Command::Completions { shell } => {

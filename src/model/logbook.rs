@@ -117,6 +117,14 @@ pub struct Handover {
     pub origin: super::Origin,
 }
 
+/// Whether an entry is still open: an incident not restored or not fixed, ongoing work not closed.
+pub fn is_open(e: &Entry) -> bool {
+    match e.meta.kind {
+        Kind::Incident => e.meta.restored.is_none() || e.meta.fixed.is_none(),
+        Kind::Note => e.meta.ongoing && e.meta.closed.is_none(),
+    }
+}
+
 /// The folder of a week's entries.
 pub fn week_dir(week: IsoWeek) -> String {
     format!("{DIR}/{week}")
