@@ -8,7 +8,6 @@ use crate::model::{self, Model, Needs};
 use crate::store::{self, Revision};
 use chrono::{DateTime, FixedOffset};
 use clap::Args;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Inside GitHub Actions: check with annotations on the offending lines, the week's summary (and
@@ -48,7 +47,7 @@ pub fn run(ctx: &Ctx, a: CiArgs) -> Result<Exit> {
         .help("outside GitHub, run `watchbill check` and `watchbill review --base main`"));
     }
     let env = |n: &str| var(n).unwrap_or_default();
-    let payload = std::fs::read_to_string(env("GITHUB_EVENT_PATH")).map_err(|e| {
+    let payload = store::read_text(Path::new(&env("GITHUB_EVENT_PATH"))).map_err(|e| {
         Error::usage(format!("cannot read GITHUB_EVENT_PATH {}: {e}", env("GITHUB_EVENT_PATH")))
     })?;
     let event = github::event(&env("GITHUB_EVENT_NAME"), &payload)?;
@@ -75,15 +74,15 @@ pub fn run(ctx: &Ctx, a: CiArgs) -> Result<Exit> {
         let r = review::build(ctx, &root, &pr.base_sha, &pr.head_sha)?;
         let md = review::markdown(&root, &r)?;
         summary.push_str(&format!("\n{md}"));
-        write_file(&comment_file, &github::comment(&md))?;
+        store::write_file(&comment_file, &github::comment(&md))?;
         outputs.push(("pull-request", pr.number.to_string()));
         outputs.push(("fork", pr.fork.to_string()));
         outputs.push(("comment-file", comment_file.display().to_string()));
     }
     let summary =
         github::truncate(&summary, github::SUMMARY_LIMIT, "run `watchbill check` locally for every finding.");
-    append(Path::new(&env("GITHUB_STEP_SUMMARY")), &summary)?;
-    append(Path::new(&env("GITHUB_OUTPUT")), &github::outputs(&outputs, &delimiter()))?;
+    store::append_file(Path::new(&env("GITHUB_STEP_SUMMARY")), &summary)?;
+    store::append_file(Path::new(&env("GITHUB_OUTPUT")), &github::outputs(&outputs, &delimiter()))?;
     println!("{}", diagnostic::summary_line(&diags, model.files_read));
     Ok(if diags.iter().any(Diagnostic::is_error) { Exit::Problems } else { Exit::Ok })
 }
@@ -150,17 +149,4 @@ fn delimiter() -> String {
     let mut h = std::collections::hash_map::RandomState::new().build_hasher();
     h.write_u32(std::process::id());
     format!("watchbill_{:016x}", h.finish())
-}
-
-fn append(path: &Path, text: &str) -> Result<()> {
-    let mut f = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .map_err(|e| Error::usage(format!("cannot open {}: {e}", path.display())))?;
-    f.write_all(text.as_bytes()).map_err(|e| Error::usage(format!("cannot write {}: {e}", path.display())))
-}
-
-fn write_file(path: &Path, text: &str) -> Result<()> {
-    std::fs::write(path, text).map_err(|e| Error::usage(format!("cannot write {}: {e}", path.display())))
 }

@@ -51,8 +51,7 @@ pub fn run(ctx: &Ctx, a: InitArgs) -> Result<Exit> {
         "init: watchbill settings, crew and maturity matrix".to_string()
     };
     if a.write.mode() != WriteMode::DryRun {
-        std::fs::create_dir_all(&dir)
-            .map_err(|e| Error::usage(format!("cannot create {}: {e}", dir.display())))?;
+        store::create_dir(&dir)?;
     }
     if a.write.mode() == WriteMode::Commit && store::init_repository(&dir)? {
         println!("created a git repository in {}", dir.display());

@@ -247,29 +247,13 @@ pub fn edit(text: &str, name: &str) -> Result<Option<String>> {
         .iter()
         .find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()))
         .unwrap_or_else(|| "vi".to_string());
-    let dir = std::env::temp_dir().join(format!("watchbill-{}-{}", std::process::id(), suffix()));
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| Error::usage(format!("cannot create {}: {e}", dir.display())))?;
-    let path = dir.join(name);
-    std::fs::write(&path, text).map_err(|e| Error::usage(format!("cannot write {}: {e}", path.display())))?;
-    // Through the shell, as git does, so EDITOR may carry arguments ("code --wait").
-    let status = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(format!("{editor} \"$1\""))
-        .arg("sh")
-        .arg(&path)
-        .status()
-        .map_err(|e| {
-            Error::usage(format!("cannot start the editor `{editor}`: {e}"))
-                .help("set $EDITOR, or pass -m TEXT")
-        })?;
-    let result = std::fs::read_to_string(&path);
-    let _ = std::fs::remove_dir_all(&dir);
-    if !status.success() {
-        return Err(Error::refused(format!("the editor `{editor}` failed ({status}); nothing was written")));
-    }
-    let text = result.map_err(|e| Error::usage(format!("cannot read the edited file: {e}")))?;
-    Ok(if text.trim().is_empty() { None } else { Some(text) })
+    let edited = store::edit_in_editor(
+        &editor,
+        text,
+        &format!("watchbill-{}-{}", std::process::id(), suffix()),
+        name,
+    )?;
+    Ok(Some(edited).filter(|t| !t.trim().is_empty()))
 }
 
 /// Whether to open an editor: no -m, and a terminal or an editor configured.
