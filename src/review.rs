@@ -49,6 +49,8 @@ pub struct Handover {
     pub week: IsoWeek,
     /// RFC 3339 instant of the handover.
     pub at: String,
+    /// The same, as the crew reads it: `Mon 30 Nov 10:00 CET`.
+    pub local: String,
     pub incoming: Vec<Person>,
     pub outgoing: Vec<Person>,
     pub status: Status,
@@ -212,9 +214,11 @@ fn handover_of(head: &Model, r: &RotaWeekChange) -> Option<Handover> {
     }
     let crews: BTreeMap<IsoWeek, Vec<MemberId>> =
         head.rota.iter().map(|(w, x)| (*w, x.crew.clone())).collect();
+    let at = head.settings.schedule.handover(r.week);
     Some(Handover {
         week: r.week,
-        at: rfc3339(&head.settings.schedule.handover(r.week)),
+        at: rfc3339(&at),
+        local: at.format("%a %d %b %H:%M %Z").to_string(),
         incoming: planner::incoming(&crews, r.week).iter().map(|m| person(head, m)).collect(),
         outgoing: planner::outgoing(&crews, r.week).iter().map(|m| person(head, m)).collect(),
         status: r.status_after?,
