@@ -52,6 +52,26 @@ fn member_ref(model: &Model, origin: &Origin, id: &Spanned<MemberId>, what: &str
     );
 }
 
+/// Reports each id that appears again after its first definition, at the repeat.
+fn duplicate_ids<'a>(
+    model: &Model,
+    origin: &Origin,
+    what: &str,
+    ids: impl Iterator<Item = (&'a str, std::ops::Range<usize>)>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut seen = BTreeSet::new();
+    for (id, span) in ids {
+        if !seen.insert(id) {
+            out.push(
+                model
+                    .error_at("duplicate-id", origin, &span, format!("{what} `{id}` is defined twice"))
+                    .help(format!("{what} ids must be unique: rename or remove one of them")),
+            );
+        }
+    }
+}
+
 fn crew_origin() -> Origin {
     Origin { path: crate::model::crew::FILE.into(), toml_start: 0 }
 }
@@ -59,36 +79,16 @@ fn crew_origin() -> Origin {
 fn crew(model: &Model, out: &mut Vec<Diagnostic>) {
     let origin = crew_origin();
     let crew = &model.crew;
-    let mut teams = BTreeSet::new();
-    for t in &crew.teams {
-        if !teams.insert(t.id.get_ref().as_str()) {
-            out.push(
-                model
-                    .error_at(
-                        "duplicate-id",
-                        &origin,
-                        &t.id.span(),
-                        format!("team `{}` is defined twice", t.id.get_ref()),
-                    )
-                    .help("team ids must be unique: rename or remove one of them"),
-            );
-        }
-    }
-    let mut members = BTreeSet::new();
+    duplicate_ids(
+        model,
+        &origin,
+        "team",
+        crew.teams.iter().map(|t| (t.id.get_ref().as_str(), t.id.span())),
+        out,
+    );
+    duplicate_ids(model, &origin, "member", crew.members.iter().map(|m| (m.id().as_str(), m.id.span())), out);
     let mut emails = BTreeMap::new();
     for m in &crew.members {
-        if !members.insert(m.id().as_str()) {
-            out.push(
-                model
-                    .error_at(
-                        "duplicate-id",
-                        &origin,
-                        &m.id.span(),
-                        format!("member `{}` is defined twice", m.id()),
-                    )
-                    .help("member ids must be unique: rename or remove one of them"),
-            );
-        }
         if let Some(e) = &m.email {
             if let Some(first) = emails.insert(e.to_ascii_lowercase(), m.id().as_str()) {
                 out.push(
@@ -439,20 +439,14 @@ fn axis_list(model: &Model) -> String {
 fn maturity(model: &Model, out: &mut Vec<Diagnostic>) {
     let origin = Origin { path: crate::model::maturity::FILE.into(), toml_start: 0 };
     if let Some(m) = &model.maturity {
-        let mut seen = BTreeSet::new();
+        duplicate_ids(
+            model,
+            &origin,
+            "axis",
+            m.axes.iter().map(|a| (a.id.get_ref().as_str(), a.id.span())),
+            out,
+        );
         for a in &m.axes {
-            if !seen.insert(a.id.get_ref().as_str()) {
-                out.push(
-                    model
-                        .error_at(
-                            "duplicate-id",
-                            &origin,
-                            &a.id.span(),
-                            format!("axis `{}` is defined twice", a.id.get_ref()),
-                        )
-                        .help("axis ids must be unique"),
-                );
-            }
             if let Some(t) = &a.target {
                 if *t.get_ref() < 1 || *t.get_ref() as usize > a.levels.len() {
                     out.push(
