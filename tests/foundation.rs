@@ -296,3 +296,16 @@ fn completions_and_man_page() {
     let man = stdout(&wb(t.path()).arg("man").assert().success());
     assert!(man.contains(".TH watchbill"), "{man}");
 }
+
+#[test]
+fn duplicate_ids_are_reported_at_the_repeat() {
+    let t = init_repo();
+    commit_file(
+        t.path(),
+        "crew.toml",
+        &crew_with("\n[[team]]\nid = \"api\"\nname = \"Again\"\n\n[[member]]\nid = \"bob\"\nname = \"B\"\nteam = \"api\"\n\n[[member]]\nid = \"bob\"\nname = \"B2\"\nteam = \"api\"\n"),
+    );
+    let out = stdout(&wb(t.path()).arg("check").assert().code(1));
+    assert!(out.contains("crew.toml:10:6: error[duplicate-id]: team `api` is defined twice"), "{out}");
+    assert!(out.contains("crew.toml:19:6: error[duplicate-id]: member `bob` is defined twice"), "{out}");
+}
