@@ -47,7 +47,7 @@ pub struct Filter {
     pub services: Vec<String>,
 }
 
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Baseline {
     pub value: f64,
