@@ -101,6 +101,10 @@ pub enum Counted {
     Captains,
 }
 
+/// The measures that are a name rather than a duration.
+const NAMED_MEASURES: [&str; 6] =
+    ["tickets", "count(incidents)", "count(handovers)", "count(captains)", "survey.comfort", "checkin"];
+
 impl Measure {
     pub fn parse(s: &str) -> Result<Measure, String> {
         let s = s.trim();
@@ -130,10 +134,13 @@ impl Measure {
             "count(captains)" => Ok(Measure::Count(Counted::Captains)),
             "survey.comfort" => Ok(Measure::SurveyComfort),
             "checkin" => Ok(Measure::Checkin),
-            _ => Err(format!(
-                "unknown measure {s:?}; write a duration like \"restored - started\", \"tickets\", \
-                 \"count(incidents)\", \"count(handovers)\", \"count(captains)\", \"survey.comfort\" or \"checkin\""
-            )),
+            _ => Err(match crate::parse::did_you_mean(s, &NAMED_MEASURES) {
+                Some(m) => format!("unknown measure {s:?}; did you mean {m:?}?"),
+                None => format!(
+                    "unknown measure {s:?}; write a duration like \"restored - started\", \"tickets\", \
+                     \"count(incidents)\", \"count(handovers)\", \"count(captains)\", \"survey.comfort\" or \"checkin\""
+                ),
+            }),
         }
     }
 
@@ -228,6 +235,11 @@ impl Aggregate {
     /// Whether this aggregate judges records against the per-record bound.
     pub fn needs_bound(self) -> bool {
         matches!(self, Aggregate::Share | Aggregate::All)
+    }
+
+    /// Whether the aggregate is a percentage of records (so its target is written with `%`).
+    pub fn is_percentage(self) -> bool {
+        self.needs_bound()
     }
 }
 
@@ -370,6 +382,7 @@ mod tests {
         assert!(Measure::parse("resolved - started").unwrap_err().contains("unknown incident timestamp"));
         assert!(Measure::parse("started - fixed").unwrap_err().contains("never positive"));
         assert!(Measure::parse("mood").is_err());
+        assert!(Measure::parse("ticket").unwrap_err().contains("did you mean \"tickets\""));
     }
 
     #[test]
