@@ -97,16 +97,19 @@ pub struct Evaluation {
 
 // ---- windows --------------------------------------------------------------------------------
 
-/// One window of an objective: `[from, to)` in the crew's time zone.
+/// One window of an objective: `[from, to)` in the crew's time zone, or `[from, to]` for the
+/// current window, so a record made at the evaluation time itself (a check-in "now") counts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Span {
     pub from: DateTime<Tz>,
     pub to: DateTime<Tz>,
+    /// `to` is included: the current window, which ends at the evaluation time.
+    pub current: bool,
 }
 
 impl Span {
     pub fn holds<Z: TimeZone>(&self, t: &DateTime<Z>) -> bool {
-        self.from <= *t && *t < self.to
+        self.from <= *t && (*t < self.to || (self.current && *t == self.to))
     }
 
     /// Whether `[start, end)` and the window share an instant.
@@ -118,7 +121,7 @@ impl Span {
 /// The window ending at `at`, preceded by the `previous` windows before it; oldest first.
 pub fn spans(window: Window, tz: Tz, at: DateTime<FixedOffset>, previous: usize) -> Vec<Span> {
     let bounds: Vec<DateTime<Tz>> = (0..=previous + 1).map(|k| boundary(window, tz, at, k)).collect();
-    (0..=previous).rev().map(|k| Span { from: bounds[k + 1], to: bounds[k] }).collect()
+    (0..=previous).rev().map(|k| Span { from: bounds[k + 1], to: bounds[k], current: k == 0 }).collect()
 }
 
 /// The `k`-th window boundary going back from `at` (`k = 0` is `at` itself).
@@ -644,11 +647,12 @@ pub struct AxisStatus {
     /// Every assessment of this axis, oldest first.
     pub history: Vec<Assessed>,
     pub evidence: Vec<LevelEvidence>,
-    /// The highest level whose evidence, and that of every level below it, holds today;
-    /// `None` when no level of the axis names evidence.
+    /// The highest level the evidence supports today: below the first level whose evidence
+    /// does not hold, else the highest level that names evidence; `None` when no level of the
+    /// axis names evidence.
     pub evidenced: Option<u32>,
-    /// Set when the current level is above what the evidence supports, saying which evidence
-    /// does not hold.
+    /// Set when the current level is at or above a level whose evidence does not hold, saying
+    /// which evidence.
     pub flag: Option<String>,
 }
 
@@ -719,20 +723,20 @@ pub fn maturity(model: &Model, at: DateTime<FixedOffset>) -> Vec<AxisStatus> {
         .collect()
 }
 
-/// The highest level reached when a level counts only if it and every level below hold
-/// (the scorecard rule); `None` when no level names evidence.
+/// The highest level the evidence supports: below the first level whose evidence does not
+/// hold (a level counts only if every level below it holds, the scorecard rule), else the
+/// highest level that names evidence; `None` when no level names evidence. Levels that name no
+/// evidence neither support nor contradict an assessment.
 fn evidenced(levels: &[LevelEvidence]) -> Option<u32> {
-    if levels.iter().all(|l| l.evidence.is_empty()) {
-        return None;
+    match levels.iter().find(|l| !l.holds) {
+        Some(failing) => Some(failing.level - 1),
+        None => levels.iter().filter(|l| !l.evidence.is_empty()).map(|l| l.level).max(),
     }
-    Some(levels.iter().take_while(|l| l.holds).count() as u32)
 }
 
+/// Flags an assessed level at or above a level whose evidence does not hold today.
 fn flag(current: Option<u32>, evidenced: Option<u32>, levels: &[LevelEvidence]) -> Option<String> {
-    let (current, evidenced) = (current?, evidenced?);
-    if current <= evidenced {
-        return None;
-    }
+    let current = current?;
     let failing: Vec<String> = levels
         .iter()
         .filter(|l| l.level <= current && !l.holds)
@@ -743,7 +747,14 @@ fn flag(current: Option<u32>, evidenced: Option<u32>, levels: &[LevelEvidence]) 
             })
         })
         .collect();
-    Some(format!("level {current} is claimed, but the evidence supports {evidenced}: {}", failing.join(", ")))
+    if failing.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "level {current} is claimed, but the evidence supports {}: {}",
+        evidenced.unwrap_or(0),
+        failing.join(", ")
+    ))
 }
 
 #[cfg(test)]

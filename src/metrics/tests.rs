@@ -555,6 +555,29 @@ fn a_level_claimed_without_its_evidence_is_flagged() {
 }
 
 #[test]
+fn levels_without_evidence_neither_support_nor_contradict() {
+    let level = |n: u32, verdicts: &[Verdict]| LevelEvidence {
+        level: n,
+        description: String::new(),
+        evidence: verdicts
+            .iter()
+            .map(|v| Evidence { objective: ObjectiveId::new("o").unwrap(), verdict: *v, value: None })
+            .collect(),
+        holds: verdicts.iter().all(|v| *v == Verdict::Met),
+    };
+    let met = [Verdict::Met];
+    // Evidence at level 3 only, and it holds: the facts support 3; a claimed 4 is not flagged.
+    let levels = [level(1, &[]), level(2, &[]), level(3, &met), level(4, &[])];
+    assert_eq!(evidenced(&levels), Some(3));
+    assert_eq!(flag(Some(4), Some(3), &levels), None);
+    // Level 2's evidence has no data: the facts support 1, and a claimed 2 is flagged.
+    let levels = [level(1, &[]), level(2, &[Verdict::NoData]), level(3, &met)];
+    assert_eq!(evidenced(&levels), Some(1));
+    assert!(flag(Some(2), Some(1), &levels).unwrap().contains("o (no data, level 2)"));
+    assert_eq!(flag(Some(1), Some(1), &levels), None);
+}
+
+#[test]
 fn the_time_placed_into_windows_is_started() {
     // An incident that started before the window and was restored inside it belongs to the
     // window before.
@@ -568,4 +591,21 @@ fn the_time_placed_into_windows_is_started() {
     let e = eval(&model_of(files), "r");
     assert_eq!(e.samples, 0);
     assert_eq!(e.trend[3].samples, 1);
+}
+
+#[test]
+fn a_record_made_at_the_evaluation_time_counts_in_the_current_window_only() {
+    let files = vec![
+        file("checkins/r/20261123T0900-alice-aaaa.toml", &format!("value = 90\nat = {AT}\n")),
+        objective("r", "measure = \"checkin\"\nunit = \"percent\"\naggregate = \"max\"\ntarget = \">= 80%\"\nwindow = \"7d\"\n"),
+    ];
+    let m = model_of(files);
+    let e = eval(&m, "r");
+    assert_eq!((e.samples, e.verdict), (1, Verdict::Met));
+    // The window before ends just before it.
+    assert_eq!(e.trend.iter().map(|p| p.samples).sum::<usize>(), 1);
+    // A week later, that instant starts the current window: counted once, there.
+    let later = evaluate(&m, &m.objectives["r"], t("2026-11-30T09:00:00+01:00"));
+    assert_eq!(later.samples, 1);
+    assert_eq!(later.trend.iter().map(|p| p.samples).sum::<usize>(), 1);
 }
