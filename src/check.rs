@@ -427,7 +427,10 @@ fn objective_units(model: &Model, o: &crate::model::objective::Objective, out: &
         out.push(at(
             "wrong-unit",
             &f.target.span(),
-            format!("only a share is a percentage, but the aggregate is `{}`", f.aggregate.get_ref()),
+            format!(
+                "only `share` and `all` are percentages, but the aggregate is `{}`",
+                f.aggregate.get_ref()
+            ),
             "remove the `%`, or use aggregate = \"share\" with a bound",
         ));
     }

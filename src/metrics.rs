@@ -622,6 +622,8 @@ pub struct Evidence {
     /// `no_data` when the objective is unknown or has nothing to measure.
     pub verdict: Verdict,
     pub value: Option<f64>,
+    /// Met, but likely to be missed (see [`Evaluation::at_risk`]).
+    pub at_risk: bool,
 }
 
 /// The evidence of one level of an axis.
@@ -694,6 +696,7 @@ pub fn maturity(model: &Model, at: DateTime<FixedOffset>) -> Vec<AxisStatus> {
                                 objective: o.get_ref().clone(),
                                 verdict: e.map_or(Verdict::NoData, |e| e.verdict),
                                 value: e.and_then(|e| e.value),
+                                at_risk: e.is_some_and(|e| e.at_risk),
                             }
                         })
                         .collect();

@@ -916,6 +916,7 @@ fn maturity_text(axes: &[AxisStatus]) -> String {
                 .iter()
                 .map(|e| {
                     let word = match e.verdict {
+                        Verdict::Met if e.at_risk => "met (at risk)",
                         Verdict::Met => "met",
                         Verdict::Missed => "missed",
                         Verdict::NoData => "no data",

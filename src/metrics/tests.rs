@@ -561,7 +561,12 @@ fn levels_without_evidence_neither_support_nor_contradict() {
         description: String::new(),
         evidence: verdicts
             .iter()
-            .map(|v| Evidence { objective: ObjectiveId::new("o").unwrap(), verdict: *v, value: None })
+            .map(|v| Evidence {
+                objective: ObjectiveId::new("o").unwrap(),
+                verdict: *v,
+                value: None,
+                at_risk: false,
+            })
             .collect(),
         holds: verdicts.iter().all(|v| *v == Verdict::Met),
     };
