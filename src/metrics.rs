@@ -71,9 +71,12 @@ pub struct Evaluation {
     pub verdict: Verdict,
     /// `verdict == Met`, for JSON consumers.
     pub met: bool,
-    /// How many records the value is computed from.
+    /// How many records the value is computed from (for a `count(…)` measure, the watch
+    /// weeks of the window).
     pub samples: usize,
-    /// Records (entry ids, members, check-in paths) that miss the per-record bound.
+    /// Records (entry ids, members, check-in paths) that miss the per-record bound (for `max`
+    /// and `min` without a bound, the target; for `count(handovers)`, the weeks whose handover
+    /// was late or missing).
     pub misses: Vec<String>,
     /// Records that lack the field the measure needs (an incident not fixed yet): reported
     /// apart, never counted as zero.
