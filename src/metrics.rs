@@ -306,15 +306,20 @@ fn passes(filter: &Filter, e: &Entry) -> bool {
         && (filter.services.is_empty() || e.meta.services.iter().any(|s| filter.services.contains(s)))
 }
 
+/// When an incident happened, for windows: its `started` (else the time that files it).
+fn started(e: &Entry) -> Option<DateTime<FixedOffset>> {
+    e.meta.started.as_ref().or(e.meta.when()).map(|t| t.get_ref().0)
+}
+
 /// The incidents of the window that pass the filter, in time order.
 fn incidents<'m>(model: &'m Model, filter: &Filter, span: &Span) -> Vec<&'m Entry> {
     let mut v: Vec<&Entry> = model
         .entries
         .iter()
         .filter(|e| e.meta.kind == Kind::Incident && passes(filter, e))
-        .filter(|e| e.meta.when().is_some_and(|t| span.holds(&t.get_ref().0)))
+        .filter(|e| started(e).is_some_and(|t| span.holds(&t)))
         .collect();
-    v.sort_by_key(|e| (e.meta.when().map(|t| t.get_ref().0), e.id.clone()));
+    v.sort_by_key(|e| (started(e), e.id.clone()));
     v
 }
 
