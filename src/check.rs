@@ -314,7 +314,7 @@ fn missing_handovers(model: &Model, now: DateTime<FixedOffset>, out: &mut Vec<Di
 }
 
 fn objectives(model: &Model, out: &mut Vec<Diagnostic>) {
-    use crate::model::objective::{Aggregate, Measure};
+    use crate::model::objective::Measure;
     for o in model.objectives.values() {
         let f = &o.file;
         if let Some(owner) = &f.owner {
@@ -362,55 +362,20 @@ fn objectives(model: &Model, out: &mut Vec<Diagnostic>) {
                     .help("add bound = \"< 10\" (what each record must meet)"),
             );
         }
-        if o.aggregate == Aggregate::Share && !o.target.percent {
-            out.push(
-                model
-                    .error_at(
-                        "wrong-unit",
-                        &o.origin,
-                        &f.target.span(),
-                        "a share is a percentage: the target needs a `%`",
-                    )
-                    .help("write the target like \">= 80%\""),
-            );
-        }
-        if o.aggregate != Aggregate::Share
-            && o.target.percent
-            && o.unit != crate::model::objective::Unit::Percent
-        {
-            out.push(
-                model
-                    .error_at(
-                        "wrong-unit",
-                        &o.origin,
-                        &f.target.span(),
-                        format!(
-                            "only a share is a percentage, but the aggregate is `{}`",
-                            f.aggregate.get_ref()
-                        ),
-                    )
-                    .help("remove the `%`, or use aggregate = \"share\" with a bound"),
-            );
-        }
-        if o.measure == Measure::SurveyComfort {
-            if let Some(b) = &o.bound {
-                if !(1.0..=5.0).contains(&b.value) {
-                    out.push(
-                        model
-                            .error_at(
-                                "out-of-range",
-                                &o.origin,
-                                &f.bound.as_ref().map_or(f.measure.span(), |b| b.span()),
-                                "a comfort score is between 1 and 5",
-                            )
-                            .help("write the bound like \">= 3\""),
-                    );
-                }
-            }
-        }
+        objective_units(model, o, out);
     }
     for c in &model.checkins {
         let known = c.objective.as_ref().and_then(|id| model.objectives.get(id));
+        if known.is_some_and(|o| o.measure != Measure::Checkin) {
+            out.push(
+                Diagnostic::warning(
+                    "unused-checkin",
+                    c.origin.path.clone(),
+                    "this objective is measured from the records, so its check-ins are not counted",
+                )
+                .help("check-ins count only for an objective with measure = \"checkin\""),
+            );
+        }
         if known.is_none() {
             out.push(
                 Diagnostic::error(
@@ -423,6 +388,81 @@ fn objectives(model: &Model, out: &mut Vec<Diagnostic>) {
         }
         if let Some(by) = &c.file.by {
             member_ref(model, &c.origin, by, "`by`", out);
+        }
+    }
+}
+
+/// The target and bound are in the units the measure and aggregate give.
+fn objective_units(model: &Model, o: &crate::model::objective::Objective, out: &mut Vec<Diagnostic>) {
+    use crate::model::objective::{Aggregate, Measure, Unit};
+    let f = &o.file;
+    let at = |code, span: &std::ops::Range<usize>, msg: String, help: &str| {
+        model.error_at(code, &o.origin, span, msg).help(help)
+    };
+    if matches!(o.measure, Measure::Count(_)) && o.aggregate != Aggregate::Count {
+        out.push(at(
+            "invalid-objective",
+            &f.aggregate.span(),
+            format!("`{}` is one number per window, so its aggregate is `count`", f.measure.get_ref()),
+            "write aggregate = \"count\" and a target like \">= 12\"",
+        ));
+    }
+    if o.aggregate.is_percentage() {
+        if !o.target.percent {
+            out.push(at(
+                "wrong-unit",
+                &f.target.span(),
+                format!("`{}` is a percentage of records: the target needs a `%`", f.aggregate.get_ref()),
+                "write the target like \">= 80%\"",
+            ));
+        } else if !(0.0..=100.0).contains(&o.target.value) {
+            out.push(at(
+                "out-of-range",
+                &f.target.span(),
+                format!("a percentage of records is between 0% and 100%, not {}%", o.target.value),
+                "write the target like \">= 80%\"",
+            ));
+        }
+    } else if o.target.percent && o.unit != Unit::Percent {
+        out.push(at(
+            "wrong-unit",
+            &f.target.span(),
+            format!(
+                "only `share` and `all` are percentages, but the aggregate is `{}`",
+                f.aggregate.get_ref()
+            ),
+            "remove the `%`, or use aggregate = \"share\" with a bound",
+        ));
+    }
+    if let (Some(b), Some(span)) = (&o.bound, f.bound.as_ref().map(|b| b.span())) {
+        if b.percent && o.unit != Unit::Percent {
+            out.push(at(
+                "wrong-unit",
+                &span,
+                "a bound is in the measure's unit, not a percentage".into(),
+                "remove the `%`: the bound is what each record must meet, like \"< 10\"",
+            ));
+        }
+    }
+    if o.measure == Measure::SurveyComfort {
+        let score = |c: &crate::model::objective::Comparison| (1.0..=5.0).contains(&c.value);
+        let target_is_score = !o.aggregate.is_percentage() && o.aggregate != Aggregate::Count;
+        let mut bad = Vec::new();
+        if let (Some(b), Some(field)) = (&o.bound, &f.bound) {
+            if !score(b) {
+                bad.push(field.span());
+            }
+        }
+        if target_is_score && !score(&o.target) {
+            bad.push(f.target.span());
+        }
+        for span in bad {
+            out.push(at(
+                "out-of-range",
+                &span,
+                "a comfort score is between 1 and 5".into(),
+                "write it like \">= 3\"",
+            ));
         }
     }
 }

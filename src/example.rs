@@ -150,7 +150,7 @@ pub fn files(now: DateTime<FixedOffset>) -> Vec<(String, String)> {
             handover(&schedule, week, &crew, &next, &mut files);
         }
     }
-    objectives(&mut files);
+    objectives(today, &mut files);
     assessments(today, &mut files);
     surveys(&mut rng, &m.crew, today, &mut files);
     checkins(&mut rng, &schedule, today, &mut files);
@@ -367,6 +367,8 @@ struct ObjectiveDef {
     aggregate: &'static str,
     target: &'static str,
     window: &'static str,
+    /// Where the coaching started, six months before "now".
+    baseline: Option<&'static str>,
 }
 
 const OBJECTIVES: [ObjectiveDef; 6] = [
@@ -380,6 +382,7 @@ const OBJECTIVES: [ObjectiveDef; 6] = [
         aggregate: "share",
         target: ">= 80%",
         window: "90d",
+        baseline: Some("40"),
     },
     ObjectiveDef {
         id: "restore-under-10-min",
@@ -391,6 +394,7 @@ const OBJECTIVES: [ObjectiveDef; 6] = [
         aggregate: "share",
         target: ">= 80%",
         window: "90d",
+        baseline: Some("55"),
     },
     ObjectiveDef {
         id: "fix-under-10-business-days",
@@ -402,6 +406,7 @@ const OBJECTIVES: [ObjectiveDef; 6] = [
         aggregate: "share",
         target: ">= 80%",
         window: "quarter",
+        baseline: Some("35"),
     },
     ObjectiveDef {
         id: "tickets-under-10",
@@ -413,6 +418,7 @@ const OBJECTIVES: [ObjectiveDef; 6] = [
         aggregate: "share",
         target: ">= 90%",
         window: "90d",
+        baseline: None,
     },
     ObjectiveDef {
         id: "captains-comfortable",
@@ -422,8 +428,9 @@ const OBJECTIVES: [ObjectiveDef; 6] = [
         unit: "score",
         bound: ">= 3",
         aggregate: "share",
-        target: ">= 66.7%",
+        target: ">= 66.6%",
         window: "year",
+        baseline: Some("30"),
     },
     ObjectiveDef {
         id: "runbook-coverage",
@@ -435,12 +442,15 @@ const OBJECTIVES: [ObjectiveDef; 6] = [
         aggregate: "max",
         target: ">= 80%",
         window: "quarter",
+        baseline: Some("40"),
     },
 ];
 
-fn objectives(files: &mut BTreeMap<String, String>) {
+fn objectives(today: IsoWeek, files: &mut BTreeMap<String, String>) {
+    let started = today.plus(-26).monday();
     for (i, o) in OBJECTIVES.iter().enumerate() {
-        let ObjectiveDef { id, title, area, measure, unit, bound, aggregate: agg, target, window } = o;
+        let ObjectiveDef { id, title, area, measure, unit, bound, aggregate: agg, target, window, baseline } =
+            o;
         let owner = member_id(PEOPLE[i * 3]);
         let mut t = format!(
             "# {title}\ntitle = \"{title}\"\narea = \"{area}\"\nowner = \"{owner}\"\n\
@@ -454,11 +464,15 @@ fn objectives(files: &mut BTreeMap<String, String>) {
             t,
             "aggregate = \"{agg}\"\ntarget = \"{target}\"\nwindow = \"{window}\"\nreview = \"quarterly\"\n"
         );
+        if let Some(b) = baseline {
+            let _ = writeln!(t, "baseline = {{ value = {b}, date = {started} }}");
+        }
         let _ = write!(
             t,
             "\n[[action]]\ntitle = \"Review the last quarter's misses with the crew\"\nowner = \"{owner}\"\ndone = true\n\
-             \n[[action]]\ntitle = \"Automate the most frequent manual step\"\nowner = \"{}\"\ndone = false\n",
-            member_id(PEOPLE[i * 3 + 1])
+             \n[[action]]\ntitle = \"Automate the most frequent manual step\"\nowner = \"{}\"\ndue = {}\ndone = false\n",
+            member_id(PEOPLE[i * 3 + 1]),
+            today.plus(6).monday()
         );
         files.insert(format!("objectives/{id}.toml"), t);
     }
@@ -520,7 +534,7 @@ fn checkins(rng: &mut Rng, schedule: &Schedule, today: IsoWeek, files: &mut BTre
         let by = member_id(PEOPLE[i * 5]);
         let value = 50 + 12 * i as u64 + rng.below(5);
         files.insert(
-            format!("checkins/runbook-coverage/{}-{by}.toml", at.format("%Y%m%dT%H%M")),
+            format!("checkins/runbook-coverage/{}-{by}-{}.toml", at.format("%Y%m%dT%H%M"), rng.suffix()),
             format!("value = {value}\nat = {}\nby = \"{by}\"\nnote = \"Counted runbooks against the paging services.\"\n", rfc3339(&at)),
         );
     }

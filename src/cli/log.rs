@@ -197,7 +197,7 @@ pub fn run(ctx: &Ctx, cmd: LogCommand) -> Result<Exit> {
 }
 
 /// The member writing: `--as`, else the member whose e-mail is git's.
-fn author(root: &Path, model: &Model, given: Option<&MemberId>) -> Result<MemberId> {
+pub(super) fn author(root: &Path, model: &Model, given: Option<&MemberId>) -> Result<MemberId> {
     if let Some(id) = given {
         if !model.member_exists(id) {
             return Err(
@@ -222,7 +222,7 @@ fn time(model: &Model, now: DateTime<FixedOffset>, flag: &str, s: &str) -> Resul
 }
 
 /// Four random characters: two people writing at the same minute never pick the same name.
-fn suffix() -> String {
+pub(super) fn suffix() -> String {
     use std::hash::{BuildHasher, Hasher};
     const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyz23456789";
     // RandomState is seeded from the operating system's randomness for every process.
@@ -719,8 +719,8 @@ pub fn handover(ctx: &Ctx, a: HandoverArgs) -> Result<Exit> {
 
 // ---- status ---------------------------------------------------------------------------------
 
-/// The daily view: who is on watch and until when, this week's entries, what is open, whether
-/// the handover is due.
+/// The daily view: who is on watch and until when, this week's entries, what is open, the
+/// objectives missed or at risk, whether the handover is due.
 #[derive(Args, Debug)]
 #[command(after_help = "Examples:
   watchbill status
@@ -743,10 +743,12 @@ struct StatusView<'a> {
     open: Vec<EntryView<'a>>,
     handover_written: bool,
     handover_due: String,
+    /// The objectives missed or at risk now.
+    objectives: Vec<crate::metrics::Evaluation>,
 }
 
 pub fn status(ctx: &Ctx, a: StatusArgs) -> Result<Exit> {
-    let (_, model) = ctx.load(Some(&a.read), Needs { logbook: true, ..Needs::ROTA })?;
+    let (_, model) = ctx.load(Some(&a.read), Needs::ALL)?;
     let now = ctx.now(&model)?;
     let schedule = &model.settings.schedule;
     let week = schedule.week_at(&now);
@@ -765,6 +767,7 @@ pub fn status(ctx: &Ctx, a: StatusArgs) -> Result<Exit> {
         open: sorted(model.entries.iter().filter(|e| is_open(e))).into_iter().map(entry_view).collect(),
         handover_written: model.handovers.contains_key(&week),
         handover_due: rfc3339(&ends),
+        objectives: super::objective::needing_attention(&model, now),
     };
     if a.format == ListFormat::Json {
         print!("{}", output::json(&view)?);
@@ -786,6 +789,7 @@ pub fn status(ctx: &Ctx, a: StatusArgs) -> Result<Exit> {
     for e in sorted(model.entries.iter().filter(|e| is_open(e))) {
         println!("  {}", line(e).replace('\n', "\n  "));
     }
+    print!("{}", super::objective::attention_text(&view.objectives));
     let hours_left = (ends.fixed_offset() - now).num_hours();
     println!(
         "\nHandover: {}",

@@ -8,6 +8,7 @@ mod ci;
 mod crew;
 mod init;
 mod log;
+mod objective;
 mod output;
 mod review;
 mod rota;
@@ -68,6 +69,12 @@ pub enum Command {
     Ci(ci::CiArgs),
     Who(rota::WhoArgs),
     When(rota::WhenArgs),
+    #[command(subcommand)]
+    Objective(objective::ObjectiveCommand),
+    Survey(objective::SurveyArgs),
+    Assess(objective::AssessArgs),
+    #[command(subcommand)]
+    Maturity(objective::MaturityCommand),
     /// Print shell completions (bash, zsh, fish, elvish, powershell).
     #[command(
         after_help = "Examples:\n  watchbill completions bash > ~/.local/share/bash-completion/completions/watchbill\n  watchbill completions zsh > ~/.zfunc/_watchbill"
@@ -247,6 +254,10 @@ fn run(ctx: &Ctx, command: Command) -> Result<Exit> {
         Command::Ci(a) => ci::run(ctx, a),
         Command::Who(a) => rota::who(ctx, a),
         Command::When(a) => rota::when(ctx, a),
+        Command::Objective(c) => objective::run(ctx, c),
+        Command::Survey(a) => objective::survey(ctx, a),
+        Command::Assess(a) => objective::assess(ctx, a),
+        Command::Maturity(c) => objective::maturity_run(ctx, c),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "watchbill", &mut std::io::stdout());
             Ok(Exit::Ok)

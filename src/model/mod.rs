@@ -89,6 +89,20 @@ impl Model {
     pub fn member_exists(&self, id: &MemberId) -> bool {
         self.crew.member(id.as_str()).is_some()
     }
+
+    /// Parses one more file into the model and returns its problems: how [`load`] reads each
+    /// file, and how a command checks a file it is about to write. A record with the id of one
+    /// already loaded (an objective being edited) replaces it.
+    pub fn insert_file(&mut self, f: RawFile) -> Vec<Diagnostic> {
+        match parse::decode(&f.path, f.bytes) {
+            Ok(text) => {
+                let problems = load_one(self, &f.path, &text).err().unwrap_or_default();
+                self.sources.insert(f.path, text);
+                problems
+            }
+            Err(d) => vec![d],
+        }
+    }
 }
 
 /// The result of loading: the model and the problems met while parsing.
@@ -148,16 +162,7 @@ pub fn load(files: Vec<RawFile>) -> Loaded {
     files.sort_by_key(|f| (f.path != settings::FILE, f.path != crew::FILE, f.path.clone()));
     model.files_read = files.len();
     for f in files {
-        let path = f.path.clone();
-        match parse::decode(&path, f.bytes) {
-            Ok(text) => {
-                if let Err(d) = load_one(&mut model, &path, &text) {
-                    diags.extend(d);
-                }
-                model.sources.insert(path, text);
-            }
-            Err(d) => diags.push(d),
-        }
+        diags.extend(model.insert_file(f));
     }
     Loaded { model, diagnostics: diags }
 }

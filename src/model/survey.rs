@@ -23,3 +23,20 @@ pub struct Answer {
     pub file: AnswerFile,
     pub origin: super::Origin,
 }
+
+/// A survey answer's file (pure).
+pub fn answer_text(comfort: u8, answered: chrono::NaiveDate, comment: Option<&str>) -> String {
+    let mut doc = toml_edit::DocumentMut::new();
+    doc["comfort"] = toml_edit::value(i64::from(comfort));
+    doc["answered"] = toml_edit::Item::Value(super::objective::write::date(answered));
+    if let Some(c) = comment {
+        doc["comment"] = toml_edit::value(c);
+    }
+    doc.to_string()
+}
+
+/// The round a survey answered on `day` belongs to by default: its calendar quarter, `2026-q4`.
+pub fn quarter_round(day: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{}-q{}", day.year(), day.month0() / 3 + 1)
+}
