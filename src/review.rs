@@ -107,6 +107,9 @@ pub struct ObjectiveChange {
     pub verdict_after: Option<Verdict>,
     pub value_before: Option<f64>,
     pub value_after: Option<f64>,
+    /// The values with their unit, as `objective status` shows them (`75%`, `8 min`).
+    pub shown_before: Option<String>,
+    pub shown_after: Option<String>,
     /// "newly met", "newly missed", "no data any more"…, when the verdict moved.
     pub moved: Option<&'static str>,
 }
@@ -329,10 +332,16 @@ fn objective_changes(
                 verdict_after: a.map(|e| e.verdict),
                 value_before: b.and_then(|e| e.value),
                 value_after: a.and_then(|e| e.value),
+                shown_before: b.and_then(shown),
+                shown_after: a.and_then(shown),
                 moved,
             })
         })
         .collect()
+}
+
+fn shown(e: &metrics::Evaluation) -> Option<String> {
+    e.value.map(|v| metrics::display_value(v, e.unit, e.aggregate))
 }
 
 fn moved(before: Option<Verdict>, after: Option<Verdict>) -> Option<&'static str> {

@@ -300,3 +300,35 @@ fn the_comment_step_creates_one_comment_then_updates_it() {
     assert!(fork.status.success() && String::from_utf8_lossy(&fork.stdout).contains("fork"));
     assert_eq!(std::fs::read_to_string(store.join("calls.log")).unwrap().lines().count(), calls);
 }
+
+#[test]
+fn review_says_when_an_objective_becomes_missed() {
+    let t = example_repo();
+    let base = rev(t.path(), "HEAD");
+    // restore-under-10-min is met at 85.7 % (12 of 14); two slow restores make it 75 %.
+    for (title, start, restored) in [
+        ("Slow restore one", "2026-11-22 20:00", "2026-11-22 20:40"),
+        ("Slow restore two", "2026-11-22 21:00", "2026-11-22 21:35"),
+    ] {
+        wb(t.path())
+            .args(["log", "incident", title, "--started", start, "--restored", restored, "-m", "x"])
+            .assert()
+            .success();
+    }
+    let json: serde_json::Value = serde_json::from_str(&stdout(
+        &wb(t.path()).args(["review", "--base", &base, "--format", "json"]).assert().success(),
+    ))
+    .unwrap();
+    let o = json["objectives"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["id"] == "restore-under-10-min")
+        .expect("listed");
+    assert_eq!(o["moved"], "newly missed", "{o:#}");
+    assert_eq!(o["verdict_before"], "met");
+    assert_eq!(o["verdict_after"], "missed");
+    assert!(o["change"].is_null(), "the objective's file did not change: {o:#}");
+    let md = stdout(&wb(t.path()).args(["review", "--base", &base]).assert().success());
+    assert!(md.contains("**Service restored in under 10 minutes** (`restore-under-10-min`): **newly missed** (85.7% → 75%)"), "{md}");
+}
