@@ -21,6 +21,7 @@ pub mod model;
 pub mod parse;
 pub mod planner;
 pub mod render;
+pub mod report;
 pub mod scaffold;
 pub mod store;
 pub mod time;

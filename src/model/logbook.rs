@@ -94,6 +94,17 @@ pub struct Entry {
     pub origin: super::Origin,
 }
 
+impl Entry {
+    /// Whether the entry is still open: an incident not restored or not fixed, ongoing work not
+    /// closed.
+    pub fn is_open(&self) -> bool {
+        match self.meta.kind {
+            Kind::Incident => self.meta.restored.is_none() || self.meta.fixed.is_none(),
+            Kind::Note => self.meta.ongoing && self.meta.closed.is_none(),
+        }
+    }
+}
+
 /// The front matter of `logbook/<week>/handover.md`.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
