@@ -8,6 +8,7 @@ mod crew;
 mod init;
 mod log;
 mod output;
+mod render;
 mod rota;
 
 use crate::error::{Error, Exit, Result};
@@ -29,6 +30,7 @@ Examples:
   watchbill -C demo who             who is on watch now
   watchbill -C demo rota show       the rota around this week
   watchbill check --format github   annotations for a GitHub Actions log
+  watchbill -C demo render summary --format html -o summary.html
 
 Exit codes: 0 done, 1 problems in the files, 2 usage or environment error,
 3 request refused by the data, 4 concurrent writers (run again).";
@@ -64,6 +66,9 @@ pub enum Command {
     Status(log::StatusArgs),
     Who(rota::WhoArgs),
     When(rota::WhenArgs),
+    Render(render::RenderArgs),
+    #[command(subcommand)]
+    Templates(render::TemplatesCommand),
     /// Print shell completions (bash, zsh, fish, elvish, powershell).
     #[command(
         after_help = "Examples:\n  watchbill completions bash > ~/.local/share/bash-completion/completions/watchbill\n  watchbill completions zsh > ~/.zfunc/_watchbill"
@@ -241,6 +246,8 @@ fn run(ctx: &Ctx, command: Command) -> Result<Exit> {
         Command::Status(a) => log::status(ctx, a),
         Command::Who(a) => rota::who(ctx, a),
         Command::When(a) => rota::when(ctx, a),
+        Command::Render(a) => render::render(ctx, a),
+        Command::Templates(c) => render::templates(ctx, c),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "watchbill", &mut std::io::stdout());
             Ok(Exit::Ok)
