@@ -22,6 +22,7 @@ pub mod model;
 pub mod parse;
 pub mod planner;
 pub mod render;
+pub mod report;
 pub mod review;
 pub mod scaffold;
 pub mod store;

@@ -253,7 +253,7 @@ fn entry_change(sides: &Sides, path: &str, change: FileChange) -> Option<EntryCh
         to_restore: since("restored"),
         to_fix: since("fixed"),
         tickets: m.tickets,
-        open: crate::model::logbook::is_open(e),
+        open: e.is_open(),
         fields,
     })
 }

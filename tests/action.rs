@@ -330,5 +330,5 @@ fn review_says_when_an_objective_becomes_missed() {
     assert_eq!(o["verdict_after"], "missed");
     assert!(o["change"].is_null(), "the objective's file did not change: {o:#}");
     let md = stdout(&wb(t.path()).args(["review", "--base", &base]).assert().success());
-    assert!(md.contains("**Service restored in under 10 minutes** (`restore-under-10-min`): **newly missed** (85.7% → 75%)"), "{md}");
+    assert!(md.contains("**Service restored in under 10 minutes** (`restore-under-10-min`): **newly missed** (85\\.7% → 75%)"), "{md}");
 }

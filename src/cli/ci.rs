@@ -134,7 +134,7 @@ fn week_summary(model: &Model, now: DateTime<FixedOffset>) -> String {
         })
         .unwrap_or_default();
     let entries = model.entries.iter().filter(|e| e.week == week).count();
-    let open = model.entries.iter().filter(|e| crate::model::logbook::is_open(e)).count();
+    let open = model.entries.iter().filter(|e| e.is_open()).count();
     format!(
         "### {week}\n\nOn watch: {} until {}. {entries} logbook entr{} this week, {open} open.\n",
         if crew.is_empty() { "nobody (plan the rota)".to_string() } else { crew.join(" and ") },

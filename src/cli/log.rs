@@ -7,6 +7,7 @@ use crate::model::logbook::write::{self as entry_write, NewEntry};
 use crate::model::logbook::{self, Entry, Kind, Severity};
 use crate::model::rota::{self, Status};
 use crate::model::{Model, Needs};
+use crate::report::{self, sorted};
 use crate::store::{self, Base, Change, ChangeSet, WriteMode};
 use crate::time::{parse_time, rfc3339, IsoWeek};
 use chrono::{DateTime, FixedOffset, NaiveDate};
@@ -438,8 +439,6 @@ fn update(ctx: &Ctx, a: UpdateArgs) -> Result<Exit> {
     Ok(Exit::Ok)
 }
 
-pub use crate::model::logbook::is_open;
-
 #[derive(serde::Serialize)]
 pub struct EntryView<'a> {
     pub id: &'a str,
@@ -473,16 +472,9 @@ pub fn entry_view(e: &Entry) -> EntryView<'_> {
             .filter_map(|(n, t)| t.map(|t| (n, rfc3339(&t.get_ref().0))))
             .collect(),
         tickets: e.meta.tickets,
-        open: is_open(e),
+        open: e.is_open(),
         path: &e.origin.path,
     }
-}
-
-/// Entries sorted by their time.
-fn sorted<'m>(entries: impl Iterator<Item = &'m Entry>) -> Vec<&'m Entry> {
-    let mut v: Vec<&Entry> = entries.collect();
-    v.sort_by_key(|e| (e.meta.when().map(|t| t.get_ref().0), e.id.clone()));
-    v
 }
 
 fn line(e: &Entry) -> String {
@@ -492,7 +484,7 @@ fn line(e: &Entry) -> String {
         Kind::Note if e.meta.ongoing => "worksite",
         Kind::Note => "note",
     };
-    let state = if is_open(e) { "  [open]" } else { "" };
+    let state = if e.is_open() { "  [open]" } else { "" };
     format!("{when}  {kind:8}  {}  ({}){state}\n    {}", e.meta.title, e.meta.author.get_ref(), e.id)
 }
 
@@ -510,7 +502,7 @@ fn list(ctx: &Ctx, a: LogListArgs) -> Result<Exit> {
                 }
                 None => e.week == week,
             })
-            .filter(|e| !a.open || is_open(e)),
+            .filter(|e| !a.open || e.is_open()),
     );
     if a.format == ListFormat::Json {
         print!("{}", output::json(&entries.iter().map(|e| entry_view(e)).collect::<Vec<_>>())?);
@@ -568,95 +560,7 @@ pub struct HandoverArgs {
     pub write: WriteArgs,
 }
 
-#[derive(serde::Serialize)]
-struct Person {
-    id: String,
-    name: String,
-    team: String,
-}
-
-#[derive(serde::Serialize)]
-struct IncidentSummary {
-    id: String,
-    title: String,
-    severity: Option<Severity>,
-    services: Vec<String>,
-    to_alert: Option<String>,
-    to_restore: Option<String>,
-    to_fix: Option<String>,
-}
-
-#[derive(serde::Serialize)]
-struct Worksite {
-    id: String,
-    title: String,
-    author: String,
-    since: String,
-}
-
-#[derive(serde::Serialize)]
-struct HandoverData {
-    week: IsoWeek,
-    next: IsoWeek,
-    crew: Vec<Person>,
-    outgoing: Vec<Person>,
-    incoming: Vec<Person>,
-    incidents: Vec<IncidentSummary>,
-    ongoing: Vec<Worksite>,
-}
-
-fn person(model: &Model, id: &MemberId) -> Person {
-    let m = model.crew.member(id.as_str());
-    Person {
-        id: id.to_string(),
-        name: m.map_or_else(|| id.to_string(), |m| m.name.clone()),
-        team: m.map_or_else(String::new, |m| {
-            model.crew.team(m.team_id().as_str()).map_or_else(|| m.team_id().to_string(), |t| t.name.clone())
-        }),
-    }
-}
-
-fn handover_data(model: &Model, week: IsoWeek) -> HandoverData {
-    let crew_of = |w: IsoWeek| model.rota.get(&w).map(|r| r.crew.clone()).unwrap_or_default();
-    let (crew, next) = (crew_of(week), crew_of(week.next()));
-    let since = |e: &Entry, name: &str| {
-        let start = e.meta.timestamp("started")?;
-        e.meta.timestamp(name).map(|t| crate::time::human(t.0 - start.0))
-    };
-    let incidents = sorted(model.entries.iter().filter(|e| e.week == week && e.meta.kind == Kind::Incident))
-        .into_iter()
-        .map(|e| IncidentSummary {
-            id: e.id.clone(),
-            title: e.meta.title.clone(),
-            severity: e.meta.severity,
-            services: e.meta.services.clone(),
-            to_alert: since(e, "alerted"),
-            to_restore: since(e, "restored"),
-            to_fix: since(e, "fixed"),
-        })
-        .collect();
-    let ongoing =
-        sorted(model.entries.iter().filter(|e| e.week <= week && e.meta.kind == Kind::Note && is_open(e)))
-            .into_iter()
-            .map(|e| Worksite {
-                id: e.id.clone(),
-                title: e.meta.title.clone(),
-                author: e.meta.author.get_ref().to_string(),
-                since: e.week.to_string(),
-            })
-            .collect();
-    HandoverData {
-        week,
-        next: week.next(),
-        crew: crew.iter().map(|m| person(model, m)).collect(),
-        outgoing: crew.iter().filter(|m| !next.contains(m)).map(|m| person(model, m)).collect(),
-        incoming: next.iter().filter(|m| !crew.contains(m)).map(|m| person(model, m)).collect(),
-        incidents,
-        ongoing,
-    }
-}
-
-fn ids(people: &[Person]) -> String {
+fn ids(people: &[report::Person]) -> String {
     people.iter().map(|p| format!("\"{}\"", p.id)).collect::<Vec<_>>().join(", ")
 }
 
@@ -665,7 +569,8 @@ pub fn handover(ctx: &Ctx, a: HandoverArgs) -> Result<Exit> {
     let now = ctx.now(&model)?;
     let week = a.week.unwrap_or_else(|| model.settings.schedule.week_at(&now));
     let who = author(&root, &model, a.author.as_ref())?;
-    let data = handover_data(&model, week);
+    // The draft is written from the week's journal page (docs/render.md documents its fields).
+    let data = report::journal::week(&model, week, now);
     let templates = store::read_templates(&root)?;
     let body = crate::render::Renderer::new(templates).render("handover.md", &data)?;
     let path = format!("{}/{}", logbook::week_dir(week), logbook::HANDOVER);
@@ -698,7 +603,7 @@ pub fn handover(ctx: &Ctx, a: HandoverArgs) -> Result<Exit> {
             path,
         });
     }
-    let names = |p: &[Person]| p.iter().map(|p| p.id.as_str()).collect::<Vec<_>>().join(" and ");
+    let names = |p: &[report::Person]| p.iter().map(|p| p.id.as_str()).collect::<Vec<_>>().join(" and ");
     let message = if data.incoming.is_empty() {
         format!("logbook: handover {week}")
     } else {
@@ -738,7 +643,7 @@ struct StatusView<'a> {
     now: String,
     week: IsoWeek,
     watch_ends: String,
-    crew: Vec<Person>,
+    crew: Vec<report::Person>,
     entries: Vec<EntryView<'a>>,
     open: Vec<EntryView<'a>>,
     handover_written: bool,
@@ -753,8 +658,7 @@ pub fn status(ctx: &Ctx, a: StatusArgs) -> Result<Exit> {
     let schedule = &model.settings.schedule;
     let week = schedule.week_at(&now);
     let ends = schedule.handover(week.next());
-    let crew =
-        model.rota.get(&week).map(|r| r.crew.iter().map(|m| person(&model, m)).collect()).unwrap_or_default();
+    let crew = model.rota.get(&week).map(|r| report::people(&model, &r.crew)).unwrap_or_default();
     let view = StatusView {
         now: rfc3339(&now),
         week,
@@ -764,7 +668,7 @@ pub fn status(ctx: &Ctx, a: StatusArgs) -> Result<Exit> {
             .into_iter()
             .map(entry_view)
             .collect(),
-        open: sorted(model.entries.iter().filter(|e| is_open(e))).into_iter().map(entry_view).collect(),
+        open: sorted(model.entries.iter().filter(|e| e.is_open())).into_iter().map(entry_view).collect(),
         handover_written: model.handovers.contains_key(&week),
         handover_due: rfc3339(&ends),
         objectives: super::objective::needing_attention(&model, now),
@@ -786,7 +690,7 @@ pub fn status(ctx: &Ctx, a: StatusArgs) -> Result<Exit> {
         println!("  {}", line(e).replace('\n', "\n  "));
     }
     println!("\nOpen: {}", view.open.len());
-    for e in sorted(model.entries.iter().filter(|e| is_open(e))) {
+    for e in sorted(model.entries.iter().filter(|e| e.is_open())) {
         println!("  {}", line(e).replace('\n', "\n  "));
     }
     print!("{}", super::objective::attention_text(&view.objectives));

@@ -10,6 +10,7 @@ mod init;
 mod log;
 mod objective;
 mod output;
+mod render;
 mod review;
 mod rota;
 
@@ -32,6 +33,7 @@ Examples:
   watchbill -C demo who             who is on watch now
   watchbill -C demo rota show       the rota around this week
   watchbill check --format github   annotations for a GitHub Actions log
+  watchbill -C demo render summary --format html -o summary.html
 
 Exit codes: 0 done, 1 problems in the files, 2 usage or environment error,
 3 request refused by the data, 4 concurrent writers (run again).";
@@ -75,6 +77,9 @@ pub enum Command {
     Assess(objective::AssessArgs),
     #[command(subcommand)]
     Maturity(objective::MaturityCommand),
+    Render(render::RenderArgs),
+    #[command(subcommand)]
+    Templates(render::TemplatesCommand),
     /// Print shell completions (bash, zsh, fish, elvish, powershell).
     #[command(
         after_help = "Examples:\n  watchbill completions bash > ~/.local/share/bash-completion/completions/watchbill\n  watchbill completions zsh > ~/.zfunc/_watchbill"
@@ -258,6 +263,8 @@ fn run(ctx: &Ctx, command: Command) -> Result<Exit> {
         Command::Survey(a) => objective::survey(ctx, a),
         Command::Assess(a) => objective::assess(ctx, a),
         Command::Maturity(c) => objective::maturity_run(ctx, c),
+        Command::Render(a) => render::render(ctx, a),
+        Command::Templates(c) => render::templates(ctx, c),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "watchbill", &mut std::io::stdout());
             Ok(Exit::Ok)

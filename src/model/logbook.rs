@@ -94,6 +94,17 @@ pub struct Entry {
     pub origin: super::Origin,
 }
 
+impl Entry {
+    /// Whether the entry is still open: an incident not restored or not fixed, ongoing work not
+    /// closed.
+    pub fn is_open(&self) -> bool {
+        match self.meta.kind {
+            Kind::Incident => self.meta.restored.is_none() || self.meta.fixed.is_none(),
+            Kind::Note => self.meta.ongoing && self.meta.closed.is_none(),
+        }
+    }
+}
+
 /// The front matter of `logbook/<week>/handover.md`.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -115,14 +126,6 @@ pub struct Handover {
     pub meta: HandoverFile,
     pub body: String,
     pub origin: super::Origin,
-}
-
-/// Whether an entry is still open: an incident not restored or not fixed, ongoing work not closed.
-pub fn is_open(e: &Entry) -> bool {
-    match e.meta.kind {
-        Kind::Incident => e.meta.restored.is_none() || e.meta.fixed.is_none(),
-        Kind::Note => e.meta.ongoing && e.meta.closed.is_none(),
-    }
 }
 
 /// The folder of a week's entries.
