@@ -17,7 +17,7 @@ use crate::diagnostic::{Diagnostic, LineIndex, Pos};
 use crate::ids::{id_problem, MemberId, ObjectiveId};
 use crate::parse::{self, Source};
 use crate::time::IsoWeek;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 
 pub use crew::Crew;
@@ -61,6 +61,10 @@ pub struct Model {
     sources: HashMap<String, String>,
     /// How many files were read.
     pub files_read: usize,
+    /// Files that could not be loaded (an error was reported for them), so rules between files
+    /// do not also blame what they would have defined: one broken crew.toml is one error, not
+    /// an "unknown member" for every record.
+    unreadable: BTreeSet<String>,
 }
 
 impl Model {
@@ -88,6 +92,11 @@ impl Model {
 
     pub fn member_exists(&self, id: &MemberId) -> bool {
         self.crew.member(id.as_str()).is_some()
+    }
+
+    /// Whether the file at `path` was read but could not be loaded.
+    pub fn is_unreadable(&self, path: &str) -> bool {
+        self.unreadable.contains(path)
     }
 }
 
@@ -152,11 +161,17 @@ pub fn load(files: Vec<RawFile>) -> Loaded {
         match parse::decode(&path, f.bytes) {
             Ok(text) => {
                 if let Err(d) = load_one(&mut model, &path, &text) {
+                    if d.iter().any(Diagnostic::is_error) {
+                        model.unreadable.insert(path.clone());
+                    }
                     diags.extend(d);
                 }
                 model.sources.insert(path, text);
             }
-            Err(d) => diags.push(d),
+            Err(d) => {
+                model.unreadable.insert(path);
+                diags.push(d);
+            }
         }
     }
     Loaded { model, diagnostics: diags }
