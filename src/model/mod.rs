@@ -266,10 +266,26 @@ fn load_one(model: &mut Model, path: &str, text: &str) -> Found {
     }
 }
 
+/// A week written other than `2026-W48` (`2026w48`, ` 2026-W48`) still parses, but two such
+/// names could then hold one week, and the later would silently replace the earlier: only the
+/// canonical name is read.
+fn non_canonical_week(path: &str, written: &str, week: IsoWeek) -> Found {
+    Err(vec![Diagnostic::error(
+        "name-mismatch",
+        path,
+        format!("{written:?} names the week {week}, but only the name {week} is read"),
+    )
+    .help(format!("rename it to {}", path.replacen(written, &week.to_string(), 1)))])
+}
+
 fn load_rota_week(model: &mut Model, path: &str, text: &str, name: &str) -> Found {
-    let Some(week) = name.strip_suffix(".toml").and_then(|w| w.parse::<IsoWeek>().ok()) else {
+    let stem = name.strip_suffix(".toml");
+    let Some(week) = stem.and_then(|w| w.parse::<IsoWeek>().ok()) else {
         return misplaced(path, "rota files are named after their ISO week, like rota/2026-W48.toml");
     };
+    if let Some(written) = stem.filter(|s| *s != week.to_string()) {
+        return non_canonical_week(path, written, week);
+    }
     let src = Source::toml_file(path, text);
     let file: rota::WeekFile = src.parse().map_err(|d| vec![d])?;
     if let Some(w) = &file.week {
@@ -297,13 +313,16 @@ fn load_rota_week(model: &mut Model, path: &str, text: &str, name: &str) -> Foun
     Ok(())
 }
 
-fn load_logbook(model: &mut Model, path: &str, text: &str, week: &str, name: &str) -> Found {
-    let Ok(week) = week.parse::<IsoWeek>() else {
+fn load_logbook(model: &mut Model, path: &str, text: &str, folder: &str, name: &str) -> Found {
+    let Ok(week) = folder.parse::<IsoWeek>() else {
         return misplaced(
             path,
             "logbook entries live in a folder named after their ISO week, like logbook/2026-W48/",
         );
     };
+    if folder != week.to_string() {
+        return non_canonical_week(path, folder, week);
+    }
     let Some(stem) = name.strip_suffix(".md") else {
         return misplaced(path, "logbook entries are Markdown files ending in .md");
     };
