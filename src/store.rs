@@ -5,6 +5,7 @@
 //! swept into our commit), and the branch is moved with a compare-and-swap so that concurrent
 //! writers never lose each other's commits: the loser rebuilds on the new tip and tries again.
 
+use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
 use crate::model::{settings, Needs, RawFile, KNOWN_TOP};
 use git2::{build::TreeUpdateBuilder, ErrorCode, FileMode, ObjectType, Oid, Repository, Signature, Tree};
@@ -57,12 +58,24 @@ pub fn read_files(root: &Path, rev: &Revision, needs: Needs) -> Result<Vec<RawFi
     Ok(files)
 }
 
-/// The symbolic links under the names watchbill reads (relative, `/`-separated, sorted). Reads
-/// never follow them; `check` warns about them.
-pub fn symlinks_under(root: &Path) -> Vec<String> {
-    let mut links = list_worktree(root, &|_| true).map(|l| l.links).unwrap_or_default();
-    links.sort();
-    links
+/// What a read of the working tree leaves out, as warnings: symbolic links (never followed, so
+/// nothing outside the root is read) and what is not a regular file (a FIFO would block a read).
+pub fn skipped_under(root: &Path) -> Vec<Diagnostic> {
+    let mut skipped = list_worktree(root, &|_| true).map(|l| l.skipped).unwrap_or_default();
+    skipped.sort();
+    skipped
+        .into_iter()
+        .map(|(path, why)| match why {
+            Skip::Symlink => Diagnostic::warning("symlink", path, "symbolic links are not followed")
+                .help("replace the link with the file itself: watchbill never reads outside its folder"),
+            Skip::NotAFile => Diagnostic::warning(
+                "unexpected-file",
+                path,
+                "watchbill does not know this file: it is not a regular file (a pipe, socket or device)",
+            )
+            .help("remove it: records are plain files"),
+        })
+        .collect()
 }
 
 /// The root's folder relative to the top of its git working tree, `/`-separated, `""` at the top.
@@ -110,11 +123,19 @@ pub fn init_repository(dir: &Path) -> Result<bool> {
 // ---------------------------------------------------------------------------------------------
 // Reading the working tree
 
-/// What a walk of the known names found: regular files and symbolic links.
+/// Why a walk left a name out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Skip {
+    Symlink,
+    NotAFile,
+}
+
+/// What a walk of the known names found: regular files, by their `/`-separated name relative
+/// to the root and their real path, and what it left out.
 #[derive(Default)]
 struct Listing {
-    files: Vec<String>,
-    links: Vec<String>,
+    files: Vec<(String, PathBuf)>,
+    skipped: Vec<(String, Skip)>,
 }
 
 /// Editor droppings and hidden files are never records; skipping them keeps `check` quiet about
@@ -129,9 +150,8 @@ fn worktree_files(root: &Path, needs: Needs) -> Result<Vec<RawFile>> {
     listing
         .files
         .into_iter()
-        .filter(|p| needs.wants(p))
-        .map(|path| {
-            let full = on_disk(root, &path);
+        .filter(|(p, _)| needs.wants(p))
+        .map(|(path, full)| {
             let bytes = fs::read(&full).map_err(|e| read_error(&full, e))?;
             Ok(RawFile { path, bytes })
         })
@@ -143,7 +163,7 @@ fn list_worktree(root: &Path, keep_top: &dyn Fn(&str) -> bool) -> Result<Listing
     for top in KNOWN_TOP.iter().filter(|t| keep_top(t)) {
         let path = root.join(top);
         match fs::symlink_metadata(&path) {
-            Ok(meta) => visit(root, top.to_string(), meta.file_type(), &mut out)?,
+            Ok(meta) => visit(top.to_string(), path, meta.file_type(), &mut out)?,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
             Err(e) => return Err(read_error(&path, e)),
         }
@@ -152,25 +172,28 @@ fn list_worktree(root: &Path, keep_top: &dyn Fn(&str) -> bool) -> Result<Listing
 }
 
 /// Sorts one entry into the listing; `kind` comes from the directory entry, which (unlike
-/// `metadata`) does not follow links and usually costs no extra system call.
-fn visit(root: &Path, rel: String, kind: fs::FileType, out: &mut Listing) -> Result<()> {
+/// `metadata`) does not follow links and usually costs no extra system call. `rel` is the name
+/// shown and checked (a name that is not UTF-8 shows with U+FFFD, and `check` rejects it as an
+/// id); `full` is the real path, so such a file is still read and reported, never a read error.
+fn visit(rel: String, full: PathBuf, kind: fs::FileType, out: &mut Listing) -> Result<()> {
     if kind.is_symlink() {
-        out.links.push(rel);
+        out.skipped.push((rel, Skip::Symlink));
     } else if kind.is_file() {
-        out.files.push(rel);
+        out.files.push((rel, full));
     } else if kind.is_dir() {
-        let dir = on_disk(root, &rel);
-        for entry in fs::read_dir(&dir).map_err(|e| read_error(&dir, e))? {
-            let entry = entry.map_err(|e| read_error(&dir, e))?;
+        for entry in fs::read_dir(&full).map_err(|e| read_error(&full, e))? {
+            let entry = entry.map_err(|e| read_error(&full, e))?;
             let name = entry.file_name().to_string_lossy().into_owned();
             if is_ignored_name(&name) {
                 continue;
             }
             let kind = entry.file_type().map_err(|e| read_error(&entry.path(), e))?;
-            visit(root, format!("{rel}/{name}"), kind, out)?;
+            visit(format!("{rel}/{name}"), entry.path(), kind, out)?;
         }
+    } else {
+        // A FIFO, a socket or a device is not a record, and reading it could block.
+        out.skipped.push((rel, Skip::NotAFile));
     }
-    // Anything else (a FIFO, a socket, a device) is not a record and could block a read.
     Ok(())
 }
 
@@ -1317,8 +1340,8 @@ fn finish_pending(repo: &Repository) -> Result<()> {
         if id != new {
             continue;
         }
-        let on_disk = read_worktree(workdir, path)?;
-        let disk = on_disk.as_deref().map(blob_id).transpose()?;
+        let current = read_worktree(workdir, path)?;
+        let disk = current.as_deref().map(blob_id).transpose()?;
         if disk != Some(new) {
             if disk != base {
                 continue;
