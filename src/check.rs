@@ -30,7 +30,7 @@ pub fn check(model: &Model, now: DateTime<FixedOffset>) -> Vec<Diagnostic> {
 
 /// Reports `id` when no member has it, with the closest known id as a hint.
 fn member_ref(model: &Model, origin: &Origin, id: &Spanned<MemberId>, what: &str, out: &mut Vec<Diagnostic>) {
-    if model.member_exists(id.get_ref()) {
+    if model.member_exists(id.get_ref()) || crew_unreadable(model) {
         return;
     }
     let known: Vec<&str> = model.crew.members.iter().map(|m| m.id().as_str()).collect();
@@ -70,6 +70,17 @@ fn duplicate_ids<'a>(
             );
         }
     }
+}
+
+/// When crew.toml itself could not be loaded (its error is reported), nobody is known: saying
+/// so of every record would bury the one error that matters.
+fn crew_unreadable(model: &Model) -> bool {
+    model.is_unreadable(crate::model::crew::FILE)
+}
+
+/// Whether the file of objective `id` exists but could not be loaded (its error is reported).
+fn objective_unreadable(model: &Model, id: &str) -> bool {
+    model.is_unreadable(&format!("{}/{id}.toml", crate::model::objective::DIR))
 }
 
 fn crew_origin() -> Origin {
@@ -376,7 +387,8 @@ fn objectives(model: &Model, out: &mut Vec<Diagnostic>) {
                 .help("check-ins count only for an objective with measure = \"checkin\""),
             );
         }
-        if known.is_none() {
+        let broken = c.objective.as_ref().is_some_and(|id| objective_unreadable(model, id.as_str()));
+        if known.is_none() && !broken {
             out.push(
                 Diagnostic::error(
                     "unknown-objective",
@@ -508,7 +520,8 @@ fn maturity(model: &Model, out: &mut Vec<Diagnostic>) {
             }
             for l in &a.levels {
                 for ev in &l.evidence {
-                    if !model.objectives.contains_key(ev.get_ref()) {
+                    let id = ev.get_ref();
+                    if !model.objectives.contains_key(id) && !objective_unreadable(model, id.as_str()) {
                         out.push(
                             model
                                 .error_at(
@@ -541,6 +554,7 @@ fn maturity(model: &Model, out: &mut Vec<Diagnostic>) {
         }
         for (axis, level) in &a.file.levels {
             match model.maturity.as_ref().and_then(|m| m.axis(axis.as_str())) {
+                None if model.is_unreadable(crate::model::maturity::FILE) => {}
                 None => out.push(
                     model
                         .error_at(
@@ -573,7 +587,7 @@ fn maturity(model: &Model, out: &mut Vec<Diagnostic>) {
 
 fn surveys(model: &Model, out: &mut Vec<Diagnostic>) {
     for s in &model.surveys {
-        if !model.member_exists(&s.member) {
+        if !model.member_exists(&s.member) && !crew_unreadable(model) {
             out.push(
                 Diagnostic::error(
                     "unknown-member",

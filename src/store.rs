@@ -5,6 +5,7 @@
 //! swept into our commit), and the branch is moved with a compare-and-swap so that concurrent
 //! writers never lose each other's commits: the loser rebuilds on the new tip and tries again.
 
+use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
 use crate::model::{settings, Needs, RawFile, KNOWN_TOP};
 use git2::{build::TreeUpdateBuilder, ErrorCode, FileMode, ObjectType, Oid, Repository, Signature, Tree};
@@ -57,12 +58,24 @@ pub fn read_files(root: &Path, rev: &Revision, needs: Needs) -> Result<Vec<RawFi
     Ok(files)
 }
 
-/// The symbolic links under the names watchbill reads (relative, `/`-separated, sorted). Reads
-/// never follow them; `check` warns about them.
-pub fn symlinks_under(root: &Path) -> Vec<String> {
-    let mut links = list_worktree(root, &|_| true).map(|l| l.links).unwrap_or_default();
-    links.sort();
-    links
+/// What a read of the working tree leaves out, as warnings: symbolic links (never followed, so
+/// nothing outside the root is read) and what is not a regular file (a FIFO would block a read).
+pub fn skipped_under(root: &Path) -> Vec<Diagnostic> {
+    let mut skipped = list_worktree(root, &|_| true).map(|l| l.skipped).unwrap_or_default();
+    skipped.sort();
+    skipped
+        .into_iter()
+        .map(|(path, why)| match why {
+            Skip::Symlink => Diagnostic::warning("symlink", path, "symbolic links are not followed")
+                .help("replace the link with the file itself: watchbill never reads outside its folder"),
+            Skip::NotAFile => Diagnostic::warning(
+                "unexpected-file",
+                path,
+                "watchbill does not know this file: it is not a regular file (a pipe, socket or device)",
+            )
+            .help("remove it: records are plain files"),
+        })
+        .collect()
 }
 
 /// The root's folder relative to the top of its git working tree, `/`-separated, `""` at the top.
@@ -110,11 +123,19 @@ pub fn init_repository(dir: &Path) -> Result<bool> {
 // ---------------------------------------------------------------------------------------------
 // Reading the working tree
 
-/// What a walk of the known names found: regular files and symbolic links.
+/// Why a walk left a name out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Skip {
+    Symlink,
+    NotAFile,
+}
+
+/// What a walk of the known names found: regular files, by their `/`-separated name relative
+/// to the root and their real path, and what it left out.
 #[derive(Default)]
 struct Listing {
-    files: Vec<String>,
-    links: Vec<String>,
+    files: Vec<(String, PathBuf)>,
+    skipped: Vec<(String, Skip)>,
 }
 
 /// Editor droppings and hidden files are never records; skipping them keeps `check` quiet about
@@ -129,9 +150,8 @@ fn worktree_files(root: &Path, needs: Needs) -> Result<Vec<RawFile>> {
     listing
         .files
         .into_iter()
-        .filter(|p| needs.wants(p))
-        .map(|path| {
-            let full = on_disk(root, &path);
+        .filter(|(p, _)| needs.wants(p))
+        .map(|(path, full)| {
             let bytes = fs::read(&full).map_err(|e| read_error(&full, e))?;
             Ok(RawFile { path, bytes })
         })
@@ -143,7 +163,7 @@ fn list_worktree(root: &Path, keep_top: &dyn Fn(&str) -> bool) -> Result<Listing
     for top in KNOWN_TOP.iter().filter(|t| keep_top(t)) {
         let path = root.join(top);
         match fs::symlink_metadata(&path) {
-            Ok(meta) => visit(root, top.to_string(), meta.file_type(), &mut out)?,
+            Ok(meta) => visit(top.to_string(), path, meta.file_type(), &mut out)?,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
             Err(e) => return Err(read_error(&path, e)),
         }
@@ -152,25 +172,28 @@ fn list_worktree(root: &Path, keep_top: &dyn Fn(&str) -> bool) -> Result<Listing
 }
 
 /// Sorts one entry into the listing; `kind` comes from the directory entry, which (unlike
-/// `metadata`) does not follow links and usually costs no extra system call.
-fn visit(root: &Path, rel: String, kind: fs::FileType, out: &mut Listing) -> Result<()> {
+/// `metadata`) does not follow links and usually costs no extra system call. `rel` is the name
+/// shown and checked (a name that is not UTF-8 shows with U+FFFD, and `check` rejects it as an
+/// id); `full` is the real path, so such a file is still read and reported, never a read error.
+fn visit(rel: String, full: PathBuf, kind: fs::FileType, out: &mut Listing) -> Result<()> {
     if kind.is_symlink() {
-        out.links.push(rel);
+        out.skipped.push((rel, Skip::Symlink));
     } else if kind.is_file() {
-        out.files.push(rel);
+        out.files.push((rel, full));
     } else if kind.is_dir() {
-        let dir = on_disk(root, &rel);
-        for entry in fs::read_dir(&dir).map_err(|e| read_error(&dir, e))? {
-            let entry = entry.map_err(|e| read_error(&dir, e))?;
+        for entry in fs::read_dir(&full).map_err(|e| read_error(&full, e))? {
+            let entry = entry.map_err(|e| read_error(&full, e))?;
             let name = entry.file_name().to_string_lossy().into_owned();
             if is_ignored_name(&name) {
                 continue;
             }
             let kind = entry.file_type().map_err(|e| read_error(&entry.path(), e))?;
-            visit(root, format!("{rel}/{name}"), kind, out)?;
+            visit(format!("{rel}/{name}"), entry.path(), kind, out)?;
         }
+    } else {
+        // A FIFO, a socket or a device is not a record, and reading it could block.
+        out.skipped.push((rel, Skip::NotAFile));
     }
-    // Anything else (a FIFO, a socket, a device) is not a record and could block a read.
     Ok(())
 }
 
@@ -684,8 +707,9 @@ fn write_atomic(root: &Path, rel: &str, contents: &[u8]) -> Result<()> {
             .help("this is a bug in watchbill; please report it"));
     };
     fs::create_dir_all(dir).map_err(|e| write_error(dir, e))?;
+    sweep_temp_files(dir);
     let seq = TEMP_SEQ.fetch_add(1, Ordering::Relaxed);
-    let tmp = dir.join(format!(".{}.watchbill-tmp-{}-{seq}", name.to_string_lossy(), std::process::id()));
+    let tmp = dir.join(format!(".{}{TEMP_MARK}{}-{seq}", name.to_string_lossy(), std::process::id()));
     let result = write_synced(&tmp, contents).and_then(|()| fs::rename(&tmp, &target));
     if let Err(e) = result {
         let _ = fs::remove_file(&tmp);
@@ -693,6 +717,41 @@ fn write_atomic(root: &Path, rel: &str, contents: &[u8]) -> Result<()> {
     }
     sync_dir(dir);
     Ok(())
+}
+
+/// Marks the temporary files of [`write_atomic`]: `.<name>.watchbill-tmp-<pid>-<n>`.
+const TEMP_MARK: &str = ".watchbill-tmp-";
+
+/// Removes the temporary files a killed writer left in `dir`. Watchbill never reads them (they
+/// are hidden), but `git status` would list them, and `git add -A` would commit them.
+fn sweep_temp_files(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().and_then(temp_file_pid) else { continue };
+        if pid != std::process::id() && !process_alive(pid) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// The writer's pid in a temporary file's name.
+fn temp_file_pid(name: &str) -> Option<u32> {
+    let (_, rest) = name.strip_prefix('.')?.rsplit_once(TEMP_MARK)?;
+    let (pid, seq) = rest.split_once('-')?;
+    seq.parse::<u64>().ok()?;
+    pid.parse().ok()
+}
+
+#[cfg(target_os = "linux")]
+fn process_alive(pid: u32) -> bool {
+    Path::new("/proc").join(pid.to_string()).exists()
+}
+
+/// Without /proc there is no cheap portable check: assume the writer lives, and leave its file.
+#[cfg(not(target_os = "linux"))]
+fn process_alive(_pid: u32) -> bool {
+    true
 }
 
 fn write_synced(path: &Path, contents: &[u8]) -> io::Result<()> {
@@ -804,9 +863,18 @@ fn commit_checked_out(root: &Path, set: &ChangeSet, paths: Vec<String>) -> Resul
     // must never see our commit made but our files not yet written (it would take them for the
     // user's uncommitted edits).
     let _lock = IndexLock::acquire(repo.path())?;
+    wait_for_git_index(repo.path())?;
+    finish_pending(&repo)?;
     refuse_uncommitted(&repo, root, &prefix, &set.changes)?;
     let who = signatures(&repo)?;
-    let Some(commit) = commit_with_retry(&repo, &target, &prefix, set, &who)? else {
+    write_atomic(repo.path(), PENDING, pending_journal(&prefix, &set.changes)?.as_bytes())?;
+    let committed = commit_with_retry(&repo, &target, &prefix, set, &who);
+    if committed.is_err() {
+        // Nothing landed: the journal has nothing to finish.
+        let _ = clear_pending(&repo);
+    }
+    let Some(commit) = committed? else {
+        clear_pending(&repo)?;
         return Ok(written(paths));
     };
     update_checkout(&repo, root, &prefix, &set.changes).map_err(|e| {
@@ -817,8 +885,9 @@ fn commit_checked_out(root: &Path, set: &ChangeSet, paths: Vec<String>) -> Resul
             &id[..10],
             target.short
         ))
-        .help(format!("bring the files in line with the commit: {restore}"))
+        .help(format!("the next watchbill command that writes finishes it; or run: {restore}"))
     })?;
+    clear_pending(&repo)?;
     Ok(Outcome { commit: Some(commit.to_string()), branch: Some(target.short), paths })
 }
 
@@ -936,6 +1005,16 @@ fn commit_with_retry(
             return Ok(Some(commit));
         }
         jitter.pause(attempt);
+    }
+    // git's lock on the branch, left by a git command that was killed, fails every attempt
+    // alike; like index.lock, only a person can tell it from a running command.
+    let lock = repo.path().join(format!("{}.lock", target.refname));
+    if lock.exists() {
+        return Err(Error::conflict(format!("git's lock on the branch {} is held ({})", target.short, lock.display()))
+            .help(format!(
+                "nothing was committed; a git command is running, or one was killed: if none is running, delete {}",
+                lock.display()
+            )));
     }
     Err(Error::conflict(format!(
         "the branch {} kept moving: {MAX_ATTEMPTS} attempts lost the race to other writers",
@@ -1125,11 +1204,7 @@ fn write_index(index: &mut git2::Index, git_dir: &Path) -> Result<()> {
                 attempt += 1;
                 std::thread::sleep(Duration::from_millis(20));
             }
-            Err(e) if e.code() == ErrorCode::Locked => {
-                let lock = git_dir.join("index.lock");
-                return Err(Error::conflict(format!("git's index is locked ({})", lock.display()))
-                    .help(format!("if no git command is running, delete {}", lock.display())));
-            }
+            Err(e) if e.code() == ErrorCode::Locked => return Err(index_locked(&git_dir.join("index.lock"))),
             Err(e) => return Err(git_error("cannot write git's index")(e)),
         }
     }
@@ -1138,12 +1213,18 @@ fn write_index(index: &mut git2::Index, git_dir: &Path) -> Result<()> {
 const INDEX_LOCK: &str = "watchbill-index.lock";
 // Writers queue on the lock; many at once (a team's scripts, CI) may wait a while.
 const LOCK_WAIT: Duration = Duration::from_secs(60);
-const LOCK_STALE_AFTER: Duration = Duration::from_secs(60);
 
 /// Our own lock around read-modify-write of the index: libgit2 locks the index only while
 /// writing it, so two writers could each read it, add their path and drop the other's.
+///
+/// It is an OS file lock (`flock`), not the existence of a file: the kernel lets go of it when
+/// its holder dies, so a writer killed mid-write never leaves a lock that the next one must
+/// wait out or a person must delete. The file is removed on release; the holder's pid is in it
+/// for a person who wonders who holds it.
 struct IndexLock {
     path: PathBuf,
+    /// Held open: closing it releases the lock.
+    _file: fs::File,
 }
 
 impl IndexLock {
@@ -1151,26 +1232,39 @@ impl IndexLock {
         let path = git_dir.join(INDEX_LOCK);
         let deadline = Instant::now() + LOCK_WAIT;
         loop {
-            match fs::OpenOptions::new().write(true).create_new(true).open(&path) {
-                Ok(mut file) => {
-                    // The pid lets a later writer tell a crashed holder from a slow one.
-                    let _ = writeln!(file, "{}", std::process::id());
-                    return Ok(IndexLock { path });
+            let file = fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)
+                .map_err(|e| write_error(&path, e))?;
+            match file.try_lock() {
+                // The previous holder removes the file as it lets go: a lock taken on a file
+                // that is no longer at `path` guards nothing, so open the new one and try again.
+                Ok(()) if same_file(&file, &path) => {
+                    let _ = file.set_len(0);
+                    let _ = writeln!(&file, "{}", std::process::id());
+                    return Ok(IndexLock { path, _file: file });
                 }
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                    if is_stale(&path) {
-                        let _ = fs::remove_file(&path);
-                    } else if Instant::now() >= deadline {
-                        return Err(Error::conflict(format!(
-                            "another watchbill is updating git's index ({} is held)",
-                            path.display()
-                        ))
-                        .help(format!("if no watchbill is running, delete {}", path.display())));
-                    } else {
-                        std::thread::sleep(Duration::from_millis(5));
-                    }
+                Ok(()) => {}
+                Err(fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(5));
                 }
-                Err(e) => return Err(write_error(&path, e)),
+                Err(fs::TryLockError::WouldBlock) => {
+                    let holder = fs::read_to_string(&path).unwrap_or_default();
+                    let holder = holder.trim();
+                    return Err(Error::conflict(format!(
+                        "another watchbill{} has been updating git's index for over {} seconds",
+                        if holder.is_empty() { String::new() } else { format!(" (process {holder})") },
+                        LOCK_WAIT.as_secs()
+                    ))
+                    .help("wait for it to finish (or stop it), then run the command again"));
+                }
+                Err(fs::TryLockError::Error(e)) => {
+                    return Err(Error::usage(format!("cannot lock {}: {e}", path.display()))
+                        .help("watchbill needs file locks (flock) in the .git folder; check the filesystem"))
+                }
             }
         }
     }
@@ -1178,25 +1272,132 @@ impl IndexLock {
 
 impl Drop for IndexLock {
     fn drop(&mut self) {
+        // Removed while still held, so nobody locks a file that is about to disappear.
         let _ = fs::remove_file(&self.path);
     }
 }
 
-fn is_stale(lock: &Path) -> bool {
-    let age = fs::metadata(lock).ok().and_then(|m| m.modified().ok()).and_then(|t| t.elapsed().ok());
-    age.is_some_and(|a| a > LOCK_STALE_AFTER) && !holder_alive(lock)
+#[cfg(unix)]
+fn same_file(file: &fs::File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), fs::metadata(path)) {
+        (Ok(a), Ok(b)) => (a.dev(), a.ino()) == (b.dev(), b.ino()),
+        _ => false,
+    }
 }
 
-#[cfg(target_os = "linux")]
-fn holder_alive(lock: &Path) -> bool {
-    let pid = fs::read_to_string(lock).ok().and_then(|s| s.trim().parse::<u32>().ok());
-    pid.is_some_and(|p| Path::new("/proc").join(p.to_string()).exists())
+/// Elsewhere an open file cannot be removed under its holder, so the path always names it.
+#[cfg(not(unix))]
+fn same_file(_file: &fs::File, path: &Path) -> bool {
+    path.exists()
 }
 
-/// Without /proc there is no cheap portable liveness check; the age alone decides.
-#[cfg(not(target_os = "linux"))]
-fn holder_alive(_lock: &Path) -> bool {
-    false
+/// Waits a little while git's own `index.lock` is held, so a commit is not made that could not
+/// be staged afterwards. Git's lock says nothing of its holder: only a person can tell a
+/// running git command from one that died, so after the wait they are asked.
+fn wait_for_git_index(git_dir: &Path) -> Result<()> {
+    let lock = git_dir.join("index.lock");
+    for _ in 0..50 {
+        if !lock.exists() {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Err(index_locked(&lock))
+}
+
+fn index_locked(lock: &Path) -> Error {
+    Error::conflict(format!("git's index is locked ({})", lock.display())).help(format!(
+        "a git command is running, or one was killed: if none is running, delete {}",
+        lock.display()
+    ))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Finishing the checkout of a writer that was killed
+
+/// The journal of a write to the checked-out branch: written before the branch moves, removed
+/// once the working tree and the index hold the new files. A writer killed in between leaves it
+/// behind, and the next writer (under the same lock) finishes the checkout, so nobody has to
+/// bring the files in line by hand and `git status` never shows a record as deleted.
+const PENDING: &str = "watchbill-pending";
+
+/// One line per file: the blob the commit gives it, the blob it replaces (`-` for a new file),
+/// and its path in the repository (paths never hold a newline: see [`path_problem`]).
+fn pending_journal(prefix: &str, changes: &[Change]) -> Result<String> {
+    let mut out = String::new();
+    for c in changes {
+        let new = blob_id(&c.contents)?;
+        let base = match &c.base {
+            Base::Absent => "-".to_string(),
+            Base::Bytes(b) => blob_id(b)?.to_string(),
+        };
+        out.push_str(&format!("{new} {base} {}\n", in_repo(prefix, &c.path)));
+    }
+    Ok(out)
+}
+
+fn blob_id(bytes: &[u8]) -> Result<Oid> {
+    Oid::hash_object(ObjectType::Blob, bytes).map_err(git_error("cannot hash a file"))
+}
+
+/// Brings the working tree and the index in line with the branch for the files of a killed
+/// writer's journal, then removes it. A file is only written where it still holds what the
+/// killed writer saw (or is missing): a person's edit since then is left alone.
+fn finish_pending(repo: &Repository) -> Result<()> {
+    let journal = repo.path().join(PENDING);
+    let text = match fs::read_to_string(&journal) {
+        Ok(t) => t,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(read_error(&journal, e)),
+    };
+    let Some(workdir) = repo.workdir() else { return Ok(()) };
+    let head = head_tree(repo)?;
+    let mut index = repo.index().map_err(git_error("cannot open git's index"))?;
+    index.read(true).map_err(git_error("cannot read git's index"))?;
+    let mut staged = false;
+    for line in text.lines() {
+        let mut parts = line.splitn(3, ' ');
+        let (Some(new), Some(base), Some(path)) = (parts.next(), parts.next(), parts.next()) else {
+            continue;
+        };
+        let (Ok(new), base) = (Oid::from_str(new), Oid::from_str(base).ok()) else { continue };
+        if path_problem(path).is_some() {
+            continue;
+        }
+        if let Some(dir) = on_disk(workdir, path).parent() {
+            sweep_temp_files(dir);
+        }
+        // Only a file the branch still holds as the killed writer committed it is ours to finish.
+        let Entry::Blob(id, bytes) = entry_at(repo, head.as_ref(), path)? else { continue };
+        if id != new {
+            continue;
+        }
+        let current = read_worktree(workdir, path)?;
+        let disk = current.as_deref().map(blob_id).transpose()?;
+        if disk != Some(new) {
+            if disk != base {
+                continue;
+            }
+            write_atomic(workdir, path, &bytes)?;
+        }
+        if index.get_path(Path::new(path), 0).map(|e| e.id) != Some(new) {
+            index.add_path(Path::new(path)).map_err(git_error(format!("cannot stage {path}")))?;
+            staged = true;
+        }
+    }
+    if staged {
+        write_index(&mut index, repo.path())?;
+    }
+    clear_pending(repo)
+}
+
+fn clear_pending(repo: &Repository) -> Result<()> {
+    let journal = repo.path().join(PENDING);
+    match fs::remove_file(&journal) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(write_error(&journal, e)),
+        _ => Ok(()),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1434,6 +1635,17 @@ mod tests {
         assert!(is_ignored_name(".2026-W48.toml.swp"));
         assert!(is_ignored_name("2026-W48.toml~"));
         assert!(!is_ignored_name("2026-W48.toml"));
+    }
+
+    #[test]
+    fn temporary_files_name_their_writer() {
+        assert_eq!(temp_file_pid(".2026-W48.toml.watchbill-tmp-4242-7"), Some(4242));
+        assert_eq!(temp_file_pid(".a.watchbill-tmp-b.watchbill-tmp-12-0"), Some(12));
+        for other in
+            ["2026-W48.toml", ".x.swp", ".a.watchbill-tmp-12", ".a.watchbill-tmp-x-1", "a.watchbill-tmp-1-1"]
+        {
+            assert_eq!(temp_file_pid(other), None, "{other}");
+        }
     }
 
     #[test]

@@ -200,7 +200,7 @@ fn github_annotations_cannot_be_injected() {
     let commands: Vec<&str> = out.lines().filter(|l| l.starts_with("::")).collect();
     assert_eq!(commands.len(), 1, "{out}");
     assert!(
-        commands[0].starts_with("::error file=crew.toml,line=12,col=8,title=watchbill invalid-toml::"),
+        commands[0].starts_with("::error file=crew.toml,line=12,col=8,title=watchbill invalid-id::"),
         "{out}"
     );
     assert!(commands[0].contains("%250A"), "{out}");

@@ -44,10 +44,7 @@ pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<Exit> {
     let mut diags = loaded.diagnostics;
     diags.extend(crate::check::check(&loaded.model, now));
     if rev == Revision::WorkTree {
-        diags.extend(store::symlinks_under(&root).into_iter().map(|p| {
-            Diagnostic::warning("symlink", p, "symbolic links are not followed")
-                .help("replace the link with the file itself: watchbill never reads outside its folder")
-        }));
+        diags.extend(store::skipped_under(&root));
     }
     diagnostic::sort(&mut diags);
     let files = loaded.model.files_read;

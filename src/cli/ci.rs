@@ -57,6 +57,7 @@ pub fn run(ctx: &Ctx, a: CiArgs) -> Result<Exit> {
     let now = ctx.now(&model)?;
     let mut diags = loaded.diagnostics;
     diags.extend(crate::check::check(&model, now));
+    diags.extend(store::skipped_under(&root));
     diagnostic::sort(&mut diags);
     let prefix = store::repo_prefix(&root).unwrap_or_default();
     // Workflow commands go to stdout, where the runner reads them.

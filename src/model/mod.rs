@@ -17,7 +17,7 @@ use crate::diagnostic::{Diagnostic, LineIndex, Pos};
 use crate::ids::{id_problem, MemberId, ObjectiveId};
 use crate::parse::{self, Source};
 use crate::time::IsoWeek;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 
 pub use crew::Crew;
@@ -61,6 +61,10 @@ pub struct Model {
     sources: HashMap<String, String>,
     /// How many files were read.
     pub files_read: usize,
+    /// Files that could not be loaded (an error was reported for them), so rules between files
+    /// do not also blame what they would have defined: one broken crew.toml is one error, not
+    /// an "unknown member" for every record.
+    unreadable: BTreeSet<String>,
 }
 
 impl Model {
@@ -92,16 +96,27 @@ impl Model {
 
     /// Parses one more file into the model and returns its problems: how [`load`] reads each
     /// file, and how a command checks a file it is about to write. A record with the id of one
-    /// already loaded (an objective being edited) replaces it.
+    /// already loaded (an objective being edited) replaces it. A file with an error is
+    /// remembered as unreadable, so rules elsewhere do not pile consequences onto it.
     pub fn insert_file(&mut self, f: RawFile) -> Vec<Diagnostic> {
-        match parse::decode(&f.path, f.bytes) {
+        let path = f.path.clone();
+        let problems = match parse::decode(&f.path, f.bytes) {
             Ok(text) => {
-                let problems = load_one(self, &f.path, &text).err().unwrap_or_default();
-                self.sources.insert(f.path, text);
+                let problems = load_one(self, &path, &text).err().unwrap_or_default();
+                self.sources.insert(path.clone(), text);
                 problems
             }
             Err(d) => vec![d],
+        };
+        if problems.iter().any(Diagnostic::is_error) {
+            self.unreadable.insert(path);
         }
+        problems
+    }
+
+    /// Whether the file at `path` was read but could not be loaded.
+    pub fn is_unreadable(&self, path: &str) -> bool {
+        self.unreadable.contains(path)
     }
 }
 
@@ -256,10 +271,26 @@ fn load_one(model: &mut Model, path: &str, text: &str) -> Found {
     }
 }
 
+/// A week written other than `2026-W48` (`2026w48`, ` 2026-W48`) still parses, but two such
+/// names could then hold one week, and the later would silently replace the earlier: only the
+/// canonical name is read.
+fn non_canonical_week(path: &str, written: &str, week: IsoWeek) -> Found {
+    Err(vec![Diagnostic::error(
+        "name-mismatch",
+        path,
+        format!("{written:?} names the week {week}, but only the name {week} is read"),
+    )
+    .help(format!("rename it to {}", path.replacen(written, &week.to_string(), 1)))])
+}
+
 fn load_rota_week(model: &mut Model, path: &str, text: &str, name: &str) -> Found {
-    let Some(week) = name.strip_suffix(".toml").and_then(|w| w.parse::<IsoWeek>().ok()) else {
+    let stem = name.strip_suffix(".toml");
+    let Some(week) = stem.and_then(|w| w.parse::<IsoWeek>().ok()) else {
         return misplaced(path, "rota files are named after their ISO week, like rota/2026-W48.toml");
     };
+    if let Some(written) = stem.filter(|s| *s != week.to_string()) {
+        return non_canonical_week(path, written, week);
+    }
     let src = Source::toml_file(path, text);
     let file: rota::WeekFile = src.parse().map_err(|d| vec![d])?;
     if let Some(w) = &file.week {
@@ -287,13 +318,16 @@ fn load_rota_week(model: &mut Model, path: &str, text: &str, name: &str) -> Foun
     Ok(())
 }
 
-fn load_logbook(model: &mut Model, path: &str, text: &str, week: &str, name: &str) -> Found {
-    let Ok(week) = week.parse::<IsoWeek>() else {
+fn load_logbook(model: &mut Model, path: &str, text: &str, folder: &str, name: &str) -> Found {
+    let Ok(week) = folder.parse::<IsoWeek>() else {
         return misplaced(
             path,
             "logbook entries live in a folder named after their ISO week, like logbook/2026-W48/",
         );
     };
+    if folder != week.to_string() {
+        return non_canonical_week(path, folder, week);
+    }
     let Some(stem) = name.strip_suffix(".md") else {
         return misplaced(path, "logbook entries are Markdown files ending in .md");
     };
