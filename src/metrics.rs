@@ -231,8 +231,9 @@ pub fn duration_in(
 
 // ---- aggregates -----------------------------------------------------------------------------
 
+/// The finite values, in order (a NaN never reaches an aggregate).
 fn sorted(values: &[f64]) -> Vec<f64> {
-    let mut v = values.to_vec();
+    let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
     v.sort_by(f64::total_cmp);
     v
 }

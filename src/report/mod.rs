@@ -125,16 +125,8 @@ pub fn sorted<'m>(entries: impl Iterator<Item = &'m Entry>) -> Vec<&'m Entry> {
     v
 }
 
-/// The median of some numbers (the mean of the middle two for an even count).
-pub fn median(values: &[f64]) -> Option<f64> {
-    let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
-    if v.is_empty() {
-        return None;
-    }
-    v.sort_by(f64::total_cmp);
-    let mid = v.len() / 2;
-    Some(if v.len() % 2 == 0 { (v[mid - 1] + v[mid]) / 2.0 } else { v[mid] })
-}
+/// The median, as the objectives compute it (one definition for the whole crate).
+pub use crate::metrics::median;
 
 /// What every page says about itself.
 #[derive(Clone, Debug, Serialize)]
