@@ -14,6 +14,8 @@ pub mod cli;
 pub mod diagnostic;
 pub mod error;
 pub mod example;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod github;
 pub mod ics;
 pub mod ids;

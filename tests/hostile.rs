@@ -782,6 +782,15 @@ const CASES: &[Case] = &[
         exit: 1,
     },
     Case {
+        name: "objective_window_ending_in_a_multibyte_character",
+        what: "a window ending in 'é' (split inside the character, it panicked: found by fuzzing)",
+        put: &[Text(
+            "objectives/restore-fast.toml",
+            "title = \"x\"\nmeasure = \"restored - started\"\naggregate = \"median\"\ntarget = \"< 10\"\nwindow = \"90é\"\n",
+        )],
+        exit: 1,
+    },
+    Case {
         name: "objective_name_mismatch",
         what: "an objective whose id differs from its file name",
         put: &[Text(

@@ -345,12 +345,15 @@ impl Window {
             "quarter" => Ok(Window::Quarter),
             "year" => Ok(Window::Year),
             t => {
-                let (n, unit) = t.split_at(t.len().saturating_sub(1));
-                let n: u32 = n.parse().ok().filter(|n| (1..=3660).contains(n)).ok_or_else(bad)?;
-                match unit {
-                    "d" => Ok(Window::Days(n)),
-                    "w" => Ok(Window::Weeks(n)),
-                    _ => Err(bad()),
+                // By suffix, not by byte: a window ending in a multi-byte character ("90é") must
+                // be refused, not split inside the character (a panic found by fuzzing).
+                let count = |n: &str| n.parse().ok().filter(|n: &u32| (1..=3660).contains(n)).ok_or_else(bad);
+                if let Some(n) = t.strip_suffix('d') {
+                    Ok(Window::Days(count(n)?))
+                } else if let Some(n) = t.strip_suffix('w') {
+                    Ok(Window::Weeks(count(n)?))
+                } else {
+                    Err(bad())
                 }
             }
         }
@@ -611,7 +614,7 @@ mod tests {
         assert_eq!(Window::parse("90d").unwrap(), Window::Days(90));
         assert_eq!(Window::parse("13w").unwrap(), Window::Weeks(13));
         assert_eq!(Window::parse("quarter").unwrap(), Window::Quarter);
-        for bad in ["", "d", "0d", "13x", "week"] {
+        for bad in ["", "d", "0d", "13x", "week", "90é", "9€"] {
             assert!(Window::parse(bad).is_err(), "{bad}");
         }
     }
