@@ -5,22 +5,7 @@
 //! becomes HTML, and everything else shows as the text it is. All text is HTML-escaped before any
 //! tag is added, so no input can produce a tag or an attribute of its own.
 
-use super::escape::strip_controls;
-
-fn html_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+use super::escape::{strip_controls, xml as html_escape};
 
 /// Inline markup of one line: code spans, bold, and links to http(s) addresses.
 fn inline(s: &str) -> String {
