@@ -94,14 +94,18 @@ pub fn outputs(pairs: &[(&str, String)], delimiter: &str) -> String {
     out
 }
 
-/// Text made safe inside a Markdown table cell: no line breaks, no column breaks, no HTML.
+/// Text made safe inside a Markdown table cell: no line breaks, no column breaks, no HTML, no
+/// control characters. Backslashes are escaped first: in `\\|` the backslash escapes the one
+/// before it and the pipe would end the cell (found by a property test).
 pub fn table_cell(s: &str) -> String {
-    s.replace('&', "&amp;")
+    let one_line = s.replace(['\r', '\n'], " ");
+    crate::diagnostic::printable(&one_line)
+        .replace('\\', "\\\\")
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('|', "\\|")
         .replace('`', "'")
-        .replace(['\r', '\n'], " ")
 }
 
 /// Every finding of `check` as a Markdown table: annotations are capped per step, so the
@@ -176,6 +180,7 @@ mod tests {
     #[test]
     fn table_cells_hold_hostile_text() {
         assert_eq!(table_cell("a|b\n<script>`x`"), "a\\|b &lt;script&gt;'x'");
+        assert_eq!(table_cell("a\\|b \u{1b}"), "a\\\\\\|b \\\\u{1b}");
     }
 
     #[test]

@@ -62,6 +62,7 @@ pub fn read_files(root: &Path, rev: &Revision, needs: Needs) -> Result<Vec<RawFi
 /// nothing outside the root is read) and what is not a regular file (a FIFO would block a read).
 pub fn skipped_under(root: &Path) -> Vec<Diagnostic> {
     let mut skipped = list_worktree(root, &|_| true).map(|l| l.skipped).unwrap_or_default();
+    skipped.extend(template_links(root).into_iter().map(|p| (p, Skip::Symlink)));
     skipped.sort();
     skipped
         .into_iter()
@@ -122,6 +123,24 @@ pub fn init_repository(dir: &Path) -> Result<bool> {
 
 // ---------------------------------------------------------------------------------------------
 // Reading the working tree
+
+fn is_link(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+}
+
+/// The links [`read_templates`] passes over: the `templates` folder itself, or files in it.
+fn template_links(root: &Path) -> Vec<String> {
+    let dir = root.join(crate::render::DIR);
+    if is_link(&dir) {
+        return vec![crate::render::DIR.to_string()];
+    }
+    let Ok(entries) = fs::read_dir(&dir) else { return Vec::new() };
+    entries
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_symlink()))
+        .map(|e| format!("{}/{}", crate::render::DIR, e.file_name().to_string_lossy()))
+        .collect()
+}
 
 /// Why a walk left a name out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -585,6 +604,10 @@ fn read_worktree(root: &Path, path: &str) -> Result<Option<Vec<u8>>> {
 pub fn read_templates(root: &Path) -> Result<std::collections::BTreeMap<String, String>> {
     let dir = root.join(crate::render::DIR);
     let mut out = std::collections::BTreeMap::new();
+    // read_dir follows a linked folder: a `templates` link would read outside the root.
+    if is_link(&dir) {
+        return Ok(out);
+    }
     let entries = match fs::read_dir(&dir) {
         Ok(e) => e,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(out),

@@ -881,6 +881,12 @@ const CASES: &[Case] = &[
         put: &[Remove("objectives"), LinkOut("objectives", "week")],
         exit: 1,
     },
+    Case {
+        name: "symlink_templates_outside",
+        what: "the repository's templates folder is a link outside",
+        put: &[LinkOut("templates", "week")],
+        exit: 0,
+    },
     Case { name: "fifo_among_weeks", what: "a named pipe where a week file goes", put: &[Fifo("rota/2026-W48.toml")], exit: 0 },
     Case {
         name: "hidden_and_backup_files",
@@ -1108,6 +1114,7 @@ fn check_case(case: &Case) -> String {
         &["log", "list", "--since", "2026-01-01", "--rev", "HEAD"],
         &["status"],
         &["log", "note", "Probe", "--as", "alice", "-m", "probe", "--dry-run"],
+        &["handover", "--no-edit", "--as", "alice", "--dry-run"],
     ] {
         let out = run(&root, args);
         assert_kept(case, args, &out);

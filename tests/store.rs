@@ -637,3 +637,25 @@ fn finishing_a_killed_writer_leaves_a_persons_edit_alone() {
     assert_eq!(read(t.path(), "rota/2026-W48.toml"), "mine\n");
     assert!(!t.path().join(".git/watchbill-pending").exists());
 }
+
+#[cfg(unix)]
+#[test]
+fn templates_are_never_read_through_a_link() {
+    let t = committed(&[("watchbill.toml", "x = 1\n")]);
+    let outside = tempfile::tempdir().expect("tempdir");
+    write(outside.path(), "handover.md", "secret\n");
+    std::os::unix::fs::symlink(outside.path(), t.path().join("templates")).expect("symlink");
+    assert_eq!(store::read_templates(t.path()).map_err(|e| e.message).expect("read").len(), 0);
+    let warned: Vec<(String, &str)> =
+        store::skipped_under(t.path()).into_iter().map(|d| (d.path, d.code)).collect();
+    assert_eq!(warned, vec![("templates".to_string(), "symlink")]);
+
+    std::fs::remove_file(t.path().join("templates")).expect("rm");
+    write(t.path(), "templates/review.md", "mine\n");
+    std::os::unix::fs::symlink(outside.path().join("handover.md"), t.path().join("templates/handover.md"))
+        .expect("symlink");
+    let read = store::read_templates(t.path()).map_err(|e| e.message).expect("read");
+    assert_eq!(read.keys().collect::<Vec<_>>(), vec!["review.md"]);
+    let warned: Vec<String> = store::skipped_under(t.path()).into_iter().map(|d| d.path).collect();
+    assert_eq!(warned, vec!["templates/handover.md"]);
+}
