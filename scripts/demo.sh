@@ -20,4 +20,10 @@ if "$wb" rota --help >/dev/null 2>&1; then
   echo "== watchbill rota show --weeks 6"
   "$wb" -C "$dir" rota show --weeks 6
 fi
+if "$wb" render --help >/dev/null 2>&1; then
+  echo "== watchbill render summary"
+  "$wb" -C "$dir" render summary
+  "$wb" -C "$dir" render summary --format html -o "$dir.html"
+  echo "(the same week as one HTML page: $dir.html)"
+fi
 echo "The example lives in $dir"

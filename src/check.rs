@@ -30,7 +30,7 @@ pub fn check(model: &Model, now: DateTime<FixedOffset>) -> Vec<Diagnostic> {
 
 /// Reports `id` when no member has it, with the closest known id as a hint.
 fn member_ref(model: &Model, origin: &Origin, id: &Spanned<MemberId>, what: &str, out: &mut Vec<Diagnostic>) {
-    if model.member_exists(id.get_ref()) {
+    if model.member_exists(id.get_ref()) || crew_unreadable(model) {
         return;
     }
     let known: Vec<&str> = model.crew.members.iter().map(|m| m.id().as_str()).collect();
@@ -52,6 +52,37 @@ fn member_ref(model: &Model, origin: &Origin, id: &Spanned<MemberId>, what: &str
     );
 }
 
+/// Reports each id that appears again after its first definition, at the repeat.
+fn duplicate_ids<'a>(
+    model: &Model,
+    origin: &Origin,
+    what: &str,
+    ids: impl Iterator<Item = (&'a str, std::ops::Range<usize>)>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut seen = BTreeSet::new();
+    for (id, span) in ids {
+        if !seen.insert(id) {
+            out.push(
+                model
+                    .error_at("duplicate-id", origin, &span, format!("{what} `{id}` is defined twice"))
+                    .help(format!("{what} ids must be unique: rename or remove one of them")),
+            );
+        }
+    }
+}
+
+/// When crew.toml itself could not be loaded (its error is reported), nobody is known: saying
+/// so of every record would bury the one error that matters.
+fn crew_unreadable(model: &Model) -> bool {
+    model.is_unreadable(crate::model::crew::FILE)
+}
+
+/// Whether the file of objective `id` exists but could not be loaded (its error is reported).
+fn objective_unreadable(model: &Model, id: &str) -> bool {
+    model.is_unreadable(&format!("{}/{id}.toml", crate::model::objective::DIR))
+}
+
 fn crew_origin() -> Origin {
     Origin { path: crate::model::crew::FILE.into(), toml_start: 0 }
 }
@@ -59,36 +90,16 @@ fn crew_origin() -> Origin {
 fn crew(model: &Model, out: &mut Vec<Diagnostic>) {
     let origin = crew_origin();
     let crew = &model.crew;
-    let mut teams = BTreeSet::new();
-    for t in &crew.teams {
-        if !teams.insert(t.id.get_ref().as_str()) {
-            out.push(
-                model
-                    .error_at(
-                        "duplicate-id",
-                        &origin,
-                        &t.id.span(),
-                        format!("team `{}` is defined twice", t.id.get_ref()),
-                    )
-                    .help("team ids must be unique: rename or remove one of them"),
-            );
-        }
-    }
-    let mut members = BTreeSet::new();
+    duplicate_ids(
+        model,
+        &origin,
+        "team",
+        crew.teams.iter().map(|t| (t.id.get_ref().as_str(), t.id.span())),
+        out,
+    );
+    duplicate_ids(model, &origin, "member", crew.members.iter().map(|m| (m.id().as_str(), m.id.span())), out);
     let mut emails = BTreeMap::new();
     for m in &crew.members {
-        if !members.insert(m.id().as_str()) {
-            out.push(
-                model
-                    .error_at(
-                        "duplicate-id",
-                        &origin,
-                        &m.id.span(),
-                        format!("member `{}` is defined twice", m.id()),
-                    )
-                    .help("member ids must be unique: rename or remove one of them"),
-            );
-        }
         if let Some(e) = &m.email {
             if let Some(first) = emails.insert(e.to_ascii_lowercase(), m.id().as_str()) {
                 out.push(
@@ -342,7 +353,7 @@ fn missing_handovers(model: &Model, now: DateTime<FixedOffset>, out: &mut Vec<Di
 }
 
 fn objectives(model: &Model, out: &mut Vec<Diagnostic>) {
-    use crate::model::objective::{Aggregate, Measure};
+    use crate::model::objective::Measure;
     for o in model.objectives.values() {
         let f = &o.file;
         if let Some(owner) = &f.owner {
@@ -390,56 +401,22 @@ fn objectives(model: &Model, out: &mut Vec<Diagnostic>) {
                     .help("add bound = \"< 10\" (what each record must meet)"),
             );
         }
-        if o.aggregate == Aggregate::Share && !o.target.percent {
-            out.push(
-                model
-                    .error_at(
-                        "wrong-unit",
-                        &o.origin,
-                        &f.target.span(),
-                        "a share is a percentage: the target needs a `%`",
-                    )
-                    .help("write the target like \">= 80%\""),
-            );
-        }
-        if o.aggregate != Aggregate::Share
-            && o.target.percent
-            && o.unit != crate::model::objective::Unit::Percent
-        {
-            out.push(
-                model
-                    .error_at(
-                        "wrong-unit",
-                        &o.origin,
-                        &f.target.span(),
-                        format!(
-                            "only a share is a percentage, but the aggregate is `{}`",
-                            f.aggregate.get_ref()
-                        ),
-                    )
-                    .help("remove the `%`, or use aggregate = \"share\" with a bound"),
-            );
-        }
-        if o.measure == Measure::SurveyComfort {
-            if let Some(b) = &o.bound {
-                if !(1.0..=5.0).contains(&b.value) {
-                    out.push(
-                        model
-                            .error_at(
-                                "out-of-range",
-                                &o.origin,
-                                &f.bound.as_ref().map_or(f.measure.span(), |b| b.span()),
-                                "a comfort score is between 1 and 5",
-                            )
-                            .help("write the bound like \">= 3\""),
-                    );
-                }
-            }
-        }
+        objective_units(model, o, out);
     }
     for c in &model.checkins {
         let known = c.objective.as_ref().and_then(|id| model.objectives.get(id));
-        if known.is_none() {
+        if known.is_some_and(|o| o.measure != Measure::Checkin) {
+            out.push(
+                Diagnostic::warning(
+                    "unused-checkin",
+                    c.origin.path.clone(),
+                    "this objective is measured from the records, so its check-ins are not counted",
+                )
+                .help("check-ins count only for an objective with measure = \"checkin\""),
+            );
+        }
+        let broken = c.objective.as_ref().is_some_and(|id| objective_unreadable(model, id.as_str()));
+        if known.is_none() && !broken {
             out.push(
                 Diagnostic::error(
                     "unknown-objective",
@@ -451,6 +428,81 @@ fn objectives(model: &Model, out: &mut Vec<Diagnostic>) {
         }
         if let Some(by) = &c.file.by {
             member_ref(model, &c.origin, by, "`by`", out);
+        }
+    }
+}
+
+/// The target and bound are in the units the measure and aggregate give.
+fn objective_units(model: &Model, o: &crate::model::objective::Objective, out: &mut Vec<Diagnostic>) {
+    use crate::model::objective::{Aggregate, Measure, Unit};
+    let f = &o.file;
+    let at = |code, span: &std::ops::Range<usize>, msg: String, help: &str| {
+        model.error_at(code, &o.origin, span, msg).help(help)
+    };
+    if matches!(o.measure, Measure::Count(_)) && o.aggregate != Aggregate::Count {
+        out.push(at(
+            "invalid-objective",
+            &f.aggregate.span(),
+            format!("`{}` is one number per window, so its aggregate is `count`", f.measure.get_ref()),
+            "write aggregate = \"count\" and a target like \">= 12\"",
+        ));
+    }
+    if o.aggregate.is_percentage() {
+        if !o.target.percent {
+            out.push(at(
+                "wrong-unit",
+                &f.target.span(),
+                format!("`{}` is a percentage of records: the target needs a `%`", f.aggregate.get_ref()),
+                "write the target like \">= 80%\"",
+            ));
+        } else if !(0.0..=100.0).contains(&o.target.value) {
+            out.push(at(
+                "out-of-range",
+                &f.target.span(),
+                format!("a percentage of records is between 0% and 100%, not {}%", o.target.value),
+                "write the target like \">= 80%\"",
+            ));
+        }
+    } else if o.target.percent && o.unit != Unit::Percent {
+        out.push(at(
+            "wrong-unit",
+            &f.target.span(),
+            format!(
+                "only `share` and `all` are percentages, but the aggregate is `{}`",
+                f.aggregate.get_ref()
+            ),
+            "remove the `%`, or use aggregate = \"share\" with a bound",
+        ));
+    }
+    if let (Some(b), Some(span)) = (&o.bound, f.bound.as_ref().map(|b| b.span())) {
+        if b.percent && o.unit != Unit::Percent {
+            out.push(at(
+                "wrong-unit",
+                &span,
+                "a bound is in the measure's unit, not a percentage".into(),
+                "remove the `%`: the bound is what each record must meet, like \"< 10\"",
+            ));
+        }
+    }
+    if o.measure == Measure::SurveyComfort {
+        let score = |c: &crate::model::objective::Comparison| (1.0..=5.0).contains(&c.value);
+        let target_is_score = !o.aggregate.is_percentage() && o.aggregate != Aggregate::Count;
+        let mut bad = Vec::new();
+        if let (Some(b), Some(field)) = (&o.bound, &f.bound) {
+            if !score(b) {
+                bad.push(field.span());
+            }
+        }
+        if target_is_score && !score(&o.target) {
+            bad.push(f.target.span());
+        }
+        for span in bad {
+            out.push(at(
+                "out-of-range",
+                &span,
+                "a comfort score is between 1 and 5".into(),
+                "write it like \">= 3\"",
+            ));
         }
     }
 }
@@ -467,20 +519,14 @@ fn axis_list(model: &Model) -> String {
 fn maturity(model: &Model, out: &mut Vec<Diagnostic>) {
     let origin = Origin { path: crate::model::maturity::FILE.into(), toml_start: 0 };
     if let Some(m) = &model.maturity {
-        let mut seen = BTreeSet::new();
+        duplicate_ids(
+            model,
+            &origin,
+            "axis",
+            m.axes.iter().map(|a| (a.id.get_ref().as_str(), a.id.span())),
+            out,
+        );
         for a in &m.axes {
-            if !seen.insert(a.id.get_ref().as_str()) {
-                out.push(
-                    model
-                        .error_at(
-                            "duplicate-id",
-                            &origin,
-                            &a.id.span(),
-                            format!("axis `{}` is defined twice", a.id.get_ref()),
-                        )
-                        .help("axis ids must be unique"),
-                );
-            }
             if let Some(t) = &a.target {
                 if *t.get_ref() < 1 || *t.get_ref() as usize > a.levels.len() {
                     out.push(
@@ -502,7 +548,8 @@ fn maturity(model: &Model, out: &mut Vec<Diagnostic>) {
             }
             for l in &a.levels {
                 for ev in &l.evidence {
-                    if !model.objectives.contains_key(ev.get_ref()) {
+                    let id = ev.get_ref();
+                    if !model.objectives.contains_key(id) && !objective_unreadable(model, id.as_str()) {
                         out.push(
                             model
                                 .error_at(
@@ -535,6 +582,7 @@ fn maturity(model: &Model, out: &mut Vec<Diagnostic>) {
         }
         for (axis, level) in &a.file.levels {
             match model.maturity.as_ref().and_then(|m| m.axis(axis.as_str())) {
+                None if model.is_unreadable(crate::model::maturity::FILE) => {}
                 None => out.push(
                     model
                         .error_at(
@@ -567,7 +615,7 @@ fn maturity(model: &Model, out: &mut Vec<Diagnostic>) {
 
 fn surveys(model: &Model, out: &mut Vec<Diagnostic>) {
     for s in &model.surveys {
-        if !model.member_exists(&s.member) {
+        if !model.member_exists(&s.member) && !crew_unreadable(model) {
             out.push(
                 Diagnostic::error(
                     "unknown-member",

@@ -132,6 +132,27 @@ pub fn summary_line(diags: &[Diagnostic], files: usize) -> String {
     }
 }
 
+/// Text made safe for a terminal. File names are whatever the filesystem allows and messages
+/// quote the files, so either may hold an escape sequence (which could recolour or clear the
+/// screen), a line break (which could forge a line of the report) or a bidirectional override
+/// (which could make a path read backwards): such characters are shown escaped, like `\u{1b}`.
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char =
+        |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if !s.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if unsafe_char(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// The human report: one block per problem, then a summary line.
 pub fn to_text(diags: &[Diagnostic], files: usize) -> String {
     let mut out = String::new();
@@ -140,9 +161,10 @@ pub fn to_text(diags: &[Diagnostic], files: usize) -> String {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let _ = writeln!(out, "{}: {sev}[{}]: {}", d.location(), d.code, d.message);
+        let (location, message) = (d.location(), &d.message);
+        let _ = writeln!(out, "{}: {sev}[{}]: {}", printable(&location), d.code, printable(message));
         if let Some(h) = &d.help {
-            let _ = writeln!(out, "  help: {h}");
+            let _ = writeln!(out, "  help: {}", printable(h));
         }
     }
     out.push_str(&summary_line(diags, files));
@@ -205,6 +227,22 @@ mod tests {
         assert_eq!(idx.pos(text, 9), Pos { line: 2, column: 3 });
         assert_eq!(idx.pos(text, 15), Pos { line: 4, column: 1 });
         assert_eq!(idx.pos(text, 999), Pos { line: 4, column: 2 });
+    }
+
+    #[test]
+    fn text_output_shows_control_characters_escaped() {
+        let d = Diagnostic::error("invalid-id", "logbook/2026-W47/a\x1b[2Jb\n\u{202e}c.md", "bad\rname")
+            .help("x\x07y");
+        let out = to_text(&[d], 1);
+        assert_eq!(
+            out.lines().take(2).collect::<Vec<_>>(),
+            [
+                "logbook/2026-W47/a\\u{1b}[2Jb\\n\\u{202e}c.md: error[invalid-id]: bad\\rname",
+                "  help: x\\u{7}y"
+            ]
+        );
+        assert!(!out.chars().any(|c| c.is_control() && c != '\n'));
+        assert_eq!(printable("plain é"), "plain é");
     }
 
     #[test]

@@ -152,7 +152,7 @@ pub fn files(now: DateTime<FixedOffset>) -> Vec<(String, String)> {
             handover(&schedule, week, &crew, &next, &mut files);
         }
     }
-    objectives(&mut files);
+    objectives(today, &mut files);
     assessments(today, &mut files);
     surveys(&mut rng, &m.crew, today, &mut files);
     checkins(&mut rng, &schedule, today, &mut files);
@@ -380,6 +380,8 @@ struct ObjectiveDef {
     aggregate: &'static str,
     target: &'static str,
     window: &'static str,
+    /// Where the coaching started, six months before "now".
+    baseline: Option<&'static str>,
 }
 
 const OBJECTIVES: [ObjectiveDef; 6] = [
@@ -393,6 +395,7 @@ const OBJECTIVES: [ObjectiveDef; 6] = [
         aggregate: "share",
         target: ">= 80%",
         window: "90d",
+        baseline: Some("40"),
     },
     ObjectiveDef {
         id: "restore-under-10-min",
@@ -404,6 +407,7 @@ const OBJECTIVES: [ObjectiveDef; 6] = [
         aggregate: "share",
         target: ">= 80%",
         window: "90d",
+        baseline: Some("55"),
     },
     ObjectiveDef {
         id: "fix-under-10-business-days",
@@ -415,6 +419,7 @@ const OBJECTIVES: [ObjectiveDef; 6] = [
         aggregate: "share",
         target: ">= 80%",
         window: "quarter",
+        baseline: Some("35"),
     },
     ObjectiveDef {
         id: "tickets-under-10",
@@ -426,6 +431,7 @@ const OBJECTIVES: [ObjectiveDef; 6] = [
         aggregate: "share",
         target: ">= 90%",
         window: "90d",
+        baseline: None,
     },
     ObjectiveDef {
         id: "captains-comfortable",
@@ -435,8 +441,9 @@ const OBJECTIVES: [ObjectiveDef; 6] = [
         unit: "score",
         bound: ">= 3",
         aggregate: "share",
-        target: ">= 66.7%",
+        target: ">= 66.6%",
         window: "year",
+        baseline: Some("30"),
     },
     ObjectiveDef {
         id: "runbook-coverage",
@@ -448,19 +455,24 @@ const OBJECTIVES: [ObjectiveDef; 6] = [
         aggregate: "max",
         target: ">= 80%",
         window: "quarter",
+        baseline: Some("40"),
     },
 ];
 
-fn objectives(files: &mut BTreeMap<String, String>) {
+fn objectives(today: IsoWeek, files: &mut BTreeMap<String, String>) {
+    let started = today.plus(-26).monday();
     for (i, o) in OBJECTIVES.iter().enumerate() {
-        let text = objective_toml(o, &member_id(PEOPLE[i * 3]), &member_id(PEOPLE[i * 3 + 1]));
+        let (owner, helper) = (member_id(PEOPLE[i * 3]), member_id(PEOPLE[i * 3 + 1]));
+        let text = objective_toml(o, &owner, &helper, started, today.plus(6).monday());
         files.insert(format!("objectives/{}.toml", o.id), text);
     }
 }
 
-/// An objective's file: `owner` owns it and its first action, `helper` the second action.
-fn objective_toml(o: &ObjectiveDef, owner: &str, helper: &str) -> String {
-    let ObjectiveDef { id: _, title, area, measure, unit, bound, aggregate: agg, target, window } = o;
+/// An objective's file: its definition, its baseline at `started`, and a roadmap of two steps:
+/// the first, done, is `owner`'s; the second, due on `due`, is `helper`'s.
+fn objective_toml(o: &ObjectiveDef, owner: &str, helper: &str, started: NaiveDate, due: NaiveDate) -> String {
+    let ObjectiveDef { id: _, title, area, measure, unit, bound, aggregate: agg, target, window, baseline } =
+        o;
     let mut t = format!(
         "# {title}\ntitle = \"{title}\"\narea = \"{area}\"\nowner = \"{owner}\"\n\
          why = \"From the captains' charter: production problems are handled fast and spread knowledge.\"\n\
@@ -473,10 +485,13 @@ fn objective_toml(o: &ObjectiveDef, owner: &str, helper: &str) -> String {
         t,
         "aggregate = \"{agg}\"\ntarget = \"{target}\"\nwindow = \"{window}\"\nreview = \"quarterly\"\n"
     );
+    if let Some(b) = baseline {
+        let _ = writeln!(t, "baseline = {{ value = {b}, date = {started} }}");
+    }
     let _ = write!(
         t,
         "\n[[action]]\ntitle = \"Review the last quarter's misses with the crew\"\nowner = \"{owner}\"\ndone = true\n\
-         \n[[action]]\ntitle = \"Automate the most frequent manual step\"\nowner = \"{helper}\"\ndone = false\n"
+         \n[[action]]\ntitle = \"Automate the most frequent manual step\"\nowner = \"{helper}\"\ndue = {due}\ndone = false\n"
     );
     t
 }
@@ -537,7 +552,7 @@ fn checkins(rng: &mut Rng, schedule: &Schedule, today: IsoWeek, files: &mut BTre
         let by = member_id(PEOPLE[i * 5]);
         let value = 50 + 12 * i as u64 + rng.below(5);
         files.insert(
-            format!("checkins/runbook-coverage/{}-{by}.toml", at.format("%Y%m%dT%H%M")),
+            format!("checkins/runbook-coverage/{}-{by}-{}.toml", at.format("%Y%m%dT%H%M"), rng.suffix()),
             format!("value = {value}\nat = {}\nby = \"{by}\"\nnote = \"Counted runbooks against the paging services.\"\n", rfc3339(&at)),
         );
     }

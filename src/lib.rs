@@ -14,6 +14,9 @@ pub mod cli;
 pub mod diagnostic;
 pub mod error;
 pub mod example;
+#[doc(hidden)]
+pub mod fuzzing;
+pub mod github;
 pub mod ics;
 pub mod ids;
 pub mod metrics;
@@ -22,6 +25,8 @@ pub mod parallel;
 pub mod parse;
 pub mod planner;
 pub mod render;
+pub mod report;
+pub mod review;
 pub mod scaffold;
 pub mod store;
 pub mod time;

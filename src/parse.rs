@@ -68,13 +68,30 @@ impl<'a> Source<'a> {
         toml::from_str(self.toml_text()).map_err(|e| {
             let message = e.message().trim().to_string();
             let help = help_for(&message);
-            self.error("invalid-toml", e.span().as_ref(), message).help(help)
+            // A few errors (nesting too deep) have no place; the start of the TOML stands in.
+            let span = e.span().unwrap_or(0..0);
+            let code = if is_id_error(&message) { "invalid-id" } else { "invalid-toml" };
+            self.error(code, Some(&span), message).help(help)
         })
     }
 }
 
+/// Whether a schema error is an id refused by [`crate::ids`] (its own rule, `invalid-id`).
+fn is_id_error(message: &str) -> bool {
+    use crate::ids::{AxisId, MemberId, ObjectiveId, TeamId};
+    [MemberId::WHAT, TeamId::WHAT, ObjectiveId::WHAT, AxisId::WHAT]
+        .iter()
+        .any(|what| message.starts_with(&format!("invalid {what} id ")))
+}
+
 /// A hint for a TOML or schema error, from the shape of its message.
 fn help_for(message: &str) -> String {
+    if is_id_error(message) {
+        return format!(
+            "ids use lowercase letters, digits, '-', '_' and '.', start with a letter or a digit, and have at most {} characters",
+            crate::ids::MAX_ID_LEN
+        );
+    }
     if let Some(rest) = message.strip_prefix("unknown variant `") {
         let (word, expected) = rest.split_once('`').unwrap_or((rest, ""));
         let allowed: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
@@ -94,8 +111,11 @@ fn help_for(message: &str) -> String {
     if message.starts_with("missing field") {
         return "add the field; docs/format.md lists the required fields of this file".into();
     }
-    if message.contains("invalid type") {
+    if message.contains("invalid type") || message.contains("invalid value") {
         return "check the value's type (text in quotes, numbers bare, dates like 2026-12-25, times like 2026-11-23T10:02:00+01:00)".into();
+    }
+    if message.contains("recursion") {
+        return "arrays or tables are nested too deeply here (a hundred levels or more): flatten them".into();
     }
     if message.contains("duplicate key") {
         return "a key may appear once per table: remove or rename the second one".into();

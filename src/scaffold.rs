@@ -169,3 +169,47 @@ pub fn files(name: &str) -> Vec<(String, String)> {
         ),
     ]
 }
+
+/// Where GitHub looks for workflows, relative to the repository's top.
+pub const WORKFLOW_PATH: &str = ".github/workflows/watchbill.yml";
+
+/// The workflow `watchbill init` writes into the crew's repository: the watchbill action on every
+/// push and pull request, and on Monday mornings for the week's summary.
+pub fn workflow(working_directory: &str) -> String {
+    format!(
+        r#"# watchbill: checks the crew's files on every push, publishes the week's summary in the job
+# summary, and reviews handover pull requests with one comment that it keeps up to date.
+# Reference: https://github.com/watchbill/watchbill/blob/main/docs/action.md
+name: watchbill
+
+on:
+  push:
+    branches: [main]
+  pull_request:
+  # Monday morning, before the handover: the week's summary (and Slack, if configured).
+  schedule:
+    - cron: "0 7 * * 1"
+
+# Nothing by default; the job asks for what it needs.
+permissions: {{}}
+
+jobs:
+  watchbill:
+    runs-on: ubuntu-latest
+    permissions:
+      contents: read
+      # The review comment. Pull requests from forks get a read-only token and are skipped.
+      pull-requests: write
+    steps:
+      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
+        with:
+          # The review compares the pull request's base and head: fetch the history.
+          fetch-depth: 0
+          persist-credentials: false
+      - uses: watchbill/watchbill@v0.1.0
+        with:
+          working-directory: {working_directory}
+          # slack-webhook-url: ${{{{ secrets.WATCHBILL_SLACK_WEBHOOK }}}}
+"#
+    )
+}

@@ -5,6 +5,7 @@
 //! swept into our commit), and the branch is moved with a compare-and-swap so that concurrent
 //! writers never lose each other's commits: the loser rebuilds on the new tip and tries again.
 
+use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
 use crate::model::{settings, Needs, RawFile, KNOWN_TOP};
 use git2::{build::TreeUpdateBuilder, ErrorCode, FileMode, ObjectType, Oid, Repository, Signature, Tree};
@@ -52,12 +53,30 @@ pub fn read_files(root: &Path, rev: &Revision, needs: Needs) -> Result<Vec<RawFi
     Reader::open(root, rev)?.read(needs)
 }
 
-/// The symbolic links under the names watchbill reads (relative, `/`-separated, sorted). Reads
-/// never follow them; `check` warns about them.
-pub fn symlinks_under(root: &Path) -> Vec<String> {
-    let mut links = list_worktree(root, &|_| true).map(|l| l.links).unwrap_or_default();
-    links.sort();
-    links
+/// What a read of the working tree leaves out, as warnings: symbolic links (never followed, so
+/// nothing outside the root is read) and what is not a regular file (a FIFO would block a read).
+pub fn skipped_under(root: &Path) -> Vec<Diagnostic> {
+    let skipped = list_worktree(root, &|_| true).map(|l| l.skipped).unwrap_or_default();
+    skipped_warnings(root, skipped)
+}
+
+fn skipped_warnings(root: &Path, mut skipped: Vec<(String, Skip)>) -> Vec<Diagnostic> {
+    skipped.extend(template_links(root).into_iter().map(|p| (p, Skip::Symlink)));
+    skipped.sort();
+    skipped.dedup();
+    skipped
+        .into_iter()
+        .map(|(path, why)| match why {
+            Skip::Symlink => Diagnostic::warning("symlink", path, "symbolic links are not followed")
+                .help("replace the link with the file itself: watchbill never reads outside its folder"),
+            Skip::NotAFile => Diagnostic::warning(
+                "unexpected-file",
+                path,
+                "watchbill does not know this file: it is not a regular file (a pipe, socket or device)",
+            )
+            .help("remove it: records are plain files"),
+        })
+        .collect()
 }
 
 /// Reads files from the working tree or a revision, each file at most once, so a command can
@@ -67,7 +86,8 @@ pub struct Reader {
     /// The repository and the root's tree in the revision; `None` for the working tree.
     revision: Option<(Repository, Oid)>,
     read: std::collections::HashSet<String>,
-    links: Vec<String>,
+    /// What the walks of the working tree left out (links, pipes), to warn about.
+    skipped: Vec<(String, Skip)>,
 }
 
 /// Below this many files a read stays on one thread: threads (and, for a revision, a repository
@@ -92,7 +112,7 @@ impl Reader {
                 Some((repo, sub))
             }
         };
-        Ok(Reader { root: root.to_path_buf(), revision, read: Default::default(), links: Vec::new() })
+        Ok(Reader { root: root.to_path_buf(), revision, read: Default::default(), skipped: Vec::new() })
     }
 
     /// The files `needs` wants that this reader has not returned yet, sorted by path.
@@ -101,10 +121,10 @@ impl Reader {
         let mut files = match &self.revision {
             None => {
                 let listing = list_worktree(&self.root, &wanted)?;
-                self.links.extend(listing.links.into_iter().filter(|l| !self.read.contains(l)));
-                let paths: Vec<String> =
-                    listing.files.into_iter().filter(|p| !self.read.contains(p)).collect();
-                read_worktree_files(&self.root, paths)?
+                self.skipped.extend(listing.skipped);
+                let paths: Vec<(String, PathBuf)> =
+                    listing.files.into_iter().filter(|(p, _)| !self.read.contains(p)).collect();
+                read_worktree_files(paths)?
             }
             Some((repo, tree)) => {
                 let mut blobs = Vec::new();
@@ -123,25 +143,25 @@ impl Reader {
         Ok(files)
     }
 
-    /// The symbolic links met so far under the names read (working tree only), sorted.
-    pub fn symlinks(&self) -> Vec<String> {
-        let mut links = self.links.clone();
-        links.sort();
-        links.dedup();
-        links
+    /// Warnings about what the reads of the working tree left out: symbolic links (never
+    /// followed) and what is not a regular file, under the names read and in `templates/`.
+    pub fn skipped(&self) -> Vec<Diagnostic> {
+        match self.revision {
+            None => skipped_warnings(&self.root, self.skipped.clone()),
+            Some(_) => Vec::new(),
+        }
     }
 }
 
 /// Reads files of the working tree, on every core when there are many.
-fn read_worktree_files(root: &Path, paths: Vec<String>) -> Result<Vec<RawFile>> {
+fn read_worktree_files(paths: Vec<(String, PathBuf)>) -> Result<Vec<RawFile>> {
     let runs = crate::parallel::by_runs(
         paths,
         FILES_PER_THREAD,
         |_| 1,
         |run| {
             run.into_iter()
-                .map(|path| {
-                    let full = on_disk(root, &path);
+                .map(|(path, full)| {
                     let bytes = fs::read(&full).map_err(|e| read_error(&full, e))?;
                     Ok(RawFile { path, bytes })
                 })
@@ -196,11 +216,37 @@ pub fn init_repository(dir: &Path) -> Result<bool> {
 // ---------------------------------------------------------------------------------------------
 // Reading the working tree
 
-/// What a walk of the known names found: regular files and symbolic links.
+fn is_link(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+}
+
+/// The links [`read_templates`] passes over: the `templates` folder itself, or files in it.
+fn template_links(root: &Path) -> Vec<String> {
+    let dir = root.join(crate::render::DIR);
+    if is_link(&dir) {
+        return vec![crate::render::DIR.to_string()];
+    }
+    let Ok(entries) = fs::read_dir(&dir) else { return Vec::new() };
+    entries
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_symlink()))
+        .map(|e| format!("{}/{}", crate::render::DIR, e.file_name().to_string_lossy()))
+        .collect()
+}
+
+/// Why a walk left a name out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Skip {
+    Symlink,
+    NotAFile,
+}
+
+/// What a walk of the known names found: regular files, by their `/`-separated name relative
+/// to the root and their real path, and what it left out.
 #[derive(Default)]
 struct Listing {
-    files: Vec<String>,
-    links: Vec<String>,
+    files: Vec<(String, PathBuf)>,
+    skipped: Vec<(String, Skip)>,
 }
 
 /// Editor droppings and hidden files are never records; skipping them keeps `check` quiet about
@@ -209,14 +255,14 @@ fn is_ignored_name(name: &str) -> bool {
     name.starts_with('.') || name.ends_with('~')
 }
 
-/// The files and links under the names `keep` accepts; `keep` is asked of folders too, so a
-/// folder it refuses is never listed.
+/// The files under the names `keep` accepts, and what the walk left out; `keep` is asked of
+/// folders too, so a folder it refuses is never listed.
 fn list_worktree(root: &Path, keep: &dyn Fn(&str) -> bool) -> Result<Listing> {
     let mut out = Listing::default();
     for top in KNOWN_TOP.iter().filter(|t| keep(t)) {
         let path = root.join(top);
         match fs::symlink_metadata(&path) {
-            Ok(meta) => visit(root, top.to_string(), meta.file_type(), keep, &mut out)?,
+            Ok(meta) => visit(top.to_string(), path, meta.file_type(), keep, &mut out)?,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
             Err(e) => return Err(read_error(&path, e)),
         }
@@ -225,10 +271,12 @@ fn list_worktree(root: &Path, keep: &dyn Fn(&str) -> bool) -> Result<Listing> {
 }
 
 /// Sorts one entry into the listing; `kind` comes from the directory entry, which (unlike
-/// `metadata`) does not follow links and usually costs no extra system call.
+/// `metadata`) does not follow links and usually costs no extra system call. `rel` is the name
+/// shown and checked (a name that is not UTF-8 shows with U+FFFD, and `check` rejects it as an
+/// id); `full` is the real path, so such a file is still read and reported, never a read error.
 fn visit(
-    root: &Path,
     rel: String,
+    full: PathBuf,
     kind: fs::FileType,
     keep: &dyn Fn(&str) -> bool,
     out: &mut Listing,
@@ -237,22 +285,23 @@ fn visit(
         return Ok(());
     }
     if kind.is_symlink() {
-        out.links.push(rel);
+        out.skipped.push((rel, Skip::Symlink));
     } else if kind.is_file() {
-        out.files.push(rel);
+        out.files.push((rel, full));
     } else if kind.is_dir() {
-        let dir = on_disk(root, &rel);
-        for entry in fs::read_dir(&dir).map_err(|e| read_error(&dir, e))? {
-            let entry = entry.map_err(|e| read_error(&dir, e))?;
+        for entry in fs::read_dir(&full).map_err(|e| read_error(&full, e))? {
+            let entry = entry.map_err(|e| read_error(&full, e))?;
             let name = entry.file_name().to_string_lossy().into_owned();
             if is_ignored_name(&name) {
                 continue;
             }
             let kind = entry.file_type().map_err(|e| read_error(&entry.path(), e))?;
-            visit(root, format!("{rel}/{name}"), kind, keep, out)?;
+            visit(format!("{rel}/{name}"), entry.path(), kind, keep, out)?;
         }
+    } else {
+        // A FIFO, a socket or a device is not a record, and reading it could block.
+        out.skipped.push((rel, Skip::NotAFile));
     }
-    // Anything else (a FIFO, a socket, a device) is not a record and could block a read.
     Ok(())
 }
 
@@ -269,6 +318,56 @@ fn read_error(path: &Path, e: io::Error) -> Error {
 
 // ---------------------------------------------------------------------------------------------
 // Reading a revision
+
+/// How a file differs between two revisions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FileChange {
+    Added,
+    Modified,
+    Deleted,
+}
+
+/// The watchbill files (the known names under the root) that differ between two revisions,
+/// sorted by path, read straight from git objects: no checkout needed, so it works on CI's
+/// detached checkouts as long as both commits were fetched. A base that predates watchbill
+/// counts as empty.
+pub fn changed_paths(root: &Path, base: &str, head: &str) -> Result<Vec<(String, FileChange)>> {
+    let repo = open_repo(root, READ_NOT_A_REPO_HELP)?;
+    let prefix = prefix_in(&repo, root)?;
+    let head_tree = revision_tree(&repo, head)?;
+    let head_sub = root_tree(&repo, &head_tree, &prefix, head)?;
+    let base_tree = revision_tree(&repo, base)?;
+    let base_sub = root_tree(&repo, &base_tree, &prefix, base).ok();
+    let diff = repo
+        .diff_tree_to_tree(base_sub.as_ref(), Some(&head_sub), None)
+        .map_err(git_error(format!("cannot compare {base} with {head}")))?;
+    let mut out: Vec<(String, FileChange)> = diff
+        .deltas()
+        .filter_map(|d| {
+            let kind = match d.status() {
+                git2::Delta::Added => FileChange::Added,
+                git2::Delta::Deleted => FileChange::Deleted,
+                git2::Delta::Modified | git2::Delta::Typechange => FileChange::Modified,
+                _ => return None,
+            };
+            let file = if kind == FileChange::Deleted { d.old_file() } else { d.new_file() };
+            let path = file.path()?.to_str()?.replace('\\', "/");
+            Needs::ALL.wants(&path).then_some((path, kind))
+        })
+        .collect();
+    out.sort();
+    Ok(out)
+}
+
+/// Whether a revision holds the watchbill root's settings (a base may predate watchbill).
+pub fn has_root_at(root: &Path, rev: &str) -> Result<bool> {
+    let repo = open_repo(root, READ_NOT_A_REPO_HELP)?;
+    let prefix = prefix_in(&repo, root)?;
+    let tree = revision_tree(&repo, rev)?;
+    let found = root_tree(&repo, &tree, &prefix, rev).is_ok();
+    Ok(found)
+}
 
 fn revision_tree<'r>(repo: &'r Repository, rev: &str) -> Result<Tree<'r>> {
     let object = repo.revparse_single(rev).map_err(|e| unknown_revision(rev, &e))?;
@@ -604,6 +703,10 @@ fn read_worktree(root: &Path, path: &str) -> Result<Option<Vec<u8>>> {
 pub fn read_templates(root: &Path) -> Result<std::collections::BTreeMap<String, String>> {
     let dir = root.join(crate::render::DIR);
     let mut out = std::collections::BTreeMap::new();
+    // read_dir follows a linked folder: a `templates` link would read outside the root.
+    if is_link(&dir) {
+        return Ok(out);
+    }
     let entries = match fs::read_dir(&dir) {
         Ok(e) => e,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(out),
@@ -618,6 +721,39 @@ pub fn read_templates(root: &Path) -> Result<std::collections::BTreeMap<String, 
         let text = fs::read_to_string(entry.path())
             .map_err(|e| read_error(&entry.path(), e).help("templates are UTF-8 text files"))?;
         out.insert(name, text);
+    }
+    Ok(out)
+}
+
+/// The repository's own templates as they are in `rev` (the working tree, or a revision, so
+/// `render --rev` uses the templates of the same commit as the data). Links and sub-folders are
+/// skipped, as on disk.
+pub fn read_templates_at(root: &Path, rev: &Revision) -> Result<std::collections::BTreeMap<String, String>> {
+    let r = match rev {
+        Revision::WorkTree => return read_templates(root),
+        Revision::Rev(r) => r,
+    };
+    let repo = open_repo(root, READ_NOT_A_REPO_HELP)?;
+    let prefix = prefix_in(&repo, root)?;
+    let tree = revision_tree(&repo, r)?;
+    let sub = root_tree(&repo, &tree, &prefix, r)?;
+    let mut out = std::collections::BTreeMap::new();
+    let Some(dir) = sub.get_name(crate::render::DIR).filter(|e| e.filemode() == MODE_TREE) else {
+        return Ok(out);
+    };
+    let dir = repo.find_tree(dir.id()).map_err(|e| missing_object(crate::render::DIR, &e))?;
+    for entry in dir.iter() {
+        let name = String::from_utf8_lossy(entry.name_bytes()).into_owned();
+        let is_file = matches!(entry.filemode(), MODE_BLOB | MODE_BLOB_GROUP_WRITABLE | MODE_EXECUTABLE);
+        if !is_file || name.starts_with('.') {
+            continue;
+        }
+        let blob = repo.find_blob(entry.id()).map_err(|e| missing_object(&name, &e))?;
+        let text = std::str::from_utf8(blob.content()).map_err(|_| {
+            Error::usage(format!("{}/{name} in {r} is not UTF-8 text", crate::render::DIR))
+                .help("templates are UTF-8 text files")
+        })?;
+        out.insert(name, text.to_string());
     }
     Ok(out)
 }
@@ -693,8 +829,9 @@ fn write_atomic(root: &Path, rel: &str, contents: &[u8]) -> Result<()> {
             .help("this is a bug in watchbill; please report it"));
     };
     fs::create_dir_all(dir).map_err(|e| write_error(dir, e))?;
+    sweep_temp_files(dir);
     let seq = TEMP_SEQ.fetch_add(1, Ordering::Relaxed);
-    let tmp = dir.join(format!(".{}.watchbill-tmp-{}-{seq}", name.to_string_lossy(), std::process::id()));
+    let tmp = dir.join(format!(".{}{TEMP_MARK}{}-{seq}", name.to_string_lossy(), std::process::id()));
     let result = write_synced(&tmp, contents).and_then(|()| fs::rename(&tmp, &target));
     if let Err(e) = result {
         let _ = fs::remove_file(&tmp);
@@ -702,6 +839,41 @@ fn write_atomic(root: &Path, rel: &str, contents: &[u8]) -> Result<()> {
     }
     sync_dir(dir);
     Ok(())
+}
+
+/// Marks the temporary files of [`write_atomic`]: `.<name>.watchbill-tmp-<pid>-<n>`.
+const TEMP_MARK: &str = ".watchbill-tmp-";
+
+/// Removes the temporary files a killed writer left in `dir`. Watchbill never reads them (they
+/// are hidden), but `git status` would list them, and `git add -A` would commit them.
+fn sweep_temp_files(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().and_then(temp_file_pid) else { continue };
+        if pid != std::process::id() && !process_alive(pid) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// The writer's pid in a temporary file's name.
+fn temp_file_pid(name: &str) -> Option<u32> {
+    let (_, rest) = name.strip_prefix('.')?.rsplit_once(TEMP_MARK)?;
+    let (pid, seq) = rest.split_once('-')?;
+    seq.parse::<u64>().ok()?;
+    pid.parse().ok()
+}
+
+#[cfg(target_os = "linux")]
+fn process_alive(pid: u32) -> bool {
+    Path::new("/proc").join(pid.to_string()).exists()
+}
+
+/// Without /proc there is no cheap portable check: assume the writer lives, and leave its file.
+#[cfg(not(target_os = "linux"))]
+fn process_alive(_pid: u32) -> bool {
+    true
 }
 
 fn write_synced(path: &Path, contents: &[u8]) -> io::Result<()> {
@@ -724,6 +896,63 @@ fn sync_dir(dir: &Path) {
 fn write_error(path: &Path, e: io::Error) -> Error {
     Error::usage(format!("cannot write {}: {e}", path.display()))
         .help("check that the folder is writable and the disk is not full")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plain files outside the crew's records: CI's summary and outputs, a calendar feed, the editor
+
+/// Reads a text file (an event payload, say).
+pub fn read_text(path: &Path) -> Result<String> {
+    fs::read_to_string(path).map_err(|e| read_error(path, e))
+}
+
+/// Writes a text file (a calendar feed, a comment body) atomically.
+pub fn write_file(path: &Path, text: &str) -> Result<()> {
+    let (dir, name) = match (path.parent(), path.file_name()) {
+        (Some(d), Some(n)) => (if d.as_os_str().is_empty() { Path::new(".") } else { d }, n),
+        _ => return Err(Error::usage(format!("{} is not a file path", path.display()))),
+    };
+    write_atomic(dir, &name.to_string_lossy(), text.as_bytes())
+}
+
+/// Appends to a file, creating it: GitHub's step summary and outputs are appended to.
+pub fn append_file(path: &Path, text: &str) -> Result<()> {
+    let mut f =
+        fs::OpenOptions::new().create(true).append(true).open(path).map_err(|e| write_error(path, e))?;
+    f.write_all(text.as_bytes()).map_err(|e| write_error(path, e))
+}
+
+pub fn create_dir(dir: &Path) -> Result<()> {
+    fs::create_dir_all(dir).map_err(|e| write_error(dir, e))
+}
+
+/// Runs `editor` on a temporary copy of `text` named `name` and returns what the user saved.
+/// The command goes through the shell, as git does, so EDITOR may carry arguments
+/// (`code --wait`).
+pub fn edit_in_editor(editor: &str, text: &str, scratch: &str, name: &str) -> Result<String> {
+    let dir = std::env::temp_dir().join(scratch);
+    create_dir(&dir)?;
+    let path = dir.join(name);
+    let result = fs::write(&path, text).map_err(|e| write_error(&path, e)).and_then(|()| {
+        let status = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("{editor} \"$1\""))
+            .arg("sh")
+            .arg(&path)
+            .status()
+            .map_err(|e| {
+                Error::usage(format!("cannot start the editor `{editor}`: {e}"))
+                    .help("set $EDITOR, or pass -m TEXT")
+            })?;
+        if !status.success() {
+            return Err(Error::refused(format!(
+                "the editor `{editor}` failed ({status}); nothing was written"
+            )));
+        }
+        read_text(&path)
+    });
+    let _ = fs::remove_dir_all(&dir);
+    result
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -756,9 +985,18 @@ fn commit_checked_out(root: &Path, set: &ChangeSet, paths: Vec<String>) -> Resul
     // must never see our commit made but our files not yet written (it would take them for the
     // user's uncommitted edits).
     let _lock = IndexLock::acquire(repo.path())?;
+    wait_for_git_index(repo.path())?;
+    finish_pending(&repo)?;
     refuse_uncommitted(&repo, root, &prefix, &set.changes)?;
     let who = signatures(&repo)?;
-    let Some(commit) = commit_with_retry(&repo, &target, &prefix, set, &who)? else {
+    write_atomic(repo.path(), PENDING, pending_journal(&prefix, &set.changes)?.as_bytes())?;
+    let committed = commit_with_retry(&repo, &target, &prefix, set, &who);
+    if committed.is_err() {
+        // Nothing landed: the journal has nothing to finish.
+        let _ = clear_pending(&repo);
+    }
+    let Some(commit) = committed? else {
+        clear_pending(&repo)?;
         return Ok(written(paths));
     };
     update_checkout(&repo, root, &prefix, &set.changes).map_err(|e| {
@@ -769,8 +1007,9 @@ fn commit_checked_out(root: &Path, set: &ChangeSet, paths: Vec<String>) -> Resul
             &id[..10],
             target.short
         ))
-        .help(format!("bring the files in line with the commit: {restore}"))
+        .help(format!("the next watchbill command that writes finishes it; or run: {restore}"))
     })?;
+    clear_pending(&repo)?;
     Ok(Outcome { commit: Some(commit.to_string()), branch: Some(target.short), paths })
 }
 
@@ -888,6 +1127,16 @@ fn commit_with_retry(
             return Ok(Some(commit));
         }
         jitter.pause(attempt);
+    }
+    // git's lock on the branch, left by a git command that was killed, fails every attempt
+    // alike; like index.lock, only a person can tell it from a running command.
+    let lock = repo.path().join(format!("{}.lock", target.refname));
+    if lock.exists() {
+        return Err(Error::conflict(format!("git's lock on the branch {} is held ({})", target.short, lock.display()))
+            .help(format!(
+                "nothing was committed; a git command is running, or one was killed: if none is running, delete {}",
+                lock.display()
+            )));
     }
     Err(Error::conflict(format!(
         "the branch {} kept moving: {MAX_ATTEMPTS} attempts lost the race to other writers",
@@ -1305,11 +1554,7 @@ fn write_index(index: &mut git2::Index, git_dir: &Path) -> Result<()> {
                 attempt += 1;
                 std::thread::sleep(Duration::from_millis(20));
             }
-            Err(e) if e.code() == ErrorCode::Locked => {
-                let lock = git_dir.join("index.lock");
-                return Err(Error::conflict(format!("git's index is locked ({})", lock.display()))
-                    .help(format!("if no git command is running, delete {}", lock.display())));
-            }
+            Err(e) if e.code() == ErrorCode::Locked => return Err(index_locked(&git_dir.join("index.lock"))),
             Err(e) => return Err(git_error("cannot write git's index")(e)),
         }
     }
@@ -1318,12 +1563,18 @@ fn write_index(index: &mut git2::Index, git_dir: &Path) -> Result<()> {
 const INDEX_LOCK: &str = "watchbill-index.lock";
 // Writers queue on the lock; many at once (a team's scripts, CI) may wait a while.
 const LOCK_WAIT: Duration = Duration::from_secs(60);
-const LOCK_STALE_AFTER: Duration = Duration::from_secs(60);
 
 /// Our own lock around read-modify-write of the index: libgit2 locks the index only while
 /// writing it, so two writers could each read it, add their path and drop the other's.
+///
+/// It is an OS file lock (`flock`), not the existence of a file: the kernel lets go of it when
+/// its holder dies, so a writer killed mid-write never leaves a lock that the next one must
+/// wait out or a person must delete. The file is removed on release; the holder's pid is in it
+/// for a person who wonders who holds it.
 struct IndexLock {
     path: PathBuf,
+    /// Held open: closing it releases the lock.
+    _file: fs::File,
 }
 
 impl IndexLock {
@@ -1331,26 +1582,39 @@ impl IndexLock {
         let path = git_dir.join(INDEX_LOCK);
         let deadline = Instant::now() + LOCK_WAIT;
         loop {
-            match fs::OpenOptions::new().write(true).create_new(true).open(&path) {
-                Ok(mut file) => {
-                    // The pid lets a later writer tell a crashed holder from a slow one.
-                    let _ = writeln!(file, "{}", std::process::id());
-                    return Ok(IndexLock { path });
+            let file = fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)
+                .map_err(|e| write_error(&path, e))?;
+            match file.try_lock() {
+                // The previous holder removes the file as it lets go: a lock taken on a file
+                // that is no longer at `path` guards nothing, so open the new one and try again.
+                Ok(()) if same_file(&file, &path) => {
+                    let _ = file.set_len(0);
+                    let _ = writeln!(&file, "{}", std::process::id());
+                    return Ok(IndexLock { path, _file: file });
                 }
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                    if is_stale(&path) {
-                        let _ = fs::remove_file(&path);
-                    } else if Instant::now() >= deadline {
-                        return Err(Error::conflict(format!(
-                            "another watchbill is updating git's index ({} is held)",
-                            path.display()
-                        ))
-                        .help(format!("if no watchbill is running, delete {}", path.display())));
-                    } else {
-                        std::thread::sleep(Duration::from_millis(5));
-                    }
+                Ok(()) => {}
+                Err(fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(5));
                 }
-                Err(e) => return Err(write_error(&path, e)),
+                Err(fs::TryLockError::WouldBlock) => {
+                    let holder = fs::read_to_string(&path).unwrap_or_default();
+                    let holder = holder.trim();
+                    return Err(Error::conflict(format!(
+                        "another watchbill{} has been updating git's index for over {} seconds",
+                        if holder.is_empty() { String::new() } else { format!(" (process {holder})") },
+                        LOCK_WAIT.as_secs()
+                    ))
+                    .help("wait for it to finish (or stop it), then run the command again"));
+                }
+                Err(fs::TryLockError::Error(e)) => {
+                    return Err(Error::usage(format!("cannot lock {}: {e}", path.display()))
+                        .help("watchbill needs file locks (flock) in the .git folder; check the filesystem"))
+                }
             }
         }
     }
@@ -1358,25 +1622,132 @@ impl IndexLock {
 
 impl Drop for IndexLock {
     fn drop(&mut self) {
+        // Removed while still held, so nobody locks a file that is about to disappear.
         let _ = fs::remove_file(&self.path);
     }
 }
 
-fn is_stale(lock: &Path) -> bool {
-    let age = fs::metadata(lock).ok().and_then(|m| m.modified().ok()).and_then(|t| t.elapsed().ok());
-    age.is_some_and(|a| a > LOCK_STALE_AFTER) && !holder_alive(lock)
+#[cfg(unix)]
+fn same_file(file: &fs::File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), fs::metadata(path)) {
+        (Ok(a), Ok(b)) => (a.dev(), a.ino()) == (b.dev(), b.ino()),
+        _ => false,
+    }
 }
 
-#[cfg(target_os = "linux")]
-fn holder_alive(lock: &Path) -> bool {
-    let pid = fs::read_to_string(lock).ok().and_then(|s| s.trim().parse::<u32>().ok());
-    pid.is_some_and(|p| Path::new("/proc").join(p.to_string()).exists())
+/// Elsewhere an open file cannot be removed under its holder, so the path always names it.
+#[cfg(not(unix))]
+fn same_file(_file: &fs::File, path: &Path) -> bool {
+    path.exists()
 }
 
-/// Without /proc there is no cheap portable liveness check; the age alone decides.
-#[cfg(not(target_os = "linux"))]
-fn holder_alive(_lock: &Path) -> bool {
-    false
+/// Waits a little while git's own `index.lock` is held, so a commit is not made that could not
+/// be staged afterwards. Git's lock says nothing of its holder: only a person can tell a
+/// running git command from one that died, so after the wait they are asked.
+fn wait_for_git_index(git_dir: &Path) -> Result<()> {
+    let lock = git_dir.join("index.lock");
+    for _ in 0..50 {
+        if !lock.exists() {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Err(index_locked(&lock))
+}
+
+fn index_locked(lock: &Path) -> Error {
+    Error::conflict(format!("git's index is locked ({})", lock.display())).help(format!(
+        "a git command is running, or one was killed: if none is running, delete {}",
+        lock.display()
+    ))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Finishing the checkout of a writer that was killed
+
+/// The journal of a write to the checked-out branch: written before the branch moves, removed
+/// once the working tree and the index hold the new files. A writer killed in between leaves it
+/// behind, and the next writer (under the same lock) finishes the checkout, so nobody has to
+/// bring the files in line by hand and `git status` never shows a record as deleted.
+const PENDING: &str = "watchbill-pending";
+
+/// One line per file: the blob the commit gives it, the blob it replaces (`-` for a new file),
+/// and its path in the repository (paths never hold a newline: see [`path_problem`]).
+fn pending_journal(prefix: &str, changes: &[Change]) -> Result<String> {
+    let mut out = String::new();
+    for c in changes {
+        let new = blob_id(&c.contents)?;
+        let base = match &c.base {
+            Base::Absent => "-".to_string(),
+            Base::Bytes(b) => blob_id(b)?.to_string(),
+        };
+        out.push_str(&format!("{new} {base} {}\n", in_repo(prefix, &c.path)));
+    }
+    Ok(out)
+}
+
+fn blob_id(bytes: &[u8]) -> Result<Oid> {
+    Oid::hash_object(ObjectType::Blob, bytes).map_err(git_error("cannot hash a file"))
+}
+
+/// Brings the working tree and the index in line with the branch for the files of a killed
+/// writer's journal, then removes it. A file is only written where it still holds what the
+/// killed writer saw (or is missing): a person's edit since then is left alone.
+fn finish_pending(repo: &Repository) -> Result<()> {
+    let journal = repo.path().join(PENDING);
+    let text = match fs::read_to_string(&journal) {
+        Ok(t) => t,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(read_error(&journal, e)),
+    };
+    let Some(workdir) = repo.workdir() else { return Ok(()) };
+    let head = head_tree(repo)?;
+    let mut index = repo.index().map_err(git_error("cannot open git's index"))?;
+    index.read(true).map_err(git_error("cannot read git's index"))?;
+    let mut staged = false;
+    for line in text.lines() {
+        let mut parts = line.splitn(3, ' ');
+        let (Some(new), Some(base), Some(path)) = (parts.next(), parts.next(), parts.next()) else {
+            continue;
+        };
+        let (Ok(new), base) = (Oid::from_str(new), Oid::from_str(base).ok()) else { continue };
+        if path_problem(path).is_some() {
+            continue;
+        }
+        if let Some(dir) = on_disk(workdir, path).parent() {
+            sweep_temp_files(dir);
+        }
+        // Only a file the branch still holds as the killed writer committed it is ours to finish.
+        let Entry::Blob(id, bytes) = entry_at(repo, head.as_ref(), path)? else { continue };
+        if id != new {
+            continue;
+        }
+        let current = read_worktree(workdir, path)?;
+        let disk = current.as_deref().map(blob_id).transpose()?;
+        if disk != Some(new) {
+            if disk != base {
+                continue;
+            }
+            write_atomic(workdir, path, &bytes)?;
+        }
+        if index.get_path(Path::new(path), 0).map(|e| e.id) != Some(new) {
+            index.add_path(Path::new(path)).map_err(git_error(format!("cannot stage {path}")))?;
+            staged = true;
+        }
+    }
+    if staged {
+        write_index(&mut index, repo.path())?;
+    }
+    clear_pending(repo)
+}
+
+fn clear_pending(repo: &Repository) -> Result<()> {
+    let journal = repo.path().join(PENDING);
+    match fs::remove_file(&journal) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(write_error(&journal, e)),
+        _ => Ok(()),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1614,6 +1985,17 @@ mod tests {
         assert!(is_ignored_name(".2026-W48.toml.swp"));
         assert!(is_ignored_name("2026-W48.toml~"));
         assert!(!is_ignored_name("2026-W48.toml"));
+    }
+
+    #[test]
+    fn temporary_files_name_their_writer() {
+        assert_eq!(temp_file_pid(".2026-W48.toml.watchbill-tmp-4242-7"), Some(4242));
+        assert_eq!(temp_file_pid(".a.watchbill-tmp-b.watchbill-tmp-12-0"), Some(12));
+        for other in
+            ["2026-W48.toml", ".x.swp", ".a.watchbill-tmp-12", ".a.watchbill-tmp-x-1", "a.watchbill-tmp-1-1"]
+        {
+            assert_eq!(temp_file_pid(other), None, "{other}");
+        }
     }
 
     #[test]

@@ -183,17 +183,36 @@ pub fn parse_time(s: &str, tz: Tz, now: DateTime<FixedOffset>) -> Result<DateTim
     if s.eq_ignore_ascii_case("now") {
         return Ok(now);
     }
-    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-        return Ok(t);
-    }
-    for fmt in ["%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"] {
-        if let Ok(local) = NaiveDateTime::parse_from_str(s, fmt) {
-            return Ok(resolve_local(tz, local).fixed_offset());
+    let parsed = DateTime::parse_from_rfc3339(s).ok().or_else(|| {
+        ["%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"].iter().find_map(
+            |fmt| {
+                let local = NaiveDateTime::parse_from_str(s, fmt).ok()?;
+                Some(resolve_local(tz, local).fixed_offset())
+            },
+        )
+    });
+    match parsed {
+        // A leap second (:60) would not survive every conversion (found by fuzzing); nobody
+        // needs one to log an incident.
+        Some(t) if chrono::Timelike::nanosecond(&t) >= 1_000_000_000 => {
+            Err(format!("{s:?} is a leap second (:60); write :59 or the next minute"))
         }
+        Some(t) if !YEARS.contains(&t.year()) => Err(out_of_years(s)),
+        Some(t) => Ok(t),
+        None => Err(format!(
+            "{s:?} is not a time; write `now`, `2026-11-23 10:02` (in {tz}) or `2026-11-23T10:02:00+01:00`"
+        )),
     }
-    Err(format!(
-        "{s:?} is not a time; write `now`, `2026-11-23 10:02` (in {tz}) or `2026-11-23T10:02:00+01:00`"
-    ))
+}
+
+/// The years a time may fall in. Times are written to files as RFC 3339 and TOML, whose years
+/// have four digits, and filed under ISO weeks labelled the same way; year 1 is the first whose
+/// days all have such a week (0000-01-01 is in week 52 of ISO year -1). Fuzzing found
+/// `--started=-20-11-21` accepted and written as a file watchbill could not read back.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1..=9999;
+
+fn out_of_years(s: &str) -> String {
+    format!("{s:?} is outside the years {} to {}", YEARS.start(), YEARS.end())
 }
 
 /// Converts a TOML date-time into an instant; it must carry its offset.
@@ -203,10 +222,14 @@ pub fn from_toml_datetime(dt: &toml::value::Datetime) -> Result<DateTime<FixedOf
             "{dt} has no offset; write the time with its offset, like 2026-11-23T10:02:00+01:00"
         ));
     }
-    match from_parts(dt) {
-        Some(t) => Ok(t),
-        None => DateTime::parse_from_rfc3339(&dt.to_string()).map_err(|e| format!("{dt}: {e}")),
+    let t = match from_parts(dt) {
+        Some(t) => t,
+        None => DateTime::parse_from_rfc3339(&dt.to_string()).map_err(|e| format!("{dt}: {e}"))?,
+    };
+    if !YEARS.contains(&t.year()) {
+        return Err(out_of_years(&dt.to_string()));
     }
+    Ok(t)
 }
 
 /// The instant of a TOML offset date-time read from its parts, without writing it out and parsing
@@ -243,11 +266,36 @@ pub fn from_toml_date(dt: &toml::value::Datetime) -> Result<NaiveDate, String> {
 }
 
 /// Formats an instant as RFC 3339 with its offset, to the second.
+///
+/// RFC 3339 (and TOML) offsets have no seconds, but a zone's local mean time before standard
+/// time had them (Lord Howe was +10:36:20 until 1895): printing it would move the instant, so the
+/// offset is rounded up to whole minutes and the local time shifted to keep the instant (up, so
+/// the local time moves forward and 0001-01-01 00:00 stays in year 1). Found by fuzzing
+/// `fuzzing::times`.
 pub fn rfc3339<Z: TimeZone>(t: &DateTime<Z>) -> String
 where
     Z::Offset: fmt::Display,
 {
-    t.fixed_offset().to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)
+    let t = t.fixed_offset();
+    let seconds = t.offset().local_minus_utc();
+    let t = match FixedOffset::east_opt((seconds + 59).div_euclid(60) * 60) {
+        Some(whole_minutes) if seconds % 60 != 0 => t.with_timezone(&whole_minutes),
+        _ => t,
+    };
+    t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)
+}
+
+/// "4 min 30 s", "2 h 05 min", "3 d 4 h": a duration as a person says it.
+pub fn human(d: Duration) -> String {
+    let s = d.num_seconds().max(0);
+    match s {
+        s if s < 60 => format!("{s} s"),
+        s if s < 3600 => {
+            format!("{} min{}", s / 60, if s % 60 != 0 { format!(" {:02} s", s % 60) } else { String::new() })
+        }
+        s if s < 86_400 => format!("{} h {:02} min", s / 3600, (s % 3600) / 60),
+        s => format!("{} d {} h", s / 86_400, (s % 86_400) / 3600),
+    }
 }
 
 /// Parses a weekday name in English (`monday`, `Mon`).
@@ -311,6 +359,30 @@ mod tests {
         assert_eq!((b - a).num_hours(), 169);
         let (a, b) = s.span(week("2026-W20"));
         assert_eq!((b - a).num_hours(), 168);
+    }
+
+    #[test]
+    fn local_mean_time_prints_as_the_same_instant() {
+        // Lord Howe's local mean time, +10:36:20, has seconds that RFC 3339 cannot write.
+        let tz = chrono_tz::Australia::Lord_Howe;
+        let now = DateTime::parse_from_rfc3339("2026-11-23T09:00:00+01:00").unwrap();
+        let t = parse_time("0226-10-25 02:30", tz, now).unwrap();
+        assert_eq!(rfc3339(&t), "0226-10-25T02:30:40+10:37");
+        // New York's was -04:56:02; the first minute of year 1 stays in year 1.
+        let t = parse_time("0001-01-01 00:00", chrono_tz::America::New_York, now).unwrap();
+        assert_eq!(rfc3339(&t), "0001-01-01T00:00:02-04:56");
+        assert_eq!(parse_time(&rfc3339(&t), tz, now), Ok(t));
+    }
+
+    #[test]
+    fn times_outside_four_digit_years_and_leap_seconds_are_refused() {
+        let now = DateTime::parse_from_rfc3339("2026-11-23T09:00:00+01:00").unwrap();
+        let paris = chrono_tz::Europe::Paris;
+        for bad in ["-20-11-21 00:02", "+12026-11-21 00:02", "0000-06-01 10:00", "2016-12-31T23:59:60Z"] {
+            assert!(parse_time(bad, paris, now).is_err(), "{bad}");
+        }
+        assert!(parse_time("0001-01-01 10:00", paris, now).is_ok());
+        assert!(parse_time("9999-12-31T23:59:59+01:00", paris, now).is_ok());
     }
 
     #[test]

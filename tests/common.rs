@@ -26,10 +26,15 @@ pub fn env(cmd: &mut Proc) -> &mut Proc {
 
 /// `watchbill -C dir …` with the test environment and `--now` pinned.
 pub fn wb(dir: &Path) -> Command {
+    Command::from_std(wb_proc(dir))
+}
+
+/// The same as a plain process, for tests that spawn, race or kill it.
+pub fn wb_proc(dir: &Path) -> Proc {
     let mut p = Proc::new(assert_cmd::cargo::cargo_bin!("watchbill"));
     env(&mut p);
     p.arg("-C").arg(dir).arg("--now").arg(NOW);
-    Command::from_std(p)
+    p
 }
 
 /// Runs git in `dir` and returns its stdout; panics with stderr when git fails (test setup).

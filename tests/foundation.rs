@@ -200,7 +200,7 @@ fn github_annotations_cannot_be_injected() {
     let commands: Vec<&str> = out.lines().filter(|l| l.starts_with("::")).collect();
     assert_eq!(commands.len(), 1, "{out}");
     assert!(
-        commands[0].starts_with("::error file=crew.toml,line=12,col=8,title=watchbill invalid-toml::"),
+        commands[0].starts_with("::error file=crew.toml,line=12,col=8,title=watchbill invalid-id::"),
         "{out}"
     );
     assert!(commands[0].contains("%250A"), "{out}");
@@ -295,4 +295,17 @@ fn completions_and_man_page() {
     assert!(out.contains("watchbill"));
     let man = stdout(&wb(t.path()).arg("man").assert().success());
     assert!(man.contains(".TH watchbill"), "{man}");
+}
+
+#[test]
+fn duplicate_ids_are_reported_at_the_repeat() {
+    let t = init_repo();
+    commit_file(
+        t.path(),
+        "crew.toml",
+        &crew_with("\n[[team]]\nid = \"api\"\nname = \"Again\"\n\n[[member]]\nid = \"bob\"\nname = \"B\"\nteam = \"api\"\n\n[[member]]\nid = \"bob\"\nname = \"B2\"\nteam = \"api\"\n"),
+    );
+    let out = stdout(&wb(t.path()).arg("check").assert().code(1));
+    assert!(out.contains("crew.toml:10:6: error[duplicate-id]: team `api` is defined twice"), "{out}");
+    assert!(out.contains("crew.toml:19:6: error[duplicate-id]: member `bob` is defined twice"), "{out}");
 }

@@ -159,7 +159,21 @@ fn status_and_the_logbook_read_in_part_answer_as_a_full_read() {
         let status = json(&answer(dir, now, &["status", "--format", "json"]));
         assert!(!status["entries"].as_array().is_some_and(Vec::is_empty), "{now}: {status}");
         answer(dir, now, &["status"]);
+        // Objectives read only their windows (with the trend's), check-ins and survey rounds too.
+        let objectives = json(&answer(dir, now, &["objective", "status", "--format", "json"]));
+        let measured =
+            objectives.as_array().map_or(0, |a| a.iter().filter(|o| o["samples"].as_u64() > Some(0)).count());
+        assert!(measured > 10, "{now}: {measured} objectives measured");
     }
+    // Check-ins (quarterly) and survey answers (each December) are in the trend's windows.
+    let objectives = json(&answer(dir, common::NOW, &["objective", "status", "--format", "json"]));
+    let measured_by = |measure: &str| {
+        objectives.as_array().into_iter().flatten().any(|o| {
+            o["measure"] == measure
+                && o["trend"].as_array().into_iter().flatten().any(|p| p["samples"].as_u64() > Some(0))
+        })
+    };
+    assert!(measured_by("checkin") && measured_by("survey.comfort"), "check-ins and survey answers are read");
     let now = common::NOW;
     for week in ["2025-W47", "2026-W13", "2026-W47"] {
         let entries = json(&answer(dir, now, &["log", "list", "--week", week, "--format", "json"]));

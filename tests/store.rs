@@ -497,7 +497,9 @@ fn symlinks_are_not_followed() {
         let names: Vec<String> = files.into_iter().map(|f| f.path).collect();
         assert_eq!(names, vec!["rota/2026-W48.toml", "watchbill.toml"], "{rev:?}");
     }
-    assert_eq!(store::symlinks_under(t.path()), vec!["rota/2026-W49.toml"]);
+    let skipped: Vec<(String, &str)> =
+        store::skipped_under(t.path()).into_iter().map(|d| (d.path, d.code)).collect();
+    assert_eq!(skipped, vec![("rota/2026-W49.toml".to_string(), "symlink")]);
     let s = set("m", vec![edit("rota/2026-W49.toml", "secret\n", "overwritten\n")]);
     assert_eq!(failure(t.path(), &s, &WriteMode::NoCommit).0, Exit::Refused);
     assert_eq!(read(t.path(), "secret.toml"), "secret\n");
@@ -571,4 +573,89 @@ fn init_repository_creates_one_only_when_missing() {
     std::fs::create_dir(dir.join("ops")).expect("mkdir");
     assert_eq!(store::init_repository(&dir.join("ops")).map_err(|e| e.message), Ok(false));
     assert!(!dir.join("ops/.git").exists());
+}
+
+#[test]
+fn a_held_index_lock_makes_the_writer_wait_not_fail() {
+    let t = committed(&[("watchbill.toml", "x = 1\n")]);
+    let lock_path = t.path().join(".git/watchbill-index.lock");
+    let held = std::fs::File::create(&lock_path).expect("lock file");
+    held.lock().expect("lock");
+    let releaser = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        drop(held);
+    });
+    let started = std::time::Instant::now();
+    commit(t.path(), &set("crew", vec![new_file("crew.toml", "c\n")]));
+    assert!(started.elapsed() >= std::time::Duration::from_millis(250), "it waited for the holder");
+    releaser.join().expect("releaser");
+    assert_eq!(git(t.path(), &["status", "--porcelain"]), "");
+}
+
+/// The state a writer killed after moving the branch leaves: the commit is there, but the
+/// working tree and the index do not hold its file yet, and its journal says so.
+fn killed_after_the_commit(t: &TempDir, path: &str, contents: &str) {
+    commit(t.path(), &set("killed", vec![new_file(path, contents)]));
+    git(t.path(), &["rm", "-q", "--cached", path]);
+    std::fs::remove_file(t.path().join(path)).expect("rm");
+    let blob = git_cmd(t.path(), &["hash-object", "--stdin"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            use std::io::Write;
+            c.stdin.take().expect("stdin").write_all(contents.as_bytes())?;
+            c.wait_with_output()
+        })
+        .expect("hash-object");
+    let blob = String::from_utf8_lossy(&blob.stdout).trim().to_string();
+    std::fs::write(t.path().join(".git/watchbill-pending"), format!("{blob} - {path}\n")).expect("journal");
+}
+
+#[test]
+fn the_next_write_finishes_the_checkout_of_a_killed_writer() {
+    let t = committed(&[("watchbill.toml", "x = 1\n")]);
+    killed_after_the_commit(&t, "rota/2026-W48.toml", "w48\n");
+    assert_eq!(git(t.path(), &["status", "--porcelain"]), "D  rota/2026-W48.toml\n");
+    // Its temporary file, named after a process that no longer runs.
+    #[cfg(target_os = "linux")]
+    write(t.path(), "rota/.2026-W48.toml.watchbill-tmp-999999999-0", "w4");
+
+    commit(t.path(), &set("next", vec![new_file("logbook/2026-W48/x.md", "x\n")]));
+    assert_eq!(read(t.path(), "rota/2026-W48.toml"), "w48\n");
+    assert_eq!(git(t.path(), &["status", "--porcelain", "--untracked-files=all"]), "");
+    assert!(!t.path().join(".git/watchbill-pending").exists());
+}
+
+#[test]
+fn finishing_a_killed_writer_leaves_a_persons_edit_alone() {
+    let t = committed(&[("watchbill.toml", "x = 1\n")]);
+    killed_after_the_commit(&t, "rota/2026-W48.toml", "w48\n");
+    // Someone wrote the file by hand meanwhile: theirs stays, for them to sort out.
+    write(t.path(), "rota/2026-W48.toml", "mine\n");
+    commit(t.path(), &set("next", vec![new_file("logbook/2026-W48/x.md", "x\n")]));
+    assert_eq!(read(t.path(), "rota/2026-W48.toml"), "mine\n");
+    assert!(!t.path().join(".git/watchbill-pending").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn templates_are_never_read_through_a_link() {
+    let t = committed(&[("watchbill.toml", "x = 1\n")]);
+    let outside = tempfile::tempdir().expect("tempdir");
+    write(outside.path(), "handover.md", "secret\n");
+    std::os::unix::fs::symlink(outside.path(), t.path().join("templates")).expect("symlink");
+    assert_eq!(store::read_templates(t.path()).map_err(|e| e.message).expect("read").len(), 0);
+    let warned: Vec<(String, &str)> =
+        store::skipped_under(t.path()).into_iter().map(|d| (d.path, d.code)).collect();
+    assert_eq!(warned, vec![("templates".to_string(), "symlink")]);
+
+    std::fs::remove_file(t.path().join("templates")).expect("rm");
+    write(t.path(), "templates/review.md", "mine\n");
+    std::os::unix::fs::symlink(outside.path().join("handover.md"), t.path().join("templates/handover.md"))
+        .expect("symlink");
+    let read = store::read_templates(t.path()).map_err(|e| e.message).expect("read");
+    assert_eq!(read.keys().collect::<Vec<_>>(), vec!["review.md"]);
+    let warned: Vec<String> = store::skipped_under(t.path()).into_iter().map(|d| d.path).collect();
+    assert_eq!(warned, vec!["templates/handover.md"]);
 }

@@ -51,10 +51,7 @@ pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<Exit> {
     diags.extend(crate::check::check(&loaded.model, now));
     progress.clear();
     if rev == Revision::WorkTree {
-        diags.extend(reader.symlinks().into_iter().map(|p| {
-            Diagnostic::warning("symlink", p, "symbolic links are not followed")
-                .help("replace the link with the file itself: watchbill never reads outside its folder")
-        }));
+        diags.extend(reader.skipped());
     }
     diagnostic::sort(&mut diags);
     let files = loaded.model.files_read;

@@ -68,6 +68,23 @@ pub fn run(ctx: &Ctx, a: InitArgs) -> Result<Exit> {
     } else {
         "init: watchbill settings, crew and maturity matrix".to_string()
     };
+    if a.write.mode() != WriteMode::DryRun {
+        store::create_dir(&dir)?;
+    }
+    if a.write.mode() == WriteMode::Commit && store::init_repository(&dir)? {
+        println!("created a git repository in {}", dir.display());
+    }
+    let mut files = files;
+    // GitHub reads workflows only at the repository's top: write one when the crew's folder is
+    // the top, otherwise say where it goes.
+    // Outside any repository (--no-commit, --dry-run), the folder will be the top.
+    match store::repo_prefix(&dir) {
+        Ok(prefix) if !prefix.is_empty() => println!(
+            "to check these files in GitHub Actions, add {} at the repository's top with working-directory: {prefix} (docs/action.md)",
+            scaffold::WORKFLOW_PATH
+        ),
+        _ => files.push((scaffold::WORKFLOW_PATH.to_string(), scaffold::workflow("."))),
+    }
     let set = ChangeSet {
         message,
         changes: files
@@ -75,13 +92,6 @@ pub fn run(ctx: &Ctx, a: InitArgs) -> Result<Exit> {
             .map(|(path, text)| Change { path, contents: text.into_bytes(), base: Base::Absent })
             .collect(),
     };
-    if a.write.mode() != WriteMode::DryRun {
-        std::fs::create_dir_all(&dir)
-            .map_err(|e| Error::usage(format!("cannot create {}: {e}", dir.display())))?;
-    }
-    if a.write.mode() == WriteMode::Commit && store::init_repository(&dir)? {
-        println!("created a git repository in {}", dir.display());
-    }
     ctx.write(&dir, &set, &a.write)?;
     if a.write.mode() != WriteMode::DryRun {
         println!("next: `watchbill -C {} check`", dir.display());

@@ -7,6 +7,7 @@ use crate::model::logbook::write::{self as entry_write, NewEntry};
 use crate::model::logbook::{self, Entry, Kind, Severity};
 use crate::model::rota::{self, Status};
 use crate::model::{Model, Needs, Weeks};
+use crate::report::{self, sorted};
 use crate::store::{self, Base, Change, ChangeSet, WriteMode};
 use crate::time::{self, parse_time, rfc3339, IsoWeek};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime};
@@ -197,7 +198,7 @@ pub fn run(ctx: &Ctx, cmd: LogCommand) -> Result<Exit> {
 }
 
 /// The member writing: `--as`, else the member whose e-mail is git's.
-fn author(root: &Path, model: &Model, given: Option<&MemberId>) -> Result<MemberId> {
+pub(super) fn author(root: &Path, model: &Model, given: Option<&MemberId>) -> Result<MemberId> {
     if let Some(id) = given {
         if !model.member_exists(id) {
             return Err(
@@ -222,7 +223,7 @@ fn time(model: &Model, now: DateTime<FixedOffset>, flag: &str, s: &str) -> Resul
 }
 
 /// Four random characters: two people writing at the same minute never pick the same name.
-fn suffix() -> String {
+pub(super) fn suffix() -> String {
     use std::hash::{BuildHasher, Hasher};
     const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyz23456789";
     // RandomState is seeded from the operating system's randomness for every process.
@@ -247,29 +248,13 @@ pub fn edit(text: &str, name: &str) -> Result<Option<String>> {
         .iter()
         .find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()))
         .unwrap_or_else(|| "vi".to_string());
-    let dir = std::env::temp_dir().join(format!("watchbill-{}-{}", std::process::id(), suffix()));
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| Error::usage(format!("cannot create {}: {e}", dir.display())))?;
-    let path = dir.join(name);
-    std::fs::write(&path, text).map_err(|e| Error::usage(format!("cannot write {}: {e}", path.display())))?;
-    // Through the shell, as git does, so EDITOR may carry arguments ("code --wait").
-    let status = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(format!("{editor} \"$1\""))
-        .arg("sh")
-        .arg(&path)
-        .status()
-        .map_err(|e| {
-            Error::usage(format!("cannot start the editor `{editor}`: {e}"))
-                .help("set $EDITOR, or pass -m TEXT")
-        })?;
-    let result = std::fs::read_to_string(&path);
-    let _ = std::fs::remove_dir_all(&dir);
-    if !status.success() {
-        return Err(Error::refused(format!("the editor `{editor}` failed ({status}); nothing was written")));
-    }
-    let text = result.map_err(|e| Error::usage(format!("cannot read the edited file: {e}")))?;
-    Ok(if text.trim().is_empty() { None } else { Some(text) })
+    let edited = store::edit_in_editor(
+        &editor,
+        text,
+        &format!("watchbill-{}-{}", std::process::id(), suffix()),
+        name,
+    )?;
+    Ok(Some(edited).filter(|t| !t.trim().is_empty()))
 }
 
 /// Whether to open an editor: no -m, and a terminal or an editor configured.
@@ -470,11 +455,6 @@ fn update(ctx: &Ctx, a: UpdateArgs) -> Result<Exit> {
     Ok(Exit::Ok)
 }
 
-/// Whether an entry is still open (see [`Entry::is_open`]).
-pub fn is_open(e: &Entry) -> bool {
-    e.is_open()
-}
-
 #[derive(serde::Serialize)]
 pub struct EntryView<'a> {
     pub id: &'a str,
@@ -508,16 +488,9 @@ pub fn entry_view(e: &Entry) -> EntryView<'_> {
             .filter_map(|(n, t)| t.map(|t| (n, rfc3339(&t.get_ref().0))))
             .collect(),
         tickets: e.meta.tickets,
-        open: is_open(e),
+        open: e.is_open(),
         path: &e.origin.path,
     }
-}
-
-/// Entries sorted by their time.
-fn sorted<'m>(entries: impl Iterator<Item = &'m Entry>) -> Vec<&'m Entry> {
-    let mut v: Vec<&Entry> = entries.collect();
-    v.sort_by_key(|e| (e.meta.when().map(|t| t.get_ref().0), e.id.clone()));
-    v
 }
 
 fn line(e: &Entry) -> String {
@@ -527,7 +500,7 @@ fn line(e: &Entry) -> String {
         Kind::Note if e.meta.ongoing => "worksite",
         Kind::Note => "note",
     };
-    let state = if is_open(e) { "  [open]" } else { "" };
+    let state = if e.is_open() { "  [open]" } else { "" };
     format!("{when}  {kind:8}  {}  ({}){state}\n    {}", e.meta.title, e.meta.author.get_ref(), e.id)
 }
 
@@ -555,7 +528,7 @@ fn list(ctx: &Ctx, a: LogListArgs) -> Result<Exit> {
                 }
                 None => e.week == week,
             })
-            .filter(|e| !a.open || is_open(e)),
+            .filter(|e| !a.open || e.is_open()),
     );
     if a.format == ListFormat::Json {
         print!("{}", output::json(&entries.iter().map(|e| entry_view(e)).collect::<Vec<_>>())?);
@@ -613,109 +586,7 @@ pub struct HandoverArgs {
     pub write: WriteArgs,
 }
 
-#[derive(serde::Serialize)]
-struct Person {
-    id: String,
-    name: String,
-    team: String,
-}
-
-#[derive(serde::Serialize)]
-struct IncidentSummary {
-    id: String,
-    title: String,
-    severity: Option<Severity>,
-    services: Vec<String>,
-    to_alert: Option<String>,
-    to_restore: Option<String>,
-    to_fix: Option<String>,
-}
-
-#[derive(serde::Serialize)]
-struct Worksite {
-    id: String,
-    title: String,
-    author: String,
-    since: String,
-}
-
-#[derive(serde::Serialize)]
-struct HandoverData {
-    week: IsoWeek,
-    next: IsoWeek,
-    crew: Vec<Person>,
-    outgoing: Vec<Person>,
-    incoming: Vec<Person>,
-    incidents: Vec<IncidentSummary>,
-    ongoing: Vec<Worksite>,
-}
-
-/// "4 min 30 s", "2 h 05 min", "3 d 4 h": a duration as a person says it.
-pub fn human(d: chrono::Duration) -> String {
-    let s = d.num_seconds().max(0);
-    match s {
-        s if s < 60 => format!("{s} s"),
-        s if s < 3600 => {
-            format!("{} min{}", s / 60, if s % 60 != 0 { format!(" {:02} s", s % 60) } else { String::new() })
-        }
-        s if s < 86_400 => format!("{} h {:02} min", s / 3600, (s % 3600) / 60),
-        s => format!("{} d {} h", s / 86_400, (s % 86_400) / 3600),
-    }
-}
-
-fn person(model: &Model, id: &MemberId) -> Person {
-    let m = model.crew.member(id.as_str());
-    Person {
-        id: id.to_string(),
-        name: m.map_or_else(|| id.to_string(), |m| m.name.clone()),
-        team: m.map_or_else(String::new, |m| {
-            model.crew.team(m.team_id().as_str()).map_or_else(|| m.team_id().to_string(), |t| t.name.clone())
-        }),
-    }
-}
-
-fn handover_data(model: &Model, week: IsoWeek) -> HandoverData {
-    let crew_of = |w: IsoWeek| model.rota.get(&w).map(|r| r.crew.clone()).unwrap_or_default();
-    let (crew, next) = (crew_of(week), crew_of(week.next()));
-    let since = |e: &Entry, name: &str| {
-        let start = e.meta.timestamp("started")?;
-        e.meta.timestamp(name).map(|t| human(t.0 - start.0))
-    };
-    let incidents = sorted(model.entries.iter().filter(|e| e.week == week && e.meta.kind == Kind::Incident))
-        .into_iter()
-        .map(|e| IncidentSummary {
-            id: e.id.clone(),
-            title: e.meta.title.clone(),
-            severity: e.meta.severity,
-            services: e.meta.services.clone(),
-            to_alert: since(e, "alerted"),
-            to_restore: since(e, "restored"),
-            to_fix: since(e, "fixed"),
-        })
-        .collect();
-    let recent = |e: &&Entry| week.plus(-logbook::OPEN_WEEKS) <= e.week && e.week <= week;
-    let ongoing =
-        sorted(model.entries.iter().filter(recent).filter(|e| e.meta.kind == Kind::Note && is_open(e)))
-            .into_iter()
-            .map(|e| Worksite {
-                id: e.id.clone(),
-                title: e.meta.title.clone(),
-                author: e.meta.author.get_ref().to_string(),
-                since: e.week.to_string(),
-            })
-            .collect();
-    HandoverData {
-        week,
-        next: week.next(),
-        crew: crew.iter().map(|m| person(model, m)).collect(),
-        outgoing: crew.iter().filter(|m| !next.contains(m)).map(|m| person(model, m)).collect(),
-        incoming: next.iter().filter(|m| !crew.contains(m)).map(|m| person(model, m)).collect(),
-        incidents,
-        ongoing,
-    }
-}
-
-fn ids(people: &[Person]) -> String {
+fn ids(people: &[report::Person]) -> String {
     people.iter().map(|p| format!("\"{}\"", p.id)).collect::<Vec<_>>().join(", ")
 }
 
@@ -728,7 +599,8 @@ pub fn handover(ctx: &Ctx, a: HandoverArgs) -> Result<Exit> {
     )?;
     let Session { root, model, now, .. } = session;
     let who = author(&root, &model, a.author.as_ref())?;
-    let data = handover_data(&model, week);
+    // The draft is written from the week's journal page (docs/render.md documents its fields).
+    let data = report::journal::week(&model, week, now);
     let templates = store::read_templates(&root)?;
     let body = crate::render::Renderer::new(templates).render("handover.md", &data)?;
     let path = format!("{}/{}", logbook::week_dir(week), logbook::HANDOVER);
@@ -761,7 +633,7 @@ pub fn handover(ctx: &Ctx, a: HandoverArgs) -> Result<Exit> {
             path,
         });
     }
-    let names = |p: &[Person]| p.iter().map(|p| p.id.as_str()).collect::<Vec<_>>().join(" and ");
+    let names = |p: &[report::Person]| p.iter().map(|p| p.id.as_str()).collect::<Vec<_>>().join(" and ");
     let message = if data.incoming.is_empty() {
         format!("logbook: handover {week}")
     } else {
@@ -782,8 +654,8 @@ pub fn handover(ctx: &Ctx, a: HandoverArgs) -> Result<Exit> {
 
 // ---- status ---------------------------------------------------------------------------------
 
-/// The daily view: who is on watch and until when, this week's entries, what is open, whether
-/// the handover is due.
+/// The daily view: who is on watch and until when, this week's entries, what is open, the
+/// objectives missed or at risk, whether the handover is due.
 #[derive(Args, Debug)]
 #[command(after_help = "Examples:
   watchbill status
@@ -801,13 +673,15 @@ struct StatusView<'a> {
     now: String,
     week: IsoWeek,
     watch_ends: String,
-    crew: Vec<Person>,
+    crew: Vec<report::Person>,
     entries: Vec<EntryView<'a>>,
     /// The open entries listed are those filed from this week on (`check` warns about older ones).
     open_since: IsoWeek,
     open: Vec<EntryView<'a>>,
     handover_written: bool,
     handover_due: String,
+    /// The objectives missed or at risk now.
+    objectives: Vec<crate::metrics::Evaluation>,
 }
 
 pub fn status(ctx: &Ctx, a: StatusArgs) -> Result<Exit> {
@@ -816,12 +690,13 @@ pub fn status(ctx: &Ctx, a: StatusArgs) -> Result<Exit> {
     let recent = Weeks::since(week.plus(-logbook::OPEN_WEEKS));
     // This week's crew, this week's entries, and what is open in the weeks before.
     session.read(Needs::logbook_in(recent).and_rota_in(Weeks::between(week, week)))?;
+    // The objectives on their current window only: `status` shows no trend.
+    session.read_for_objectives(session.now, 0)?;
     let Session { model, now, .. } = session;
     let schedule = &model.settings.schedule;
-    let open = |e: &&Entry| is_open(e) && recent.contains(e.week);
+    let open = |e: &&Entry| e.is_open() && recent.contains(e.week);
     let ends = schedule.handover(week.next());
-    let crew =
-        model.rota.get(&week).map(|r| r.crew.iter().map(|m| person(&model, m)).collect()).unwrap_or_default();
+    let crew = model.rota.get(&week).map(|r| report::people(&model, &r.crew)).unwrap_or_default();
     let view = StatusView {
         now: rfc3339(&now),
         week,
@@ -835,6 +710,7 @@ pub fn status(ctx: &Ctx, a: StatusArgs) -> Result<Exit> {
         open: sorted(model.entries.iter().filter(open)).into_iter().map(entry_view).collect(),
         handover_written: model.handovers.contains_key(&week),
         handover_due: rfc3339(&ends),
+        objectives: super::objective::needing_attention(&model, now),
     };
     if a.format == ListFormat::Json {
         print!("{}", output::json(&view)?);
@@ -856,6 +732,7 @@ pub fn status(ctx: &Ctx, a: StatusArgs) -> Result<Exit> {
     for e in sorted(model.entries.iter().filter(open)) {
         println!("  {}", line(e).replace('\n', "\n  "));
     }
+    print!("{}", super::objective::attention_text(&view.objectives));
     let hours_left = (ends.fixed_offset() - now).num_hours();
     println!(
         "\nHandover: {}",

@@ -4,18 +4,22 @@
 //! maybe build a change set) and prints the result. Nothing here decides a rule.
 
 mod check;
+mod ci;
 mod crew;
 mod init;
 mod log;
+mod objective;
 mod output;
 mod progress;
+mod render;
+mod review;
 mod rota;
 
 use crate::error::{Error, Exit, Result};
 use crate::model::{self, Model, Needs, Weeks};
 use crate::store::{self, ChangeSet, Revision, WriteMode};
 use crate::time;
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, Utc};
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;
@@ -30,6 +34,7 @@ Examples:
   watchbill -C demo who             who is on watch now
   watchbill -C demo rota show       the rota around this week
   watchbill check --format github   annotations for a GitHub Actions log
+  watchbill -C demo render summary --format html -o summary.html
 
 Exit codes: 0 done, 1 problems in the files, 2 usage or environment error,
 3 request refused by the data, 4 concurrent writers (run again).";
@@ -63,8 +68,19 @@ pub enum Command {
     Log(log::LogCommand),
     Handover(log::HandoverArgs),
     Status(log::StatusArgs),
+    Review(review::ReviewArgs),
+    Ci(ci::CiArgs),
     Who(rota::WhoArgs),
     When(rota::WhenArgs),
+    #[command(subcommand)]
+    Objective(objective::ObjectiveCommand),
+    Survey(objective::SurveyArgs),
+    Assess(objective::AssessArgs),
+    #[command(subcommand)]
+    Maturity(objective::MaturityCommand),
+    Render(render::RenderArgs),
+    #[command(subcommand)]
+    Templates(render::TemplatesCommand),
     /// Print shell completions (bash, zsh, fish, elvish, powershell).
     #[command(
         after_help = "Examples:\n  watchbill completions bash > ~/.local/share/bash-completion/completions/watchbill\n  watchbill completions zsh > ~/.zfunc/_watchbill"
@@ -243,6 +259,29 @@ impl Session {
         settle(diagnostics, &mut self.warned)
     }
 
+    /// Adds the objectives and the maturity matrix, then the records their windows ending at
+    /// `at` measure (with `previous` windows of trend before each): the logbook, the rota, the
+    /// check-ins and the survey answers from the week the earliest window starts.
+    pub fn read_for_objectives(&mut self, at: DateTime<FixedOffset>, previous: usize) -> Result<()> {
+        let schedule = &self.model.settings.schedule;
+        let this = schedule.week_at(&self.now);
+        let nothing = Weeks::between(this.next(), this);
+        self.read(Needs { objectives: true, maturity: true, measured_weeks: nothing, ..Needs::CREW })?;
+        let schedule = &self.model.settings.schedule;
+        let since = match crate::metrics::reaches_back_to(&self.model, at, previous) {
+            // The week before the first watch a window touches: a handover due at its start.
+            Some(from) if from.year() > 1 => Weeks::since(schedule.week_at(&from).prev()),
+            Some(_) => Weeks::ALL,
+            None => return Ok(()),
+        };
+        self.read(Needs {
+            objectives: true,
+            maturity: true,
+            measured_weeks: since,
+            ..Needs::logbook_in(since).and_rota_in(since)
+        })
+    }
+
     /// Adds the rota weeks of `wanted` and around it, until every term touching `wanted` is
     /// whole (a term's first and last weeks may lie outside the weeks a command shows).
     pub fn read_terms(&mut self, wanted: Weeks) -> Result<()> {
@@ -308,8 +347,16 @@ fn run(ctx: &Ctx, command: Command) -> Result<Exit> {
         Command::Log(c) => log::run(ctx, c),
         Command::Handover(a) => log::handover(ctx, a),
         Command::Status(a) => log::status(ctx, a),
+        Command::Review(a) => review::run(ctx, a),
+        Command::Ci(a) => ci::run(ctx, a),
         Command::Who(a) => rota::who(ctx, a),
         Command::When(a) => rota::when(ctx, a),
+        Command::Objective(c) => objective::run(ctx, c),
+        Command::Survey(a) => objective::survey(ctx, a),
+        Command::Assess(a) => objective::assess(ctx, a),
+        Command::Maturity(c) => objective::maturity_run(ctx, c),
+        Command::Render(a) => render::render(ctx, a),
+        Command::Templates(c) => render::templates(ctx, c),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "watchbill", &mut std::io::stdout());
             Ok(Exit::Ok)

@@ -67,9 +67,9 @@ pub fn print_error(e: &Error) {
         );
         eprintln!();
     }
-    eprintln!("{}: {}", red(on, "error"), e.message);
+    eprintln!("{}: {}", red(on, "error"), crate::diagnostic::printable(&e.message));
     if let Some(h) = &e.help {
-        eprintln!("  help: {h}");
+        eprintln!("  help: {}", crate::diagnostic::printable(h));
     }
 }
 

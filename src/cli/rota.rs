@@ -6,7 +6,7 @@ use crate::ids::MemberId;
 use crate::model::rota::{self, Status, Swap};
 use crate::model::{Model, Needs, Weeks};
 use crate::planner::{self, PlanRequest};
-use crate::store::{Base, Change, ChangeSet};
+use crate::store::{self, Base, Change, ChangeSet};
 use crate::time::{rfc3339, IsoWeek};
 use chrono::{DateTime, FixedOffset};
 use clap::{Args, Subcommand};
@@ -574,8 +574,7 @@ fn ics(ctx: &Ctx, a: IcsArgs) -> Result<Exit> {
     let text =
         crate::ics::calendar(&model.settings, &model.crew, &model.crews(), a.member.as_ref(), now.to_utc());
     match &a.output {
-        Some(path) => std::fs::write(path, text)
-            .map_err(|e| Error::usage(format!("cannot write {}: {e}", path.display())))?,
+        Some(path) => store::write_file(path, &text)?,
         None => print!("{text}"),
     }
     Ok(Exit::Ok)

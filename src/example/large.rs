@@ -239,7 +239,7 @@ pub fn history(now: DateTime<FixedOffset>, scale: Scale) -> Vec<Commit> {
             closing(w)
         }
     };
-    objectives(&org, slots.entry(Slot::Start).or_default());
+    objectives(&org, first.monday(), today.plus(6).monday(), slots.entry(Slot::Start).or_default());
     for (q, date) in quarters.iter().enumerate() {
         let slot = slots.entry(at_week(*date)).or_default();
         assessment(*date, q, quarters.len(), slot);
@@ -278,10 +278,11 @@ fn quarter_ends(start: NaiveDate, end: NaiveDate) -> Vec<NaiveDate> {
 
 /// The small example's six objectives for the whole organisation (the maturity matrix names
 /// them as evidence), and the same six for each team, on the team's main service.
-fn objectives(org: &Org, files: &mut BTreeMap<String, String>) {
+fn objectives(org: &Org, started: NaiveDate, due: NaiveDate, files: &mut BTreeMap<String, String>) {
     let n = org.people.len();
     for (i, o) in OBJECTIVES.iter().enumerate() {
-        let text = objective_toml(o, &org.people[i * 3 % n].id, &org.people[(i * 3 + 1) % n].id);
+        let text =
+            objective_toml(o, &org.people[i * 3 % n].id, &org.people[(i * 3 + 1) % n].id, started, due);
         files.insert(format!("objectives/{}.toml", o.id), text);
     }
     for (t, team) in org.teams.iter().enumerate() {
@@ -292,7 +293,7 @@ fn objectives(org: &Org, files: &mut BTreeMap<String, String>) {
             [] => continue,
         };
         for o in &OBJECTIVES {
-            let mut text = objective_toml(o, owner, helper);
+            let mut text = objective_toml(o, owner, helper, started, due);
             let service = SERVICES[t % SERVICES.len()];
             let _ = write!(text, "\n[filter]\nservices = [\"{service}\"]\n");
             text = text.replacen(&format!("# {}", o.title), &format!("# {} ({})", o.title, team.name), 1);

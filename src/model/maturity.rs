@@ -52,6 +52,8 @@ pub struct AssessmentFile {
     pub date: Option<Spanned<Date>>,
     /// Who assessed (free text: a coach need not be in the crew).
     pub by: Option<String>,
+    /// A note on the whole assessment.
+    pub note: Option<String>,
     pub levels: BTreeMap<AxisId, Spanned<u32>>,
     #[serde(default)]
     pub notes: BTreeMap<AxisId, String>,
@@ -62,4 +64,36 @@ pub struct Assessment {
     pub date: chrono::NaiveDate,
     pub file: AssessmentFile,
     pub origin: super::Origin,
+}
+
+/// An assessment's file (pure): the date, who, a general note, then a level and a note per axis.
+pub fn assessment_text(
+    date: chrono::NaiveDate,
+    by: Option<&str>,
+    note: Option<&str>,
+    levels: &BTreeMap<AxisId, u32>,
+    notes: &BTreeMap<AxisId, String>,
+) -> String {
+    use toml_edit::{value, DocumentMut, Item, Table};
+    let mut doc = DocumentMut::new();
+    doc["date"] = Item::Value(super::objective::write::date(date));
+    if let Some(b) = by {
+        doc["by"] = value(b);
+    }
+    if let Some(n) = note {
+        doc["note"] = value(n);
+    }
+    let mut l = Table::new();
+    for (axis, level) in levels {
+        l.insert(axis.as_str(), value(i64::from(*level)));
+    }
+    doc["levels"] = Item::Table(l);
+    if !notes.is_empty() {
+        let mut n = Table::new();
+        for (axis, text) in notes {
+            n.insert(axis.as_str(), value(text.as_str()));
+        }
+        doc["notes"] = Item::Table(n);
+    }
+    doc.to_string()
 }

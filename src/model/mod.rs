@@ -17,7 +17,7 @@ use crate::diagnostic::{Diagnostic, LineIndex, Pos};
 use crate::ids::{id_problem, MemberId, ObjectiveId};
 use crate::parse::{self, Source};
 use crate::time::IsoWeek;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 
 pub use crew::Crew;
@@ -64,6 +64,10 @@ pub struct Model {
     member_index: HashMap<MemberId, usize>,
     /// How many files were read.
     pub files_read: usize,
+    /// Files that could not be loaded (an error was reported for them), so rules between files
+    /// do not also blame what they would have defined: one broken crew.toml is one error, not
+    /// an "unknown member" for every record.
+    unreadable: BTreeSet<String>,
 }
 
 impl Model {
@@ -101,6 +105,33 @@ impl Model {
     pub fn crews(&self) -> BTreeMap<IsoWeek, Vec<MemberId>> {
         self.rota.iter().map(|(w, r)| (*w, r.crew.clone())).collect()
     }
+
+    /// Parses one more file into the model and returns its problems: how a command checks a
+    /// file it is about to write. A record with the id of one already loaded (an objective
+    /// being edited) replaces it.
+    pub fn insert_file(&mut self, f: RawFile) -> Vec<Diagnostic> {
+        self.take(parse_file(f))
+    }
+
+    /// Puts a parsed file's record and text in the model and returns its problems. A file with
+    /// an error is remembered as unreadable, so rules elsewhere do not pile consequences onto it.
+    fn take(&mut self, parsed: Parsed) -> Vec<Diagnostic> {
+        if parsed.diagnostics.iter().any(Diagnostic::is_error) {
+            self.unreadable.insert(parsed.path.clone());
+        }
+        if let Some(record) = parsed.record {
+            self.add(record);
+        }
+        if let Some(text) = parsed.text {
+            self.sources.insert(parsed.path, text);
+        }
+        parsed.diagnostics
+    }
+
+    /// Whether the file at `path` was read but could not be loaded.
+    pub fn is_unreadable(&self, path: &str) -> bool {
+        self.unreadable.contains(path)
+    }
 }
 
 /// The result of loading: the model and the problems met while parsing.
@@ -122,6 +153,9 @@ pub struct Needs {
     pub rota_weeks: Weeks,
     /// The logbook week folders (`logbook/<week>/`) to read when `logbook` is set.
     pub logbook_weeks: Weeks,
+    /// The check-ins and survey rounds to read when `objectives` is set, by the weeks they are
+    /// dated in (see [`Weeks::admits_checkin`] and [`Weeks::admits_round`]).
+    pub measured_weeks: Weeks,
 }
 
 impl Needs {
@@ -132,6 +166,7 @@ impl Needs {
         maturity: true,
         rota_weeks: Weeks::ALL,
         logbook_weeks: Weeks::ALL,
+        measured_weeks: Weeks::ALL,
     };
     pub const CREW: Needs = Needs {
         rota: false,
@@ -140,6 +175,7 @@ impl Needs {
         maturity: false,
         rota_weeks: Weeks::ALL,
         logbook_weeks: Weeks::ALL,
+        measured_weeks: Weeks::ALL,
     };
     pub const ROTA: Needs = Needs { rota: true, ..Self::CREW };
 
@@ -160,7 +196,7 @@ impl Needs {
 
     /// The same kinds, every week of them.
     pub const fn every_week(self) -> Needs {
-        Needs { rota_weeks: Weeks::ALL, logbook_weeks: Weeks::ALL, ..self }
+        Needs { rota_weeks: Weeks::ALL, logbook_weeks: Weeks::ALL, measured_weeks: Weeks::ALL, ..self }
     }
 
     /// Whether a path (relative to the root) holds records this load wants. Also asked of
@@ -173,7 +209,13 @@ impl Needs {
             settings::FILE | crew::FILE => true,
             rota::DIR => self.rota && week.is_none_or(|name| self.rota_weeks.admits(name)),
             logbook::DIR => self.logbook && week.is_none_or(|name| self.logbook_weeks.admits(name)),
-            objective::DIR | objective::CHECKIN_DIR | survey::DIR => self.objectives,
+            objective::DIR => self.objectives,
+            objective::CHECKIN_DIR => {
+                self.objectives && parts.next().is_none_or(|name| self.measured_weeks.admits_checkin(name))
+            }
+            survey::DIR => {
+                self.objectives && week.is_none_or(|round| self.measured_weeks.admits_round(round))
+            }
             maturity::FILE | maturity::ASSESSMENT_DIR => self.maturity || self.objectives,
             _ => false,
         }
@@ -204,7 +246,12 @@ impl Weeks {
 
     /// Whether the span and `[first, last]` share a week.
     pub fn overlaps(&self, first: IsoWeek, last: IsoWeek) -> bool {
-        self.from.is_none_or(|f| f <= last) && self.to.is_none_or(|t| first <= t)
+        !self.is_empty() && self.from.is_none_or(|f| f <= last) && self.to.is_none_or(|t| first <= t)
+    }
+
+    /// Whether the span holds no week (it ends before it starts).
+    pub fn is_empty(&self) -> bool {
+        matches!((self.from, self.to), (Some(f), Some(t)) if t < f)
     }
 
     /// Whether a file or folder named after a week (`2026-W48.toml`, `2026-W48`) is in the span.
@@ -213,6 +260,26 @@ impl Weeks {
     fn admits(&self, name: &str) -> bool {
         *self == Weeks::ALL
             || name.strip_suffix(".toml").unwrap_or(name).parse::<IsoWeek>().is_ok_and(|w| self.contains(w))
+    }
+
+    /// Whether a check-in, named after its time (`20261123T1002-alice-k3x9.toml`), may be dated
+    /// in the span: its calendar week or the next (a watch starts before its calendar week ends).
+    /// A name not starting with a date is always read.
+    pub fn admits_checkin(&self, name: &str) -> bool {
+        match name.get(..8).and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y%m%d").ok()) {
+            Some(day) => self.overlaps(IsoWeek::of(day), IsoWeek::of(day).next()),
+            None => true,
+        }
+    }
+
+    /// Whether a survey round may hold answers dated in the span: a round named for a quarter
+    /// (`2026-q4`) holds those of its quarter and of the quarter after (late answers); a round
+    /// named otherwise is always read.
+    pub fn admits_round(&self, round: &str) -> bool {
+        match survey::quarter_of_round(round) {
+            Some((first, last)) => self.overlaps(IsoWeek::of(first), IsoWeek::of(last).plus(14)),
+            None => true,
+        }
     }
 }
 
@@ -248,13 +315,7 @@ pub fn extend(model: &mut Model, files: Vec<RawFile>) -> Vec<Diagnostic> {
     model.files_read += files.len();
     let mut diags = Vec::new();
     for parsed in parse_all(files) {
-        diags.extend(parsed.diagnostics);
-        if let Some(record) = parsed.record {
-            model.add(record);
-        }
-        if let Some(text) = parsed.text {
-            model.sources.insert(parsed.path, text);
-        }
+        diags.extend(model.take(parsed));
     }
     diags
 }
@@ -425,10 +486,26 @@ fn record(path: &str, text: &str) -> Found {
     }
 }
 
+/// A week written other than `2026-W48` (`2026w48`, ` 2026-W48`) still parses, but two such
+/// names could then hold one week, and the later would silently replace the earlier: only the
+/// canonical name is read.
+fn non_canonical_week(path: &str, written: &str, week: IsoWeek) -> Found {
+    Err(vec![Diagnostic::error(
+        "name-mismatch",
+        path,
+        format!("{written:?} names the week {week}, but only the name {week} is read"),
+    )
+    .help(format!("rename it to {}", path.replacen(written, &week.to_string(), 1)))])
+}
+
 fn load_rota_week(path: &str, text: &str, name: &str) -> Found {
-    let Some(week) = name.strip_suffix(".toml").and_then(|w| w.parse::<IsoWeek>().ok()) else {
+    let stem = name.strip_suffix(".toml");
+    let Some(week) = stem.and_then(|w| w.parse::<IsoWeek>().ok()) else {
         return misplaced(path, "rota files are named after their ISO week, like rota/2026-W48.toml");
     };
+    if let Some(written) = stem.filter(|s| *s != week.to_string()) {
+        return non_canonical_week(path, written, week);
+    }
     let src = Source::toml_file(path, text);
     let file: rota::WeekFile = src.parse().map_err(|d| vec![d])?;
     if let Some(w) = &file.week {
@@ -452,13 +529,16 @@ fn load_rota_week(path: &str, text: &str, name: &str) -> Found {
     }))
 }
 
-fn load_logbook(path: &str, text: &str, week: &str, name: &str) -> Found {
-    let Ok(week) = week.parse::<IsoWeek>() else {
+fn load_logbook(path: &str, text: &str, folder: &str, name: &str) -> Found {
+    let Ok(week) = folder.parse::<IsoWeek>() else {
         return misplaced(
             path,
             "logbook entries live in a folder named after their ISO week, like logbook/2026-W48/",
         );
     };
+    if folder != week.to_string() {
+        return non_canonical_week(path, folder, week);
+    }
     let Some(stem) = name.strip_suffix(".md") else {
         return misplaced(path, "logbook entries are Markdown files ending in .md");
     };
@@ -574,6 +654,32 @@ fn load_objective(path: &str, text: &str, name: &str) -> Found {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn check_ins_and_survey_rounds_are_read_by_the_weeks_they_are_dated_in() {
+        let w = |s: &str| s.parse::<IsoWeek>().unwrap();
+        let since = Weeks::since(w("2026-W40"));
+        let needs = Needs { objectives: true, measured_weeks: since, ..Needs::CREW };
+        assert!(needs.wants("checkins/runbooks/20261001T1200-alice-k3x9.toml"));
+        // Sunday of the week before: the watch that holds it may reach into the span.
+        assert!(needs.wants("checkins/runbooks/20260927T1200-alice-k3x9.toml"));
+        assert!(!needs.wants("checkins/runbooks/20260920T1200-alice-k3x9.toml"));
+        assert!(needs.wants("checkins/runbooks/by-hand.toml"), "a name without a date is read");
+        assert!(needs.wants("surveys/2026-q4/alice.toml") && needs.wants("surveys/2026-q3/alice.toml"));
+        assert!(!needs.wants("surveys/2026-q1/alice.toml"), "answers a quarter late are the latest read");
+        assert!(needs.wants("surveys/kick-off/alice.toml"), "a round not named for a quarter is read");
+        let nothing = Weeks::between(w("2026-W41"), w("2026-W40"));
+        let first = Needs { measured_weeks: nothing, ..needs };
+        assert!(first.wants("objectives/runbooks.toml") && !first.wants("surveys/2026-q4/alice.toml"));
+        assert_eq!(
+            survey::quarter_of_round("2026-q4"),
+            Some((
+                chrono::NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
+                chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap()
+            ))
+        );
+        assert_eq!(survey::quarter_of_round("2026-q5"), None);
+    }
 
     fn example_files() -> Vec<RawFile> {
         let now = chrono::DateTime::parse_from_rfc3339("2026-11-23T09:00:00+01:00").unwrap();

@@ -4,6 +4,7 @@
 //! typed in. The declarative parts (measure, bound, target, window) are small languages parsed
 //! here into types, so `check` can point at a typo before any metric is computed.
 
+use super::logbook::Severity;
 use crate::ids::{AxisId, MemberId, ObjectiveId};
 use crate::time::{Date, Timestamp};
 use serde::{Deserialize, Serialize};
@@ -42,12 +43,12 @@ pub struct ObjectiveFile {
 #[serde(deny_unknown_fields)]
 pub struct Filter {
     #[serde(default)]
-    pub severity: Vec<super::logbook::Severity>,
+    pub severity: Vec<Severity>,
     #[serde(default)]
     pub services: Vec<String>,
 }
 
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Baseline {
     pub value: f64,
@@ -101,6 +102,10 @@ pub enum Counted {
     Captains,
 }
 
+/// The measures that are a name rather than a duration.
+const NAMED_MEASURES: [&str; 6] =
+    ["tickets", "count(incidents)", "count(handovers)", "count(captains)", "survey.comfort", "checkin"];
+
 impl Measure {
     pub fn parse(s: &str) -> Result<Measure, String> {
         let s = s.trim();
@@ -130,10 +135,13 @@ impl Measure {
             "count(captains)" => Ok(Measure::Count(Counted::Captains)),
             "survey.comfort" => Ok(Measure::SurveyComfort),
             "checkin" => Ok(Measure::Checkin),
-            _ => Err(format!(
-                "unknown measure {s:?}; write a duration like \"restored - started\", \"tickets\", \
-                 \"count(incidents)\", \"count(handovers)\", \"count(captains)\", \"survey.comfort\" or \"checkin\""
-            )),
+            _ => Err(match crate::parse::did_you_mean(s, &NAMED_MEASURES) {
+                Some(m) => format!("unknown measure {s:?}; did you mean {m:?}?"),
+                None => format!(
+                    "unknown measure {s:?}; write a duration like \"restored - started\", \"tickets\", \
+                     \"count(incidents)\", \"count(handovers)\", \"count(captains)\", \"survey.comfort\" or \"checkin\""
+                ),
+            }),
         }
     }
 
@@ -229,6 +237,11 @@ impl Aggregate {
     pub fn needs_bound(self) -> bool {
         matches!(self, Aggregate::Share | Aggregate::All)
     }
+
+    /// Whether the aggregate is a percentage of records (so its target is written with `%`).
+    pub fn is_percentage(self) -> bool {
+        self.needs_bound()
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -289,15 +302,20 @@ impl Comparison {
     }
 }
 
-impl fmt::Display for Comparison {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let op = match self.op {
+impl Op {
+    pub fn symbol(self) -> &'static str {
+        match self {
             Op::Lt => "<",
             Op::Le => "<=",
             Op::Gt => ">",
             Op::Ge => ">=",
-        };
-        write!(f, "{op} {}{}", self.value, if self.percent { "%" } else { "" })
+        }
+    }
+}
+
+impl fmt::Display for Comparison {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}{}", self.op.symbol(), self.value, if self.percent { "%" } else { "" })
     }
 }
 
@@ -327,12 +345,15 @@ impl Window {
             "quarter" => Ok(Window::Quarter),
             "year" => Ok(Window::Year),
             t => {
-                let (n, unit) = t.split_at(t.len().saturating_sub(1));
-                let n: u32 = n.parse().ok().filter(|n| (1..=3660).contains(n)).ok_or_else(bad)?;
-                match unit {
-                    "d" => Ok(Window::Days(n)),
-                    "w" => Ok(Window::Weeks(n)),
-                    _ => Err(bad()),
+                // By suffix, not by byte: a window ending in a multi-byte character ("90é") must
+                // be refused, not split inside the character (a panic found by fuzzing).
+                let count = |n: &str| n.parse().ok().filter(|n: &u32| (1..=3660).contains(n)).ok_or_else(bad);
+                if let Some(n) = t.strip_suffix('d') {
+                    Ok(Window::Days(count(n)?))
+                } else if let Some(n) = t.strip_suffix('w') {
+                    Ok(Window::Weeks(count(n)?))
+                } else {
+                    Err(bad())
                 }
             }
         }
@@ -356,6 +377,210 @@ pub struct Checkin {
     pub origin: super::Origin,
 }
 
+/// Writing objectives and check-ins (pure: values in, text out). Edits keep the file's
+/// comments and layout.
+pub mod write {
+    use super::Severity;
+    use crate::model::logbook::write::{datetime, severity_str};
+    use chrono::{DateTime, FixedOffset, NaiveDate};
+    use toml_edit::{value, Array, ArrayOfTables, DocumentMut, InlineTable, Item, Table, Value};
+
+    /// A TOML local date.
+    pub fn date(d: NaiveDate) -> Value {
+        use chrono::Datelike;
+        let date = toml_edit::Date { year: d.year() as u16, month: d.month() as u8, day: d.day() as u8 };
+        Value::from(toml_edit::Datetime { date: Some(date), time: None, offset: None })
+    }
+
+    /// Fields of an objective to write; `None` leaves a field as it is.
+    #[derive(Default)]
+    pub struct Fields<'a> {
+        pub title: Option<&'a str>,
+        pub area: Option<&'a str>,
+        pub owner: Option<&'a str>,
+        pub why: Option<&'a str>,
+        pub measure: Option<&'a str>,
+        pub unit: Option<&'a str>,
+        pub bound: Option<&'a str>,
+        pub aggregate: Option<&'a str>,
+        pub target: Option<&'a str>,
+        pub window: Option<&'a str>,
+        pub severity: Option<&'a [Severity]>,
+        pub services: Option<&'a [String]>,
+        pub due: Option<NaiveDate>,
+        pub review: Option<&'a str>,
+        pub baseline: Option<(f64, NaiveDate)>,
+    }
+
+    impl Fields<'_> {
+        /// The names of the fields set, for a commit message.
+        pub fn names(&self) -> Vec<&'static str> {
+            let set = [
+                ("title", self.title.is_some()),
+                ("area", self.area.is_some()),
+                ("owner", self.owner.is_some()),
+                ("why", self.why.is_some()),
+                ("measure", self.measure.is_some()),
+                ("unit", self.unit.is_some()),
+                ("bound", self.bound.is_some()),
+                ("aggregate", self.aggregate.is_some()),
+                ("target", self.target.is_some()),
+                ("window", self.window.is_some()),
+                ("filter", self.severity.is_some() || self.services.is_some()),
+                ("due", self.due.is_some()),
+                ("review", self.review.is_some()),
+                ("baseline", self.baseline.is_some()),
+            ];
+            set.into_iter().filter(|(_, s)| *s).map(|(n, _)| n).collect()
+        }
+    }
+
+    fn doc(text: &str) -> Result<DocumentMut, String> {
+        text.parse::<DocumentMut>().map_err(|e| format!("the objective is not valid TOML: {}", e.message()))
+    }
+
+    fn strings<'a>(items: impl IntoIterator<Item = &'a str>) -> Value {
+        Value::Array(items.into_iter().collect::<Array>())
+    }
+
+    /// Sets the given fields of an objective's text (`""` for a new objective), in the order
+    /// docs/format.md shows them.
+    pub fn set(text: &str, f: &Fields) -> Result<String, String> {
+        let mut doc = doc(text)?;
+        let texts = [
+            ("title", f.title),
+            ("area", f.area),
+            ("owner", f.owner),
+            ("why", f.why),
+            ("measure", f.measure),
+            ("unit", f.unit),
+            ("bound", f.bound),
+            ("aggregate", f.aggregate),
+            ("target", f.target),
+            ("window", f.window),
+        ];
+        for (k, v) in texts {
+            if let Some(v) = v {
+                doc[k] = value(v);
+            }
+        }
+        if f.severity.is_some() || f.services.is_some() {
+            let mut filter = doc.get("filter").and_then(Item::as_inline_table).cloned().unwrap_or_default();
+            if let Some(sev) = f.severity {
+                set_or_remove(&mut filter, "severity", strings(sev.iter().map(|s| severity_str(*s))));
+            }
+            if let Some(services) = f.services {
+                set_or_remove(&mut filter, "services", strings(services.iter().map(String::as_str)));
+            }
+            if filter.is_empty() {
+                doc.remove("filter");
+            } else {
+                doc["filter"] = Item::Value(Value::InlineTable(filter));
+            }
+        }
+        if let Some(d) = f.due {
+            doc["due"] = Item::Value(date(d));
+        }
+        if let Some(r) = f.review {
+            doc["review"] = value(r);
+        }
+        if let Some((v, d)) = f.baseline {
+            let mut b = InlineTable::new();
+            b.insert("value", Value::from(v));
+            b.insert("date", date(d));
+            doc["baseline"] = Item::Value(Value::InlineTable(b));
+        }
+        Ok(doc.to_string())
+    }
+
+    fn set_or_remove(t: &mut InlineTable, key: &str, v: Value) {
+        if v.as_array().is_some_and(|a| a.is_empty()) {
+            t.remove(key);
+        } else {
+            t.insert(key, v);
+        }
+    }
+
+    fn actions(doc: &mut DocumentMut) -> Result<&mut ArrayOfTables, String> {
+        if !doc.contains_key("action") {
+            doc.insert("action", Item::ArrayOfTables(ArrayOfTables::new()));
+        }
+        doc["action"]
+            .as_array_of_tables_mut()
+            .ok_or_else(|| "`action` is not a list of [[action]] tables".into())
+    }
+
+    /// Appends a step to the roadmap.
+    pub fn add_action(
+        text: &str,
+        title: &str,
+        owner: Option<&str>,
+        due: Option<NaiveDate>,
+    ) -> Result<String, String> {
+        let mut doc = doc(text)?;
+        let mut t = Table::new();
+        t.insert("title", value(title));
+        if let Some(o) = owner {
+            t.insert("owner", value(o));
+        }
+        if let Some(d) = due {
+            t.insert("due", Item::Value(date(d)));
+        }
+        t.insert("done", value(false));
+        t.decor_mut().set_prefix("\n");
+        actions(&mut doc)?.push(t);
+        Ok(doc.to_string())
+    }
+
+    /// Marks a step done: `which` is its number (1 for the first) or a unique part of its title.
+    /// Returns the new text and the step's title.
+    pub fn action_done(text: &str, which: &str) -> Result<(String, String), String> {
+        let mut doc = doc(text)?;
+        let list = actions(&mut doc)?;
+        let titles: Vec<String> =
+            list.iter().map(|t| t.get("title").and_then(|v| v.as_str()).unwrap_or("").to_string()).collect();
+        let index = match which.trim().parse::<usize>() {
+            Ok(n) if (1..=titles.len()).contains(&n) => n - 1,
+            Ok(n) => {
+                return Err(format!("there is no action {n}: the objective has {} action(s)", titles.len()))
+            }
+            Err(_) => {
+                let needle = which.to_lowercase();
+                let found: Vec<usize> =
+                    (0..titles.len()).filter(|i| titles[*i].to_lowercase().contains(&needle)).collect();
+                match found.as_slice() {
+                    [i] => *i,
+                    [] => return Err(format!("no action's title contains {which:?}")),
+                    _ => {
+                        return Err(format!(
+                            "{} actions' titles contain {which:?}: give its number",
+                            found.len()
+                        ))
+                    }
+                }
+            }
+        };
+        if let Some(t) = list.get_mut(index) {
+            t.insert("done", value(true));
+        }
+        Ok((doc.to_string(), titles[index].clone()))
+    }
+
+    /// A check-in's file.
+    pub fn checkin(value_: f64, at: &DateTime<FixedOffset>, by: Option<&str>, note: Option<&str>) -> String {
+        let mut doc = DocumentMut::new();
+        doc["value"] = value(value_);
+        doc["at"] = Item::Value(datetime(at));
+        if let Some(b) = by {
+            doc["by"] = value(b);
+        }
+        if let Some(n) = note {
+            doc["note"] = value(n);
+        }
+        doc.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -370,6 +595,7 @@ mod tests {
         assert!(Measure::parse("resolved - started").unwrap_err().contains("unknown incident timestamp"));
         assert!(Measure::parse("started - fixed").unwrap_err().contains("never positive"));
         assert!(Measure::parse("mood").is_err());
+        assert!(Measure::parse("ticket").unwrap_err().contains("did you mean \"tickets\""));
     }
 
     #[test]
@@ -388,7 +614,7 @@ mod tests {
         assert_eq!(Window::parse("90d").unwrap(), Window::Days(90));
         assert_eq!(Window::parse("13w").unwrap(), Window::Weeks(13));
         assert_eq!(Window::parse("quarter").unwrap(), Window::Quarter);
-        for bad in ["", "d", "0d", "13x", "week"] {
+        for bad in ["", "d", "0d", "13x", "week", "90é", "9€"] {
             assert!(Window::parse(bad).is_err(), "{bad}");
         }
     }

@@ -23,3 +23,33 @@ pub struct Answer {
     pub file: AnswerFile,
     pub origin: super::Origin,
 }
+
+/// A survey answer's file (pure).
+pub fn answer_text(comfort: u8, answered: chrono::NaiveDate, comment: Option<&str>) -> String {
+    let mut doc = toml_edit::DocumentMut::new();
+    doc["comfort"] = toml_edit::value(i64::from(comfort));
+    doc["answered"] = toml_edit::Item::Value(super::objective::write::date(answered));
+    if let Some(c) = comment {
+        doc["comment"] = toml_edit::value(c);
+    }
+    doc.to_string()
+}
+
+/// The round a survey answered on `day` belongs to by default: its calendar quarter, `2026-q4`.
+pub fn quarter_round(day: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{}-q{}", day.year(), day.month0() / 3 + 1)
+}
+
+/// The first and last days of the quarter a round is named for (`2026-q4`), if it is.
+pub fn quarter_of_round(round: &str) -> Option<(chrono::NaiveDate, chrono::NaiveDate)> {
+    let (year, q) = round.split_once("-q")?;
+    let (year, q) = (year.parse::<i32>().ok()?, q.parse::<u32>().ok().filter(|q| (1..=4).contains(q))?);
+    let first = chrono::NaiveDate::from_ymd_opt(year, 3 * q - 2, 1)?;
+    let next = if q == 4 {
+        chrono::NaiveDate::from_ymd_opt(year + 1, 1, 1)
+    } else {
+        chrono::NaiveDate::from_ymd_opt(year, 3 * q + 1, 1)
+    };
+    Some((first, next?.pred_opt()?))
+}

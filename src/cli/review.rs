@@ -1,0 +1,78 @@
+//! `watchbill review`: what a change between two revisions means.
+
+use super::{output, Ctx};
+use crate::error::{Exit, Result};
+use crate::model::{self, Needs};
+use crate::review::{self, Review, Sides};
+use crate::store::{self, Revision};
+use clap::{Args, ValueEnum};
+use std::path::Path;
+
+/// Describe what a change means: handovers, swaps, entries, objectives newly met or missed,
+/// assessments, and the check problems it introduces or fixes.
+///
+/// Both sides are read straight from git objects, so it works on CI's detached checkouts as long
+/// as both commits were fetched (actions/checkout with fetch-depth: 0).
+#[derive(Args, Debug)]
+#[command(after_help = "Examples:
+  watchbill review --base main                 what this branch changes, against main
+  watchbill review --base HEAD~3 --head HEAD
+  watchbill review --base origin/main --format json")]
+pub struct ReviewArgs {
+    /// The revision the change starts from (e.g. the pull request's base).
+    #[arg(long, value_name = "REV")]
+    pub base: String,
+    /// The revision the change ends at.
+    #[arg(long, value_name = "REV", default_value = "HEAD")]
+    pub head: String,
+    #[arg(long, value_enum, default_value = "md")]
+    pub format: ReviewFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReviewFormat {
+    Md,
+    Json,
+}
+
+pub fn run(ctx: &Ctx, a: ReviewArgs) -> Result<Exit> {
+    let root = ctx.root()?;
+    let r = build(ctx, &root, &a.base, &a.head)?;
+    let text = match a.format {
+        ReviewFormat::Json => output::json(&r)?,
+        ReviewFormat::Md => markdown(&root, &r)?,
+    };
+    print!("{text}");
+    Ok(Exit::Ok)
+}
+
+/// Loads both sides and reviews the change.
+pub fn build(ctx: &Ctx, root: &Path, base: &str, head: &str) -> Result<Review> {
+    let changed = store::changed_paths(root, base, head)?;
+    let side = |rev: &str| -> Result<(model::Model, Vec<crate::diagnostic::Diagnostic>)> {
+        let files = if store::has_root_at(root, rev)? {
+            store::read_files(root, &Revision::Rev(rev.to_string()), Needs::ALL)?
+        } else {
+            Vec::new()
+        };
+        let loaded = model::load(files);
+        Ok((loaded.model, loaded.diagnostics))
+    };
+    let (base_model, mut base_problems) = side(base)?;
+    let (head_model, mut head_problems) = side(head)?;
+    let now = ctx.now(&head_model)?;
+    base_problems.extend(crate::check::check(&base_model, now));
+    head_problems.extend(crate::check::check(&head_model, now));
+    let sides = Sides {
+        base: &base_model,
+        head: &head_model,
+        base_problems: &base_problems,
+        head_problems: &head_problems,
+    };
+    Ok(review::review(base, head, &changed, &sides, now))
+}
+
+/// The review as Markdown, from the `review.md` template (the repository may override it).
+pub fn markdown(root: &Path, r: &Review) -> Result<String> {
+    crate::render::Renderer::new(store::read_templates(root)?).render("review.md", r)
+}

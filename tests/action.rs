@@ -1,0 +1,334 @@
+//! The GitHub side: `watchbill review` on real repositories, `watchbill ci` in a simulated
+//! GitHub environment, and the action's comment step with a stand-in `gh`.
+
+mod common;
+use common::*;
+use std::path::{Path, PathBuf};
+
+/// A simulated GitHub Actions run: event payload, summary and output files.
+struct Gh {
+    dir: tempfile::TempDir,
+}
+
+impl Gh {
+    fn new(event_json: &str) -> Gh {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("event.json"), event_json).unwrap();
+        Gh { dir }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn read(&self, name: &str) -> String {
+        std::fs::read_to_string(self.path(name)).unwrap_or_default()
+    }
+
+    fn ci(&self, repo: &Path, event: &str) -> assert_cmd::assert::Assert {
+        wb(repo)
+            .env("GITHUB_ACTIONS", "true")
+            .env("GITHUB_EVENT_NAME", event)
+            .env("GITHUB_EVENT_PATH", self.path("event.json"))
+            .env("GITHUB_STEP_SUMMARY", self.path("summary.md"))
+            .env("GITHUB_OUTPUT", self.path("output"))
+            .env("RUNNER_TEMP", self.dir.path())
+            .arg("ci")
+            .assert()
+    }
+
+    /// The value of an output written as `name<<DELIM … DELIM`.
+    fn output(&self, name: &str) -> Option<String> {
+        let text = self.read("output");
+        let mut lines = text.lines();
+        while let Some(l) = lines.next() {
+            if let Some(delim) = l.strip_prefix(&format!("{name}<<")) {
+                let value: Vec<&str> = lines.by_ref().take_while(|x| *x != delim).collect();
+                return Some(value.join("\n"));
+            }
+        }
+        None
+    }
+}
+
+fn pr_event(base: &str, head: &str, fork: bool) -> String {
+    let head_repo = if fork {
+        r#"{"full_name":"someone/fork","fork":true}"#
+    } else {
+        r#"{"full_name":"crew/ops","fork":false}"#
+    };
+    format!(
+        r#"{{"pull_request":{{"number":42,"base":{{"sha":"{base}","repo":{{"full_name":"crew/ops"}}}},"head":{{"sha":"{head}","repo":{head_repo}}}}},"repository":{{"full_name":"crew/ops"}}}}"#
+    )
+}
+
+fn rev(dir: &Path, r: &str) -> String {
+    git(dir, &["rev-parse", r]).trim().to_string()
+}
+
+/// The example plus a handover branch: an incident, the handover, a swap.
+fn handover_branch() -> (tempfile::TempDir, String) {
+    let t = example_repo();
+    let base = rev(t.path(), "HEAD");
+    git(t.path(), &["checkout", "-q", "-b", "handover"]);
+    wb(t.path())
+        .args(["log", "incident", "Redis evicting sessions", "--started", "2026-11-23 08:00"])
+        .args([
+            "--alerted",
+            "2026-11-23 08:00:40",
+            "--restored",
+            "2026-11-23 08:07",
+            "--tickets",
+            "3",
+            "-m",
+            "x",
+        ])
+        .assert()
+        .success();
+    wb(t.path()).args(["handover", "--no-edit"]).assert().success();
+    wb(t.path())
+        .args(["rota", "swap", "2026-W49", "paul", "alice", "--reason", "paul is on leave"])
+        .assert()
+        .success();
+    (t, base)
+}
+
+#[test]
+fn review_of_a_handover_pull_request() {
+    let (t, base) = handover_branch();
+    let md = stdout(&wb(t.path()).args(["review", "--base", &base]).assert().success());
+    assert!(
+        md.contains("**2026-W48**")
+            && md.contains("Paul Chevalier (Certification) takes over from Océane Garnier (Platform)"),
+        "{md}"
+    );
+    assert!(md.contains("2026-W49: alice replaces paul (paul is on leave)"), "{md}");
+    assert!(
+        md.contains("added incident **Redis evicting sessions**")
+            && md.contains("alerted after 40 s, restored after 7 min"),
+        "{md}"
+    );
+    assert!(md.contains("2026-W47 by alice: oceane → paul"), "{md}");
+    let json: serde_json::Value = serde_json::from_str(&stdout(
+        &wb(t.path()).args(["review", "--base", &base, "--format", "json"]).assert().success(),
+    ))
+    .unwrap();
+    assert_eq!(json["handovers"][0]["week"], "2026-W48");
+    assert_eq!(json["rota"].as_array().unwrap().len(), 2, "W48 confirmed, W49 swapped");
+    assert_eq!(json["entries"][0]["tickets"], 3);
+}
+
+#[test]
+fn review_names_the_problems_a_change_introduces_and_fixes() {
+    let t = example_repo();
+    let base = rev(t.path(), "HEAD");
+    commit_file(t.path(), "rota/2026-W50.toml", "status = \"planned\"\ncrew = [\"alice\", \"nobody\"]\n");
+    let json: serde_json::Value = serde_json::from_str(&stdout(
+        &wb(t.path()).args(["review", "--base", &base, "--format", "json"]).assert().success(),
+    ))
+    .unwrap();
+    let introduced = json["problems_introduced"].as_array().unwrap();
+    assert!(
+        introduced.iter().any(|d| d["code"] == "unknown-member" && d["path"] == "rota/2026-W50.toml"),
+        "{json:#}"
+    );
+    assert!(json["problems_fixed"].as_array().unwrap().is_empty());
+    // The reverse change fixes it.
+    let broken = rev(t.path(), "HEAD");
+    git(t.path(), &["revert", "--no-edit", "HEAD"]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(
+        &wb(t.path()).args(["review", "--base", &broken, "--format", "json"]).assert().success(),
+    ))
+    .unwrap();
+    assert!(
+        json["problems_fixed"].as_array().unwrap().iter().any(|d| d["code"] == "unknown-member"),
+        "{json:#}"
+    );
+}
+
+#[test]
+fn ci_on_a_push_annotates_summarises_and_sets_outputs() {
+    let t = example_repo();
+    let gh = Gh::new("{}");
+    let a = gh.ci(t.path(), "push").code(0);
+    assert!(!stdout(&a).contains("::error"), "{}", stdout(&a));
+    let summary = gh.read("summary.md");
+    assert!(summary.starts_with("## watchbill\n") && summary.contains("No problems found"), "{summary}");
+    assert!(
+        summary.contains("### 2026-W47") && summary.contains("Océane Garnier and Louis Mercier"),
+        "{summary}"
+    );
+    assert_eq!(gh.output("problems").as_deref(), Some("0"));
+    assert_eq!(gh.output("crew").as_deref(), Some("oceane,louis"));
+    assert_eq!(gh.output("pull-request"), None);
+}
+
+#[test]
+fn ci_on_a_pull_request_writes_the_review_comment() {
+    let (t, base) = handover_branch();
+    let head = rev(t.path(), "HEAD");
+    let gh = Gh::new(&pr_event(&base, &head, false));
+    gh.ci(t.path(), "pull_request").code(0);
+    assert_eq!(gh.output("pull-request").as_deref(), Some("42"));
+    assert_eq!(gh.output("fork").as_deref(), Some("false"));
+    let comment_file = gh.output("comment-file").expect("comment-file output");
+    let comment = std::fs::read_to_string(comment_file).unwrap();
+    assert!(
+        comment.starts_with("<!-- watchbill-review -->\n### watchbill: what this change means"),
+        "{comment}"
+    );
+    assert!(comment.contains("takes over from"), "{comment}");
+    assert!(gh.read("summary.md").contains("### watchbill: what this change means"));
+    let fork = Gh::new(&pr_event(&base, &head, true));
+    fork.ci(t.path(), "pull_request").code(0);
+    assert_eq!(fork.output("fork").as_deref(), Some("true"));
+}
+
+#[test]
+fn hostile_text_cannot_produce_a_workflow_command() {
+    let t = example_repo();
+    let hostile = "50% down\n::error::pwned\r\n::set-output name=x::y";
+    wb(t.path())
+        .args(["log", "incident", hostile, "--started", "2026-11-23 08:00", "-m", "::warning::body too"])
+        .assert()
+        .success();
+    // A broken file whose message quotes the hostile value.
+    commit_file(t.path(), "objectives/evil.toml", "title = \"x\"\nmeasure = \"%0A::error::pwned\"\naggregate = \"max\"\ntarget = \"< 1\"\nwindow = \"90d\"\n");
+    let gh = Gh::new("{}");
+    let out = stdout(&gh.ci(t.path(), "push").code(1));
+    let commands: Vec<&str> = out.lines().filter(|l| l.starts_with("::")).collect();
+    assert_eq!(commands.len(), 1, "{out}");
+    assert!(
+        commands[0].starts_with(
+            "::error file=objectives/evil.toml,line=2,col=11,title=watchbill invalid-objective::"
+        ),
+        "{out}"
+    );
+    assert!(commands[0].contains("%250A::error::pwned"), "{out}");
+    assert_eq!(gh.output("errors").as_deref(), Some("1"));
+    let summary = gh.read("summary.md");
+    assert!(summary.contains("| ❌ | objectives/evil.toml:2:11 | invalid-objective |"), "{summary}");
+}
+
+#[test]
+fn ci_outside_github_says_what_it_needs() {
+    let t = example_repo();
+    let a = wb(t.path()).env_remove("GITHUB_ACTIONS").arg("ci").assert().code(2);
+    let err = stderr(&a);
+    assert!(err.contains("GITHUB_EVENT_PATH") && err.contains("watchbill check"), "{err}");
+}
+
+/// A stand-in for `gh`: keeps comments as files, answers the calls comment.sh makes.
+const FAKE_GH: &str = r#"#!/usr/bin/env bash
+set -euo pipefail
+store="$FAKE_GH_STORE"; mkdir -p "$store"
+echo "$*" >>"$store/calls.log"
+[ "$1" = api ] || exit 3; shift
+method=GET; body=""; url=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --method) method="$2"; shift 2 ;;
+    -F) body="${2#body=@}"; shift 2 ;;
+    --paginate) shift ;;
+    --jq) shift 2 ;;
+    *) url="$1"; shift ;;
+  esac
+done
+case "$method $url" in
+  "GET repos/"*"/comments")
+    for f in "$store"/comment-*; do [ -e "$f" ] || continue
+      if head -n 1 "$f" | grep -q '^<!-- watchbill-review -->'; then basename "$f" | sed 's/comment-//'; fi
+    done ;;
+  "POST repos/"*"/comments") n=$(( $(ls "$store" | grep -c '^comment-' || true) + 1 )); cp "$body" "$store/comment-$n" ;;
+  "PATCH repos/"*"/issues/comments/"*) cp "$body" "$store/comment-${url##*/}" ;;
+  *) echo "unexpected: $method $url" >&2; exit 4 ;;
+esac
+"#;
+
+fn run_comment_step(bin: &Path, store: &Path, body: &str, fork: bool) -> std::process::Output {
+    let file = store.parent().unwrap().join("body.md");
+    std::fs::write(&file, body).unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::process::Command::new("bash")
+        .arg(root.join("action/comment.sh"))
+        .env("PATH", format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default()))
+        .env("FAKE_GH_STORE", store)
+        .env("PR_NUMBER", "42")
+        .env("PR_FORK", fork.to_string())
+        .env("COMMENT_FILE", &file)
+        .env("GITHUB_REPOSITORY", "crew/ops")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_comment_step_creates_one_comment_then_updates_it() {
+    let action = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("action.yml")).unwrap();
+    assert!(
+        action.contains("run: bash \"$GITHUB_ACTION_PATH/action/comment.sh\""),
+        "the step this test runs"
+    );
+    let t = tempfile::tempdir().unwrap();
+    let bin = t.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::fs::write(bin.join("gh"), FAKE_GH).unwrap();
+    std::process::Command::new("chmod").arg("+x").arg(bin.join("gh")).status().unwrap();
+    let store = t.path().join("store");
+    // A comment by someone else is left alone.
+    std::fs::create_dir_all(&store).unwrap();
+    std::fs::write(store.join("comment-1"), "LGTM\n").unwrap();
+    let first = run_comment_step(&bin, &store, "<!-- watchbill-review -->\nfirst\n", false);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let second = run_comment_step(&bin, &store, "<!-- watchbill-review -->\nsecond\n", false);
+    assert!(second.status.success(), "{}", String::from_utf8_lossy(&second.stderr));
+    assert!(String::from_utf8_lossy(&second.stdout).contains("updated"));
+    let mut comments: Vec<String> = std::fs::read_dir(&store)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("comment-"))
+        .collect();
+    comments.sort();
+    assert_eq!(comments, ["comment-1", "comment-2"], "one watchbill comment, not two");
+    assert_eq!(
+        std::fs::read_to_string(store.join("comment-2")).unwrap(),
+        "<!-- watchbill-review -->\nsecond\n"
+    );
+    assert_eq!(std::fs::read_to_string(store.join("comment-1")).unwrap(), "LGTM\n");
+    // A fork's run posts nothing.
+    let calls = std::fs::read_to_string(store.join("calls.log")).unwrap().lines().count();
+    let fork = run_comment_step(&bin, &store, "<!-- watchbill-review -->\nthird\n", true);
+    assert!(fork.status.success() && String::from_utf8_lossy(&fork.stdout).contains("fork"));
+    assert_eq!(std::fs::read_to_string(store.join("calls.log")).unwrap().lines().count(), calls);
+}
+
+#[test]
+fn review_says_when_an_objective_becomes_missed() {
+    let t = example_repo();
+    let base = rev(t.path(), "HEAD");
+    // restore-under-10-min is met at 85.7 % (12 of 14); two slow restores make it 75 %.
+    for (title, start, restored) in [
+        ("Slow restore one", "2026-11-22 20:00", "2026-11-22 20:40"),
+        ("Slow restore two", "2026-11-22 21:00", "2026-11-22 21:35"),
+    ] {
+        wb(t.path())
+            .args(["log", "incident", title, "--started", start, "--restored", restored, "-m", "x"])
+            .assert()
+            .success();
+    }
+    let json: serde_json::Value = serde_json::from_str(&stdout(
+        &wb(t.path()).args(["review", "--base", &base, "--format", "json"]).assert().success(),
+    ))
+    .unwrap();
+    let o = json["objectives"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["id"] == "restore-under-10-min")
+        .expect("listed");
+    assert_eq!(o["moved"], "newly missed", "{o:#}");
+    assert_eq!(o["verdict_before"], "met");
+    assert_eq!(o["verdict_after"], "missed");
+    assert!(o["change"].is_null(), "the objective's file did not change: {o:#}");
+    let md = stdout(&wb(t.path()).args(["review", "--base", &base]).assert().success());
+    assert!(md.contains("**Service restored in under 10 minutes** (`restore-under-10-min`): **newly missed** (85\\.7% → 75%)"), "{md}");
+}

@@ -1,0 +1,118 @@
+//! The HTML summary in a real browser: headless Chromium loads the page with no console message
+//! at all (no script error, and no request blocked by the page's policy: it fetches nothing),
+//! a hostile logbook title shows as text, and screenshots are written for people to look at.
+//!
+//! Without Chromium the test is skipped with a message; with `WATCHBILL_REQUIRE_BROWSER=1` (set
+//! by `.ci/run`, which installs Chromium) it fails instead, so CI always runs it.
+
+mod common;
+use common::*;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const HOSTILE: &str = "+++\nkind = \"incident\"\ntitle = \"<script>alert('title')</script> <img src=x onerror=alert(1)>\"\nauthor = \"alice\"\nseverity = \"major\"\nstarted = 2026-11-20T10:00:00+01:00\nrestored = 2026-11-20T10:07:00+01:00\n+++\n\n<script>alert('body')</script>\n";
+
+/// Chromium: `WATCHBILL_CHROMIUM`, else the first of the usual names on the PATH.
+fn chromium() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("WATCHBILL_CHROMIUM") {
+        return Some(PathBuf::from(p));
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .flat_map(|dir| ["chromium", "chromium-browser", "google-chrome"].map(|n| dir.join(n)))
+        .find(|p| p.is_file())
+}
+
+/// Runs the browser headless on `page` with `args`, stopping it after a minute.
+fn browse(browser: &Path, profile: &Path, page: &Path, args: &[&str]) -> Output {
+    let mut child = Command::new(browser)
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic"])
+        .args([
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ])
+        .args(["--hide-scrollbars", "--enable-logging=stderr", "--v=0"])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(args)
+        .arg(format!("file://{}", page.display()))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the browser starts");
+    let started = Instant::now();
+    while child.try_wait().expect("wait for the browser").is_none() {
+        if started.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("the browser did not finish within a minute");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.wait_with_output().expect("the browser's output")
+}
+
+/// The console messages Chromium logged (`…:INFO:CONSOLE…] "message", source: …`).
+fn console(stderr: &str) -> Vec<&str> {
+    stderr.lines().filter(|l| l.contains(":CONSOLE") || l.contains("Uncaught")).collect()
+}
+
+/// The width and height of a PNG, from its header.
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "not a PNG");
+    let be = |i: usize| u32::from_be_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
+    (be(16), be(20))
+}
+
+#[test]
+fn the_html_summary_loads_cleanly_in_a_real_browser() {
+    let Some(browser) = chromium() else {
+        if std::env::var("WATCHBILL_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
+            panic!("WATCHBILL_REQUIRE_BROWSER=1 but no Chromium was found (apt-get install chromium)");
+        }
+        eprintln!(
+            "SKIPPED the_html_summary_loads_cleanly_in_a_real_browser: no Chromium on the PATH \
+             (apt-get install chromium, or set WATCHBILL_CHROMIUM); WATCHBILL_REQUIRE_BROWSER=1 makes this a failure"
+        );
+        return;
+    };
+    let t = example_repo();
+    commit_file(t.path(), "logbook/2026-W47/20261120T1000-hostile-abcd.md", HOSTILE);
+    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("browser");
+    std::fs::create_dir_all(&out).expect("screenshot folder");
+    let page = out.join("summary.html");
+    wb(t.path()).args(["render", "summary", "--format", "html", "-o"]).arg(&page).assert().success();
+    let profile = tempfile::tempdir().expect("profile");
+
+    let dom = browse(&browser, profile.path(), &page, &["--dump-dom"]);
+    let (html, log) = (String::from_utf8_lossy(&dom.stdout), String::from_utf8_lossy(&dom.stderr));
+    assert!(dom.status.success(), "the browser failed: {log}");
+    assert_eq!(console(&log), Vec::<&str>::new(), "the page logged to the console");
+    assert!(html.contains("id=\"objectives\"") && html.contains("id=\"maturity\""), "the page is whole");
+    assert!(!html.contains("<script") && !html.contains("<img"), "no element from user text in the DOM");
+    assert!(html.contains("&lt;script&gt;alert('title')&lt;/script&gt;"), "the title shows as text");
+    assert_eq!(html.matches("<svg").count(), 9, "every chart is in the DOM");
+
+    for (name, size) in [("desktop", (1280, 2400)), ("phone", (390, 2400))] {
+        let png = out.join(format!("summary-{name}.png"));
+        let _ = std::fs::remove_file(&png);
+        let shot = browse(
+            &browser,
+            profile.path(),
+            &page,
+            &[&format!("--window-size={},{}", size.0, size.1), &format!("--screenshot={}", png.display())],
+        );
+        let log = String::from_utf8_lossy(&shot.stderr);
+        assert!(shot.status.success(), "the screenshot failed: {log}");
+        assert_eq!(console(&log), Vec::<&str>::new(), "the page logged to the console");
+        let bytes = std::fs::read(&png).expect("the screenshot is written");
+        assert_eq!(png_size(&bytes), size);
+        assert!(
+            bytes.len() > 20_000,
+            "a screenshot of a page, not of a blank window ({} bytes)",
+            bytes.len()
+        );
+        eprintln!("screenshot: {}", png.display());
+    }
+}
