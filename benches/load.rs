@@ -60,15 +60,30 @@ fn main() {
         let crew = pick(Needs::CREW);
         let week = model::load(crew.clone()).model.settings.schedule.week_at(&now);
         let who = pick(Needs::rota_in(Weeks::between(week.plus(-4), week.plus(4))));
-        let status = pick(
-            Needs::logbook_in(Weeks::since(week.plus(-logbook::OPEN_WEEKS)))
-                .and_rota_in(Weeks::between(week, week)),
+        // `status`: 13 weeks of logbook, then what its objectives' current windows measure.
+        let objectives = pick(Needs { objectives: true, maturity: true, ..Needs::CREW });
+        let from = watchbill::metrics::reaches_back_to(&model::load(objectives).model, now, 0);
+        let measured = Weeks::since(
+            from.map_or(week, |t| model::load(crew.clone()).model.settings.schedule.week_at(&t).prev()),
         );
+        let status = pick(Needs {
+            objectives: true,
+            maturity: true,
+            measured_weeks: measured,
+            ..Needs::logbook_in(Weeks::since(
+                week.plus(-logbook::OPEN_WEEKS).min(measured.from.unwrap_or(week)),
+            ))
+            .and_rota_in(Weeks::since(measured.from.unwrap_or(week).min(week)))
+        });
         // The scoped loads first, while the heap is as small as a command's.
         let rows = [
             ("load settings + crew", crew.len(), median(budget, || crew.clone(), model::load)),
             ("load for who (9 weeks of rota)", who.len(), median(budget, || who.clone(), model::load)),
-            ("load for status (13 weeks)", status.len(), median(budget, || status.clone(), model::load)),
+            (
+                "load for status (objectives' windows)",
+                status.len(),
+                median(budget, || status.clone(), model::load),
+            ),
             ("load everything (check)", files.len(), median(budget, || files.clone(), model::load)),
         ];
         for (what, n, t) in rows {

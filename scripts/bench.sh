@@ -4,7 +4,7 @@
 #   check             against cat of every file check reads
 #   check --rev HEAD  against git cat-file --batch over the same blobs
 #   who, status       at 1 year and at 10 years of history
-#   render summary    (when the branch has `watchbill render`)
+#   when, log list, rota show, objective status, render summary at 10 years
 # Not part of CI: it takes a few minutes. docs/performance.md records its figures.
 #
 # Usage: bash scripts/bench.sh [WORKDIR]   (default: a new temporary folder; an existing WORKDIR
@@ -82,13 +82,8 @@ done
 bench "watchbill when (10y)" "$wb -C $y10 when alice-martin"
 bench "watchbill log list (10y)" "$wb -C $y10 log list"
 bench "watchbill rota show (10y)" "$wb -C $y10 rota show"
-# LEAD: `watchbill render` is built on another branch; once merged, this line times it (check
-# that `render summary --format md` is still its syntax).
-if "$wb" render --help >/dev/null 2>&1; then
-  bench "watchbill render summary (10y)" "$wb -C $y10 render summary --format md"
-else
-  printf '%s\t-\t-\t-\n' "watchbill render summary (10y): not on this branch" >>"$results"
-fi
+bench "watchbill objective status (10y)" "$wb -C $y10 objective status"
+bench "watchbill render summary (10y)" "$wb -C $y10 render summary --format md"
 
 ms() { awk -F'\t' -v n="$1" '$1 == n { print $2 }' "$results"; }
 ratio() { awk -v a="$(ms "$1")" -v b="$(ms "$2")" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "-" }'; }

@@ -18,7 +18,7 @@
 //!   rota's watch weeks in the window: a window the rota does not cover has no data.
 
 use crate::ids::{AxisId, MemberId, ObjectiveId};
-use crate::model::logbook::{Entry, Kind};
+use crate::model::logbook::Entry;
 use crate::model::objective::{
     Aggregate, Baseline, Comparison, Counted, Filter, Measure, Objective, Unit, Window,
 };
@@ -307,21 +307,18 @@ fn passes(filter: &Filter, e: &Entry) -> bool {
         && (filter.services.is_empty() || e.meta.services.iter().any(|s| filter.services.contains(s)))
 }
 
-/// When an incident happened, for windows: its `started` (else the time that files it).
-fn started(e: &Entry) -> Option<DateTime<FixedOffset>> {
-    e.meta.started.as_ref().or(e.meta.when()).map(|t| t.get_ref().0)
-}
-
-/// The incidents of the window that pass the filter, in time order.
+/// The incidents of the window that pass the filter, in time order: a binary search in the
+/// model's incidents sorted by when they happened, not a scan of the whole logbook (an
+/// evaluation looks at five windows of each of hundreds of objectives).
 fn incidents<'m>(model: &'m Model, filter: &Filter, span: &Span) -> Vec<&'m Entry> {
-    let mut v: Vec<&Entry> = model
-        .entries
+    let by_time = model.incidents_by_time();
+    let first = by_time.partition_point(|(t, _)| *t < span.from);
+    by_time[first..]
         .iter()
-        .filter(|e| e.meta.kind == Kind::Incident && passes(filter, e))
-        .filter(|e| started(e).is_some_and(|t| span.holds(&t)))
-        .collect();
-    v.sort_by_key(|e| (started(e), e.id.clone()));
-    v
+        .take_while(|(t, _)| span.holds(t))
+        .map(|&(_, i)| &model.entries[i])
+        .filter(|e| passes(filter, e))
+        .collect()
 }
 
 /// The weeks of the rota from `first` to `last`, both included.
@@ -375,7 +372,7 @@ fn measure(model: &Model, o: &Objective, span: &Span, at: DateTime<FixedOffset>)
             let mut v: Vec<_> = model
                 .checkins
                 .iter()
-                .filter(|c| c.objective.as_ref() == Some(&o.id) && span.holds(&c.file.at.0))
+                .filter(|c| span.holds(&c.file.at.0) && c.objective.as_ref() == Some(&o.id))
                 .collect();
             v.sort_by_key(|c| (c.file.at.0, c.origin.path.clone()));
             records(v.into_iter().map(|c| (c.origin.path.clone(), c.file.value)).collect(), Vec::new())
@@ -390,8 +387,7 @@ fn survey_values(model: &Model, span: &Span) -> Vec<(String, f64)> {
     let mut latest: BTreeMap<&MemberId, (NaiveDate, &str, i64)> = BTreeMap::new();
     for a in &model.surveys {
         let day = a.file.answered.0;
-        let active = model.crew.member(a.member.as_str()).is_some_and(|m| m.active);
-        if !active || !span.holds(&midnight(tz, day)) {
+        if !span.holds(&midnight(tz, day)) || !model.member(&a.member).is_some_and(|m| m.active) {
             continue;
         }
         let answer = (day, a.round.as_str(), *a.file.comfort.get_ref());

@@ -108,6 +108,12 @@ impl Entry {
             Kind::Note => self.meta.ongoing && self.meta.closed.is_none(),
         }
     }
+
+    /// When the entry happened, for objectives' windows: its `started`, else the time that
+    /// files it.
+    pub fn happened(&self) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+        self.meta.started.as_ref().or(self.meta.when()).map(|t| t.get_ref().0)
+    }
 }
 
 /// The front matter of `logbook/<week>/handover.md`.

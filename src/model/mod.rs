@@ -64,6 +64,9 @@ pub struct Model {
     member_index: HashMap<MemberId, usize>,
     /// How many files were read.
     pub files_read: usize,
+    /// The incidents' places in `entries`, sorted by when they happened: built on first use by
+    /// [`Model::incidents_by_time`], emptied when an entry is added.
+    incidents_by_time: std::sync::OnceLock<Vec<(chrono::DateTime<chrono::FixedOffset>, usize)>>,
     /// Files that could not be loaded (an error was reported for them), so rules between files
     /// do not also blame what they would have defined: one broken crew.toml is one error, not
     /// an "unknown member" for every record.
@@ -94,11 +97,30 @@ impl Model {
     }
 
     pub fn member_exists(&self, id: &MemberId) -> bool {
+        self.member(id).is_some()
+    }
+
+    /// The crew's member with this id, found in an index (metrics and reports look members up
+    /// tens of thousands of times in a large history).
+    pub fn member(&self, id: &MemberId) -> Option<&crew::Member> {
         // The index is checked against the crew, which a caller may have changed since the load.
-        match self.member_index.get(id) {
-            Some(&i) if self.crew.members.get(i).is_some_and(|m| m.id() == id) => true,
-            _ => self.crew.member(id.as_str()).is_some(),
+        match self.member_index.get(id).and_then(|&i| self.crew.members.get(i)) {
+            Some(m) if m.id() == id => Some(m),
+            _ => self.crew.member(id.as_str()),
         }
+    }
+
+    /// The incidents that say when they happened ([`logbook::Entry::happened`]), as that time
+    /// and their place in `entries`, sorted by time, then id.
+    pub fn incidents_by_time(&self) -> &[(chrono::DateTime<chrono::FixedOffset>, usize)] {
+        self.incidents_by_time.get_or_init(|| {
+            let mut v: Vec<_> = (self.entries.iter().enumerate())
+                .filter(|(_, e)| e.meta.kind == logbook::Kind::Incident)
+                .filter_map(|(i, e)| Some((e.happened()?, i)))
+                .collect();
+            v.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| self.entries[a.1].id.cmp(&self.entries[b.1].id)));
+            v
+        })
     }
 
     /// The crew of every rota week loaded.
@@ -375,7 +397,10 @@ impl Model {
             Record::Rota(r) => {
                 self.rota.insert(r.week, r);
             }
-            Record::Entry(e) => self.entries.push(e),
+            Record::Entry(e) => {
+                self.incidents_by_time.take();
+                self.entries.push(e);
+            }
             Record::Handover(h) => {
                 self.handovers.insert(h.week, h);
             }

@@ -85,7 +85,7 @@ pub struct Person {
 
 /// A member by id; one no longer in `crew.toml` keeps their id as a name.
 pub fn person(model: &Model, id: &MemberId) -> Person {
-    let m = model.crew.member(id.as_str());
+    let m = model.member(id);
     let team_id = m.map_or_else(String::new, |m| m.team_id().to_string());
     Person {
         id: id.to_string(),
