@@ -117,10 +117,7 @@ pub fn files(now: DateTime<FixedOffset>) -> Vec<(String, String)> {
     );
     files.insert("crew.toml".to_string(), crew(today));
     files.insert("maturity.toml".to_string(), scaffold::MATURITY.to_string());
-    let loaded = model::load(
-        files.iter().map(|(p, t)| RawFile { path: p.clone(), bytes: t.clone().into_bytes() }).collect(),
-    );
-    let m = loaded.model;
+    let m = model_of(&files);
     let schedule = m.settings.schedule;
     let today = schedule.week_at(&now);
     let first = today.plus(-26);
@@ -171,6 +168,12 @@ fn holidays(years: std::ops::RangeInclusive<i32>) -> String {
 
 fn member_id(name: &str) -> String {
     slug(name.split(' ').next().unwrap_or(name), 20)
+}
+
+/// The model of generated files: the settings and the crew, to plan the rota in their light.
+fn model_of(files: &BTreeMap<String, String>) -> model::Model {
+    let raw = files.iter().map(|(p, t)| RawFile { path: p.clone(), bytes: t.clone().into_bytes() });
+    model::load(raw.collect()).model
 }
 
 fn crew(today: IsoWeek) -> String {

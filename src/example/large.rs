@@ -6,12 +6,12 @@
 //! About 62 logbook entries a week for 500 members, so ten years hold 30,000+ entries.
 
 use super::{
-    handover, holidays, logbook_week, member_toml, objective_toml, quarter_start, team_toml, Rng, OBJECTIVES,
+    handover, holidays, logbook_week, member_toml, model_of, objective_toml, quarter_start, team_toml, Rng,
+    OBJECTIVES,
 };
 use crate::ids::MemberId;
 use crate::model::logbook::slug;
 use crate::model::rota::{self, Status};
-use crate::model::{self, RawFile};
 use crate::planner::{self, PlanRequest};
 use crate::scaffold;
 use crate::time::{rfc3339, IsoWeek, Schedule};
@@ -192,10 +192,7 @@ pub fn history(now: DateTime<FixedOffset>, scale: Scale) -> Vec<Commit> {
     );
     base.insert("crew.toml".into(), org.crew_toml(IsoWeek::of(now.date_naive())));
     base.insert("maturity.toml".into(), scaffold::MATURITY.to_string());
-    let loaded = model::load(
-        base.iter().map(|(p, t)| RawFile { path: p.clone(), bytes: t.clone().into_bytes() }).collect(),
-    );
-    let m = loaded.model;
+    let m = model_of(base);
     let schedule = m.settings.schedule;
     let today = schedule.week_at(&now);
     let first = schedule.week_at(&schedule.handover(IsoWeek::of(start)));
