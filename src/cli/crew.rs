@@ -6,7 +6,6 @@ use crate::ids::{MemberId, TeamId};
 use crate::model::crew::{edit, Away, Crew, FILE};
 use crate::model::Needs;
 use crate::parse::Source;
-use crate::store::{Base, Change, ChangeSet};
 use crate::time::Date;
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
@@ -190,21 +189,12 @@ fn write_crew(
     message: String,
     write: &WriteArgs,
 ) -> Result<Exit> {
-    ctx.write_edit(root, write, |read| {
-        let before = read(FILE)?.map(|b| String::from_utf8_lossy(&b).into_owned());
-        let after = change(before.as_deref().unwrap_or(""))
-            .map_err(|e| Error::refused(e).help("see `watchbill crew list`"))?;
+    ctx.edit_file(root, write, FILE, Some(""), &message, |before| {
+        let after = change(before).map_err(|e| Error::refused(e).help("see `watchbill crew list`"))?;
         Source::toml_file(FILE, &after)
             .parse::<Crew>()
             .map_err(|d| Error::problems("the edit would leave crew.toml invalid", vec![d]))?;
-        Ok(ChangeSet {
-            message: message.clone(),
-            changes: vec![Change {
-                path: FILE.into(),
-                contents: after.into_bytes(),
-                base: before.map_or(Base::Absent, |b| Base::Bytes(b.into_bytes())),
-            }],
-        })
+        Ok(after)
     })?;
     Ok(Exit::Ok)
 }

@@ -439,18 +439,8 @@ fn update(ctx: &Ctx, a: UpdateArgs) -> Result<Exit> {
     let names: Vec<&str> = fields.iter().map(|(n, _)| *n).collect();
     let message = format!("logbook: update {:?}: {} ({})", e.meta.title, names.join(", "), e.week);
     let path = e.origin.path.clone();
-    ctx.write_edit(&root, &a.write, |read| {
-        let before = read(&path)?.ok_or_else(|| Error::refused(format!("{path} no longer exists")))?;
-        let text = String::from_utf8_lossy(&before);
-        let after = entry_write::set_fields(&text, &path, &fields).map_err(Error::refused)?;
-        Ok(ChangeSet {
-            message: message.clone(),
-            changes: vec![Change {
-                path: path.clone(),
-                contents: after.into_bytes(),
-                base: Base::Bytes(before),
-            }],
-        })
+    ctx.edit_file(&root, &a.write, &path, None, &message, |text| {
+        entry_write::set_fields(text, &path, &fields).map_err(Error::refused)
     })?;
     Ok(Exit::Ok)
 }

@@ -199,6 +199,37 @@ impl Ctx {
         Ok(())
     }
 
+    /// Rewrites one file with `change`, recomputed on its latest version when another writer
+    /// got there first. A file that is not there is refused, unless `absent` says what it then
+    /// counts as (`crew.toml` starts empty).
+    pub fn edit_file(
+        &self,
+        root: &std::path::Path,
+        args: &WriteArgs,
+        path: &str,
+        absent: Option<&str>,
+        message: &str,
+        mut change: impl FnMut(&str) -> Result<String>,
+    ) -> Result<()> {
+        self.write_edit(root, args, |read| {
+            let before = read(path)?;
+            let text = match (&before, absent) {
+                (Some(b), _) => String::from_utf8_lossy(b).into_owned(),
+                (None, Some(empty)) => empty.to_string(),
+                (None, None) => return Err(Error::refused(format!("{path} no longer exists"))),
+            };
+            let after = change(&text)?;
+            Ok(ChangeSet {
+                message: message.to_string(),
+                changes: vec![store::Change {
+                    path: path.to_string(),
+                    contents: after.into_bytes(),
+                    base: before.map_or(store::Base::Absent, store::Base::Bytes),
+                }],
+            })
+        })
+    }
+
     /// Applies an edit recomputed on the latest version of its files (see [`store::apply_edit`]).
     pub fn write_edit(
         &self,

@@ -412,18 +412,10 @@ fn edit_objective(
             Error::refused(format!("there is no objective `{id}`")).help("see `watchbill objective list`")
         );
     }
-    ctx.write_edit(root, write, |read| {
-        let before = read(&path)?.ok_or_else(|| Error::refused(format!("{path} no longer exists")))?;
-        let after = change(&String::from_utf8_lossy(&before)).map_err(Error::refused)?;
+    ctx.edit_file(root, write, &path, None, &message, |text| {
+        let after = change(text).map_err(Error::refused)?;
         refuse_problems(&mut model, &path, &after, now)?;
-        Ok(ChangeSet {
-            message: message.clone(),
-            changes: vec![Change {
-                path: path.clone(),
-                contents: after.into_bytes(),
-                base: Base::Bytes(before),
-            }],
-        })
+        Ok(after)
     })?;
     Ok(Exit::Ok)
 }
