@@ -79,11 +79,7 @@ fn main() {
         let rows = [
             ("load settings + crew", crew.len(), median(budget, || crew.clone(), model::load)),
             ("load for who (9 weeks of rota)", who.len(), median(budget, || who.clone(), model::load)),
-            (
-                "load for status (objectives' windows)",
-                status.len(),
-                median(budget, || status.clone(), model::load),
-            ),
+            ("load for status (its windows)", status.len(), median(budget, || status.clone(), model::load)),
             ("load everything (check)", files.len(), median(budget, || files.clone(), model::load)),
         ];
         for (what, n, t) in rows {
