@@ -210,6 +210,7 @@ fn add_filters(env: &mut Environment<'static>) {
         Value::from_safe_string(markdown::demote(&s, by.unwrap_or(1)))
     });
     env.add_filter("sparkline", |values: Vec<Value>| sparkline(&values));
+    env.add_filter("format", format);
     env.add_filter("http_url", |s: String| http_url(&s));
     env.add_function("trend_chart", |v: Value| chart(v, |o: &chart::TrendInput| Ok(chart::trend(o))));
     env.add_function("incidents_chart", |v: Value| {
@@ -219,6 +220,45 @@ fn add_filters(env: &mut Environment<'static>) {
         chart(v, |m: &chart::MaturityInput| Ok(chart::maturity(m)))
     });
     env.add_function("rota_chart", |v: Value| chart(v, chart::rota));
+}
+
+/// minijinja's `format` filter, refusing first what would make it panic: minijinja 3.0.5 steps
+/// through a printf key (`%(name)s`) byte by byte and panics inside a character that is not
+/// ASCII (found by fuzzing; `fuzz/regressions/template/format-key-with-a-multibyte-character`).
+fn format(
+    state: &mut State,
+    text: &Value,
+    args: minijinja::value::Rest<minijinja::value::ValueOrKwargs>,
+) -> std::result::Result<Value, minijinja::Error> {
+    if let Some(offset) = text.as_str().and_then(non_ascii_format_key) {
+        return Err(minijinja::Error::new(
+            ErrorKind::InvalidOperation,
+            format!("the key of the format at offset {offset} is not ASCII; write `%(name)s` keys in ASCII"),
+        ));
+    }
+    minijinja::filters::format(state, text, args)
+}
+
+/// The byte offset of the first printf key `%(…)` (up to its `)`, or the end) holding a
+/// character that is not ASCII, read as minijinja reads the format (`%%` is a literal `%`).
+fn non_ascii_format_key(s: &str) -> Option<usize> {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match (bytes[i], bytes.get(i + 1)) {
+            (b'%', Some(b'%')) => i += 2,
+            (b'%', Some(b'(')) => {
+                let key = &bytes[i + 2..];
+                let end = key.iter().position(|&b| b == b')').unwrap_or(key.len());
+                if !key[..end].is_ascii() {
+                    return Some(i);
+                }
+                i += 2 + end;
+            }
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 /// "▁▃▅█" from numbers, `·` for a missing one: a trend in one line of text.
@@ -413,6 +453,22 @@ mod tests {
         let d = &e.diagnostics[0];
         assert_eq!(d.path, "templates/handover.md");
         assert_eq!(d.line, Some(2), "{d:?}");
+    }
+
+    #[test]
+    fn a_format_key_that_is_not_ascii_is_an_error_not_a_panic() {
+        let r = with("handover.md", "ok\n{{ '%(é)s' | format(x) }}\n");
+        let e = r.render("handover.md", &serde_json::json!({"x": {"é": 1}})).unwrap_err();
+        let d = &e.diagnostics[0];
+        assert_eq!((d.path.as_str(), d.line), ("templates/handover.md", Some(2)), "{d:?}");
+        assert!(e.message.contains("not ASCII"), "{}", e.message);
+        assert_eq!(non_ascii_format_key("%%(é) %(a)s %(b"), None);
+        assert_eq!(non_ascii_format_key("x %(é"), Some(2));
+        assert_eq!(non_ascii_format_key("%%%(a%(é)s"), Some(2));
+        let keyed = with("handover.md", "{{ '%(a)s é %%(é)' | format({'a': 1}) }}");
+        assert_eq!(keyed.render("handover.md", &()).unwrap(), "1 é %(é)");
+        let fine = with("handover.md", "{{ '%s é %5.1f' | format('x', 2.25) }}");
+        assert_eq!(fine.render("handover.md", &()).unwrap(), "x é   2.2");
     }
 
     #[test]

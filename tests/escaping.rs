@@ -173,8 +173,6 @@ fn ci_keeps_workflow_commands_and_the_findings_table_whole() {
 }
 
 #[test]
-#[ignore = "inline Markdown escaping of user text (titles in lists) belongs to the renderer of issue 6 \
-            (wave/render); the lead enables this after the merge"]
 fn review_markdown_keeps_hostile_titles_inside_their_line() {
     let t = example_repo();
     let base = git(t.path(), &["rev-parse", "HEAD"]).trim().to_string();
@@ -182,7 +180,10 @@ fn review_markdown_keeps_hostile_titles_inside_their_line() {
     wb(t.path()).args(["log", "incident", title, "--as", "alice", "-m", "## body"]).assert().success();
     let review = stdout(&wb(t.path()).args(["review", "--base", &base]).assert().success());
     assert!(!review.lines().any(|l| l.starts_with("## Forged")), "a title made a heading:\n{review}");
-    assert!(!review.contains("<img"), "a title made HTML:\n{review}");
+    // Escaped, `\<img` is text; a bare `<img` would be HTML.
+    let bare = review.match_indices("<img").any(|(i, _)| !review[..i].ends_with('\\'));
+    assert!(!bare, "a title made HTML:\n{review}");
+    assert!(review.contains("\\<img"), "the title is kept, escaped:\n{review}");
 }
 
 proptest! {

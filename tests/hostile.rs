@@ -1131,7 +1131,7 @@ fn the_catalogue_has_at_least_sixty_bad_inputs() {
 
 #[test]
 fn hostile_inputs_give_located_messages_and_documented_exit_codes() {
-    // Two cases at a time: each runs the binary a dozen times.
+    // Three cases at a time: each runs the binary a dozen times.
     let next = std::sync::atomic::AtomicUsize::new(0);
     let results: Vec<(usize, std::thread::Result<String>)> = std::thread::scope(|s| {
         let workers: Vec<_> = (0..3)

@@ -206,6 +206,12 @@ fn a_broken_user_template_is_located() {
     commit_file(t.path(), "templates/journal.md", "ok\n\n  {{ 'soon' | time }}\n");
     let e = wb(t.path()).args(["render", "journal"]).assert().code(1);
     assert!(stderr(&e).contains("templates/journal.md:3:"), "{}", stderr(&e));
+    // A format key that is not ASCII made minijinja panic (found by fuzzing): now an error.
+    commit_file(t.path(), "templates/journal.md", "ok\n{{ '%(é)s' | format(meta) }}\n");
+    let e = wb(t.path()).args(["render", "journal"]).assert().code(1);
+    let err = stderr(&e);
+    assert!(err.contains("templates/journal.md:2:") && err.contains("not ASCII"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
 }
 
 #[test]
