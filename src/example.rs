@@ -122,13 +122,7 @@ pub fn files(now: DateTime<FixedOffset>) -> Vec<(String, String)> {
     let today = schedule.week_at(&now);
     let first = today.plus(-26);
     let until = today.plus(m.settings.rota.horizon_weeks as i64);
-    let plan = planner::plan(&PlanRequest {
-        settings: &m.settings,
-        crew: &m.crew,
-        existing: &BTreeMap::new(),
-        from: first,
-        until,
-    });
+    let plan = plan_anew(&m, first, until);
     for (week, crew) in &plan.weeks {
         let status = if *week <= today { Status::Confirmed } else { Status::Planned };
         files.insert(rota::path(*week), rota::to_toml(*week, status, crew, &[]));
@@ -168,6 +162,17 @@ fn holidays(years: std::ops::RangeInclusive<i32>) -> String {
 
 fn member_id(name: &str) -> String {
     slug(name.split(' ').next().unwrap_or(name), 20)
+}
+
+/// The rota the planner makes for the crew from `from` to `until`, with no history to keep.
+fn plan_anew(m: &model::Model, from: IsoWeek, until: IsoWeek) -> planner::Plan {
+    planner::plan(&PlanRequest {
+        settings: &m.settings,
+        crew: &m.crew,
+        existing: &BTreeMap::new(),
+        from,
+        until,
+    })
 }
 
 /// The model of generated files: the settings and the crew, to plan the rota in their light.

@@ -6,13 +6,13 @@
 //! About 62 logbook entries a week for 500 members, so ten years hold 30,000+ entries.
 
 use super::{
-    handover, holidays, logbook_week, member_toml, model_of, objective_toml, quarter_start, team_toml, Rng,
-    OBJECTIVES,
+    handover, holidays, logbook_week, member_toml, model_of, objective_toml, plan_anew, quarter_start,
+    team_toml, Rng, OBJECTIVES,
 };
 use crate::ids::MemberId;
 use crate::model::logbook::slug;
 use crate::model::rota::{self, Status};
-use crate::planner::{self, PlanRequest};
+use crate::planner;
 use crate::scaffold;
 use crate::time::{rfc3339, IsoWeek, Schedule};
 use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate};
@@ -197,13 +197,7 @@ pub fn history(now: DateTime<FixedOffset>, scale: Scale) -> Vec<Commit> {
     let today = schedule.week_at(&now);
     let first = schedule.week_at(&schedule.handover(IsoWeek::of(start)));
     let until = today.plus(i64::from(m.settings.rota.horizon_weeks));
-    let plan = planner::plan(&PlanRequest {
-        settings: &m.settings,
-        crew: &m.crew,
-        existing: &BTreeMap::new(),
-        from: first,
-        until,
-    });
+    let plan = plan_anew(&m, first, until);
     // Where a week's files land: its own handover commit once its watch is over.
     let closing = |w: IsoWeek| if w < today { Slot::Week(w) } else { Slot::End };
     for (week, crew) in &plan.weeks {
