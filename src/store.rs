@@ -117,10 +117,24 @@ impl Reader {
 
     /// The files `needs` wants that this reader has not returned yet, sorted by path.
     pub fn read(&mut self, needs: Needs) -> Result<Vec<RawFile>> {
-        let wanted = |path: &str| needs.wants(path);
+        self.read_where(&|path| needs.wants(path))
+    }
+
+    /// The files at `paths` (those there are) that this reader has not returned yet.
+    pub fn read_paths(&mut self, paths: &std::collections::BTreeSet<String>) -> Result<Vec<RawFile>> {
+        // Asked of folders too: a folder is wanted when a path lies under it.
+        self.read_where(&|p| {
+            paths.contains(p)
+                || paths.range(format!("{p}/")..).next().is_some_and(|q| q.starts_with(&format!("{p}/")))
+        })
+    }
+
+    /// The files `wanted` accepts (it is asked of folders too, to skip them whole) that this
+    /// reader has not returned yet, sorted by path.
+    fn read_where(&mut self, wanted: &dyn Fn(&str) -> bool) -> Result<Vec<RawFile>> {
         let mut files = match &self.revision {
             None => {
-                let listing = list_worktree(&self.root, &wanted)?;
+                let listing = list_worktree(&self.root, wanted)?;
                 self.skipped.extend(listing.skipped);
                 let paths: Vec<(String, PathBuf)> =
                     listing.files.into_iter().filter(|(p, _)| !self.read.contains(p)).collect();
@@ -131,7 +145,7 @@ impl Reader {
                 let tree = repo.find_tree(*tree).map_err(|e| missing_object("the root's tree", &e))?;
                 for top in KNOWN_TOP.iter().filter(|t| wanted(t)) {
                     if let Some(entry) = tree.get_name(top) {
-                        list_blobs(repo, entry.id(), entry.filemode(), top.to_string(), &wanted, &mut blobs)?;
+                        list_blobs(repo, entry.id(), entry.filemode(), top.to_string(), wanted, &mut blobs)?;
                     }
                 }
                 blobs.retain(|(path, _)| !self.read.contains(path));

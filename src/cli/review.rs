@@ -6,6 +6,7 @@ use crate::model::{self, Needs};
 use crate::review::{self, Review, Sides};
 use crate::store::{self, Revision};
 use clap::{Args, ValueEnum};
+use std::collections::BTreeSet;
 use std::path::Path;
 
 /// Describe what a change means: handovers, swaps, entries, objectives newly met or missed,
@@ -46,23 +47,32 @@ pub fn run(ctx: &Ctx, a: ReviewArgs) -> Result<Exit> {
     Ok(Exit::Ok)
 }
 
-/// Loads both sides and reviews the change.
+/// Loads both sides and reviews the change. The head is parsed whole; the base is the head's
+/// model with the changed files swapped for their base versions, so only those are parsed twice.
 pub fn build(ctx: &Ctx, root: &Path, base: &str, head: &str) -> Result<Review> {
     let changed = store::changed_paths(root, base, head)?;
-    let side = |rev: &str| -> Result<(model::Model, Vec<crate::diagnostic::Diagnostic>)> {
-        let files = if store::has_root_at(root, rev)? {
-            store::read_files(root, &Revision::Rev(rev.to_string()), Needs::ALL)?
-        } else {
-            Vec::new()
-        };
-        let loaded = model::load(files);
-        Ok((loaded.model, loaded.diagnostics))
+    let paths: BTreeSet<String> = changed.iter().map(|(p, _)| p.clone()).collect();
+    let at = |rev: &str| Revision::Rev(rev.to_string());
+    let head_loaded = match store::has_root_at(root, head)? {
+        true => model::load(store::read_files(root, &at(head), Needs::ALL)?),
+        false => model::load(Vec::new()),
     };
-    let (base_model, mut base_problems) = side(base)?;
-    let (head_model, mut head_problems) = side(head)?;
+    let (head_model, mut head_problems) = (head_loaded.model, head_loaded.diagnostics);
+    let (base_model, mut base_problems) = if store::has_root_at(root, base)? {
+        let mut m = head_model.clone();
+        let files = store::Reader::open(root, &at(base))?.read_paths(&paths)?;
+        let mut problems: Vec<_> =
+            head_problems.iter().filter(|d| !paths.contains(&d.path)).cloned().collect();
+        problems.extend(m.replace_files(&paths, files));
+        (m, problems)
+    } else {
+        (model::Model::default(), Vec::new())
+    };
     let now = ctx.now(&head_model)?;
     base_problems.extend(crate::check::check(&base_model, now));
     head_problems.extend(crate::check::check(&head_model, now));
+    crate::diagnostic::sort(&mut base_problems);
+    crate::diagnostic::sort(&mut head_problems);
     let sides = Sides {
         base: &base_model,
         head: &head_model,

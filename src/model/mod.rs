@@ -45,7 +45,7 @@ impl Origin {
 }
 
 /// Everything in the repository, typed.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Model {
     pub settings: Settings,
     pub crew: Crew,
@@ -148,6 +148,50 @@ impl Model {
             self.sources.insert(parsed.path, text);
         }
         parsed.diagnostics
+    }
+
+    /// The model with the files at `paths` replaced by `files` (their versions elsewhere, those
+    /// there are), and the problems met parsing them: `review` makes the base from the head this
+    /// way, parsing only what changed. Records stay in path order, as a whole load leaves them,
+    /// so rules that depend on order (which of two duplicates is blamed) answer the same.
+    pub fn replace_files(&mut self, paths: &BTreeSet<String>, files: Vec<RawFile>) -> Vec<Diagnostic> {
+        self.remove_files(paths);
+        let problems = extend(self, files);
+        let by_path = |a: &Origin, b: &Origin| a.path.cmp(&b.path);
+        self.entries.sort_by(|a, b| by_path(&a.origin, &b.origin));
+        self.incidents_by_time.take();
+        self.checkins.sort_by(|a, b| by_path(&a.origin, &b.origin));
+        self.assessments.sort_by(|a, b| by_path(&a.origin, &b.origin));
+        self.surveys.sort_by(|a, b| by_path(&a.origin, &b.origin));
+        problems
+    }
+
+    /// Takes out the records, texts and problems of the files at `paths`, as if they had never
+    /// been read.
+    fn remove_files(&mut self, paths: &BTreeSet<String>) {
+        let kept = |o: &Origin| !paths.contains(&o.path);
+        if paths.contains(settings::FILE) {
+            self.settings = Settings::default();
+        }
+        if paths.contains(crew::FILE) {
+            self.crew = Crew::default();
+            self.member_index.clear();
+        }
+        if paths.contains(maturity::FILE) {
+            self.maturity = None;
+        }
+        self.rota.retain(|_, r| kept(&r.origin));
+        self.entries.retain(|e| kept(&e.origin));
+        self.incidents_by_time.take();
+        self.handovers.retain(|_, h| kept(&h.origin));
+        self.objectives.retain(|_, o| kept(&o.origin));
+        self.checkins.retain(|c| kept(&c.origin));
+        self.assessments.retain(|a| kept(&a.origin));
+        self.surveys.retain(|a| kept(&a.origin));
+        let before = self.sources.len();
+        self.sources.retain(|p, _| !paths.contains(p));
+        self.files_read -= (before - self.sources.len()).min(self.files_read);
+        self.unreadable.retain(|p| !paths.contains(p));
     }
 
     /// Whether the file at `path` was read but could not be loaded.
@@ -679,6 +723,53 @@ fn load_objective(path: &str, text: &str, name: &str) -> Found {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `review`'s base, made from the head by replacing the changed files, is the model a whole
+    /// load of the base gives: the same records in the same order, the same problems.
+    #[test]
+    fn replacing_the_changed_files_gives_the_model_of_a_whole_load() {
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-23T09:00:00+01:00").unwrap();
+        let base = example_files();
+        let entry =
+            base.iter().find(|f| f.path.starts_with("logbook/") && !f.path.ends_with("handover.md")).unwrap();
+        let crew = base.iter().find(|f| f.path == crew::FILE).unwrap();
+        let mut head: Vec<RawFile> = base.iter().filter(|f| f.path != entry.path).cloned().collect();
+        for f in head.iter_mut().filter(|f| f.path == crew::FILE) {
+            f.bytes = String::from_utf8_lossy(&crew.bytes)
+                .replacen("name = ", "name = \"X\"\nnombre = ", 1)
+                .into_bytes();
+        }
+        head.push(RawFile {
+            path: "logbook/2026-W47/20261120T1000-dup-aaaa.md".into(),
+            bytes: entry.bytes.clone(),
+        });
+        head.push(RawFile { path: "rota/2026w49.toml".into(), bytes: b"crew = []".to_vec() });
+        let changed: BTreeSet<String> = [
+            entry.path.clone(),
+            crew::FILE.into(),
+            "logbook/2026-W47/20261120T1000-dup-aaaa.md".into(),
+            "rota/2026w49.toml".into(),
+        ]
+        .into();
+        let whole = load(base.clone());
+        let head = load(head);
+        let mut swapped = head.model.clone();
+        let mut problems: Vec<Diagnostic> =
+            head.diagnostics.into_iter().filter(|d| !changed.contains(&d.path)).collect();
+        problems.extend(
+            swapped.replace_files(&changed, base.into_iter().filter(|f| changed.contains(&f.path)).collect()),
+        );
+        let ids = |m: &Model| m.entries.iter().map(|e| e.id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(&swapped), ids(&whole.model));
+        assert_eq!(swapped.crew.members.len(), whole.model.crew.members.len());
+        assert_eq!(swapped.rota.keys().collect::<Vec<_>>(), whole.model.rota.keys().collect::<Vec<_>>());
+        let all = |mut d: Vec<Diagnostic>, m: &Model| {
+            d.extend(crate::check::check(m, now));
+            crate::diagnostic::sort(&mut d);
+            d.iter().map(|d| format!("{}:{}:{}", d.path, d.code, d.message)).collect::<Vec<_>>()
+        };
+        assert_eq!(all(problems, &swapped), all(whole.diagnostics, &whole.model));
+    }
 
     #[test]
     fn check_ins_and_survey_rounds_are_read_by_the_weeks_they_are_dated_in() {
