@@ -53,13 +53,9 @@ pub fn read_files(root: &Path, rev: &Revision, needs: Needs) -> Result<Vec<RawFi
     Reader::open(root, rev)?.read(needs)
 }
 
-/// What a read of the working tree leaves out, as warnings: symbolic links (never followed, so
-/// nothing outside the root is read) and what is not a regular file (a FIFO would block a read).
-pub fn skipped_under(root: &Path) -> Vec<Diagnostic> {
-    let skipped = list_worktree(root, &|_| true).map(|l| l.skipped).unwrap_or_default();
-    skipped_warnings(root, skipped)
-}
-
+/// What a read of the working tree left out, as warnings: symbolic links (never followed, so
+/// nothing outside the root is read, `templates/` included) and what is not a regular file (a
+/// FIFO would block a read).
 fn skipped_warnings(root: &Path, mut skipped: Vec<(String, Skip)>) -> Vec<Diagnostic> {
     skipped.extend(template_links(root).into_iter().map(|p| (p, Skip::Symlink)));
     skipped.sort();

@@ -497,8 +497,7 @@ fn symlinks_are_not_followed() {
         let names: Vec<String> = files.into_iter().map(|f| f.path).collect();
         assert_eq!(names, vec!["rota/2026-W48.toml", "watchbill.toml"], "{rev:?}");
     }
-    let skipped: Vec<(String, &str)> =
-        store::skipped_under(t.path()).into_iter().map(|d| (d.path, d.code)).collect();
+    let skipped: Vec<(String, &str)> = skipped(t.path()).into_iter().map(|d| (d.path, d.code)).collect();
     assert_eq!(skipped, vec![("rota/2026-W49.toml".to_string(), "symlink")]);
     let s = set("m", vec![edit("rota/2026-W49.toml", "secret\n", "overwritten\n")]);
     assert_eq!(failure(t.path(), &s, &WriteMode::NoCommit).0, Exit::Refused);
@@ -646,8 +645,7 @@ fn templates_are_never_read_through_a_link() {
     write(outside.path(), "handover.md", "secret\n");
     std::os::unix::fs::symlink(outside.path(), t.path().join("templates")).expect("symlink");
     assert_eq!(store::read_templates(t.path()).map_err(|e| e.message).expect("read").len(), 0);
-    let warned: Vec<(String, &str)> =
-        store::skipped_under(t.path()).into_iter().map(|d| (d.path, d.code)).collect();
+    let warned: Vec<(String, &str)> = skipped(t.path()).into_iter().map(|d| (d.path, d.code)).collect();
     assert_eq!(warned, vec![("templates".to_string(), "symlink")]);
 
     std::fs::remove_file(t.path().join("templates")).expect("rm");
@@ -656,6 +654,13 @@ fn templates_are_never_read_through_a_link() {
         .expect("symlink");
     let read = store::read_templates(t.path()).map_err(|e| e.message).expect("read");
     assert_eq!(read.keys().collect::<Vec<_>>(), vec!["review.md"]);
-    let warned: Vec<String> = store::skipped_under(t.path()).into_iter().map(|d| d.path).collect();
+    let warned: Vec<String> = skipped(t.path()).into_iter().map(|d| d.path).collect();
     assert_eq!(warned, vec!["templates/handover.md"]);
+}
+
+/// The warnings a whole read of the working tree gives about what it left out.
+fn skipped(root: &std::path::Path) -> Vec<watchbill::diagnostic::Diagnostic> {
+    let mut reader = store::Reader::open(root, &Revision::WorkTree).map_err(|e| e.message).expect("open");
+    reader.read(Needs::ALL).map_err(|e| e.message).expect("read");
+    reader.skipped()
 }

@@ -4,11 +4,13 @@ use super::progress::Progress;
 use super::{output, Ctx, Format, ReadArgs};
 use crate::diagnostic::{self, Diagnostic};
 use crate::error::{Exit, Result};
-use crate::model::{self, Needs};
+use crate::model::{self, Model, Needs};
 use crate::store::{self, Revision};
+use chrono::{DateTime, FixedOffset};
 use clap::Args;
 use serde::Serialize;
 use std::io::IsTerminal;
+use std::path::Path;
 
 /// Validate every file: syntax, fields, references between files, rota and logbook rules.
 ///
@@ -36,12 +38,17 @@ struct Report<'a> {
     problems: &'a [Diagnostic],
 }
 
-pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<Exit> {
-    let root = ctx.root()?;
-    let rev = args.read.rev.clone().map_or(Revision::WorkTree, Revision::Rev);
+/// The whole model read from `rev`, "now", and every problem `check` reports, sorted: those of
+/// the files, of the rules between them, and what a read of the working tree left out. `ci`
+/// reports the same.
+pub fn everything(
+    ctx: &Ctx,
+    root: &Path,
+    rev: &Revision,
+) -> Result<(Model, DateTime<FixedOffset>, Vec<Diagnostic>)> {
     let mut progress = Progress::new();
     progress.step("reading the files", 0, 0);
-    let mut reader = store::Reader::open(&root, &rev)?;
+    let mut reader = store::Reader::open(root, rev)?;
     let files = reader.read(Needs::ALL)?;
     progress.step(&format!("parsing {} files", files.len()), 0, 0);
     let loaded = model::load(files);
@@ -50,11 +57,16 @@ pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<Exit> {
     let mut diags = loaded.diagnostics;
     diags.extend(crate::check::check(&loaded.model, now));
     progress.clear();
-    if rev == Revision::WorkTree {
-        diags.extend(reader.skipped());
-    }
+    diags.extend(reader.skipped());
     diagnostic::sort(&mut diags);
-    let files = loaded.model.files_read;
+    Ok((loaded.model, now, diags))
+}
+
+pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<Exit> {
+    let root = ctx.root()?;
+    let rev = args.read.rev.clone().map_or(Revision::WorkTree, Revision::Rev);
+    let (model, _, diags) = everything(ctx, &root, &rev)?;
+    let files = model.files_read;
     let out = match args.format {
         Format::Text => output::colour_report(
             &diagnostic::to_text(&diags, files),
@@ -74,6 +86,6 @@ pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<Exit> {
     print!("{out}");
     // The process ends right after: freeing tens of thousands of records one by one would cost
     // a tenth of the whole check of a large history, for nothing.
-    std::mem::forget(loaded.model);
+    std::mem::forget(model);
     Ok(if diags.iter().any(Diagnostic::is_error) { Exit::Problems } else { Exit::Ok })
 }

@@ -4,7 +4,7 @@ use super::{review, Ctx};
 use crate::diagnostic::{self, Diagnostic};
 use crate::error::{Error, Exit, Result};
 use crate::github::{self, Event};
-use crate::model::{self, Model, Needs};
+use crate::model::Model;
 use crate::store::{self, Revision};
 use chrono::{DateTime, FixedOffset};
 use clap::Args;
@@ -52,13 +52,7 @@ pub fn run(ctx: &Ctx, a: CiArgs) -> Result<Exit> {
     })?;
     let event = github::event(&env("GITHUB_EVENT_NAME"), &payload)?;
     let root = ctx.root()?;
-    let loaded = model::load(store::read_files(&root, &Revision::WorkTree, Needs::ALL)?);
-    let model = loaded.model;
-    let now = ctx.now(&model)?;
-    let mut diags = loaded.diagnostics;
-    diags.extend(crate::check::check(&model, now));
-    diags.extend(store::skipped_under(&root));
-    diagnostic::sort(&mut diags);
+    let (model, now, diags) = super::check::everything(ctx, &root, &Revision::WorkTree)?;
     let prefix = store::repo_prefix(&root).unwrap_or_default();
     // Workflow commands go to stdout, where the runner reads them.
     print!("{}", diagnostic::to_github(&diags, &prefix));
