@@ -294,11 +294,11 @@ impl Session {
     /// `at` measure (with `previous` windows of trend before each): the logbook, the rota, the
     /// check-ins and the survey answers from the week the earliest window starts.
     pub fn read_for_objectives(&mut self, at: DateTime<FixedOffset>, previous: usize) -> Result<()> {
-        let schedule = &self.model.settings.schedule;
+        // The settings were read when the session started; reading records does not change them.
+        let schedule = self.model.settings.schedule;
         let this = schedule.week_at(&self.now);
         let nothing = Weeks::between(this.next(), this);
         self.read(Needs { objectives: true, maturity: true, measured_weeks: nothing, ..Needs::CREW })?;
-        let schedule = &self.model.settings.schedule;
         let since = match crate::metrics::reaches_back_to(&self.model, at, previous) {
             // The week before the first watch a window touches: a handover due at its start.
             Some(from) if from.year() > 1 => Weeks::since(schedule.week_at(&from).prev()),
