@@ -58,22 +58,19 @@ fn main() {
         println!("\n{name}: {} files, {:.1} MB", files.len(), bytes as f64 / 1e6);
         let pick = |needs: Needs| files.iter().filter(|f| needs.wants(&f.path)).cloned().collect::<Vec<_>>();
         let crew = pick(Needs::CREW);
-        let week = model::load(crew.clone()).model.settings.schedule.week_at(&now);
+        let schedule = model::load(crew.clone()).model.settings.schedule;
+        let week = schedule.week_at(&now);
         let who = pick(Needs::rota_in(Weeks::between(week.plus(-4), week.plus(4))));
         // `status`: 13 weeks of logbook, then what its objectives' current windows measure.
         let objectives = pick(Needs { objectives: true, maturity: true, ..Needs::CREW });
         let from = watchbill::metrics::reaches_back_to(&model::load(objectives).model, now, 0);
-        let measured = Weeks::since(
-            from.map_or(week, |t| model::load(crew.clone()).model.settings.schedule.week_at(&t).prev()),
-        );
+        let measured = from.map_or(week, |t| schedule.week_at(&t).prev());
         let status = pick(Needs {
             objectives: true,
             maturity: true,
-            measured_weeks: measured,
-            ..Needs::logbook_in(Weeks::since(
-                week.plus(-logbook::OPEN_WEEKS).min(measured.from.unwrap_or(week)),
-            ))
-            .and_rota_in(Weeks::since(measured.from.unwrap_or(week).min(week)))
+            measured_weeks: Weeks::since(measured),
+            ..Needs::logbook_in(Weeks::since(week.plus(-logbook::OPEN_WEEKS).min(measured)))
+                .and_rota_in(Weeks::since(measured.min(week)))
         });
         // The scoped loads first, while the heap is as small as a command's.
         let rows = [
