@@ -302,7 +302,7 @@ enum Measured {
 }
 
 /// Whether an incident passes an objective's filter.
-fn passes(filter: &Filter, e: &Entry) -> bool {
+pub fn passes(filter: &Filter, e: &Entry) -> bool {
     (filter.severity.is_empty() || e.meta.severity.is_some_and(|s| filter.severity.contains(&s)))
         && (filter.services.is_empty() || e.meta.services.iter().any(|s| filter.services.contains(s)))
 }
@@ -456,7 +456,7 @@ fn verdict(target: &Comparison, value: Option<f64>) -> Verdict {
 
 /// What a single record must meet to not be listed as a miss: the bound, or for `max` and
 /// `min` (where one record alone decides) the target.
-fn record_bound(o: &Objective) -> Option<Comparison> {
+pub fn record_bound(o: &Objective) -> Option<Comparison> {
     o.bound.or(matches!(o.aggregate, Aggregate::Max | Aggregate::Min).then_some(o.target))
 }
 

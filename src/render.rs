@@ -79,6 +79,22 @@ pub const BUILTIN: &[(&str, &str)] = builtin![
     "_scoreboard.txt",
     "_rota.txt",
     "_maturity.txt",
+    "_style.css",
+    "site/_layout.html",
+    "site/style.css",
+    "site/index.html",
+    "site/journal.html",
+    "site/quarter.html",
+    "site/week.html",
+    "site/incident.html",
+    "site/rota.html",
+    "site/rota-year.html",
+    "site/member.html",
+    "site/scoreboard.html",
+    "site/objective.html",
+    "site/maturity.html",
+    "site/search.html",
+    "site/list.html",
 ];
 
 /// What a page is rendered to by a template (`json` needs none: it is the data itself).

@@ -14,6 +14,7 @@ mod progress;
 mod render;
 mod review;
 mod rota;
+mod site;
 
 use crate::error::{Error, Exit, Result};
 use crate::model::{self, Model, Needs, Weeks};
@@ -79,6 +80,7 @@ pub enum Command {
     #[command(subcommand)]
     Maturity(objective::MaturityCommand),
     Render(render::RenderArgs),
+    Site(site::SiteArgs),
     #[command(subcommand)]
     Templates(render::TemplatesCommand),
     /// Print shell completions (bash, zsh, fish, elvish, powershell).
@@ -387,6 +389,7 @@ fn run(ctx: &Ctx, command: Command) -> Result<Exit> {
         Command::Assess(a) => objective::assess(ctx, a),
         Command::Maturity(c) => objective::maturity_run(ctx, c),
         Command::Render(a) => render::render(ctx, a),
+        Command::Site(a) => site::run(ctx, a),
         Command::Templates(c) => render::templates(ctx, c),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "watchbill", &mut std::io::stdout());
