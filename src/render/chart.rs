@@ -58,6 +58,13 @@ fn short_date(s: &str) -> String {
         .map_or_else(|| s.to_string(), |d| d.format("%d %b").to_string())
 }
 
+/// "12 Nov 2026" from an RFC 3339 time or a date.
+fn dated(s: &str) -> String {
+    s.get(..10)
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .map_or_else(|| s.to_string(), |d| d.format("%d %b %Y").to_string())
+}
+
 /// Round numbers for an axis from 0 to at least `max`: (top, step).
 fn nice_scale(max: f64) -> (f64, f64) {
     if max <= 0.0 || !max.is_finite() {
@@ -83,6 +90,10 @@ pub struct TrendInput {
     #[serde(default)]
     pub trend: Vec<TrendPoint>,
     pub target: Option<Target>,
+    /// When set (the site's objective pages), the value axis is labelled with this unit and
+    /// the dates carry their year.
+    #[serde(default)]
+    pub axis_unit: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -104,8 +115,10 @@ pub struct Target {
 /// A small line chart of an objective's windows, the target dashed, each point coloured by its
 /// verdict.
 pub fn trend(o: &TrendInput) -> String {
-    let (w, h) = (300.0, 96.0);
-    let (left, right, top, bottom) = (34.0, 10.0, 10.0, 20.0);
+    // A labelled axis takes a line above the plot for its unit.
+    let extra = if o.axis_unit.is_some() { 12.0 } else { 0.0 };
+    let (w, h) = (300.0, 96.0 + extra);
+    let (left, right, top, bottom) = (34.0, 10.0, 10.0 + extra, 20.0);
     let title = format!("Trend of “{}”", o.title);
     let values: Vec<f64> = o.trend.iter().filter_map(|p| p.value).filter(|v| v.is_finite()).collect();
     if values.is_empty() {
@@ -132,6 +145,10 @@ pub fn trend(o: &TrendInput) -> String {
     body.push_str(&grid(left, y(lo), w - right, y(lo)));
     body.push_str(&grid(left, y(top_value), w - right, y(top_value)));
     body.push_str(&text(left - 4.0, y(top_value) + 4.0, "end", " font-size=\"10\"", &fmt_tick(top_value)));
+    if let Some(unit) = &o.axis_unit {
+        body.push_str(&text(2.0, y(top_value) - 10.0, "start", " font-size=\"10\" fill-opacity=\"0.7\"", unit));
+    }
+    let date = |s: &str| if o.axis_unit.is_some() { dated(s) } else { short_date(s) };
     body.push_str(&text(left - 4.0, y(lo) + 4.0, "end", " font-size=\"10\"", &fmt_tick(lo)));
     if let Some(t) = target {
         let _ = write!(
@@ -173,7 +190,7 @@ pub fn trend(o: &TrendInput) -> String {
                 x(i),
                 y(v),
                 verdict_colour(&p.verdict),
-                xml(&short_date(&p.to)),
+                xml(&date(&p.to)),
                 fmt_tick(v)
             );
         }
@@ -184,14 +201,14 @@ pub fn trend(o: &TrendInput) -> String {
             h - 5.0,
             "start",
             " font-size=\"10\" fill-opacity=\"0.7\"",
-            &short_date(&first.to),
+            &date(&first.to),
         ));
         body.push_str(&text(
             x(o.trend.len() - 1),
             h - 5.0,
             "end",
             " font-size=\"10\" fill-opacity=\"0.7\"",
-            &short_date(&last.to),
+            &date(&last.to),
         ));
     }
     svg(w, h, "wb-trend", &title, &body)

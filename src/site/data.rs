@@ -7,7 +7,7 @@ use super::{root_of, segments, Link, Options, CSP};
 use crate::error::Result;
 use crate::metrics::{self, Evaluation, Verdict};
 use crate::model::logbook::{Entry, Kind};
-use crate::model::objective::{Aggregate, Measure, Objective};
+use crate::model::objective::{Aggregate, Measure, Objective, Unit};
 use crate::model::Model;
 use crate::report::{self, journal, maturity, rota, scoreboard, Period};
 use crate::render::Renderer;
@@ -38,6 +38,19 @@ const NAV: [(&str, &str); 6] = [
     ("maturity.html", "Maturity"),
     ("search.html", "Search"),
 ];
+
+/// How a chart's value axis names a unit.
+fn axis_unit(unit: Unit) -> &'static str {
+    match unit {
+        Unit::Minutes => "min",
+        Unit::Hours => "h",
+        Unit::Days => "days",
+        Unit::BusinessDays => "business days",
+        Unit::Count => "count",
+        Unit::Score => "score, 1 to 5",
+        Unit::Percent => "%",
+    }
+}
 
 /// The section of the navigation a page belongs to.
 fn section(path: &str) -> &str {
@@ -589,8 +602,11 @@ impl<'m> Plan<'m> {
         for o in &self.scoreboard.objectives {
             let e = &o.evaluation;
             let Some(href) = self.objective_href(e.id.as_str()) else { continue };
+            let unit = if e.target.percent { "%" } else { axis_unit(e.unit) };
             let data = json!({
                 "o": o,
+                "chart": {"title": e.title, "trend": e.trend, "target": e.target, "axis_unit": unit},
+                "unit": unit,
                 "misses": e.misses.iter().map(record).collect::<Vec<_>>(),
                 "incomplete": e.incomplete.iter().map(record).collect::<Vec<_>>(),
                 "owner_href": o.owner.as_ref().and_then(|p| self.member_href(&p.id)),
