@@ -210,6 +210,32 @@ jobs:
         with:
           working-directory: {working_directory}
           # slack-webhook-url: ${{{{ secrets.WATCHBILL_SLACK_WEBHOOK }}}}
+
+  # The crew's web site (docs/site.md), on pushes to main and on the schedule. Kept private by
+  # default, as a workflow artifact; to publish it with GitHub Pages, switch Pages on (Settings >
+  # Pages > Source: GitHub Actions) and set WATCHBILL_SITE below to "pages" ("off": no site).
+  site:
+    if: ${{{{ github.event_name != 'pull_request' }}}}
+    runs-on: ubuntu-latest
+    env:
+      WATCHBILL_SITE: artifact
+    permissions:
+      contents: read
+      # Publishing with GitHub Pages, on this job only.
+      pages: write
+      id-token: write
+    concurrency:
+      group: watchbill-site
+      cancel-in-progress: false
+    steps:
+      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
+        with:
+          persist-credentials: false
+      - uses: watchbill/watchbill@v0.1.0
+        with:
+          working-directory: {working_directory}
+          comment: "false"
+          site: ${{{{ env.WATCHBILL_SITE }}}}
 "#
     )
 }

@@ -116,3 +116,69 @@ fn the_html_summary_loads_cleanly_in_a_real_browser() {
         eprintln!("screenshot: {}", png.display());
     }
 }
+
+/// The site (`watchbill site`) in a real browser: the home page, a week, an incident and an
+/// objective load from disk with no console message (no script error, no request refused by
+/// the policy or failing: the style sheet is found), at a laptop's and a phone's width.
+#[test]
+fn the_site_loads_cleanly_in_a_real_browser() {
+    let Some(browser) = chromium() else {
+        if std::env::var("WATCHBILL_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
+            panic!("WATCHBILL_REQUIRE_BROWSER=1 but no Chromium was found (apt-get install chromium)");
+        }
+        eprintln!("SKIPPED the_site_loads_cleanly_in_a_real_browser: no Chromium on the PATH");
+        return;
+    };
+    let t = example_repo();
+    commit_file(t.path(), "logbook/2026-W47/20261120T1000-hostile-abcd.md", HOSTILE);
+    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("browser");
+    let site = out.join("site");
+    std::fs::create_dir_all(&out).expect("screenshot folder");
+    wb(t.path()).args(["site", "-o"]).arg(&site).assert().success();
+    let objective = std::fs::read_dir(site.join("objectives"))
+        .expect("objectives")
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| !p.ends_with("index.html") && p.extension().is_some_and(|x| x == "html"))
+        .expect("an objective page");
+    let pages = [
+        ("home", site.join("index.html")),
+        ("week", site.join("journal/2026-W47.html")),
+        ("incident", site.join("incidents/2026-W47/20261120t1000-hostile-abcd.html")),
+        ("objective", objective),
+    ];
+    let profile = tempfile::tempdir().expect("profile");
+    for (name, page) in &pages {
+        let dom = browse(&browser, profile.path(), page, &["--dump-dom"]);
+        let (html, log) = (String::from_utf8_lossy(&dom.stdout), String::from_utf8_lossy(&dom.stderr));
+        assert!(dom.status.success(), "{name}: the browser failed: {log}");
+        assert_eq!(console(&log), Vec::<&str>::new(), "{name}: the page logged to the console");
+        assert!(html.contains("</main>"), "{name}: the page is whole");
+        assert!(!html.contains("<script") && !html.contains("<img"), "{name}: no element from user text");
+        // A file that is not there fails without a console message: every resource the page
+        // asks for (its style sheet; nothing else, by its policy) must be a file of the site.
+        let asked: Vec<&str> = html.split("<link rel=\"stylesheet\" href=\"").skip(1).filter_map(|s| s.split('"').next()).collect();
+        assert_eq!(asked.len(), 1, "{name}: one style sheet");
+        for href in asked {
+            let file = page.parent().expect("folder").join(href);
+            assert!(file.is_file(), "{name}: {href} ({}) is not in the site", file.display());
+        }
+        for (size_name, size) in [("desktop", (1280, 1600)), ("phone", (390, 1600))] {
+            let png = out.join(format!("site-{name}-{size_name}.png"));
+            let _ = std::fs::remove_file(&png);
+            let shot = browse(
+                &browser,
+                profile.path(),
+                page,
+                &[&format!("--window-size={},{}", size.0, size.1), &format!("--screenshot={}", png.display())],
+            );
+            let log = String::from_utf8_lossy(&shot.stderr);
+            assert!(shot.status.success(), "{name}: the screenshot failed: {log}");
+            assert_eq!(console(&log), Vec::<&str>::new(), "{name}: the page logged to the console");
+            let bytes = std::fs::read(&png).expect("the screenshot is written");
+            assert_eq!(png_size(&bytes), size);
+            assert!(bytes.len() > 20_000, "{name}: a page, not a blank window ({} bytes)", bytes.len());
+            eprintln!("screenshot: {}", png.display());
+        }
+    }
+}

@@ -279,3 +279,36 @@ fn snapshots_of_small_pages() {
         insta::assert_snapshot!(name, String::from_utf8_lossy(&site[page]));
     }
 }
+
+/// The action's site step (action/site.sh): builds the site into the runner's temporary folder
+/// and names it in the step's outputs; an unknown mode is refused.
+#[cfg(unix)]
+#[test]
+fn the_action_site_step_builds_into_runner_temp() {
+    let t = example_repo();
+    let runner = tempfile::tempdir().expect("tempdir");
+    let bin = std::path::PathBuf::from(assert_cmd::cargo::cargo_bin!("watchbill"));
+    let path = format!("{}:{}", bin.parent().expect("bin folder").display(), std::env::var("PATH").unwrap_or_default());
+    let output = runner.path().join("output");
+    let step = |mode: &str| {
+        let mut p = std::process::Command::new("bash");
+        env(&mut p)
+            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/action/site.sh"))
+            .env("PATH", &path)
+            .env("WATCHBILL_DIR", t.path())
+            .env("WATCHBILL_SITE", mode)
+            .env("WATCHBILL_NOW", NOW)
+            .env("RUNNER_TEMP", runner.path())
+            .env("GITHUB_OUTPUT", &output)
+            .output()
+            .expect("bash runs")
+    };
+    let ok = step("pages");
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    let dir = runner.path().join("watchbill-site");
+    assert_eq!(std::fs::read_to_string(&output).expect("outputs"), format!("dir={}\n", dir.display()));
+    assert!(dir.join("index.html").is_file() && dir.join("journal/2026-W47.html").is_file());
+    let bad = step("public");
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("use off, pages or artifact"));
+}
