@@ -157,7 +157,11 @@ fn the_site_loads_cleanly_in_a_real_browser() {
         assert!(!html.contains("<script") && !html.contains("<img"), "{name}: no element from user text");
         // A file that is not there fails without a console message: every resource the page
         // asks for (its style sheet; nothing else, by its policy) must be a file of the site.
-        let asked: Vec<&str> = html.split("<link rel=\"stylesheet\" href=\"").skip(1).filter_map(|s| s.split('"').next()).collect();
+        let asked: Vec<&str> = html
+            .split("<link rel=\"stylesheet\" href=\"")
+            .skip(1)
+            .filter_map(|s| s.split('"').next())
+            .collect();
         assert_eq!(asked.len(), 1, "{name}: one style sheet");
         for href in asked {
             let file = page.parent().expect("folder").join(href);
@@ -170,7 +174,10 @@ fn the_site_loads_cleanly_in_a_real_browser() {
                 &browser,
                 profile.path(),
                 page,
-                &[&format!("--window-size={},{}", size.0, size.1), &format!("--screenshot={}", png.display())],
+                &[
+                    &format!("--window-size={},{}", size.0, size.1),
+                    &format!("--screenshot={}", png.display()),
+                ],
             );
             let log = String::from_utf8_lossy(&shot.stderr);
             assert!(shot.status.success(), "{name}: the screenshot failed: {log}");

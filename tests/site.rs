@@ -35,7 +35,12 @@ fn files(root: &Path) -> BTreeMap<String, Vec<u8>> {
 }
 
 fn unescape(s: &str) -> String {
-    s.replace("&#x2f;", "/").replace("&#x27;", "'").replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    s.replace("&#x2f;", "/")
+        .replace("&#x27;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
 
 /// The (tag, attribute, value) of every `href` and `src` in a page.
@@ -88,7 +93,9 @@ fn crawl(site: &BTreeMap<String, Vec<u8>>) -> BTreeSet<String> {
             if external {
                 // Only a link the reader follows may leave the site, and only to the web.
                 assert!(
-                    tag == "a" && attr == "href" && (value.starts_with("https://") || value.starts_with("http://")),
+                    tag == "a"
+                        && attr == "href"
+                        && (value.starts_with("https://") || value.starts_with("http://")),
                     "{page}: <{tag} {attr}=\"{value}\"> reaches outside the site"
                 );
                 continue;
@@ -113,13 +120,26 @@ fn the_example_site_is_whole_self_contained_and_crawlable() {
     let report = build(t.path(), out.path(), &["--base-url", "https://crew.example.org/watch"]);
     let site = files(out.path());
     let pages: Vec<&String> = site.keys().filter(|p| p.ends_with(".html")).collect();
-    assert_eq!(report["written"].as_u64(), Some(site.len() as u64 - 1), "every file but the manifest: {report}");
+    assert_eq!(
+        report["written"].as_u64(),
+        Some(site.len() as u64 - 1),
+        "every file but the manifest: {report}"
+    );
 
     for p in &pages {
         let html = String::from_utf8_lossy(&site[*p]);
         assert_eq!(html.matches(CSP).count(), 1, "{p} has the policy once");
-        assert!(!html.contains("<script") && !html.contains("<style") && !html.contains(" style=\""), "{p}: script or inline style");
-        assert!(html.contains(&format!("<link rel=\"canonical\" href=\"https:&#x2f;&#x2f;crew.example.org&#x2f;watch&#x2f;{}\">", p.replace('/', "&#x2f;"))), "{p}: canonical");
+        assert!(
+            !html.contains("<script") && !html.contains("<style") && !html.contains(" style=\""),
+            "{p}: script or inline style"
+        );
+        assert!(
+            html.contains(&format!(
+                "<link rel=\"canonical\" href=\"https:&#x2f;&#x2f;crew.example.org&#x2f;watch&#x2f;{}\">",
+                p.replace('/', "&#x2f;")
+            )),
+            "{p}: canonical"
+        );
     }
     let css = String::from_utf8_lossy(&site["style.css"]);
     assert!(!css.contains("@import") && !css.contains("url("), "the style sheet fetches nothing");
@@ -158,13 +178,22 @@ fn the_example_site_is_whole_self_contained_and_crawlable() {
         assert!(site.contains_key(i["href"].as_str().expect("href")), "{i}");
     }
     let home = String::from_utf8_lossy(&site["index.html"]);
-    assert!(home.contains("https:&#x2f;&#x2f;crew.example.org&#x2f;watch&#x2f;rota&#x2f;watch.ics"), "the feed's address");
+    assert!(
+        home.contains("https:&#x2f;&#x2f;crew.example.org&#x2f;watch&#x2f;rota&#x2f;watch.ics"),
+        "the feed's address"
+    );
 
     // Charts label their value axis and give the years of their dates.
-    let objective = pages.iter().find(|p| p.starts_with("objectives/") && !p.ends_with("index.html")).expect("an objective page");
+    let objective = pages
+        .iter()
+        .find(|p| p.starts_with("objectives/") && !p.ends_with("index.html"))
+        .expect("an objective page");
     let html = String::from_utf8_lossy(&site[*objective]);
     let svg = &html[html.find("<svg").expect("a chart")..];
-    assert!(svg.contains(" 2026</text>") && (svg.contains(">%</text>") || svg.contains(">min</text>")), "{svg}");
+    assert!(
+        svg.contains(" 2026</text>") && (svg.contains(">%</text>") || svg.contains(">min</text>")),
+        "{svg}"
+    );
 }
 
 #[test]
@@ -187,7 +216,10 @@ fn a_second_build_writes_nothing_and_a_gone_page_is_removed() {
         .flatten()
         .find(|e| std::fs::read_to_string(e.path()).is_ok_and(|s| s.contains("kind = \"incident\"")))
         .expect("an incident in 2026-W40");
-    let page = format!("incidents/2026-W40/{}.html", gone.file_name().to_string_lossy().trim_end_matches(".md").to_ascii_lowercase());
+    let page = format!(
+        "incidents/2026-W40/{}.html",
+        gone.file_name().to_string_lossy().trim_end_matches(".md").to_ascii_lowercase()
+    );
     assert!(out.path().join(&page).exists());
     std::fs::remove_file(gone.path()).expect("remove");
     let third = build(t.path(), out.path(), &[]);
@@ -204,13 +236,24 @@ fn a_second_build_writes_nothing_and_a_gone_page_is_removed() {
 }
 
 /// Text that tries to become markup in every place a page shows user text.
-const HOSTILE: &str = "<script>alert(1)</script><img src=x onerror=alert(2)>\"'><a href=\"javascript:alert(3)\">x</a>";
+const HOSTILE: &str =
+    "<script>alert(1)</script><img src=x onerror=alert(2)>\"'><a href=\"javascript:alert(3)\">x</a>";
 
 #[test]
 fn hostile_titles_and_bodies_produce_no_markup_on_any_page() {
     let t = example_repo();
     wb(t.path())
-        .args(["log", "incident", HOSTILE, "--started", "2026-11-23 08:00", "--service", HOSTILE, "-m", HOSTILE])
+        .args([
+            "log",
+            "incident",
+            HOSTILE,
+            "--started",
+            "2026-11-23 08:00",
+            "--service",
+            HOSTILE,
+            "-m",
+            HOSTILE,
+        ])
         .assert()
         .success();
     wb(t.path()).args(["log", "note", HOSTILE, "--as", "alice", "-m", HOSTILE]).assert().success();
@@ -229,11 +272,23 @@ fn hostile_titles_and_bodies_produce_no_markup_on_any_page() {
         }
         let text = String::from_utf8_lossy(bytes);
         // Escaped, the words stay (`&lt;img src=x onerror=…`): no element or address is made of them.
-        for markup in ["<script", "<img", "<b id=pwned", "<i id=pwned", "<a href=\"javascript", "href=\"javascript:", "src=\"javascript:"] {
+        for markup in [
+            "<script",
+            "<img",
+            "<b id=pwned",
+            "<i id=pwned",
+            "<a href=\"javascript",
+            "href=\"javascript:",
+            "src=\"javascript:",
+        ] {
             assert!(!text.contains(markup), "{path} holds {markup}");
         }
     }
-    assert!(site.keys().any(|p| p.starts_with("services/escape-")), "{:?}", site.keys().filter(|p| p.starts_with("services/")).collect::<Vec<_>>());
+    assert!(
+        site.keys().any(|p| p.starts_with("services/escape-")),
+        "{:?}",
+        site.keys().filter(|p| p.starts_with("services/")).collect::<Vec<_>>()
+    );
     let index: serde_json::Value = serde_json::from_slice(&site["search.json"]).expect("still JSON");
     assert!(index["incidents"].as_array().expect("incidents").iter().any(|i| i["title"] == HOSTILE));
     crawl(&site);
@@ -288,7 +343,11 @@ fn the_action_site_step_builds_into_runner_temp() {
     let t = example_repo();
     let runner = tempfile::tempdir().expect("tempdir");
     let bin = std::path::PathBuf::from(assert_cmd::cargo::cargo_bin!("watchbill"));
-    let path = format!("{}:{}", bin.parent().expect("bin folder").display(), std::env::var("PATH").unwrap_or_default());
+    let path = format!(
+        "{}:{}",
+        bin.parent().expect("bin folder").display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
     let output = runner.path().join("output");
     let step = |mode: &str| {
         let mut p = std::process::Command::new("bash");

@@ -64,7 +64,12 @@ pub fn run(ctx: &Ctx, a: SiteArgs) -> Result<Exit> {
     progress.step("writing the site", 0, 0);
     let counts = sync::sync(&a.output, &pages, a.dry_run)?;
     progress.clear();
-    let report = Report { dir: a.output.display().to_string(), pages: pages.len(), dry_run: a.dry_run, counts: &counts };
+    let report = Report {
+        dir: a.output.display().to_string(),
+        pages: pages.len(),
+        dry_run: a.dry_run,
+        counts: &counts,
+    };
     match a.format {
         ListFormat::Json => print!("{}", output::json(&report)?),
         ListFormat::Text => println!(

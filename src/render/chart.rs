@@ -146,7 +146,13 @@ pub fn trend(o: &TrendInput) -> String {
     body.push_str(&grid(left, y(top_value), w - right, y(top_value)));
     body.push_str(&text(left - 4.0, y(top_value) + 4.0, "end", " font-size=\"10\"", &fmt_tick(top_value)));
     if let Some(unit) = &o.axis_unit {
-        body.push_str(&text(2.0, y(top_value) - 10.0, "start", " font-size=\"10\" fill-opacity=\"0.7\"", unit));
+        body.push_str(&text(
+            2.0,
+            y(top_value) - 10.0,
+            "start",
+            " font-size=\"10\" fill-opacity=\"0.7\"",
+            unit,
+        ));
     }
     let date = |s: &str| if o.axis_unit.is_some() { dated(s) } else { short_date(s) };
     body.push_str(&text(left - 4.0, y(lo) + 4.0, "end", " font-size=\"10\"", &fmt_tick(lo)));
@@ -624,6 +630,7 @@ mod tests {
                 },
             ],
             target: Some(Target { value: 80.0, percent: true }),
+            axis_unit: None,
         };
         let s = trend(&o);
         assert!(!s.contains("<script"), "{s}");
@@ -634,8 +641,12 @@ mod tests {
         assert_eq!(path.matches('M').count(), 2, "{path}");
         assert!(!path.contains('L'), "{path}");
         assert!(s.contains(MISSED) && s.contains(MET));
-        let empty = trend(&TrendInput { title: "x".into(), trend: vec![], target: None });
+        let empty = trend(&TrendInput { title: "x".into(), trend: vec![], target: None, axis_unit: None });
         assert!(empty.contains("no data yet"));
+        // With a unit (the site's objective pages), the axis names it and the dates their year.
+        let labelled = trend(&TrendInput { axis_unit: Some("%".into()), ..o });
+        assert!(labelled.contains(">%</text>") && labelled.contains(">01 Nov 2026</text>"), "{labelled}");
+        assert!(!s.contains(" 2026</text>"), "the summaries' charts are unchanged: {s}");
     }
 
     #[test]

@@ -9,8 +9,8 @@ use crate::metrics::{self, Evaluation, Verdict};
 use crate::model::logbook::{Entry, Kind};
 use crate::model::objective::{Aggregate, Measure, Objective, Unit};
 use crate::model::Model;
-use crate::report::{self, journal, maturity, rota, scoreboard, Period};
 use crate::render::Renderer;
+use crate::report::{self, journal, maturity, rota, scoreboard, Period};
 use crate::time::{rfc3339, IsoWeek};
 use chrono::{DateTime, Datelike, FixedOffset};
 use serde::Serialize;
@@ -114,6 +114,8 @@ pub(super) struct Plan<'m> {
     objectives: HashMap<String, String>,
     evaluations: Vec<Evaluation>,
     scoreboard: scoreboard::Scoreboard,
+    /// The objectives whose records are incidents (a duration or a field of each).
+    per_incident: Vec<&'m Objective>,
 }
 
 /// A piece of the build, run on one thread.
@@ -175,6 +177,11 @@ impl<'m> Plan<'m> {
             objectives: segments(model.objectives.keys().map(|o| o.as_str())),
             evaluations,
             scoreboard,
+            per_incident: model
+                .objectives
+                .values()
+                .filter(|o| matches!(o.measure, Measure::Duration { .. } | Measure::Field(_)))
+                .collect(),
         }
     }
 
@@ -190,7 +197,10 @@ impl<'m> Plan<'m> {
             Job::Maturity,
             Job::Search,
         ]);
-        let total = self.weeks.len() + self.model.entries.len() / 2 + 1000;
+        // Pages to come: a week's and its incidents', two per member, one per objective, about
+        // a hundred more (lists, years, the home page…).
+        let incidents: usize = self.stats.values().map(|s| s.incidents).sum();
+        let total = self.weeks.len() + incidents + 2 * self.members.len() + self.objectives.len() + 100;
         let done = std::sync::atomic::AtomicUsize::new(0);
         let weight = |j: &Job| match j {
             Job::Week(i) => 1 + self.stats.get(&self.weeks[*i]).map_or(0, |s| s.incidents),
@@ -205,7 +215,7 @@ impl<'m> Plan<'m> {
                 let before = out.len();
                 self.job(r, &job, &mut out)?;
                 let n = done.fetch_add(out.len() - before, std::sync::atomic::Ordering::Relaxed);
-                progress(n + out.len() - before, total.max(n));
+                progress((n + out.len() - before).min(total), total);
             }
             Ok(out)
         });
@@ -307,12 +317,14 @@ impl<'m> Plan<'m> {
         let w = self.weeks[i];
         let week = journal::week(self.model, w, self.now);
         let entries: Vec<&Entry> = report::sorted(self.model.entries.iter().filter(|e| e.week == w));
-        let incidents: Vec<&Entry> = entries.iter().copied().filter(|e| e.meta.kind == Kind::Incident).collect();
+        let incidents: Vec<&Entry> =
+            entries.iter().copied().filter(|e| e.meta.kind == Kind::Incident).collect();
         let links: Vec<Value> = incidents.iter().map(|e| self.entry_link(e)).collect();
         let link = |w: IsoWeek| json!({"href": Self::week_href(w), "title": w.to_string()});
         let quarter = Self::quarter_of(w);
+        // The week once, as the journal part wants it (`journal.weeks`); the page's own blocks
+        // read it from there too.
         let data = json!({
-            "week": &week,
             "journal": {"weeks": [&week]},
             "incidents": links,
             "crew": self.people_links(&week.crew),
@@ -345,12 +357,7 @@ impl<'m> Plan<'m> {
                 Some(json!({"name": name, "at": rfc3339(&t), "after": after}))
             })
             .collect();
-        let objectives: Vec<Value> = self
-            .model
-            .objectives
-            .values()
-            .filter_map(|o| self.counts_for(o, e))
-            .collect();
+        let objectives: Vec<Value> = self.per_incident.iter().filter_map(|o| self.counts_for(o, e)).collect();
         let services: Vec<Value> =
             e.meta.services.iter().map(|s| json!({"name": s, "href": self.service_href(s)})).collect();
         let data = json!({
@@ -458,8 +465,10 @@ impl<'m> Plan<'m> {
         }
         let summary = |w: &IsoWeek| {
             let s = self.stats.get(w).cloned().unwrap_or_default();
-            let crew = self.model.rota.get(w).map(|r| report::people(self.model, &r.crew)).unwrap_or_default();
-            let handover = self.model.handovers.get(w).map(|h| report::person(self.model, h.meta.author.get_ref()));
+            let crew =
+                self.model.rota.get(w).map(|r| report::people(self.model, &r.crew)).unwrap_or_default();
+            let handover =
+                self.model.handovers.get(w).map(|h| report::person(self.model, h.meta.author.get_ref()));
             json!({"week": w, "href": Self::week_href(*w), "stats": s, "crew": crew, "handover": handover,
                    "starts": rfc3339(&self.model.settings.schedule.handover(*w))})
         };
@@ -481,8 +490,11 @@ impl<'m> Plan<'m> {
             });
             out.push(self.page(r, Self::quarter_href(*key), "quarter.html", &data)?);
         }
-        let years: Vec<Value> =
-            years.into_iter().rev().map(|(year, quarters)| json!({"year": year, "quarters": quarters})).collect();
+        let years: Vec<Value> = years
+            .into_iter()
+            .rev()
+            .map(|(year, quarters)| json!({"year": year, "quarters": quarters}))
+            .collect();
         let data = json!({
             "years": years,
             "current": {"week": self.current, "href": Self::week_href(self.current)},
@@ -512,7 +524,8 @@ impl<'m> Plan<'m> {
         });
         out.push(self.page(r, "rota/index.html".into(), "rota.html", &data)?);
         for (n, y) in years.iter().enumerate() {
-            let (Some(first), Some(last)) = (IsoWeek::new(*y, 1), IsoWeek::new(*y + 1, 1).map(IsoWeek::prev)) else {
+            let (Some(first), Some(last)) = (IsoWeek::new(*y, 1), IsoWeek::new(*y + 1, 1).map(IsoWeek::prev))
+            else {
                 continue;
             };
             let data = json!({
@@ -634,10 +647,10 @@ impl<'m> Plan<'m> {
             for s in &e.meta.services {
                 by_service.entry(s).or_default().push(e);
             }
-            let day = e.happened().or_else(|| e.meta.when().map(|t| t.get_ref().0)).map_or_else(
-                || e.week.monday(),
-                |t| t.with_timezone(&tz).date_naive(),
-            );
+            let day = e
+                .happened()
+                .or_else(|| e.meta.when().map(|t| t.get_ref().0))
+                .map_or_else(|| e.week.monday(), |t| t.with_timezone(&tz).date_naive());
             by_month.entry((day.year(), day.month())).or_default().push(e);
         }
         let index: Vec<Value> = entries
@@ -651,15 +664,22 @@ impl<'m> Plan<'m> {
             .collect();
         let mut years: BTreeMap<i32, Vec<Value>> = BTreeMap::new();
         for ((y, m), es) in &by_month {
-            let name = chrono::NaiveDate::from_ymd_opt(*y, *m, 1).map_or_else(String::new, |d| d.format("%B").to_string());
-            years.entry(*y).or_default().push(json!({"name": name, "href": Self::month_href(*y, *m), "count": es.len()}));
+            let name = chrono::NaiveDate::from_ymd_opt(*y, *m, 1)
+                .map_or_else(String::new, |d| d.format("%B").to_string());
+            years
+                .entry(*y)
+                .or_default()
+                .push(json!({"name": name, "href": Self::month_href(*y, *m), "count": es.len()}));
         }
-        let years: Vec<Value> = years.into_iter().rev().map(|(y, months)| json!({"year": y, "months": months})).collect();
+        let years: Vec<Value> =
+            years.into_iter().rev().map(|(y, months)| json!({"year": y, "months": months})).collect();
         let objectives: Vec<Link> = self
             .model
             .objectives
             .values()
-            .filter_map(|o| Some(Link { href: self.objective_href(o.id.as_str())?, title: o.file.title.clone() }))
+            .filter_map(|o| {
+                Some(Link { href: self.objective_href(o.id.as_str())?, title: o.file.title.clone() })
+            })
             .collect();
         let members: Vec<Link> = self
             .model
@@ -679,7 +699,8 @@ impl<'m> Plan<'m> {
         let bytes = serde_json::to_vec(&json_index)
             .map_err(|e| crate::error::Error::usage(format!("cannot encode the search index: {e}")))?;
         out.push(Page { path: "search.json".into(), bytes });
-        let data = json!({"services": services, "years": years, "objectives": objectives, "members": members});
+        let data =
+            json!({"services": services, "years": years, "objectives": objectives, "members": members});
         out.push(self.page(r, "search.html".into(), "search.html", &data)?);
         for (s, es) in &by_service {
             let list: Vec<Value> = es.iter().rev().map(|e| self.entry_link(e)).collect();
@@ -687,7 +708,8 @@ impl<'m> Plan<'m> {
             out.push(self.page(r, self.service_href(s), "list.html", &data)?);
         }
         for ((y, m), es) in &by_month {
-            let name = chrono::NaiveDate::from_ymd_opt(*y, *m, 1).map_or_else(String::new, |d| d.format("%B %Y").to_string());
+            let name = chrono::NaiveDate::from_ymd_opt(*y, *m, 1)
+                .map_or_else(String::new, |d| d.format("%B %Y").to_string());
             let list: Vec<Value> = es.iter().map(|e| self.entry_link(e)).collect();
             let data = json!({"title": name, "kind": "month", "entries": list});
             out.push(self.page(r, Self::month_href(*y, *m), "list.html", &data)?);

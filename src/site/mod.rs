@@ -26,7 +26,8 @@ use serde::Serialize;
 pub use data::Page;
 
 /// The policy of every page: nothing but the site's own style sheet and inline images.
-pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'";
+pub const CSP: &str =
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'";
 
 /// How the site is built.
 #[derive(Clone, Debug, Default)]
@@ -84,7 +85,8 @@ pub fn segments<'a>(names: impl IntoIterator<Item = &'a str>) -> std::collection
 fn hashed(name: &str) -> String {
     let slug = crate::model::logbook::slug(name, 40);
     // FNV-1a: small, and stable across versions and platforms (std's hasher promises neither).
-    let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    let hash =
+        name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
     let short = format!("{:08x}", hash >> 32);
     if slug.is_empty() {
         short
@@ -104,14 +106,31 @@ mod tests {
 
     #[test]
     fn segments_are_safe_unique_file_names() {
-        let names = ["db", "20261123T0800-db-slow-ab12", "../../etc/passwd", "<script>", "", ".hidden", "API", "api", "a/b", "a\nb", "a b", "a-b"];
+        let names = [
+            "db",
+            "20261123T0800-db-slow-ab12",
+            "../../etc/passwd",
+            "<script>",
+            "",
+            ".hidden",
+            "API",
+            "api",
+            "a/b",
+            "a\nb",
+            "a b",
+            "a-b",
+        ];
         let s = segments(names);
         assert_eq!(s["db"], "db");
         assert_eq!(s["20261123T0800-db-slow-ab12"], "20261123t0800-db-slow-ab12");
         for n in names {
             let seg = &s[n];
             assert!(
-                !seg.is_empty() && !seg.starts_with(['.', '-']) && seg.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_')),
+                !seg.is_empty()
+                    && !seg.starts_with(['.', '-'])
+                    && seg
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_')),
                 "{n:?} gave {seg:?}"
             );
         }

@@ -82,7 +82,9 @@ pub fn sync(dir: &Path, pages: &[Page], dry_run: bool) -> Result<Counts> {
 
 /// A manifest line the site could have written: relative, without `..`.
 fn safe(path: &str) -> bool {
-    !path.is_empty() && !path.starts_with('/') && path.split('/').all(|c| !c.is_empty() && c != "." && c != "..")
+    !path.is_empty()
+        && !path.starts_with('/')
+        && path.split('/').all(|c| !c.is_empty() && c != "." && c != "..")
 }
 
 /// Creates the pages' folders, refusing to write through a link (it would write elsewhere).
@@ -95,10 +97,15 @@ fn folders(dir: &Path, pages: &[Page]) -> Result<()> {
             at.push(part);
             match at.symlink_metadata() {
                 Ok(m) if m.file_type().is_symlink() => {
-                    return Err(Error::usage(format!("{} is a link; the site does not write through links", at.display())))
+                    return Err(Error::usage(format!(
+                        "{} is a link; the site does not write through links",
+                        at.display()
+                    )))
                 }
                 Ok(m) if m.is_dir() => {}
-                Ok(_) => return Err(Error::usage(format!("{} is in the way: it is not a folder", at.display()))),
+                Ok(_) => {
+                    return Err(Error::usage(format!("{} is in the way: it is not a folder", at.display())))
+                }
                 Err(_) => fs::create_dir(&at).map_err(|e| write_error(&at, e))?,
             }
         }
@@ -111,7 +118,8 @@ fn write_atomic(target: &Path, bytes: &[u8]) -> Result<()> {
     let folder = target.parent().unwrap_or(Path::new("."));
     let name = target.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     let tmp = folder.join(format!(".{name}.{}.tmp", std::process::id()));
-    let done = fs::File::create(&tmp).and_then(|mut f| f.write_all(bytes)).and_then(|()| fs::rename(&tmp, target));
+    let done =
+        fs::File::create(&tmp).and_then(|mut f| f.write_all(bytes)).and_then(|()| fs::rename(&tmp, target));
     done.map_err(|e| {
         let _ = fs::remove_file(&tmp);
         write_error(target, e)
@@ -134,7 +142,8 @@ pub fn read_templates(root: &Path) -> Result<BTreeMap<String, String>> {
             continue;
         }
         let text = fs::read_to_string(entry.path()).map_err(|e| {
-            Error::usage(format!("cannot read {}: {e}", entry.path().display())).help("templates are UTF-8 text files")
+            Error::usage(format!("cannot read {}: {e}", entry.path().display()))
+                .help("templates are UTF-8 text files")
         })?;
         out.insert(format!("site/{name}"), text);
     }
