@@ -105,7 +105,7 @@ pub(super) struct Plan<'m> {
     now: DateTime<FixedOffset>,
     base_url: Option<String>,
     current: IsoWeek,
-    /// The journal's weeks: from the first record to the current week.
+    /// The journal's weeks: those with a record (rota, entry, handover) up to the current one.
     weeks: Vec<IsoWeek>,
     stats: BTreeMap<IsoWeek, WeekStats>,
     entries: HashMap<String, String>,
@@ -135,16 +135,6 @@ impl<'m> Plan<'m> {
     pub(super) fn new(model: &'m Model, now: DateTime<FixedOffset>, options: &Options) -> Plan<'m> {
         let schedule = &model.settings.schedule;
         let current = schedule.week_at(&now);
-        let first = [
-            model.rota.keys().next().copied(),
-            model.entries.iter().map(|e| e.week).min(),
-            model.handovers.keys().next().copied(),
-        ]
-        .into_iter()
-        .flatten()
-        .min()
-        .unwrap_or(current)
-        .min(current);
         let mut stats: BTreeMap<IsoWeek, WeekStats> = BTreeMap::new();
         for e in &model.entries {
             let s = stats.entry(e.week).or_default();
@@ -156,20 +146,46 @@ impl<'m> Plan<'m> {
                 Kind::Note => s.notes += 1,
             }
         }
+        // Every week with a record up to this one, and this one: a stray file dated in year 1
+        // adds one page, not a hundred thousand empty ones.
+        let weeks: Vec<IsoWeek> = model
+            .rota
+            .keys()
+            .chain(model.handovers.keys())
+            .chain(stats.keys())
+            .copied()
+            .filter(|w| *w <= current)
+            .chain([current])
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
         let mut ids: Vec<&str> = model.entries.iter().map(|e| e.id.as_str()).collect();
         ids.sort_unstable();
         let mut services: Vec<&str> =
             model.entries.iter().flat_map(|e| e.meta.services.iter().map(String::as_str)).collect();
         services.sort_unstable();
-        let evaluations: Vec<Evaluation> =
-            model.objectives.values().map(|o| metrics::evaluate_over(model, o, now, TREND_WINDOWS)).collect();
+        // Hundreds of objectives, each over 13 windows: on every core too.
+        let objectives: Vec<&Objective> = model.objectives.values().collect();
+        let evaluations: Vec<Evaluation> = crate::parallel::by_runs(
+            objectives,
+            16,
+            |_| 1,
+            |run| {
+                run.into_iter()
+                    .map(|o| metrics::evaluate_over(model, o, now, TREND_WINDOWS))
+                    .collect::<Vec<_>>()
+            },
+        )
+        .into_iter()
+        .flatten()
+        .collect();
         let scoreboard = scoreboard::build(model, Period::Week(current), now, &evaluations);
         Plan {
             model,
             now,
             base_url: options.base_url.as_ref().map(|u| format!("{}/", u.trim_end_matches('/'))),
             current,
-            weeks: first.through(current).collect(),
+            weeks,
             stats,
             entries: segments(ids),
             services: segments(services),
