@@ -58,7 +58,7 @@ fn pr_event(base: &str, head: &str, fork: bool) -> String {
         r#"{"full_name":"crew/ops","fork":false}"#
     };
     format!(
-        r#"{{"pull_request":{{"number":42,"base":{{"sha":"{base}","repo":{{"full_name":"crew/ops"}}}},"head":{{"sha":"{head}","repo":{head_repo}}}}},"repository":{{"full_name":"crew/ops"}}}}"#
+        r#"{{"pull_request":{{"number":42,"base":{{"ref":"main","sha":"{base}","repo":{{"full_name":"crew/ops"}}}},"head":{{"ref":"pr","sha":"{head}","repo":{head_repo}}}}},"repository":{{"full_name":"crew/ops"}}}}"#
     )
 }
 
@@ -146,21 +146,253 @@ fn review_names_the_problems_a_change_introduces_and_fixes() {
     );
 }
 
+/// Every output `ci` writes on a push or a schedule, and the job summary carrying the week.
 #[test]
-fn ci_on_a_push_annotates_summarises_and_sets_outputs() {
+fn ci_on_a_push_and_a_schedule_summarises_the_week_and_sets_every_output() {
     let t = example_repo();
-    let gh = Gh::new("{}");
-    let a = gh.ci(t.path(), "push").code(0);
-    assert!(!stdout(&a).contains("::error"), "{}", stdout(&a));
-    let summary = gh.read("summary.md");
-    assert!(summary.starts_with("## watchbill\n") && summary.contains("No problems found"), "{summary}");
-    assert!(
-        summary.contains("### 2026-W47") && summary.contains("Océane Garnier and Louis Mercier"),
-        "{summary}"
+    for event in ["push", "schedule"] {
+        let gh = Gh::new("{}");
+        let a = gh.ci(t.path(), event).code(0);
+        assert!(!stdout(&a).contains("::error"), "{}", stdout(&a));
+        let summary = gh.read("summary.md");
+        assert!(summary.starts_with("## watchbill\n") && summary.contains("No problems found"), "{summary}");
+        assert!(summary.len() < 1 << 20, "under GitHub's 1 MiB");
+        // The week's summary: who is on watch until when, the incidents, the objectives, the handover.
+        for expected in [
+            "week 2026-W47",
+            "on watch: **Océane Garnier** (Platform), **Louis Mercier** (Evaluation)",
+            "→ Mon 23 Nov 10:00",
+            "**Third-party identity provider down** (critical)",
+            "**Scheduled e-mails not sent** (minor)",
+            "❌ missed | **Alerted of a production problem in under a minute**",
+            "✅ met | **Service restored in under 10 minutes**",
+            "### Handover",
+            "hands over to **Paul Chevalier**",
+        ] {
+            assert!(summary.contains(expected), "{event}: no {expected:?} in\n{summary}");
+        }
+        assert_eq!(gh.output("problems").as_deref(), Some("0"));
+        assert_eq!(gh.output("errors").as_deref(), Some("0"));
+        assert_eq!(gh.output("warnings").as_deref(), Some("0"));
+        assert_eq!(gh.output("crew").as_deref(), Some("oceane,louis"));
+        assert_eq!(
+            gh.output("objectives-missed").as_deref(),
+            Some("alert-under-1-min,runbook-coverage,tickets-under-10")
+        );
+        for pr_only in ["pull-request", "fork", "comment-file"] {
+            assert_eq!(gh.output(pr_only), None, "{event}: {pr_only}");
+        }
+    }
+}
+
+/// The example on `main`, then a branch `pr` cut from it with one incident, then `main` moving
+/// on with a note, an incident, a crew change and an objective. Returns the tips.
+fn main_moves_after_the_branch() -> (tempfile::TempDir, String, String) {
+    let t = example_repo();
+    git(t.path(), &["checkout", "-q", "-b", "pr"]);
+    wb(t.path())
+        .args(["log", "incident", "Redis evicting sessions", "--started", "2026-11-23 08:00"])
+        .args(["--restored", "2026-11-23 08:07", "-m", "x"])
+        .assert()
+        .success();
+    git(t.path(), &["checkout", "-q", "main"]);
+    wb(t.path()).args(["log", "note", "Alert on queue depth added", "-m", "on main"]).assert().success();
+    wb(t.path())
+        .args(["log", "incident", "Main-only outage", "--started", "2026-11-22 20:00"])
+        .args(["--restored", "2026-11-22 20:40", "-m", "on main"])
+        .assert()
+        .success();
+    wb(t.path())
+        .args(["crew", "add", "zoe", "--name", "Zoé Main", "--team", "certif", "--email", "zoe@example.org"])
+        .assert()
+        .success();
+    commit_file(
+        t.path(),
+        "objectives/main-only.toml",
+        "title = \"Main only objective\"\nmeasure = \"tickets\"\nunit = \"count\"\naggregate = \"max\"\ntarget = \"< 100\"\nwindow = \"90d\"\n",
     );
-    assert_eq!(gh.output("problems").as_deref(), Some("0"));
-    assert_eq!(gh.output("crew").as_deref(), Some("oceane,louis"));
-    assert_eq!(gh.output("pull-request"), None);
+    let (base, head) = (rev(t.path(), "main"), rev(t.path(), "pr"));
+    git(t.path(), &["checkout", "-q", "pr"]);
+    (t, base, head)
+}
+
+fn review_json(dir: &Path, args: &[&str]) -> serde_json::Value {
+    let a = wb(dir).arg("review").args(args).args(["--format", "json"]).assert().success();
+    serde_json::from_str(&stdout(&a)).unwrap()
+}
+
+#[test]
+fn review_describes_the_branch_alone_when_main_moved_on() {
+    let (t, base, head) = main_moves_after_the_branch();
+    let json = review_json(t.path(), &["--base", "main"]);
+    let entries = json["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 1, "{json:#}");
+    assert_eq!((entries[0]["title"].as_str(), entries[0]["change"].as_str()), (Some("Redis evicting sessions"), Some("added")));
+    assert_eq!(json["files_changed"], 1);
+    assert!(json["crew"].as_array().unwrap().is_empty(), "{json:#}");
+    assert!(json["objectives"].as_array().unwrap().iter().all(|o| o["id"] != "main-only"), "{json:#}");
+    assert!(json["problems_introduced"].as_array().unwrap().is_empty(), "{json:#}");
+    assert_eq!(json["commits"]["base"], base.as_str());
+    assert_eq!(json["commits"]["head"], head.as_str());
+    assert_eq!(json["commits"]["merge_base"], rev(t.path(), "pr~1").as_str());
+    assert_eq!(json["base_moved"]["commits"], 4);
+    assert_eq!(json["base_moved"]["files"], 4);
+    let md = stdout(&wb(t.path()).args(["review", "--base", "main"]).assert().success());
+    for absent in ["deleted", "Alert on queue depth", "Main-only outage", "zoe", "Main only objective"] {
+        assert!(!md.contains(absent), "{absent:?} in\n{md}");
+    }
+    assert!(md.contains("`main` has moved on by 4 commits since this branch left it"), "{md}");
+    assert!(json["base_moved"]["verdicts"].as_array().unwrap().is_empty(), "{json:#}");
+    assert!(md.contains("Judged against `main` as it is now, the verdicts are the same."), "{md}");
+}
+
+#[test]
+fn review_says_what_main_moving_on_changes_for_the_verdicts() {
+    // restore-under-10-min: 12 of 14 restores under 10 min at the merge base; main's slow one
+    // makes 12 of 15 (80%, still met). The branch adds a fast and a slow one: met either way
+    // against the merge base (13 of 16), missed against main's tip (13 of 17).
+    let (t, _, _) = main_moves_after_the_branch();
+    wb(t.path())
+        .args(["log", "incident", "Slow restore on the branch", "--started", "2026-11-22 21:00"])
+        .args(["--restored", "2026-11-22 21:30", "-m", "x"])
+        .assert()
+        .success();
+    let json = review_json(t.path(), &["--base", "main"]);
+    assert!(json["objectives"].as_array().unwrap().iter().all(|o| o["id"] != "restore-under-10-min"), "{json:#}");
+    assert_eq!(
+        json["base_moved"]["verdicts"],
+        serde_json::json!(["objective restore-under-10-min: newly missed against the base's tip (unchanged against the merge base)"])
+    );
+    let md = stdout(&wb(t.path()).args(["review", "--base", "main"]).assert().success());
+    assert!(md.contains("Judged against `main` as it is now: objective restore\\-under\\-10\\-min: newly missed"), "{md}");
+}
+
+#[test]
+fn review_reports_a_real_deletion_as_one() {
+    let (t, _, _) = main_moves_after_the_branch();
+    let entry = git(t.path(), &["ls-files", "logbook/2026-W47"]);
+    let entry = entry.lines().find(|l| l.contains("scheduled-e-mails")).unwrap().to_string();
+    git(t.path(), &["rm", "-q", &entry]);
+    git(t.path(), &["commit", "-q", "-m", "drop a duplicate entry"]);
+    let json = review_json(t.path(), &["--base", "main"]);
+    let changes: Vec<(String, String)> = json["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["title"].as_str().unwrap().to_string(), e["change"].as_str().unwrap().to_string()))
+        .collect();
+    assert_eq!(
+        changes,
+        [("Scheduled e-mails not sent".to_string(), "deleted".to_string()), ("Redis evicting sessions".to_string(), "added".to_string())],
+        "{json:#}"
+    );
+    let md = stdout(&wb(t.path()).args(["review", "--base", "main"]).assert().success());
+    assert!(md.contains("deleted incident **Scheduled e-mails not sent**"), "{md}");
+}
+
+#[test]
+fn review_defaults_its_base_and_says_when_there_is_nothing_to_review() {
+    let (t, _, _) = main_moves_after_the_branch();
+    let text = stdout(&wb(t.path()).args(["review", "--format", "text"]).assert().success());
+    assert!(text.starts_with("WHAT THIS CHANGE MEANS\n"), "{text}");
+    assert!(text.contains("Compared with main (the default branch)."), "{text}");
+    assert!(text.contains("added incident \"Redis evicting sessions\""), "{text}");
+    assert!(!text.contains('`') && !text.contains("**"), "plain text: {text}");
+    git(t.path(), &["checkout", "-q", "main"]);
+    let md = stdout(&wb(t.path()).arg("review").assert().success());
+    assert!(md.contains("`HEAD` is `main` itself (commit "), "{md}");
+    assert!(md.contains("there is nothing to review"), "{md}");
+    let json = review_json(t.path(), &[]);
+    assert_eq!(json["same_commit"], true);
+    // The upstream wins over the default branch, unless it is this branch's own pushed copy.
+    git(t.path(), &["checkout", "-q", "pr"]);
+    git(t.path(), &["update-ref", "refs/remotes/origin/pr", "pr"]);
+    git(t.path(), &["update-ref", "refs/remotes/origin/release", "main~2"]);
+    git(t.path(), &["config", "branch.pr.remote", "origin"]);
+    git(t.path(), &["config", "remote.origin.url", "/nowhere"]);
+    git(t.path(), &["config", "remote.origin.fetch", "+refs/heads/*:refs/remotes/origin/*"]);
+    git(t.path(), &["config", "branch.pr.merge", "refs/heads/pr"]);
+    assert_eq!(review_json(t.path(), &[])["base"], "main", "its own copy is not a base");
+    git(t.path(), &["config", "branch.pr.merge", "refs/heads/release"]);
+    let json = review_json(t.path(), &[]);
+    assert_eq!((json["base"].as_str(), json["base_from"].as_str()), (Some("origin/release"), Some("the upstream of pr")));
+}
+
+/// A bare "GitHub" holding the repository of [`main_moves_after_the_branch`] and the pull
+/// request's merge commit at `refs/pull/42/merge`, as GitHub prepares it.
+fn github_remote() -> (tempfile::TempDir, tempfile::TempDir, String, String) {
+    let (t, base, head) = main_moves_after_the_branch();
+    git(t.path(), &["checkout", "-q", "--detach", &head]);
+    git(t.path(), &["merge", "-q", "--no-edit", "-m", "Merge main into pr", &base]);
+    git(t.path(), &["update-ref", "refs/pull/42/merge", "HEAD"]);
+    git(t.path(), &["checkout", "-q", "main"]);
+    let remote = tempfile::tempdir().unwrap();
+    git(remote.path(), &["clone", "-q", "--bare", "--mirror", t.path().to_str().unwrap(), "."]);
+    (t, remote, base, head)
+}
+
+/// What actions/checkout does on a pull request: fetch the merge ref at a depth, check it out
+/// detached.
+fn pr_checkout(remote: &Path, depth: Option<&str>) -> tempfile::TempDir {
+    let c = tempfile::tempdir().unwrap();
+    git(c.path(), &["init", "-q"]);
+    git(c.path(), &["remote", "add", "origin", &format!("file://{}", remote.display())]);
+    let mut fetch = vec!["fetch", "-q", "--no-tags"];
+    fetch.extend(depth);
+    fetch.extend(["origin", "+refs/pull/42/merge:refs/remotes/pull/42/merge"]);
+    git(c.path(), &fetch);
+    git(c.path(), &["checkout", "-q", "--detach", "refs/remotes/pull/42/merge"]);
+    c
+}
+
+fn assert_reviews_the_branch_alone(comment: &str) {
+    assert!(comment.contains("added incident **Redis evicting sessions**"), "{comment}");
+    for absent in ["deleted", "Alert on queue depth", "Main-only outage", "zoe", "Main only objective"] {
+        assert!(!comment.contains(absent), "{absent:?} in\n{comment}");
+    }
+    assert!(comment.contains("`main` has moved on by 4 commits"), "{comment}");
+}
+
+#[test]
+fn ci_reviews_a_merge_checkout_from_the_merge_base() {
+    let (_t, remote, base, head) = github_remote();
+    let c = pr_checkout(remote.path(), None);
+    let gh = Gh::new(&pr_event(&base, &head, false));
+    gh.ci(c.path(), "pull_request").code(0);
+    let comment = std::fs::read_to_string(gh.output("comment-file").unwrap()).unwrap();
+    assert_reviews_the_branch_alone(&comment);
+    assert!(!comment.contains("shallow"), "{comment}");
+}
+
+#[test]
+fn ci_deepens_a_depth_1_checkout_or_says_what_it_skipped() {
+    let (_t, remote, base, head) = github_remote();
+    let c = pr_checkout(remote.path(), Some("--depth=1"));
+    assert_eq!(git(c.path(), &["rev-parse", "--is-shallow-repository"]).trim(), "true");
+    let gh = Gh::new(&pr_event(&base, &head, false));
+    gh.ci(c.path(), "pull_request").code(0);
+    let comment = std::fs::read_to_string(gh.output("comment-file").unwrap()).unwrap();
+    assert_reviews_the_branch_alone(&comment);
+    assert!(comment.contains("The checkout was shallow; watchbill fetched from origin"), "{comment}");
+    assert!(comment.contains("fetch-depth: 0"), "{comment}");
+
+    // Where the remote cannot be reached: the check, the summary and every output all the same.
+    let c = pr_checkout(remote.path(), Some("--depth=1"));
+    git(c.path(), &["remote", "set-url", "origin", "file:///nowhere/at/all"]);
+    let gh = Gh::new(&pr_event(&base, &head, false));
+    let a = gh.ci(c.path(), "pull_request").code(0);
+    assert!(stdout(&a).contains("::notice title=watchbill::review skipped"), "{}", stdout(&a));
+    let summary = gh.read("summary.md");
+    assert!(summary.contains("No problems found"), "{summary}");
+    assert!(summary.contains("### watchbill: review skipped"), "{summary}");
+    assert!(summary.contains("the checkout lacks the base commit"), "{summary}");
+    assert!(summary.contains("          fetch-depth: 0\n"), "{summary}");
+    for (name, value) in [("problems", "0"), ("errors", "0"), ("warnings", "0"), ("pull-request", "42"), ("fork", "false")] {
+        assert_eq!(gh.output(name).as_deref(), Some(value), "{name}");
+    }
+    assert!(gh.output("crew").is_some() && gh.output("objectives-missed").is_some());
+    let comment = std::fs::read_to_string(gh.output("comment-file").unwrap()).unwrap();
+    assert!(comment.starts_with("<!-- watchbill-review -->\n### watchbill: review skipped"), "{comment}");
 }
 
 #[test]
