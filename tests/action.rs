@@ -264,7 +264,7 @@ fn review_says_what_main_moving_on_changes_for_the_verdicts() {
         serde_json::json!(["objective restore-under-10-min: newly missed against the base's tip (unchanged against the merge base)"])
     );
     let md = stdout(&wb(t.path()).args(["review", "--base", "main"]).assert().success());
-    assert!(md.contains("Judged against `main` as it is now: objective restore\\-under\\-10\\-min: newly missed"), "{md}");
+    assert!(md.contains("Judged against `main` as it is now: objective restore-under-10-min: newly missed"), "{md}");
 }
 
 #[test]
