@@ -618,3 +618,103 @@ fn review_says_when_an_objective_becomes_missed() {
     let md = stdout(&wb(t.path()).args(["review", "--base", &base]).assert().success());
     assert!(md.contains("**Service restored in under 10 minutes** (`restore-under-10-min`): **newly missed** (85\\.7% → 75%)"), "{md}");
 }
+
+/// Stand-ins for `curl` (serving a fake release from a folder) and `cargo` (a build that
+/// records itself and leaves a binary), to run action/install.sh as the action does.
+const FAKE_CURL: &str = r#"#!/usr/bin/env bash
+echo "curl $*" >>"$FAKE_LOG"
+while [ $# -gt 1 ]; do case "$1" in -o) out="$2"; shift 2 ;; *) shift ;; esac; done
+name="${1##*/}"
+[ -e "$FAKE_RELEASE/$name" ] || exit 22
+cp "$FAKE_RELEASE/$name" "$out"
+"#;
+const FAKE_CARGO: &str = r#"#!/usr/bin/env bash
+echo "cargo $*" >>"$FAKE_LOG"
+while [ $# -gt 1 ]; do case "$1" in --root) root="$2"; shift 2 ;; *) shift ;; esac; done
+mkdir -p "$root/bin"; printf '#!/bin/sh\necho watchbill 0.1.0\n' >"$root/bin/watchbill"; chmod +x "$root/bin/watchbill"
+"#;
+
+struct Install {
+    dir: tempfile::TempDir,
+}
+
+impl Install {
+    /// A release of v0.1.0 for Linux x86_64 holding `files` of: the archive, its checksum.
+    fn new(archive: bool, checksum: Option<&str>) -> Install {
+        let dir = tempfile::tempdir().unwrap();
+        let (bin, release, build) = (dir.path().join("bin"), dir.path().join("release"), dir.path().join("build"));
+        for d in [&bin, &release, &build] {
+            std::fs::create_dir_all(d).unwrap();
+        }
+        for (name, text) in [("curl", FAKE_CURL), ("cargo", FAKE_CARGO)] {
+            std::fs::write(bin.join(name), text).unwrap();
+        }
+        std::fs::write(build.join("watchbill"), "#!/bin/sh\necho watchbill 0.1.0\n").unwrap();
+        std::process::Command::new("chmod").arg("+x").arg(bin.join("curl")).arg(bin.join("cargo")).arg(build.join("watchbill")).status().unwrap();
+        let name = "watchbill-v0.1.0-x86_64-unknown-linux-musl.tar.gz";
+        std::process::Command::new("tar").arg("-czf").arg(release.join(name)).arg("-C").arg(&build).arg("watchbill").status().unwrap();
+        let sum = String::from_utf8(std::process::Command::new("sha256sum").arg(release.join(name)).output().unwrap().stdout).unwrap();
+        match checksum {
+            Some("right") => std::fs::write(release.join(format!("{name}.sha256")), sum).unwrap(),
+            Some(other) => std::fs::write(release.join(format!("{name}.sha256")), format!("{other}  {name}\n")).unwrap(),
+            None => {}
+        }
+        if !archive {
+            std::fs::remove_file(release.join(name)).unwrap();
+        }
+        Install { dir }
+    }
+
+    fn run(&self, from_source: &str) -> (bool, String) {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let d = self.dir.path();
+        let out = std::process::Command::new("bash")
+            .arg(root.join("action/install.sh"))
+            .env("PATH", format!("{}:{}", d.join("bin").display(), std::env::var("PATH").unwrap_or_default()))
+            .env("FAKE_LOG", d.join("calls.log"))
+            .env("FAKE_RELEASE", d.join("release"))
+            .env("WATCHBILL_VERSION", "v0.1.0")
+            .env("WATCHBILL_BUILD_FROM_SOURCE", from_source)
+            .env("RUNNER_OS", "Linux")
+            .env("RUNNER_ARCH", "X64")
+            .env("RUNNER_TOOL_CACHE", d.join("tool-cache"))
+            .env("GITHUB_PATH", d.join("github-path"))
+            .output()
+            .unwrap();
+        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        (out.status.success(), text)
+    }
+
+    fn calls(&self, tool: &str) -> usize {
+        let log = std::fs::read_to_string(self.dir.path().join("calls.log")).unwrap_or_default();
+        log.lines().filter(|l| l.starts_with(tool)).count()
+    }
+}
+
+#[test]
+fn install_verifies_the_checksum_uses_the_cache_and_never_builds_silently() {
+    let release = Install::new(true, Some("right"));
+    let (ok, out) = release.run("false");
+    assert!(ok && out.contains("checksum verified") && out.ends_with("watchbill 0.1.0\n"), "{out}");
+    let path = std::fs::read_to_string(release.dir.path().join("github-path")).unwrap();
+    assert!(path.trim_end().ends_with("tool-cache/watchbill/v0.1.0/bin"), "{path}");
+    // What actions/cache restored is used as is: nothing downloaded again.
+    let downloads = release.calls("curl");
+    let (ok, out) = release.run("false");
+    assert!(ok && out.contains("restored from the cache"), "{out}");
+    assert_eq!(release.calls("curl"), downloads);
+
+    let unverifiable = Install::new(true, None);
+    let (ok, out) = unverifiable.run("false");
+    assert!(!ok && out.contains("::error title=watchbill::the release has no checksum"), "{out}");
+    assert!(out.contains("build-from-source: true"), "{out}");
+    assert_eq!(unverifiable.calls("cargo"), 0, "no silent source build");
+    let (ok, out) = unverifiable.run("true");
+    assert!(ok && out.contains("building watchbill v0.1.0 from the action's source"), "{out}");
+    assert_eq!(unverifiable.calls("cargo"), 1);
+
+    let (ok, out) = Install::new(false, None).run("false");
+    assert!(!ok && out.contains("cannot download"), "{out}");
+    let (ok, out) = Install::new(true, Some("0000")).run("true");
+    assert!(!ok && out.contains("checksum mismatch"), "a wrong checksum is never built around: {out}");
+}
