@@ -212,6 +212,7 @@ concurrency:
 jobs:
   # Pushes and the schedule: check the files and publish the week's summary. Read-only.
   summary:
+    name: Check and summarise the week
     if: github.event_name != 'pull_request'
     runs-on: ubuntu-latest
     permissions:
@@ -227,12 +228,13 @@ jobs:
 
   # Pull requests: the same check, and the review as one comment. The only job that may write.
   review:
+    name: Check and review the pull request
     if: github.event_name == 'pull_request'
     runs-on: ubuntu-latest
     permissions:
       contents: read
-      # The review comment. Pull requests from forks get a read-only token and are skipped.
-      pull-requests: write
+      # Pull requests from forks get a read-only token and are skipped.
+      pull-requests: write # to post and update the review comment
     steps:
       - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
         with:

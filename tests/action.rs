@@ -718,3 +718,51 @@ fn install_verifies_the_checksum_uses_the_cache_and_never_builds_silently() {
     let (ok, out) = Install::new(true, Some("0000")).run("true");
     assert!(!ok && out.contains("checksum mismatch"), "a wrong checksum is never built around: {out}");
 }
+
+/// The outputs action.yml declares, in order.
+fn declared_outputs() -> Vec<String> {
+    let action = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("action.yml")).unwrap();
+    let section = action.split("\noutputs:\n").nth(1).unwrap().split("\nruns:").next().unwrap();
+    section
+        .lines()
+        .filter_map(|l| l.strip_prefix("  ").and_then(|n| n.strip_suffix(':')))
+        .filter(|n| !n.starts_with(' '))
+        .map(String::from)
+        .collect()
+}
+
+#[test]
+fn action_yml_declares_every_documented_output_and_ci_writes_them_all() {
+    let declared = declared_outputs();
+    let documented = ["problems", "errors", "warnings", "crew", "objectives-missed", "pull-request", "fork", "comment-file"];
+    assert_eq!(declared, documented);
+    let docs = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/action.md")).unwrap();
+    for name in &documented {
+        assert!(docs.contains(&format!("| `{name}` |")), "docs/action.md documents {name}");
+    }
+    let (t, base) = handover_branch();
+    let head = rev(t.path(), "HEAD");
+    let gh = Gh::new(&pr_event(&base, &head, false));
+    gh.ci(t.path(), "pull_request").code(0);
+    let written: Vec<(String, String)> =
+        declared.iter().map(|n| (n.clone(), gh.output(n).unwrap_or_else(|| panic!("no output {n}")))).collect();
+    let value = |n: &str| written.iter().find(|(k, _)| k == n).map(|(_, v)| v.as_str());
+    assert_eq!(value("problems"), Some("0"));
+    assert_eq!(value("crew"), Some("oceane,louis"));
+    assert_eq!(value("pull-request"), Some("42"));
+    assert!(value("comment-file").is_some_and(|f| Path::new(f).is_file()));
+}
+
+#[test]
+fn the_workflow_init_writes_runs_after_the_handover_and_lets_only_reviews_write() {
+    let t = init_repo();
+    let w = std::fs::read_to_string(t.path().join(".github/workflows/watchbill.yml")).unwrap();
+    // Monday 10:00 in Europe/Paris is 09:00 UTC in winter (08:00 in summer): 15 min after the later.
+    assert!(w.contains("    - cron: \"15 9 * * 1\""), "{w}");
+    assert!(w.contains("concurrency:\n  group: watchbill-${{ github.event.pull_request.number || github.ref }}\n"), "{w}");
+    assert!(w.contains("permissions: {}\n"), "nothing granted by default: {w}");
+    let (summary, review) = w.split_once("\n  review:\n").unwrap();
+    assert!(summary.contains("if: github.event_name != 'pull_request'") && !summary.contains(": write"), "{summary}");
+    assert!(review.contains("if: github.event_name == 'pull_request'") && review.contains("pull-requests: write"), "{review}");
+    assert!(review.contains("fetch-depth: 0") && !summary.contains("fetch-depth"), "{w}");
+}
