@@ -259,7 +259,9 @@ pub fn summary_cron(schedule: &crate::time::Schedule) -> (String, String) {
     const WEEK: i64 = 7 * 24 * 60;
     let offset_at = |month: u32| {
         let utc = chrono::Utc.with_ymd_and_hms(2026, month, 15, 12, 0, 0).single();
-        utc.map_or(0, |t| i64::from(schedule.tz.offset_from_utc_datetime(&t.naive_utc()).fix().local_minus_utc() / 60))
+        utc.map_or(0, |t| {
+            i64::from(schedule.tz.offset_from_utc_datetime(&t.naive_utc()).fix().local_minus_utc() / 60)
+        })
     };
     let (january, july) = (offset_at(1), offset_at(7));
     let smallest = january.min(july);
@@ -274,7 +276,10 @@ pub fn summary_cron(schedule: &crate::time::Schedule) -> (String, String) {
     let shift = (january - july).abs();
     let dst = match shift {
         0 => String::new(),
-        m => format!("\n  # While daylight-saving time is on, that is {} min later in local time.", m + AFTER_HANDOVER_MINUTES),
+        m => format!(
+            "\n  # While daylight-saving time is on, it runs {} min after the handover.",
+            m + AFTER_HANDOVER_MINUTES
+        ),
     };
     let when = format!(
         "The week's summary (and Slack, if configured) {AFTER_HANDOVER_MINUTES} min after the handover ({} {} \
@@ -313,7 +318,10 @@ mod tests {
     #[test]
     fn the_workflow_reads_the_handover_from_the_settings() {
         let mut files = files("Ops");
-        let text = files[0].1.replace("weekday = \"monday\"", "weekday = \"wednesday\"").replace("\"10:00\"", "\"14:30\"");
+        let text = files[0]
+            .1
+            .replace("weekday = \"monday\"", "weekday = \"wednesday\"")
+            .replace("\"10:00\"", "\"14:30\"");
         files[0].1 = text;
         let w = workflow(".", &files);
         assert!(w.contains("    - cron: \"45 13 * * 3\""), "{w}");

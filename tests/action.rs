@@ -227,7 +227,10 @@ fn review_describes_the_branch_alone_when_main_moved_on() {
     let json = review_json(t.path(), &["--base", "main"]);
     let entries = json["entries"].as_array().unwrap();
     assert_eq!(entries.len(), 1, "{json:#}");
-    assert_eq!((entries[0]["title"].as_str(), entries[0]["change"].as_str()), (Some("Redis evicting sessions"), Some("added")));
+    assert_eq!(
+        (entries[0]["title"].as_str(), entries[0]["change"].as_str()),
+        (Some("Redis evicting sessions"), Some("added"))
+    );
     assert_eq!(json["files_changed"], 1);
     assert!(json["crew"].as_array().unwrap().is_empty(), "{json:#}");
     assert!(json["objectives"].as_array().unwrap().iter().all(|o| o["id"] != "main-only"), "{json:#}");
@@ -258,13 +261,19 @@ fn review_says_what_main_moving_on_changes_for_the_verdicts() {
         .assert()
         .success();
     let json = review_json(t.path(), &["--base", "main"]);
-    assert!(json["objectives"].as_array().unwrap().iter().all(|o| o["id"] != "restore-under-10-min"), "{json:#}");
+    assert!(
+        json["objectives"].as_array().unwrap().iter().all(|o| o["id"] != "restore-under-10-min"),
+        "{json:#}"
+    );
     assert_eq!(
         json["base_moved"]["verdicts"],
         serde_json::json!(["objective restore-under-10-min: newly missed against the base's tip (unchanged against the merge base)"])
     );
     let md = stdout(&wb(t.path()).args(["review", "--base", "main"]).assert().success());
-    assert!(md.contains("Judged against `main` as it is now: objective restore-under-10-min: newly missed"), "{md}");
+    assert!(
+        md.contains("Judged against `main` as it is now: objective restore-under-10-min: newly missed"),
+        "{md}"
+    );
 }
 
 #[test]
@@ -283,7 +292,10 @@ fn review_reports_a_real_deletion_as_one() {
         .collect();
     assert_eq!(
         changes,
-        [("Scheduled e-mails not sent".to_string(), "deleted".to_string()), ("Redis evicting sessions".to_string(), "added".to_string())],
+        [
+            ("Scheduled e-mails not sent".to_string(), "deleted".to_string()),
+            ("Redis evicting sessions".to_string(), "added".to_string())
+        ],
         "{json:#}"
     );
     let md = stdout(&wb(t.path()).args(["review", "--base", "main"]).assert().success());
@@ -315,7 +327,10 @@ fn review_defaults_its_base_and_says_when_there_is_nothing_to_review() {
     assert_eq!(review_json(t.path(), &[])["base"], "main", "its own copy is not a base");
     git(t.path(), &["config", "branch.pr.merge", "refs/heads/release"]);
     let json = review_json(t.path(), &[]);
-    assert_eq!((json["base"].as_str(), json["base_from"].as_str()), (Some("origin/release"), Some("the upstream of pr")));
+    assert_eq!(
+        (json["base"].as_str(), json["base_from"].as_str()),
+        (Some("origin/release"), Some("the upstream of pr"))
+    );
 }
 
 /// A bare "GitHub" holding the repository of [`main_moves_after_the_branch`] and the pull
@@ -387,7 +402,9 @@ fn ci_deepens_a_depth_1_checkout_or_says_what_it_skipped() {
     assert!(summary.contains("### watchbill: review skipped"), "{summary}");
     assert!(summary.contains("the checkout lacks the base commit"), "{summary}");
     assert!(summary.contains("          fetch-depth: 0\n"), "{summary}");
-    for (name, value) in [("problems", "0"), ("errors", "0"), ("warnings", "0"), ("pull-request", "42"), ("fork", "false")] {
+    for (name, value) in
+        [("problems", "0"), ("errors", "0"), ("warnings", "0"), ("pull-request", "42"), ("fork", "false")]
+    {
         assert_eq!(gh.output(name).as_deref(), Some(value), "{name}");
     }
     assert!(gh.output("crew").is_some() && gh.output("objectives-missed").is_some());
@@ -537,7 +554,14 @@ impl CommentStep {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let out = std::process::Command::new("bash")
             .arg(root.join("action/comment.sh"))
-            .env("PATH", format!("{}:{}", self.dir.path().join("bin").display(), std::env::var("PATH").unwrap_or_default()))
+            .env(
+                "PATH",
+                format!(
+                    "{}:{}",
+                    self.dir.path().join("bin").display(),
+                    std::env::var("PATH").unwrap_or_default()
+                ),
+            )
             .env("FAKE_GH_STORE", self.store())
             .env("FAKE_GH_VIEWER", "github-actions")
             .env("FAKE_GH_REFUSE", refuse)
@@ -548,7 +572,8 @@ impl CommentStep {
             .env_remove("COMMENT_AUTHOR")
             .output()
             .unwrap();
-        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        let text =
+            format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
         (out.status.success(), text)
     }
 }
@@ -556,7 +581,10 @@ impl CommentStep {
 #[test]
 fn the_comment_step_updates_its_own_comment_only_and_never_fails_on_permissions() {
     let action = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("action.yml")).unwrap();
-    assert!(action.contains("run: bash \"$GITHUB_ACTION_PATH/action/comment.sh\""), "the step this test runs");
+    assert!(
+        action.contains("run: bash \"$GITHUB_ACTION_PATH/action/comment.sh\""),
+        "the step this test runs"
+    );
     // Three comments, two to a page, so ours lands on the second page: a person's, a decoy by
     // someone else that quotes the marker, another person's.
     let decoy = "<!-- watchbill-review -->\nquoting the bot: is this right?\n";
@@ -568,7 +596,10 @@ fn the_comment_step_updates_its_own_comment_only_and_never_fails_on_permissions(
     assert!(ok && out.contains("updated the watchbill review comment (4)"), "{out}");
     assert_eq!(step.body(4), "<!-- watchbill-review -->\nsecond\n");
     assert_eq!(step.body(5), "", "one watchbill comment, not two");
-    assert_eq!((step.body(1).as_str(), step.body(2).as_str(), step.body(3).as_str()), ("LGTM\n", decoy, "ok\n"));
+    assert_eq!(
+        (step.body(1).as_str(), step.body(2).as_str(), step.body(3).as_str()),
+        ("LGTM\n", decoy, "ok\n")
+    );
     // A token that may not write, or not even read: a notice, a success, nothing changed.
     for refuse in ["PATCH", "GET", "PATCH POST"] {
         let (ok, out) = step.run("<!-- watchbill-review -->\nthird\n", false, refuse);
@@ -642,7 +673,8 @@ impl Install {
     /// A release of v0.1.0 for Linux x86_64 holding `files` of: the archive, its checksum.
     fn new(archive: bool, checksum: Option<&str>) -> Install {
         let dir = tempfile::tempdir().unwrap();
-        let (bin, release, build) = (dir.path().join("bin"), dir.path().join("release"), dir.path().join("build"));
+        let (bin, release, build) =
+            (dir.path().join("bin"), dir.path().join("release"), dir.path().join("build"));
         for d in [&bin, &release, &build] {
             std::fs::create_dir_all(d).unwrap();
         }
@@ -650,13 +682,31 @@ impl Install {
             std::fs::write(bin.join(name), text).unwrap();
         }
         std::fs::write(build.join("watchbill"), "#!/bin/sh\necho watchbill 0.1.0\n").unwrap();
-        std::process::Command::new("chmod").arg("+x").arg(bin.join("curl")).arg(bin.join("cargo")).arg(build.join("watchbill")).status().unwrap();
+        std::process::Command::new("chmod")
+            .arg("+x")
+            .arg(bin.join("curl"))
+            .arg(bin.join("cargo"))
+            .arg(build.join("watchbill"))
+            .status()
+            .unwrap();
         let name = "watchbill-v0.1.0-x86_64-unknown-linux-musl.tar.gz";
-        std::process::Command::new("tar").arg("-czf").arg(release.join(name)).arg("-C").arg(&build).arg("watchbill").status().unwrap();
-        let sum = String::from_utf8(std::process::Command::new("sha256sum").arg(release.join(name)).output().unwrap().stdout).unwrap();
+        std::process::Command::new("tar")
+            .arg("-czf")
+            .arg(release.join(name))
+            .arg("-C")
+            .arg(&build)
+            .arg("watchbill")
+            .status()
+            .unwrap();
+        let sum = String::from_utf8(
+            std::process::Command::new("sha256sum").arg(release.join(name)).output().unwrap().stdout,
+        )
+        .unwrap();
         match checksum {
             Some("right") => std::fs::write(release.join(format!("{name}.sha256")), sum).unwrap(),
-            Some(other) => std::fs::write(release.join(format!("{name}.sha256")), format!("{other}  {name}\n")).unwrap(),
+            Some(other) => {
+                std::fs::write(release.join(format!("{name}.sha256")), format!("{other}  {name}\n")).unwrap()
+            }
             None => {}
         }
         if !archive {
@@ -681,7 +731,8 @@ impl Install {
             .env("GITHUB_PATH", d.join("github-path"))
             .output()
             .unwrap();
-        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        let text =
+            format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
         (out.status.success(), text)
     }
 
@@ -734,7 +785,16 @@ fn declared_outputs() -> Vec<String> {
 #[test]
 fn action_yml_declares_every_documented_output_and_ci_writes_them_all() {
     let declared = declared_outputs();
-    let documented = ["problems", "errors", "warnings", "crew", "objectives-missed", "pull-request", "fork", "comment-file"];
+    let documented = [
+        "problems",
+        "errors",
+        "warnings",
+        "crew",
+        "objectives-missed",
+        "pull-request",
+        "fork",
+        "comment-file",
+    ];
     assert_eq!(declared, documented);
     let docs = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/action.md")).unwrap();
     for name in &documented {
@@ -744,8 +804,10 @@ fn action_yml_declares_every_documented_output_and_ci_writes_them_all() {
     let head = rev(t.path(), "HEAD");
     let gh = Gh::new(&pr_event(&base, &head, false));
     gh.ci(t.path(), "pull_request").code(0);
-    let written: Vec<(String, String)> =
-        declared.iter().map(|n| (n.clone(), gh.output(n).unwrap_or_else(|| panic!("no output {n}")))).collect();
+    let written: Vec<(String, String)> = declared
+        .iter()
+        .map(|n| (n.clone(), gh.output(n).unwrap_or_else(|| panic!("no output {n}"))))
+        .collect();
     let value = |n: &str| written.iter().find(|(k, _)| k == n).map(|(_, v)| v.as_str());
     assert_eq!(value("problems"), Some("0"));
     assert_eq!(value("crew"), Some("oceane,louis"));
@@ -759,10 +821,21 @@ fn the_workflow_init_writes_runs_after_the_handover_and_lets_only_reviews_write(
     let w = std::fs::read_to_string(t.path().join(".github/workflows/watchbill.yml")).unwrap();
     // Monday 10:00 in Europe/Paris is 09:00 UTC in winter (08:00 in summer): 15 min after the later.
     assert!(w.contains("    - cron: \"15 9 * * 1\""), "{w}");
-    assert!(w.contains("concurrency:\n  group: watchbill-${{ github.event.pull_request.number || github.ref }}\n"), "{w}");
+    assert!(
+        w.contains(
+            "concurrency:\n  group: watchbill-${{ github.event.pull_request.number || github.ref }}\n"
+        ),
+        "{w}"
+    );
     assert!(w.contains("permissions: {}\n"), "nothing granted by default: {w}");
     let (summary, review) = w.split_once("\n  review:\n").unwrap();
-    assert!(summary.contains("if: github.event_name != 'pull_request'") && !summary.contains(": write"), "{summary}");
-    assert!(review.contains("if: github.event_name == 'pull_request'") && review.contains("pull-requests: write"), "{review}");
+    assert!(
+        summary.contains("if: github.event_name != 'pull_request'") && !summary.contains(": write"),
+        "{summary}"
+    );
+    assert!(
+        review.contains("if: github.event_name == 'pull_request'") && review.contains("pull-requests: write"),
+        "{review}"
+    );
     assert!(review.contains("fetch-depth: 0") && !summary.contains("fetch-depth"), "{w}");
 }

@@ -84,8 +84,11 @@ pub fn run(ctx: &Ctx, a: CiArgs) -> Result<Exit> {
         }
         Event::Other { .. } => summary.push_str(&format!("\n{}", week_summary(&root, &model, now)?)),
     }
-    let summary =
-        github::truncate(&summary, github::SUMMARY_LIMIT, "run `watchbill render summary` locally for all of it.");
+    let summary = github::truncate(
+        &summary,
+        github::SUMMARY_LIMIT,
+        "run `watchbill render summary` locally for all of it.",
+    );
     store::append_file(Path::new(&env("GITHUB_STEP_SUMMARY")), &summary)?;
     store::append_file(Path::new(&env("GITHUB_OUTPUT")), &github::outputs(&outputs, &delimiter()))?;
     println!("{}", diagnostic::summary_line(&diags, model.files_read));

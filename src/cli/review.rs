@@ -55,8 +55,9 @@ pub fn run(ctx: &Ctx, a: ReviewArgs) -> Result<Exit> {
     let range = match merge_base::review_range(&root, &base, &a.head)? {
         History::Found(r) => r,
         History::Missing(what) => {
-            return Err(Error::usage(format!("this clone lacks {what}, which the review needs"))
-                .help("fetch the history: `git fetch --unshallow` (in CI: actions/checkout with fetch-depth: 0)"))
+            return Err(Error::usage(format!("this clone lacks {what}, which the review needs")).help(
+                "fetch the history: `git fetch --unshallow` (in CI: actions/checkout with fetch-depth: 0)",
+            ))
         }
     };
     let r = build(ctx, &root, &base, &a.head, base_from, &range)?;
@@ -105,7 +106,11 @@ pub fn build(
 }
 
 /// The files at a commit (all, or those at `paths`); `None` when it predates watchbill.
-fn at(root: &Path, commit: &str, paths: Option<&BTreeSet<String>>) -> Result<Option<Vec<crate::model::RawFile>>> {
+fn at(
+    root: &Path,
+    commit: &str,
+    paths: Option<&BTreeSet<String>>,
+) -> Result<Option<Vec<crate::model::RawFile>>> {
     if !store::has_root_at(root, commit)? {
         return Ok(None);
     }

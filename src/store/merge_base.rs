@@ -99,7 +99,8 @@ fn git_error(e: &git2::Error, what: &str) -> Error {
 /// branch (the remote's `HEAD`, else `init.defaultBranch`, `main` or `master`).
 pub fn default_base(root: &Path) -> Result<(String, String)> {
     let repo = super::open_repo(root, REVIEW_HELP)?;
-    let current = repo.head().ok().filter(|h| h.is_branch()).and_then(|h| h.shorthand().ok().map(String::from));
+    let current =
+        repo.head().ok().filter(|h| h.is_branch()).and_then(|h| h.shorthand().ok().map(String::from));
     if let Some(name) = &current {
         let upstream = repo
             .find_branch(name, BranchType::Local)
@@ -112,7 +113,9 @@ pub fn default_base(root: &Path) -> Result<(String, String)> {
     }
     for remote in remote_names(&repo) {
         if let Ok(r) = repo.find_reference(&format!("refs/remotes/{remote}/HEAD")) {
-            if let Some(target) = r.symbolic_target().ok().flatten().and_then(|t| t.strip_prefix("refs/remotes/")) {
+            if let Some(target) =
+                r.symbolic_target().ok().flatten().and_then(|t| t.strip_prefix("refs/remotes/"))
+            {
                 return Ok((target.to_string(), format!("the default branch of {remote}")));
             }
         }
@@ -129,8 +132,10 @@ pub fn default_base(root: &Path) -> Result<(String, String)> {
 
 /// The remotes to fetch from: the checkout's own (`origin`) first.
 fn remote_names(repo: &Repository) -> Vec<String> {
-    let mut names: Vec<String> =
-        repo.remotes().map(|r| r.iter().filter_map(|n| n.ok().flatten().map(String::from)).collect()).unwrap_or_default();
+    let mut names: Vec<String> = repo
+        .remotes()
+        .map(|r| r.iter().filter_map(|n| n.ok().flatten().map(String::from)).collect())
+        .unwrap_or_default();
     names.sort_by_key(|n| n != "origin");
     names
 }

@@ -65,7 +65,9 @@ impl Side {
         let mut model = self.model.clone();
         let mut problems: Vec<Diagnostic> =
             self.file_problems.iter().filter(|d| !paths.contains(&d.path)).cloned().collect();
-        problems.extend(model.replace_files(paths, files.iter().filter(|f| paths.contains(&f.path)).cloned().collect()));
+        problems.extend(
+            model.replace_files(paths, files.iter().filter(|f| paths.contains(&f.path)).cloned().collect()),
+        );
         Side::new(model, problems, now)
     }
 
