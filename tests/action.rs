@@ -384,6 +384,14 @@ fn ci_deepens_a_depth_1_checkout_or_says_what_it_skipped() {
     let (_t, remote, base, head) = github_remote();
     let c = pr_checkout(remote.path(), Some("--depth=1"));
     assert_eq!(git(c.path(), &["rev-parse", "--is-shallow-repository"]).trim(), "true");
+    // `review` fetches nothing by itself: it says what is missing and how to get it.
+    let a = wb(c.path()).args(["review", "--base", &base, "--head", &head]).assert().code(2);
+    assert!(
+        stderr(&a).contains("this clone lacks the base commit")
+            && stderr(&a).contains("git fetch --unshallow"),
+        "{}",
+        stderr(&a)
+    );
     let gh = Gh::new(&pr_event(&base, &head, false));
     gh.ci(c.path(), "pull_request").code(0);
     let comment = std::fs::read_to_string(gh.output("comment-file").unwrap()).unwrap();
@@ -670,7 +678,8 @@ struct Install {
 }
 
 impl Install {
-    /// A release of v0.1.0 for Linux x86_64 holding `files` of: the archive, its checksum.
+    /// A release of v0.1.0 for Linux x86_64: its archive or not, its checksum (`right`, a wrong
+    /// one, or none).
     fn new(archive: bool, checksum: Option<&str>) -> Install {
         let dir = tempfile::tempdir().unwrap();
         let (bin, release, build) =
@@ -809,9 +818,12 @@ fn action_yml_declares_every_documented_output_and_ci_writes_them_all() {
         .map(|n| (n.clone(), gh.output(n).unwrap_or_else(|| panic!("no output {n}"))))
         .collect();
     let value = |n: &str| written.iter().find(|(k, _)| k == n).map(|(_, v)| v.as_str());
-    assert_eq!(value("problems"), Some("0"));
+    let count = |n: &str| value(n).and_then(|v| v.parse::<usize>().ok()).unwrap();
+    assert_eq!(count("problems"), count("errors") + count("warnings"));
+    assert_eq!(count("errors"), 0);
     assert_eq!(value("crew"), Some("oceane,louis"));
-    assert_eq!(value("pull-request"), Some("42"));
+    assert_eq!(value("objectives-missed"), Some("alert-under-1-min,runbook-coverage,tickets-under-10"));
+    assert_eq!((value("pull-request"), value("fork")), (Some("42"), Some("false")));
     assert!(value("comment-file").is_some_and(|f| Path::new(f).is_file()));
 }
 
