@@ -197,13 +197,17 @@ pub fn review(
 /// Problems are the same when they are of the same rule, file and message: an edit above them
 /// moves their line without making them new.
 fn problem_diff(base: &[Diagnostic], head: &[Diagnostic]) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
-    let key = |d: &Diagnostic| (d.path.clone(), d.code, d.message.clone());
-    let before: BTreeSet<_> = base.iter().map(key).collect();
-    let after: BTreeSet<_> = head.iter().map(key).collect();
+    let before: BTreeSet<_> = base.iter().map(problem_key).collect();
+    let after: BTreeSet<_> = head.iter().map(problem_key).collect();
     (
-        head.iter().filter(|d| !before.contains(&key(d))).cloned().collect(),
-        base.iter().filter(|d| !after.contains(&key(d))).cloned().collect(),
+        head.iter().filter(|d| !before.contains(&problem_key(d))).cloned().collect(),
+        base.iter().filter(|d| !after.contains(&problem_key(d))).cloned().collect(),
     )
+}
+
+/// What makes two problems the same one: rule, file and message, not the line.
+pub fn problem_key(d: &Diagnostic) -> (String, &'static str, String) {
+    (d.path.clone(), d.code, d.message.clone())
 }
 
 fn person(model: &Model, id: &MemberId) -> Person {

@@ -148,9 +148,8 @@ fn verdict_differences(then: &Review, now: &Review) -> Vec<String> {
             )
         })
         .collect();
-    let key = |d: &Diagnostic| (d.path.clone(), d.code, d.message.clone());
-    let before: BTreeSet<_> = then.problems_introduced.iter().map(key).collect();
-    let after: BTreeSet<_> = now.problems_introduced.iter().map(key).collect();
+    let before: BTreeSet<_> = then.problems_introduced.iter().map(review::problem_key).collect();
+    let after: BTreeSet<_> = now.problems_introduced.iter().map(review::problem_key).collect();
     out.extend(after.difference(&before).map(|(p, c, m)| format!("also introduces {c} in {p}: {m}")));
     out.extend(before.difference(&after).map(|(p, c, _)| format!("no longer introduces {c} in {p}")));
     out
