@@ -194,6 +194,11 @@ mod tests {
     fn pull_requests_and_forks() {
         let Event::PullRequest(pr) = event("pull_request", PR).unwrap() else { panic!() };
         assert_eq!((pr.number, pr.base_sha.as_str(), pr.fork), (7, "aaaaaaaa", false));
+        // No branch name in the payload: the commit id names the side.
+        assert_eq!((pr.base_ref.as_str(), pr.head_ref.as_str()), ("aaaaaaaa", "bbbbbbbb"));
+        let named = PR.replace(r#""base":{"sha""#, r#""base":{"ref":"main","sha""#);
+        let Event::PullRequest(pr) = event("pull_request", &named).unwrap() else { panic!() };
+        assert_eq!(pr.base_ref, "main");
         let fork = PR.replace(r#""full_name":"o/r","fork":false"#, r#""full_name":"x/r","fork":true"#);
         let Event::PullRequest(pr) = event("pull_request", &fork).unwrap() else { panic!() };
         assert!(pr.fork);
