@@ -31,3 +31,4 @@ pub mod scaffold;
 pub mod site;
 pub mod store;
 pub mod time;
+pub mod usecase;

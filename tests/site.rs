@@ -371,3 +371,32 @@ fn the_action_site_step_builds_into_runner_temp() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("use off, pages or artifact"));
 }
+
+/// The workflow `init` writes builds the site on pushes and the schedule, in a job of its own
+/// that alone may publish with Pages; the actions it relies on are pinned by commit.
+#[test]
+fn the_workflow_builds_the_site_in_a_job_of_its_own() {
+    let t = init_repo();
+    let w = std::fs::read_to_string(t.path().join(".github/workflows/watchbill.yml")).expect("workflow");
+    let (others, site) = w.split_once("\n  site:\n").expect("a site job");
+    assert!(!others.contains("pages: write") && !others.contains("id-token"), "{others}");
+    assert!(site.contains("if: github.event_name != 'pull_request'"), "{site}");
+    assert!(site.contains("      pages: write #") && site.contains("      id-token: write #"), "{site}");
+    assert!(
+        site.contains("WATCHBILL_SITE: artifact") && site.contains("site: ${{ env.WATCHBILL_SITE }}"),
+        "{site}"
+    );
+    let action =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/action.yml")).expect("action.yml");
+    for used in ["actions/upload-pages-artifact@", "actions/deploy-pages@", "actions/upload-artifact@"] {
+        let pin = action.split(used).nth(1).expect(used).split_whitespace().next().unwrap_or_default();
+        assert!(
+            pin.len() == 40 && pin.chars().all(|c| c.is_ascii_hexdigit()),
+            "{used}{pin} is pinned by commit"
+        );
+    }
+    assert!(
+        action.contains("  site:\n") && action.contains("    default: \"off\"\n"),
+        "the site input is off by default"
+    );
+}
