@@ -542,3 +542,62 @@ fn views_of_the_example() {
     insta::assert_snapshot!("objective_list", out(&["objective", "list"]));
     insta::assert_snapshot!("maturity_show", out(&["maturity", "show"]));
 }
+
+/// `objective status` reads only the check-ins and survey rounds its windows can hold, chosen by
+/// their names; `render scoreboard` and `maturity show` read them all. A file whose name lies
+/// about its date (an answer in an old round given recently, a check-in named for another day)
+/// once made them disagree: such a file is now refused by the loader, so every read leaves it
+/// out alike, and `check` names it.
+#[test]
+fn a_misnamed_checkin_or_answer_is_refused_and_every_read_agrees() {
+    let t = example_repo();
+    let dir = t.path();
+    let before = json(dir, &["render", "scoreboard", "--format", "json"]);
+    // Very low comfort in a round of 2025, and full coverage in a check-in named for 2025.
+    commit_file(dir, "surveys/2025-q1/alice.toml", "comfort = 1\nanswered = 2026-11-20\n");
+    commit_file(dir, "surveys/2025-q1/bruno.toml", "comfort = 1\nanswered = 2026-11-20\n");
+    commit_file(
+        dir,
+        "checkins/runbook-coverage/20250101T1000-alice-zz99.toml",
+        "value = 100\nat = 2026-11-20T10:00:00+01:00\nby = \"alice\"\n",
+    );
+    let report = stdout(&wb(dir).arg("check").assert().code(1));
+    for path in [
+        "surveys/2025-q1/alice.toml",
+        "surveys/2025-q1/bruno.toml",
+        "checkins/runbook-coverage/20250101T1000-alice-zz99.toml",
+    ] {
+        assert!(report.contains(&format!("{path}: error[name-mismatch]")), "{path}:\n{report}");
+    }
+    assert!(report.contains("rename it to 20261120T1000-alice-zz99.toml"), "{report}");
+    assert!(report.contains("move it to surveys/2026-q4/"), "{report}");
+    let verdicts = |v: &Value| -> Vec<(String, String)> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|o| (o["id"].as_str().unwrap().to_string(), o["verdict"].to_string()))
+            .collect()
+    };
+    let scoped = stdout(&wb(dir).args(["objective", "status", "--format", "json"]).assert().success());
+    let full = stdout(
+        &wb(dir)
+            .env("WATCHBILL_READ_ALL", "1")
+            .args(["objective", "status", "--format", "json"])
+            .assert()
+            .success(),
+    );
+    assert_eq!(scoped, full);
+    let status: Value = serde_json::from_str(&scoped).unwrap();
+    let after = json(dir, &["render", "scoreboard", "--format", "json"]);
+    assert_eq!(
+        after["scoreboard"]["objectives"], before["scoreboard"]["objectives"],
+        "the misnamed files count nowhere"
+    );
+    let board: Vec<(String, String)> = after["scoreboard"]["objectives"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| (o["id"].as_str().unwrap().to_string(), o["verdict"].to_string()))
+        .collect();
+    assert_eq!(verdicts(&status), board, "objective status and the scoreboard agree");
+}
