@@ -28,5 +28,6 @@ pub mod render;
 pub mod report;
 pub mod review;
 pub mod scaffold;
+pub mod scope;
 pub mod store;
 pub mod time;
