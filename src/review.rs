@@ -5,6 +5,7 @@
 //! fixes, which objectives become met or missed — use both sides' full models.
 
 use crate::diagnostic::Diagnostic;
+use crate::format::duration as human;
 use crate::ids::MemberId;
 use crate::metrics::{self, Verdict};
 use crate::model::logbook::{Entry, Kind};
@@ -12,7 +13,7 @@ use crate::model::rota::{Status, Swap};
 use crate::model::Model;
 use crate::planner;
 use crate::store::FileChange;
-use crate::time::{human, rfc3339, IsoWeek};
+use crate::time::{rfc3339, IsoWeek};
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -341,7 +342,9 @@ fn objective_changes(
 }
 
 fn shown(e: &metrics::Evaluation) -> Option<String> {
-    e.value.map(|v| metrics::display_value(v, e.unit, e.aggregate))
+    e.value.map(|v| {
+        crate::format::value_against(v, e.unit, e.aggregate, &e.target, e.verdict == metrics::Verdict::Met)
+    })
 }
 
 fn moved(before: Option<Verdict>, after: Option<Verdict>) -> Option<&'static str> {

@@ -2,9 +2,9 @@
 //! [`crate::metrics`]), and the incidents of recent weeks with their restore times.
 
 use super::{median, minutes, person, Period, Person};
+use crate::format;
 use crate::metrics::{Evaluation, Verdict};
 use crate::model::logbook::{Kind, Severity};
-use crate::model::objective::{Comparison, Op, Unit};
 use crate::model::Model;
 use crate::time::{rfc3339, IsoWeek};
 use chrono::{DateTime, FixedOffset};
@@ -91,48 +91,12 @@ impl IncidentWeek {
     }
 }
 
-/// A number as people write it: at most one decimal, no trailing zero.
-pub fn number(x: f64) -> String {
-    let r = (x * 10.0).round() / 10.0;
-    if r == 0.0 {
-        "0".into()
-    } else if r.fract() == 0.0 {
-        format!("{r:.0}")
-    } else {
-        format!("{r:.1}")
-    }
-}
-
-fn unit_suffix(unit: Unit) -> &'static str {
-    match unit {
-        Unit::Minutes => " min",
-        Unit::Hours => " h",
-        Unit::Days => " d",
-        Unit::BusinessDays => " business days",
-        Unit::Count => "",
-        Unit::Score => " / 5",
-        Unit::Percent => "%",
-    }
-}
-
-/// "≥ 80%", "< 10 min".
-pub fn comparison(c: &Comparison, unit: Unit) -> String {
-    let op = match c.op {
-        Op::Lt => "<",
-        Op::Le => "≤",
-        Op::Gt => ">",
-        Op::Ge => "≥",
-    };
-    let suffix = if c.percent { "%" } else { unit_suffix(unit) };
-    format!("{op} {}{suffix}", number(c.value))
-}
-
-/// The value in the target's terms: a share is a percentage whatever the measure's unit.
+/// The value in the target's terms ("83.3%", "4.5 min", "no data"), never rounded so as to
+/// look as if it met a target it misses.
 fn value_text(e: &Evaluation) -> String {
     match e.value {
         None => "no data".into(),
-        Some(v) if e.target.percent => format!("{}%", number(v)),
-        Some(v) => format!("{}{}", number(v), unit_suffix(e.unit)),
+        Some(v) => format::value_against(v, e.unit, e.aggregate, &e.target, e.verdict == Verdict::Met),
     }
 }
 
@@ -156,8 +120,8 @@ fn objective(model: &Model, e: &Evaluation) -> Objective {
         .as_ref()
         .and_then(|a| model.maturity.as_ref().and_then(|m| m.axis(a.as_str())).map(|axis| axis.name.clone()));
     Objective {
-        target_text: comparison(&e.target, e.unit),
-        bound_text: e.bound.as_ref().map(|b| comparison(b, e.unit)),
+        target_text: format::target(&e.target, e.unit, e.aggregate),
+        bound_text: e.bound.as_ref().map(|b| format::comparison(b, e.unit)),
         value_text: value_text(e),
         owner: file.and_then(|f| f.owner.as_ref()).map(|o| person(model, o.get_ref())),
         area_name,
@@ -216,28 +180,5 @@ pub fn build(
         no_data: count(Verdict::NoData),
         objectives,
         incidents: incidents_per_week(model, first, last),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers_have_at_most_one_decimal() {
-        assert_eq!(number(83.333), "83.3");
-        assert_eq!(number(80.0), "80");
-        assert_eq!(number(0.04), "0");
-        assert_eq!(number(-0.04), "0");
-        assert_eq!(number(9.96), "10");
-    }
-
-    #[test]
-    fn comparisons_read_with_their_unit() {
-        let c = |s: &str| Comparison::parse(s).unwrap();
-        assert_eq!(comparison(&c(">= 80%"), Unit::Minutes), "≥ 80%");
-        assert_eq!(comparison(&c("< 10"), Unit::Minutes), "< 10 min");
-        assert_eq!(comparison(&c("<= 2.5"), Unit::BusinessDays), "≤ 2.5 business days");
-        assert_eq!(comparison(&c("> 3"), Unit::Count), "> 3");
     }
 }
