@@ -672,10 +672,15 @@ pub struct AxisStatus {
 
 /// The maturity matrix at `at`: each axis's assessed level, history, target and evidence.
 pub fn maturity(model: &Model, at: DateTime<FixedOffset>) -> Vec<AxisStatus> {
+    maturity_of(model, at, &evaluate_all(model, at))
+}
+
+/// [`maturity`] from the objectives' evaluations at `at`, already made (a summary makes them
+/// once for the scoreboard and the matrix).
+pub fn maturity_of(model: &Model, at: DateTime<FixedOffset>, evaluations: &[Evaluation]) -> Vec<AxisStatus> {
     let Some(matrix) = &model.maturity else { return Vec::new() };
     let today = model.settings.schedule.local_date(&at);
-    let evaluations: BTreeMap<ObjectiveId, Evaluation> =
-        evaluate_all(model, at).into_iter().map(|e| (e.id.clone(), e)).collect();
+    let evaluations: BTreeMap<&ObjectiveId, &Evaluation> = evaluations.iter().map(|e| (&e.id, e)).collect();
     let mut assessments: Vec<_> = model.assessments.iter().filter(|a| a.date <= today).collect();
     assessments.sort_by_key(|a| a.date);
     matrix

@@ -18,7 +18,10 @@ pub const HISTORY_WEEKS: i64 = 26;
 pub struct Scoreboard {
     /// When the objectives are evaluated (`meta.at`).
     pub at: String,
+    /// Objectives met, those at risk among them included.
     pub met: usize,
+    /// Objectives met but likely to be missed (`risk` says why).
+    pub at_risk: usize,
     pub missed: usize,
     pub no_data: usize,
     pub objectives: Vec<Objective>,
@@ -31,6 +34,11 @@ pub struct Scoreboard {
 pub struct Objective {
     #[serde(flatten)]
     pub evaluation: Evaluation,
+    /// What the CLI says: `met`, `at_risk` (met, but `risk` says why it is likely to be
+    /// missed), `missed` or `no_data`.
+    pub status: &'static str,
+    /// The same as people read it: "met", "at risk", "missed", "no data".
+    pub status_text: &'static str,
     /// "≥ 80%", "< 10 min".
     pub target_text: String,
     /// What each record must meet, "< 10 min", when the aggregate judges records.
@@ -100,6 +108,16 @@ fn value_text(e: &Evaluation) -> String {
     }
 }
 
+/// The verdict as the CLI gives it, with "at risk" apart from "met".
+fn status(e: &Evaluation) -> (&'static str, &'static str) {
+    match e.verdict {
+        Verdict::Met if e.at_risk => ("at_risk", "at risk"),
+        Verdict::Met => ("met", "met"),
+        Verdict::Missed => ("missed", "missed"),
+        Verdict::NoData => ("no_data", "no data"),
+    }
+}
+
 fn objective(model: &Model, e: &Evaluation) -> Objective {
     let file = model.objectives.get(&e.id).map(|o| &o.file);
     let actions: Vec<Action> = file
@@ -119,7 +137,10 @@ fn objective(model: &Model, e: &Evaluation) -> Objective {
         .area
         .as_ref()
         .and_then(|a| model.maturity.as_ref().and_then(|m| m.axis(a.as_str())).map(|axis| axis.name.clone()));
+    let (status, status_text) = status(e);
     Objective {
+        status,
+        status_text,
         target_text: format::target(&e.target, e.unit, e.aggregate),
         bound_text: e.bound.as_ref().map(|b| format::comparison(b, e.unit)),
         value_text: value_text(e),
@@ -176,6 +197,7 @@ pub fn build(
     Scoreboard {
         at: rfc3339(&at),
         met: count(Verdict::Met),
+        at_risk: evaluations.iter().filter(|e| e.at_risk).count(),
         missed: count(Verdict::Missed),
         no_data: count(Verdict::NoData),
         objectives,
