@@ -32,3 +32,4 @@ pub mod scaffold;
 pub mod scope;
 pub mod store;
 pub mod time;
+pub mod usecase;
