@@ -16,6 +16,7 @@ pub mod error;
 pub mod example;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod gate;
 pub mod github;
 pub mod ics;
 pub mod ids;

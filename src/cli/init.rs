@@ -68,12 +68,6 @@ pub fn run(ctx: &Ctx, a: InitArgs) -> Result<Exit> {
     } else {
         "init: watchbill settings, crew and maturity matrix".to_string()
     };
-    if a.write.mode() != WriteMode::DryRun {
-        store::create_dir(&dir)?;
-    }
-    if a.write.mode() == WriteMode::Commit && store::init_repository(&dir)? {
-        println!("created a git repository in {}", dir.display());
-    }
     let mut files = files;
     // GitHub reads workflows only at the repository's top: write one when the crew's folder is
     // the top, otherwise say where it goes.
@@ -92,6 +86,13 @@ pub fn run(ctx: &Ctx, a: InitArgs) -> Result<Exit> {
             .map(|(path, text)| Change { path, contents: text.into_bytes(), base: Base::Absent })
             .collect(),
     };
+    ctx.refuse_problems(&dir, &set)?;
+    if a.write.mode() != WriteMode::DryRun {
+        store::create_dir(&dir)?;
+    }
+    if a.write.mode() == WriteMode::Commit && store::init_repository(&dir)? {
+        println!("created a git repository in {}", dir.display());
+    }
     ctx.write(&dir, &set, &a.write)?;
     if a.write.mode() != WriteMode::DryRun {
         println!("next: `watchbill -C {} check`", dir.display());

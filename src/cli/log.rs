@@ -276,7 +276,8 @@ fn write_entry(
     write: &WriteArgs,
 ) -> Result<Exit> {
     let week = model.settings.schedule.week_at(&when);
-    let name = format!("{}-{}-{}", when.format("%Y%m%dT%H%M"), logbook::slug(new.title, 40), suffix());
+    let stamp = crate::ids::local_stamp(&when, model.settings.schedule.tz);
+    let name = format!("{stamp}-{}-{}", logbook::slug(new.title, 40), suffix());
     let path = format!("{}/{name}.md", logbook::week_dir(week));
     let mut text = entry_write::entry_text(new);
     if editor {

@@ -12,7 +12,7 @@ use crate::model::objective::{
 };
 use crate::model::{maturity, survey, Model, Needs, RawFile};
 use crate::store::{self, Base, Change, ChangeSet};
-use crate::time::{parse_time, rfc3339};
+use crate::time::rfc3339;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use clap::{Args, Subcommand};
 use std::collections::BTreeMap;
@@ -477,12 +477,13 @@ fn checkin(ctx: &Ctx, a: CheckinArgs) -> Result<Exit> {
     }
     let at = match &a.at {
         Some(s) => {
-            parse_time(s, model.settings.schedule.tz, now).map_err(|e| Error::usage(format!("--at: {e}")))?
+            crate::time::parse_until(s, model.settings.schedule.tz, now)
+                .map_err(|e| Error::usage(format!("--at: {e}")))?
         }
         None => now,
     };
     let who = author(&root, &model, a.author.as_ref())?;
-    let path = format!("{CHECKIN_DIR}/{}/{}-{who}-{}.toml", a.id, at.format("%Y%m%dT%H%M"), suffix());
+    let path = format!("{CHECKIN_DIR}/{}/{}-{who}-{}.toml", a.id, crate::ids::local_stamp(&at, model.settings.schedule.tz), suffix());
     let text = objective_write::checkin(a.value, &at, Some(who.as_str()), a.note.as_deref());
     let set = ChangeSet {
         message: format!("objectives: check-in {} = {}", a.id, a.value),
@@ -739,14 +740,14 @@ pub fn attention_text(evaluations: &[Evaluation]) -> String {
     out
 }
 
-/// The time `--at` names (a date alone is the end of that day), or now.
+/// The time `--at` names (a date alone is the end of that day, see [`time::parse_until`]), or
+/// now.
 fn at_or_now(model: &Model, at: Option<&str>, now: DateTime<FixedOffset>) -> Result<DateTime<FixedOffset>> {
-    let Some(s) = at else { return Ok(now) };
-    let tz = model.settings.schedule.tz;
-    if let Some(next) = s.trim().parse::<NaiveDate>().ok().and_then(|d| d.succ_opt()) {
-        return Ok(crate::time::resolve_local(tz, next.and_time(chrono::NaiveTime::MIN)).fixed_offset());
+    match at {
+        Some(s) => crate::time::parse_until(s, model.settings.schedule.tz, now)
+            .map_err(|e| Error::usage(format!("--at: {e}"))),
+        None => Ok(now),
     }
-    parse_time(s, tz, now).map_err(|e| Error::usage(format!("--at: {e}")))
 }
 
 fn status(ctx: &Ctx, a: StatusArgs) -> Result<Exit> {

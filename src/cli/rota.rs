@@ -448,7 +448,7 @@ fn term_span(model: &Model, term: &planner::Term) -> (String, String) {
 pub fn who(ctx: &Ctx, a: WhoArgs) -> Result<Exit> {
     let mut session = ctx.session(Some(&a.read))?;
     let at: DateTime<FixedOffset> = match &a.at {
-        Some(s) => crate::time::parse_time(s, session.model.settings.schedule.tz, session.now)
+        Some(s) => crate::time::parse_until(s, session.model.settings.schedule.tz, session.now)
             .map_err(|e| Error::usage(format!("--at: {e}")))?,
         None => session.now,
     };
