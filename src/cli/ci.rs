@@ -55,7 +55,7 @@ pub fn run(ctx: &Ctx, a: CiArgs) -> Result<Exit> {
     let (model, now, diags) = super::check::everything(ctx, &root, &Revision::WorkTree)?;
     let prefix = store::repo_prefix(&root).unwrap_or_default();
     // Workflow commands go to stdout, where the runner reads them.
-    print!("{}", diagnostic::to_github(&diags, &prefix));
+    out!("{}", diagnostic::to_github(&diags, &prefix));
 
     let mut summary = format!("## watchbill\n\n{}\n", github::findings_table(&diags, &prefix));
     summary.push_str(&week_summary(&model, now));
@@ -78,7 +78,7 @@ pub fn run(ctx: &Ctx, a: CiArgs) -> Result<Exit> {
         github::truncate(&summary, github::SUMMARY_LIMIT, "run `watchbill check` locally for every finding.");
     store::append_file(Path::new(&env("GITHUB_STEP_SUMMARY")), &summary)?;
     store::append_file(Path::new(&env("GITHUB_OUTPUT")), &github::outputs(&outputs, &delimiter()))?;
-    println!("{}", diagnostic::summary_line(&diags, model.files_read));
+    outln!("{}", diagnostic::summary_line(&diags, model.files_read));
     Ok(if diags.iter().any(Diagnostic::is_error) { Exit::Problems } else { Exit::Ok })
 }
 

@@ -230,7 +230,7 @@ fn list(ctx: &Ctx, a: ListArgs) -> Result<Exit> {
         })
         .collect();
     if a.format == ListFormat::Json {
-        print!("{}", output::json(&members)?);
+        out!("{}", output::json(&members)?);
         return Ok(Exit::Ok);
     }
     let mut out = String::new();
@@ -259,6 +259,6 @@ fn list(ctx: &Ctx, a: ListArgs) -> Result<Exit> {
     if crew.members.is_empty() {
         out.push_str("no members yet: add one with `watchbill crew add ID --name NAME --team TEAM`\n");
     }
-    print!("{out}");
+    out!("{out}");
     Ok(Exit::Ok)
 }

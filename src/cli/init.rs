@@ -73,7 +73,7 @@ pub fn run(ctx: &Ctx, a: InitArgs) -> Result<Exit> {
     // the top, otherwise say where it goes.
     // Outside any repository (--no-commit, --dry-run), the folder will be the top.
     match store::repo_prefix(&dir) {
-        Ok(prefix) if !prefix.is_empty() => println!(
+        Ok(prefix) if !prefix.is_empty() => outln!(
             "to check these files in GitHub Actions, add {} at the repository's top with working-directory: {prefix} (docs/action.md)",
             scaffold::WORKFLOW_PATH
         ),
@@ -91,11 +91,11 @@ pub fn run(ctx: &Ctx, a: InitArgs) -> Result<Exit> {
         store::create_dir(&dir)?;
     }
     if a.write.mode() == WriteMode::Commit && store::init_repository(&dir)? {
-        println!("created a git repository in {}", dir.display());
+        outln!("created a git repository in {}", dir.display());
     }
     ctx.write(&dir, &set, &a.write)?;
     if a.write.mode() != WriteMode::DryRun {
-        println!("next: `watchbill -C {} check`", dir.display());
+        outln!("next: `watchbill -C {} check`", dir.display());
     }
     Ok(Exit::Ok)
 }
@@ -155,9 +155,9 @@ fn organisation(dir: &Path, now: DateTime<FixedOffset>, scale: Scale, write: &Wr
         }
     };
     progress.clear();
-    println!("{done}");
+    outln!("{done}");
     if mode != WriteMode::DryRun {
-        println!("next: `watchbill -C {} check`", dir.display());
+        outln!("next: `watchbill -C {} check`", dir.display());
     }
     Ok(Exit::Ok)
 }

@@ -297,7 +297,7 @@ fn write_entry(
         changes: vec![Change { path: path.clone(), contents: text.into_bytes(), base: Base::Absent }],
     };
     ctx.write(root, &set, write)?;
-    println!("id: {name}");
+    outln!("id: {name}");
     Ok(Exit::Ok)
 }
 
@@ -522,14 +522,14 @@ fn list(ctx: &Ctx, a: LogListArgs) -> Result<Exit> {
             .filter(|e| !a.open || e.is_open()),
     );
     if a.format == ListFormat::Json {
-        print!("{}", output::json(&entries.iter().map(|e| entry_view(e)).collect::<Vec<_>>())?);
+        out!("{}", output::json(&entries.iter().map(|e| entry_view(e)).collect::<Vec<_>>())?);
         return Ok(Exit::Ok);
     }
     if entries.is_empty() {
-        println!("no entries");
+        outln!("no entries");
     }
     for e in entries {
-        println!("{}", line(e));
+        outln!("{}", line(e));
     }
     Ok(Exit::Ok)
 }
@@ -544,10 +544,10 @@ fn show(ctx: &Ctx, a: ShowArgs) -> Result<Exit> {
             view: EntryView<'a>,
             body: &'a str,
         }
-        print!("{}", output::json(&Full { view: entry_view(e), body: &e.body })?);
+        out!("{}", output::json(&Full { view: entry_view(e), body: &e.body })?);
         return Ok(Exit::Ok);
     }
-    print!("{}", model.source(&e.origin.path).unwrap_or_default());
+    out!("{}", model.source(&e.origin.path).unwrap_or_default());
     Ok(Exit::Ok)
 }
 
@@ -634,7 +634,7 @@ pub fn handover(ctx: &Ctx, a: HandoverArgs) -> Result<Exit> {
     if a.branch && a.write.mode() == WriteMode::Commit {
         let branch = format!("handover/{week}");
         store::apply(&root, &set, &WriteMode::CommitOnBranch(branch.clone()))?;
-        println!(
+        outln!(
             "committed the handover on branch {branch}; for a pull request: git push -u origin {branch}"
         );
     } else {
@@ -704,28 +704,28 @@ pub fn status(ctx: &Ctx, a: StatusArgs) -> Result<Exit> {
         objectives: super::objective::needing_attention(&model, now),
     };
     if a.format == ListFormat::Json {
-        print!("{}", output::json(&view)?);
+        out!("{}", output::json(&view)?);
         return Ok(Exit::Ok);
     }
     let local = |s: &DateTime<chrono_tz::Tz>| s.format("%a %d %b %H:%M").to_string();
-    println!("{week}: on watch until {}", local(&ends));
+    outln!("{week}: on watch until {}", local(&ends));
     if view.crew.is_empty() {
-        println!("  nobody is on the rota: `watchbill rota plan`");
+        outln!("  nobody is on the rota: `watchbill rota plan`");
     }
     for p in &view.crew {
-        println!("  {} ({}, {})", p.id, p.name, p.team);
+        outln!("  {} ({}, {})", p.id, p.name, p.team);
     }
-    println!("\nThis week: {} entr{}", view.entries.len(), if view.entries.len() == 1 { "y" } else { "ies" });
+    outln!("\nThis week: {} entr{}", view.entries.len(), if view.entries.len() == 1 { "y" } else { "ies" });
     for e in sorted(model.entries.iter().filter(|e| e.week == week)) {
-        println!("  {}", line(e).replace('\n', "\n  "));
+        outln!("  {}", line(e).replace('\n', "\n  "));
     }
-    println!("\nOpen since {}: {}", view.open_since, view.open.len());
+    outln!("\nOpen since {}: {}", view.open_since, view.open.len());
     for e in sorted(model.entries.iter().filter(open)) {
-        println!("  {}", line(e).replace('\n', "\n  "));
+        outln!("  {}", line(e).replace('\n', "\n  "));
     }
-    print!("{}", super::objective::attention_text(&view.objectives));
+    out!("{}", super::objective::attention_text(&view.objectives));
     let hours_left = (ends.fixed_offset() - now).num_hours();
-    println!(
+    outln!(
         "\nHandover: {}",
         if view.handover_written {
             "written".to_string()

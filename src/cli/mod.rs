@@ -3,13 +3,24 @@
 //! Each command module turns its arguments into a call to the core (load the model, compute,
 //! maybe build a change set) and prints the result. Nothing here decides a rule.
 
+/// `print!` for commands: see [`output::emit`] (a closed pipe ends the command quietly).
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::cli::output::emit(format_args!($($arg)*)) };
+}
+
+/// `println!` for commands: see [`output::emit`].
+macro_rules! outln {
+    () => { $crate::cli::output::emit(format_args!("\n")) };
+    ($($arg:tt)*) => { $crate::cli::output::emit(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
 mod check;
 mod ci;
 mod crew;
 mod init;
 mod log;
 mod objective;
-mod output;
+pub mod output;
 mod progress;
 mod render;
 mod review;
@@ -373,23 +384,24 @@ impl Session {
 }
 
 fn report(set: &ChangeSet, outcome: &store::Outcome, args: &WriteArgs, warnings: &[crate::diagnostic::Diagnostic]) {
+    if !args.dry_run {
+        output::mark_written();
+    }
     if !warnings.is_empty() {
         let text = crate::diagnostic::to_text(warnings, 0);
         let lines: Vec<&str> = text.lines().filter(|l| !l.contains(" checked")).collect();
-        eprintln!("{}", lines.join("\n"));
+        let _ = writeln!(std::io::stderr(), "{}", lines.join("\n"));
     }
-    let mut out = std::io::stdout().lock();
     let verb = if args.dry_run { "would write" } else { "wrote" };
     for p in &outcome.paths {
-        let _ = writeln!(out, "{verb} {p}");
+        outln!("{verb} {p}");
     }
     match (&outcome.commit, &outcome.branch) {
         (Some(c), Some(b)) => {
-            let _ = writeln!(out, "committed {} on {b}: {}", &c[..c.len().min(10)], first_line(&set.message));
+            outln!("committed {} on {b}: {}", &c[..c.len().min(10)], first_line(&set.message));
         }
         _ if args.dry_run => {
-            let _ =
-                writeln!(out, "dry run: nothing written; the commit would say: {}", first_line(&set.message));
+            outln!("dry run: nothing written; the commit would say: {}", first_line(&set.message));
         }
         _ => {}
     }
@@ -433,7 +445,9 @@ fn run(ctx: &Ctx, command: Command) -> Result<Exit> {
         Command::Render(a) => render::render(ctx, a),
         Command::Templates(c) => render::templates(ctx, c),
         Command::Completions { shell } => {
-            clap_complete::generate(shell, &mut Cli::command(), "watchbill", &mut std::io::stdout());
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "watchbill", &mut buf);
+            output::emit_bytes(&buf);
             Ok(Exit::Ok)
         }
         Command::Man => {
@@ -441,7 +455,7 @@ fn run(ctx: &Ctx, command: Command) -> Result<Exit> {
             clap_mangen::Man::new(Cli::command())
                 .render(&mut buf)
                 .map_err(|e| Error::usage(format!("cannot render the man page: {e}")))?;
-            std::io::stdout().write_all(&buf).map_err(|e| Error::usage(format!("cannot write: {e}")))?;
+            output::emit_bytes(&buf);
             Ok(Exit::Ok)
         }
     }

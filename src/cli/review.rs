@@ -43,7 +43,7 @@ pub fn run(ctx: &Ctx, a: ReviewArgs) -> Result<Exit> {
         ReviewFormat::Json => output::json(&r)?,
         ReviewFormat::Md => markdown(&root, &r)?,
     };
-    print!("{text}");
+    out!("{text}");
     Ok(Exit::Ok)
 }
 
