@@ -571,7 +571,12 @@ fn maturity(model: &Model, now: DateTime<FixedOffset>, out: &mut Vec<Diagnostic>
             let span = a.file.date.as_ref().map_or(0..0, |d| d.span());
             out.push(
                 model
-                    .error_at("future-date", &a.origin, &span, format!("assessed on {}, after today ({today})", a.date))
+                    .error_at(
+                        "future-date",
+                        &a.origin,
+                        &span,
+                        format!("assessed on {}, after today ({today})", a.date),
+                    )
                     .help("an assessment records what was seen: date it on the day it was made, or before"),
             );
         }

@@ -262,7 +262,12 @@ pub fn from_toml_datetime(dt: &toml::value::Datetime) -> Result<DateTime<FixedOf
         None => DateTime::parse_from_rfc3339(&dt.to_string()).map_err(|e| format!("{dt}: {e}"))?,
     };
     if !YEARS.contains(&t.year()) {
-        return Err(format!("{:?} is outside the years {} to {}", dt.to_string(), YEARS.start(), YEARS.end()));
+        return Err(format!(
+            "{:?} is outside the years {} to {}",
+            dt.to_string(),
+            YEARS.start(),
+            YEARS.end()
+        ));
     }
     Ok(t)
 }

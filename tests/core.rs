@@ -52,7 +52,12 @@ fn log_update_refuses_a_start_in_another_week() {
 fn log_update_dry_run_is_refused_the_same() {
     let t = example_repo();
     let id = incident(t.path(), "2026-11-23 08:00");
-    refused(t.path(), &["log", "update", &id, "--fixed", "2026-11-23 07:59", "--dry-run"], "timestamp-order", &id);
+    refused(
+        t.path(),
+        &["log", "update", &id, "--fixed", "2026-11-23 07:59", "--dry-run"],
+        "timestamp-order",
+        &id,
+    );
 }
 
 #[test]
@@ -69,7 +74,12 @@ fn crew_add_refuses_a_duplicate_email() {
 #[test]
 fn crew_edit_refuses_a_duplicate_email() {
     let t = example_repo();
-    refused(t.path(), &["crew", "edit", "farid", "--email", "alice@example.org"], "duplicate-email", "crew.toml:");
+    refused(
+        t.path(),
+        &["crew", "edit", "farid", "--email", "alice@example.org"],
+        "duplicate-email",
+        "crew.toml:",
+    );
 }
 
 #[test]
@@ -101,15 +111,33 @@ fn crew_edit_refuses_to_make_a_captain_on_watch_inactive() {
 }
 
 #[test]
-fn crew_away_refuses_time_away_during_a_planned_watch() {
+fn crew_away_refuses_time_away_during_a_confirmed_watch() {
     let t = example_repo();
+    // louis is on watch in 2026-W47, confirmed, until 10:00 today.
     let err = refused(
         t.path(),
-        &["crew", "away", "louis", "--from", "2026-11-24", "--to", "2026-11-26"],
+        &["crew", "away", "louis", "--from", "2026-11-23", "--to", "2026-11-23"],
         "away",
-        "rota/2026-W48.toml:4:8",
+        "rota/2026-W47.toml:",
     );
-    assert!(err.contains("watchbill rota swap 2026-W48 louis"), "says how to free the week first:\n{err}");
+    assert!(err.contains("watchbill rota swap 2026-W47 louis"), "says how to free the week first:\n{err}");
+}
+
+#[test]
+fn crew_away_during_a_planned_watch_re_plans_it_in_the_same_commit() {
+    let t = example_repo();
+    let before = commits(t.path());
+    let a = wb(t.path())
+        .args(["crew", "away", "louis", "--from", "2026-11-24", "--to", "2026-11-26"])
+        .assert()
+        .success();
+    assert!(
+        stdout(&a).contains("rota/2026-W48.toml") && stdout(&a).contains("re-planned: "),
+        "{}",
+        stdout(&a)
+    );
+    assert_eq!(commits(t.path()), before + 1, "one commit: crew.toml and the rota together");
+    wb(t.path()).arg("check").assert().success();
 }
 
 #[test]
@@ -143,7 +171,8 @@ fn now_from_the_clock_is_the_crews_local_second() {
     let t = example_repo();
     let a = wb_clock(t.path()).args(["log", "note", "Clock", "--as", "alice", "-m", "x"]).assert().success();
     let id = stdout(&a).lines().find_map(|l| l.strip_prefix("id: ")).expect("an id").to_string();
-    let path = git(t.path(), &["ls-files", "logbook"]).lines().find(|p| p.contains(&id)).expect("filed").to_string();
+    let path =
+        git(t.path(), &["ls-files", "logbook"]).lines().find(|p| p.contains(&id)).expect("filed").to_string();
     let text = std::fs::read_to_string(t.path().join(&path)).expect("written");
     let at = text.lines().find_map(|l| l.strip_prefix("at = ")).expect("an `at`").trim().to_string();
     // 2026-11-23T02:06:22+01:00: seconds, no fraction, Paris's offset (+01:00 or +02:00).
@@ -169,7 +198,20 @@ fn years_outside_1_to_9999_in_the_crews_zone_are_refused() {
     for (now, args) in [
         (last, vec!["survey", "alice", "4"]),
         (last, vec!["assess", "--level", "stability=2"]),
-        (common::NOW, vec!["log", "incident", "x", "--as", "alice", "-m", "x", "--started", "0001-01-01T00:30:00+01:00"]),
+        (
+            common::NOW,
+            vec![
+                "log",
+                "incident",
+                "x",
+                "--as",
+                "alice",
+                "-m",
+                "x",
+                "--started",
+                "0001-01-01T00:30:00+01:00",
+            ],
+        ),
     ] {
         let err = stderr(&wb_clock(t.path()).arg("--now").arg(now).args(&args).assert().code(2));
         assert!(err.contains("outside the years 1 to 9999"), "{args:?}: {err}");
@@ -180,7 +222,10 @@ fn years_outside_1_to_9999_in_the_crews_zone_are_refused() {
 #[test]
 fn survey_refuses_an_inactive_member() {
     let t = example_repo();
-    wb(t.path()).args(["crew", "add", "ghost", "--name", "G", "--team", "certif", "--inactive"]).assert().success();
+    wb(t.path())
+        .args(["crew", "add", "ghost", "--name", "G", "--team", "certif", "--inactive"])
+        .assert()
+        .success();
     let before = head(t.path());
     let err = stderr(&wb(t.path()).args(["survey", "ghost", "3", "--round", "2026-x1"]).assert().code(3));
     assert!(err.contains("inactive"), "{err}");
@@ -219,7 +264,8 @@ fn objective_status_at_a_date_ends_with_that_day() {
     );
     let value = |at: &str| {
         let v = json(t.path(), &["objective", "status", "--at", at, "--format", "json"]);
-        let o = v.as_array().expect("objectives").iter().find(|o| o["id"] == "runbook-coverage").expect("listed");
+        let o =
+            v.as_array().expect("objectives").iter().find(|o| o["id"] == "runbook-coverage").expect("listed");
         o["value"].as_f64()
     };
     assert_ne!(value("2026-11-20"), Some(99.0));

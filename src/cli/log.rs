@@ -224,22 +224,7 @@ fn time(model: &Model, now: DateTime<FixedOffset>, flag: &str, s: &str) -> Resul
 
 /// Four random characters: two people writing at the same minute never pick the same name.
 pub(super) fn suffix() -> String {
-    use std::hash::{BuildHasher, Hasher};
-    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyz23456789";
-    // RandomState is seeded from the operating system's randomness for every process.
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos()),
-    );
-    h.write_u32(std::process::id());
-    let mut n = h.finish();
-    (0..4)
-        .map(|_| {
-            let c = ALPHABET[(n % ALPHABET.len() as u64) as usize] as char;
-            n /= ALPHABET.len() as u64;
-            c
-        })
-        .collect()
+    crate::random::Random::from_entropy().suffix()
 }
 
 /// Opens the user's editor on `text`; `None` when the user left the file empty (abort).
@@ -634,9 +619,7 @@ pub fn handover(ctx: &Ctx, a: HandoverArgs) -> Result<Exit> {
     if a.branch && a.write.mode() == WriteMode::Commit {
         let branch = format!("handover/{week}");
         store::apply(&root, &set, &WriteMode::CommitOnBranch(branch.clone()))?;
-        outln!(
-            "committed the handover on branch {branch}; for a pull request: git push -u origin {branch}"
-        );
+        outln!("committed the handover on branch {branch}; for a pull request: git push -u origin {branch}");
     } else {
         ctx.write(&root, &set, &a.write)?;
     }

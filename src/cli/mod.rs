@@ -287,7 +287,9 @@ fn admit(gate: &Gate, set: &ChangeSet) -> Result<Vec<crate::diagnostic::Diagnost
     }
     let n = verdict.errors.len();
     Err(Error::refused_with(
-        format!("refused: this change would add {n} error(s) that `watchbill check` reports; nothing was written"),
+        format!(
+            "refused: this change would add {n} error(s) that `watchbill check` reports; nothing was written"
+        ),
         verdict.errors,
     )
     .help("correct the values given (details above) and run the command again"))
@@ -383,7 +385,12 @@ impl Session {
     }
 }
 
-fn report(set: &ChangeSet, outcome: &store::Outcome, args: &WriteArgs, warnings: &[crate::diagnostic::Diagnostic]) {
+fn report(
+    set: &ChangeSet,
+    outcome: &store::Outcome,
+    args: &WriteArgs,
+    warnings: &[crate::diagnostic::Diagnostic],
+) {
     if !args.dry_run {
         output::mark_written();
     }

@@ -475,14 +475,17 @@ fn checkin(ctx: &Ctx, a: CheckinArgs) -> Result<Exit> {
         return Err(Error::usage(format!("{} is not a number", a.value)));
     }
     let at = match &a.at {
-        Some(s) => {
-            crate::time::parse_until(s, model.settings.schedule.tz, now)
-                .map_err(|e| Error::usage(format!("--at: {e}")))?
-        }
+        Some(s) => crate::time::parse_until(s, model.settings.schedule.tz, now)
+            .map_err(|e| Error::usage(format!("--at: {e}")))?,
         None => now,
     };
     let who = author(&root, &model, a.author.as_ref())?;
-    let path = format!("{CHECKIN_DIR}/{}/{}-{who}-{}.toml", a.id, crate::ids::local_stamp(&at, model.settings.schedule.tz), suffix());
+    let path = format!(
+        "{CHECKIN_DIR}/{}/{}-{who}-{}.toml",
+        a.id,
+        crate::ids::local_stamp(&at, model.settings.schedule.tz),
+        suffix()
+    );
     let text = objective_write::checkin(a.value, &at, Some(who.as_str()), a.note.as_deref());
     let set = ChangeSet {
         message: format!("objectives: check-in {} = {}", a.id, a.value),

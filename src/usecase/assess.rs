@@ -21,7 +21,8 @@ pub struct Assessment<'a> {
 /// day already assessed.
 pub fn assess(model: &Model, now: DateTime<FixedOffset>, a: &Assessment<'_>) -> Result<ChangeSet> {
     let matrix = model.maturity.as_ref().ok_or_else(|| {
-        Error::refused("there is no maturity.toml to assess").help("`watchbill init` writes one to start from")
+        Error::refused("there is no maturity.toml to assess")
+            .help("`watchbill init` writes one to start from")
     })?;
     let mut levels = BTreeMap::new();
     for s in a.levels {
@@ -67,7 +68,10 @@ fn level(matrix: &maturity::Maturity, s: &str) -> Result<(AxisId, u32)> {
             .help(format!("use one of: {}", ids.join(", ")))
     })?;
     if n < 1 || n as usize > known.levels.len() {
-        return Err(Error::refused(format!("level {n} of `{axis}` is not between 1 and {}", known.levels.len())));
+        return Err(Error::refused(format!(
+            "level {n} of `{axis}` is not between 1 and {}",
+            known.levels.len()
+        )));
     }
     Ok((axis, n))
 }

@@ -4,4 +4,5 @@
 //! every change set a use case returns passes the write gate ([`crate::gate`]) before it lands.
 
 pub mod assess;
+pub mod crew;
 pub mod survey;
