@@ -684,7 +684,7 @@ pub fn status(ctx: &Ctx, a: StatusArgs) -> Result<Exit> {
         open: sorted(model.entries.iter().filter(open)).into_iter().map(entry_view).collect(),
         handover_written: model.handovers.contains_key(&week),
         handover_due: rfc3339(&ends),
-        objectives: super::objective::needing_attention(&model, now),
+        objectives: crate::usecase::status::needing_attention(&model, now),
     };
     if a.format == ListFormat::Json {
         out!("{}", output::json(&view)?);
@@ -707,15 +707,13 @@ pub fn status(ctx: &Ctx, a: StatusArgs) -> Result<Exit> {
         outln!("  {}", line(e).replace('\n', "\n  "));
     }
     out!("{}", super::objective::attention_text(&view.objectives));
-    let hours_left = (ends.fixed_offset() - now).num_hours();
+    use crate::usecase::status::{self as due, Handover};
     outln!(
         "\nHandover: {}",
-        if view.handover_written {
-            "written".to_string()
-        } else if hours_left <= 24 {
-            format!("due in {hours_left} h: `watchbill handover`")
-        } else {
-            format!("due {}", local(&ends))
+        match due::handover(view.handover_written, ends.fixed_offset(), now) {
+            Handover::Written => "written".to_string(),
+            Handover::DueSoon { hours_left } => format!("due in {hours_left} h: `watchbill handover`"),
+            Handover::Due => format!("due {}", local(&ends)),
         }
     );
     Ok(Exit::Ok)

@@ -715,16 +715,6 @@ pub fn status_text(evaluations: &[Evaluation]) -> String {
     out
 }
 
-/// The objectives missed or at risk at `now`, for `watchbill status`.
-pub fn needing_attention(model: &Model, now: DateTime<FixedOffset>) -> Vec<Evaluation> {
-    model
-        .objectives
-        .values()
-        .map(|o| metrics::evaluate_over(model, o, now, 0))
-        .filter(|e| e.verdict == Verdict::Missed || e.at_risk)
-        .collect()
-}
-
 /// `status`'s lines about the objectives needing attention (nothing when none does).
 pub fn attention_text(evaluations: &[Evaluation]) -> String {
     if evaluations.is_empty() {

@@ -5,4 +5,5 @@
 
 pub mod assess;
 pub mod crew;
+pub mod status;
 pub mod survey;
