@@ -14,10 +14,6 @@ fn entry_files(dir: &Path, week: &str) -> Vec<String> {
     v
 }
 
-fn commits(dir: &Path) -> usize {
-    git(dir, &["rev-list", "--count", "HEAD"]).trim().parse().unwrap()
-}
-
 /// An editor: a script that runs `body` with the file as $1.
 fn editor(dir: &Path, body: &str) -> String {
     let path = dir.join("editor.sh");

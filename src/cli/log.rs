@@ -618,7 +618,7 @@ pub fn handover(ctx: &Ctx, a: HandoverArgs) -> Result<Exit> {
     let set = ChangeSet { message, changes };
     if a.branch && a.write.mode() == WriteMode::Commit {
         let branch = format!("handover/{week}");
-        store::apply(&root, &set, &WriteMode::CommitOnBranch(branch.clone()))?;
+        ctx.write_on_branch(&root, &set, &branch)?;
         outln!("committed the handover on branch {branch}; for a pull request: git push -u origin {branch}");
     } else {
         ctx.write(&root, &set, &a.write)?;

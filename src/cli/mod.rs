@@ -210,6 +210,18 @@ impl Ctx {
         Ok(())
     }
 
+    /// Commits `set` on `branch` (created from HEAD if missing; the checkout is not touched),
+    /// once the gate admits it: the handover drafted for a pull request.
+    pub fn write_on_branch(&self, root: &std::path::Path, set: &ChangeSet, branch: &str) -> Result<()> {
+        let warnings = admit(&self.gate(root)?, set)?;
+        store::apply(root, set, &WriteMode::CommitOnBranch(branch.to_string()))?;
+        output::mark_written();
+        if !warnings.is_empty() {
+            let _ = writeln!(std::io::stderr(), "{}", warnings_text(&warnings));
+        }
+        Ok(())
+    }
+
     /// Refuses `set` as [`Ctx::write`] would, before anything is made for it (`init` creates
     /// the folder and the repository first).
     pub fn refuse_problems(&self, root: &std::path::Path, set: &ChangeSet) -> Result<()> {
@@ -395,9 +407,7 @@ fn report(
         output::mark_written();
     }
     if !warnings.is_empty() {
-        let text = crate::diagnostic::to_text(warnings, 0);
-        let lines: Vec<&str> = text.lines().filter(|l| !l.contains(" checked")).collect();
-        let _ = writeln!(std::io::stderr(), "{}", lines.join("\n"));
+        let _ = writeln!(std::io::stderr(), "{}", warnings_text(warnings));
     }
     let verb = if args.dry_run { "would write" } else { "wrote" };
     for p in &outcome.paths {
@@ -412,6 +422,12 @@ fn report(
         }
         _ => {}
     }
+}
+
+/// Warnings as `check` prints them, without its summary line.
+fn warnings_text(warnings: &[crate::diagnostic::Diagnostic]) -> String {
+    let text = crate::diagnostic::to_text(warnings, 0);
+    text.lines().filter(|l| !l.contains(" checked")).collect::<Vec<_>>().join("\n")
 }
 
 fn first_line(s: &str) -> &str {
