@@ -5,5 +5,6 @@
 
 pub mod assess;
 pub mod crew;
+pub mod review;
 pub mod status;
 pub mod survey;
