@@ -601,7 +601,7 @@ pub(crate) fn checkin_name_date(name: &str) -> Option<chrono::NaiveDate> {
 fn answer_in_its_round(path: &str, round: &str, file: &survey::AnswerFile) -> Result<(), Vec<Diagnostic>> {
     let Some((first, last)) = survey::quarter_of_round(round) else { return Ok(()) };
     let late = last + chrono::Days::new(7 * survey::LATE_WEEKS);
-    let answered = file.answered.0;
+    let answered = file.answered.get_ref().0;
     if (first..=late).contains(&answered) {
         return Ok(());
     }
