@@ -408,8 +408,8 @@ impl<'m> Plan<'m> {
             "title": o.file.title,
             "href": self.objective_href(o.id.as_str()),
             // A record's own value, in the measure's unit (never a share).
-            "value_text": value.map(|v| metrics::display_value(v, o.unit, Aggregate::Max)),
-            "bound_text": bound.as_ref().map(|b| scoreboard::comparison(b, o.unit)),
+            "value_text": value.map(|v| crate::format::value(v, o.unit, Aggregate::Max)),
+            "bound_text": bound.as_ref().map(|b| crate::format::comparison(b, o.unit)),
             "met": value.zip(bound).map(|(v, b)| b.holds(v)),
         }))
     }
