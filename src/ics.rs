@@ -295,6 +295,7 @@ mod tests {
             team: Spanned::new(0..0, TeamId::new(team).unwrap()),
             github: None,
             active: true,
+            experienced: false,
             away: Vec::new(),
         };
         Crew {

@@ -215,7 +215,9 @@ impl Checker<'_> {
         if !self.settings.rota.team_rotation {
             return Vec::new();
         }
-        let arrivals = &self.ctx.arrivals;
+        // Arrivals of one week in member order, so that the names' order in a file never matters.
+        let mut arrivals = self.ctx.arrivals.clone();
+        arrivals.sort_by(|a, b| (a.week, &a.member).cmp(&(b.week, &b.member)));
         let mut out = Vec::new();
         for (a, b) in arrivals.iter().zip(arrivals.iter().skip(1)) {
             let (Some(ta), Some(tb)) = (self.ctx.team_of(&a.member), self.ctx.team_of(&b.member)) else {
@@ -226,10 +228,11 @@ impl Checker<'_> {
             }
             let Some((o, without)) = self.vacancy(&b.member, b.week) else { continue };
             let ctx = Context::new(self.settings, self.crew, &without);
-            let alternative = ctx
-                .ranked(&o, Some(&b.member))
-                .into_iter()
-                .find(|(f, _)| !f.adjacent && !f.novice_clash && !f.team_repeat);
+            // Only a better fit by the planner's own order counts: one that rests enough, is not
+            // loaded more and keeps novices paired.
+            let Some((own, others)) = ctx.own_and_best_other(&o, &b.member) else { continue };
+            let alternative =
+                others.into_iter().find(|(f, _)| !f.team_repeat && f.rotation_key() < own.rotation_key());
             if let Some((_, x)) = alternative {
                 let (w, m) = (b.week, &b.member);
                 out.push(Violation {
@@ -253,17 +256,16 @@ impl Checker<'_> {
         let mut out = Vec::new();
         for term in &self.ctx.terms {
             let m = &term.member;
-            if !self.ctx.roster.contains_key(m)
+            if !self.ctx.novice_at(m, term.first)
                 || self.ctx.first_terms.get(m).map(|t| t.first) != Some(term.first)
             {
                 continue;
             }
-            let slot = self.board.slot_of(term.first, m).unwrap_or(0);
-            // Each pair is reported once, on the one who joined the other.
+            // Each pair is reported once, on the one who joined the other (by id in one week, so
+            // that the names' order in a file never matters).
             let joined = |o: &MemberId| {
-                let (of, os) =
-                    (self.ctx.first_terms.get(o).map(|t| t.first), self.board.slot_of(term.first, o));
-                of < Some(term.first) || (of == Some(term.first) && os < Some(slot))
+                let of = self.ctx.first_terms.get(o).map(|t| t.first);
+                of < Some(term.first) || (of == Some(term.first) && o < m)
             };
             let partner = term
                 .each_week()
@@ -272,7 +274,9 @@ impl Checker<'_> {
             let Some(partner) = partner else { continue };
             let Some((o, without)) = self.vacancy(m, term.first) else { continue };
             let ctx = Context::new(self.settings, self.crew, &without);
-            let veteran = ctx.ranked(&o, Some(m)).into_iter().find(|(f, _)| !f.adjacent && !f.novice_clash);
+            let Some((own, others)) = ctx.own_and_best_other(&o, m) else { continue };
+            let veteran =
+                others.into_iter().find(|(f, _)| !f.novice_clash && f.pairing_key() < own.pairing_key());
             if let Some((_, x)) = veteran {
                 let w = term.first;
                 out.push(Violation {

@@ -30,6 +30,7 @@ fn member(name: &str, team: &str) -> Member {
         team: Spanned::new(0..0, TeamId::new(team).unwrap()),
         github: None,
         active: true,
+        experienced: false,
         away: Vec::new(),
     }
 }
@@ -797,37 +798,8 @@ impl Case {
     }
 }
 
-/// Whether some member of another team than `team` could have taken `t` with nothing relaxed.
-fn other_team_was_free(
-    s: &Settings,
-    c: &Crew,
-    weeks: &BTreeMap<IsoWeek, Vec<MemberId>>,
-    t: &Term,
-    team: &TeamId,
-) -> bool {
-    let all = terms(weeks);
-    let first_term = |m: &MemberId| all.iter().find(|x| &x.member == m).cloned();
-    let on = |w: IsoWeek, m: &MemberId| weeks.get(&w).is_some_and(|c| c.contains(m));
-    let novice_beside = t.each_week().any(|w| {
-        weeks
-            .get(&w)
-            .into_iter()
-            .flatten()
-            .any(|o| o != &t.member && first_term(o).is_some_and(|f| f.covers(w)))
-    });
-    c.members.iter().any(|x| {
-        let id = x.id();
-        let veteran = weeks.range(..t.first).any(|(_, c)| c.contains(id));
-        x.team_id() != team
-            && x.active
-            && away_during(x, days(s, t.first, t.last())).is_none()
-            && t.first.prev().through(t.last().next()).all(|w| !on(w, id))
-            && (!s.rota.pair_novices || s.rota.crew_size < 2 || veteran || !novice_beside)
-    })
-}
-
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 60, ..ProptestConfig::default() })]
 
     #[test]
     fn plans_hold_the_rules(k in case()) {
@@ -861,8 +833,9 @@ proptest! {
             let arrivals: Vec<&Term> = p.weeks.keys().flat_map(|w| incoming(&p.weeks, *w).into_iter().filter_map(|m| all.iter().find(|t| t.member == m && t.first == *w)).collect::<Vec<_>>()).collect();
             for (a, b) in arrivals.iter().zip(arrivals.iter().skip(1)) {
                 let (ta, tb) = (c.member(a.member.as_str()).unwrap().team_id(), c.member(b.member.as_str()).unwrap().team_id());
-                if ta == tb {
-                    prop_assert!(!other_team_was_free(&s, &c, &p.weeks, b, ta), "{:?} after {:?}, same team {}", b, a, ta);
+                if ta == tb && a.first != b.first {
+                    let noted = p.notes.iter().any(|n| n.starts_with(&format!("{}:", b.first)) && n.contains("team"));
+                    prop_assert!(noted, "{:?} after {:?}, same team {}, no note: {:?}", b, a, ta, p.notes);
                 }
             }
         }
@@ -872,6 +845,10 @@ proptest! {
         prop_assert!(replanned.weeks.is_empty() && replanned.changes.is_empty(), "idempotent: {:?}", replanned);
         let v = violations(&s, &c, &on_file(&p.weeks, Status::Planned), from);
         prop_assert!(v.iter().all(|v| v.code != "away" && v.code != "inactive" && v.code != "double"), "{:?}", v);
+        // Every relaxation check warns about was printed by the plan.
+        for x in v.iter().filter(|v| v.code == "team-repeat" || v.code == "two-novices") {
+            prop_assert!(p.notes.iter().any(|n| n.starts_with(&format!("{}:", x.week))), "{:?} not in {:?}", x, p.notes);
+        }
     }
 
     #[test]
