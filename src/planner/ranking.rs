@@ -43,8 +43,9 @@ impl Fit {
     }
 }
 
-/// How many weeks back load is counted: a year, so old history does not weigh forever.
-pub(super) const FAIR_WEEKS: i64 = 52;
+/// How many weeks back load is counted: two years, so that a plan of up to two years is fair
+/// over its whole length, and old history does not weigh forever.
+pub(super) const FAIR_WEEKS: i64 = 104;
 
 /// One term of load, in the thousandths `Fit::load` counts in.
 const TERM: u64 = 1000;
@@ -186,11 +187,17 @@ impl<'a> Context<'a> {
             .map(|(i, _)| i)
     }
 
-    /// Whether the captain coming in just before or just after the opening is from `team`.
+    /// Whether a captain from `team` comes in in the last arrival week before the opening, in
+    /// its week, or in the first arrival week after it: whole weeks, so that the order of names
+    /// in a file never matters.
     pub(super) fn team_repeat(&self, team: &TeamId, o: &Opening) -> bool {
-        let previous = self.arrivals.iter().rev().find(|a| o.is_after(a));
-        let next = self.arrivals.iter().find(|a| o.is_before(a));
-        [previous, next].into_iter().flatten().any(|a| self.team_of(&a.member) == Some(team))
+        let before = self.arrivals.iter().map(|a| a.week).filter(|w| *w < o.first).max();
+        let after = self.arrivals.iter().map(|a| a.week).filter(|w| *w > o.first).min();
+        self.arrivals.iter().any(|a| {
+            let near =
+                Some(a.week) == before || Some(a.week) == after || (a.week == o.first && a.slot != o.slot);
+            near && self.team_of(&a.member) == Some(team)
+        })
     }
 
     /// How `m` fits the opening; `overload` and `excess` are set by [`Context::ranked`], which

@@ -215,17 +215,19 @@ impl Checker<'_> {
         if !self.settings.rota.team_rotation {
             return Vec::new();
         }
-        // Arrivals of one week in member order, so that the names' order in a file never matters.
-        let mut arrivals = self.ctx.arrivals.clone();
-        arrivals.sort_by(|a, b| (a.week, &a.member).cmp(&(b.week, &b.member)));
+        let arrivals = &self.ctx.arrivals;
         let mut out = Vec::new();
-        for (a, b) in arrivals.iter().zip(arrivals.iter().skip(1)) {
-            let (Some(ta), Some(tb)) = (self.ctx.team_of(&a.member), self.ctx.team_of(&b.member)) else {
-                continue;
-            };
-            if ta != tb {
-                continue;
-            }
+        for b in arrivals {
+            // The one it repeats: in the previous arrival week, or in its own week with a smaller
+            // id (each pair once), so that the order of names in a file never matters.
+            let before = arrivals.iter().map(|a| a.week).filter(|w| *w < b.week).max();
+            let tb = self.ctx.team_of(&b.member);
+            let a = arrivals.iter().find(|a| {
+                (Some(a.week) == before || (a.week == b.week && a.member < b.member))
+                    && tb.is_some()
+                    && self.ctx.team_of(&a.member) == tb
+            });
+            let (Some(a), Some(ta)) = (a, tb) else { continue };
             let Some((o, without)) = self.vacancy(&b.member, b.week) else { continue };
             let ctx = Context::new(self.settings, self.crew, &without);
             // Only a better fit by the planner's own order counts: one that rests enough, is not

@@ -932,3 +932,150 @@ proptest! {
         prop_assert_eq!(touching(&read_around(&all, wanted), wanted), touching(&all, wanted));
     }
 }
+
+// ---- fairness over generated crews (issue 16) ----
+
+/// A crew shape: members per team (1–12 teams of 1–15), each active or not, away or not,
+/// declared experienced or not, planned for 52 or 104 weeks.
+#[derive(Clone, Debug)]
+struct Shape {
+    teams: Vec<Vec<(bool, Option<(i64, i64)>)>>,
+    experienced: Experience,
+    crew_size: u32,
+    term_weeks: u32,
+    weeks: i64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Experience {
+    Everyone,
+    Nobody,
+    Some,
+}
+
+fn shape() -> impl Strategy<Value = Shape> {
+    let person = (prop::bool::weighted(0.9), prop::option::weighted(0.2, (0i64..300, 1i64..30)));
+    (
+        prop::collection::vec(prop::collection::vec(person, 1..=15), 1..=12),
+        prop_oneof![Just(Experience::Everyone), Just(Experience::Nobody), Just(Experience::Some)],
+        1u32..=3,
+        1u32..=3,
+        prop_oneof![Just(52i64), Just(104i64)],
+    )
+        .prop_map(|(teams, experienced, crew_size, term_weeks, weeks)| Shape {
+            teams,
+            experienced,
+            crew_size,
+            term_weeks,
+            weeks,
+        })
+}
+
+impl Shape {
+    fn crew(&self) -> Crew {
+        let start = week(FROM).monday();
+        let mut members = Vec::new();
+        for (t, people) in self.teams.iter().enumerate() {
+            for (i, (active, away)) in people.iter().enumerate() {
+                let mut m = member(&format!("t{t}m{i:02}"), &format!("t{t}"));
+                m.active = *active;
+                m.experienced = match self.experienced {
+                    Experience::Everyone => true,
+                    Experience::Nobody => false,
+                    Experience::Some => i % 3 == 0,
+                };
+                if let Some((from, len)) = away {
+                    let from = start + chrono::Duration::days(*from);
+                    let to = from + chrono::Duration::days(*len - 1);
+                    m.away.push(Spanned::new(0..0, Away { from: Date(from), to: Date(to), reason: None }));
+                }
+                members.push(m);
+            }
+        }
+        crew(members)
+    }
+
+    /// Terms begun in the `n` weeks from `first` by each active member never away: the members
+    /// whose load the fairness bounds are about ("wherever availability allows").
+    fn free_loads(
+        &self,
+        c: &Crew,
+        weeks: &BTreeMap<IsoWeek, Vec<MemberId>>,
+        first: IsoWeek,
+        n: i64,
+    ) -> Vec<usize> {
+        let all = terms(weeks);
+        let within = |t: &Term| first <= t.first && t.first < first.plus(n);
+        c.members
+            .iter()
+            .filter(|m| m.active && m.away.is_empty())
+            .map(|m| all.iter().filter(|t| &t.member == m.id() && within(t)).count())
+            .collect()
+    }
+
+    /// Enough people always free that someone is off watch and rested for every opening.
+    fn roomy(&self, c: &Crew) -> bool {
+        let free = c.members.iter().filter(|m| m.active && m.away.is_empty()).count();
+        free >= (2 * self.crew_size * self.term_weeks + self.crew_size) as usize
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// Everyone experienced: terms per member differ by at most 1. Nobody experienced: the
+    /// busiest member serves at most 2 terms more than the lightest (so at most the fair share
+    /// plus 2): a choice may cost one term over the lightest eligible load for novice pairing,
+    /// never two (`Fit::overload`), and the lightest eligible load is never below the lightest
+    /// free member's. Team repeats only with a note; hard rules always.
+    #[test]
+    fn load_is_spread_over_every_team_shape(k in shape()) {
+        let mut s = settings(k.crew_size, k.term_weeks);
+        s.rota.pair_novices = true;
+        let c = k.crew();
+        let (from, until) = (week(FROM), week(FROM).plus(k.weeks - 1));
+        let p = run(&s, &c, &BTreeMap::new(), from, until);
+        prop_assert_eq!(p.weeks.len() as i64, k.weeks);
+        assert_available(&s, &c, &p.weeks);
+        for (w, crew) in &p.weeks {
+            let distinct: BTreeSet<&MemberId> = crew.iter().collect();
+            prop_assert_eq!(distinct.len(), crew.len(), "twice in {}", w);
+            prop_assert!(crew.len() <= k.crew_size as usize);
+        }
+        if k.roomy(&c) {
+            let bound = match k.experienced {
+                Experience::Everyone => 1,
+                _ => 2,
+            };
+            {
+                let loads = k.free_loads(&c, &p.weeks, from, k.weeks);
+                let (lo, hi) = (loads.iter().min().copied().unwrap_or(0), loads.iter().max().copied().unwrap_or(0));
+                prop_assert!(hi - lo <= bound, "terms per free member from {} to {} (bound {}): {:?}", lo, hi, bound, loads);
+            }
+            for (w, crew) in &p.weeks {
+                prop_assert_eq!(crew.len(), k.crew_size as usize, "short in {}", w);
+            }
+        }
+        // A team repeat: an arrival from the team of one in the previous arrival week, or
+        // another in the same week.
+        let all = terms(&p.weeks);
+        let team = |t: &Term| c.member(t.member.as_str()).map(|m| m.team_id().clone());
+        for b in &all {
+            let before = all.iter().map(|a| a.first).filter(|w| *w < b.first).max();
+            let repeat = all.iter().any(|a| {
+                a.member != b.member && (Some(a.first) == before || a.first == b.first) && team(a) == team(b)
+            });
+            if repeat && k.teams.len() > 1 && b.first > from {
+                let noted = p.notes.iter().any(|n| n.starts_with(&format!("{}:", b.first)) && n.contains("team"));
+                prop_assert!(noted, "{:?} repeats a team without a note", b);
+            }
+        }
+        let v = violations(&s, &c, &on_file(&p.weeks, Status::Planned), from);
+        for x in &v {
+            prop_assert!(!["away", "inactive", "double"].contains(&x.code), "{:?}", x);
+            if x.code == "team-repeat" || x.code == "two-novices" {
+                prop_assert!(p.notes.iter().any(|n| n.starts_with(&format!("{}:", x.week))), "{:?} not noted", x);
+            }
+        }
+    }
+}
