@@ -67,6 +67,7 @@ use std::fmt;
 
 mod availability;
 mod board;
+mod covers;
 mod fill;
 mod plan;
 mod ranking;
@@ -78,11 +79,12 @@ mod tests;
 
 use availability::*;
 use board::*;
+pub use covers::{cover_at, cover_problems};
 pub use fill::plan;
 use plan::*;
 pub use plan::{Change, Plan, PlanRequest};
 use ranking::*;
 pub use rules::{violations, Violation};
-pub use swap::{swap_candidates, swap_problems};
+pub use swap::{swap_candidates, swap_problems, SwapProblem};
 use terms::*;
 pub use terms::{incoming, outgoing, terms, wider_for_terms, Term};

@@ -618,7 +618,8 @@ pub fn handover(ctx: &Ctx, a: HandoverArgs) -> Result<Exit> {
     if let Some(r) = model.rota.get(&week.next()).filter(|r| r.status == Status::Planned) {
         let path = rota::path(r.week);
         changes.push(Change {
-            contents: rota::to_toml(r.week, Status::Confirmed, &r.crew, &r.swaps).into_bytes(),
+            contents: rota::to_toml_with_covers(r.week, Status::Confirmed, &r.crew, &r.swaps, &r.covers)
+                .into_bytes(),
             base: model.source(&path).map_or(Base::Absent, |b| Base::Bytes(b.as_bytes().to_vec())),
             path,
         });

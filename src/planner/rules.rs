@@ -32,6 +32,7 @@ pub fn violations(
         out.extend(checker.doubles(*w, r));
         out.extend(checker.inactive(*w, r));
         out.extend(checker.away(*w, r));
+        out.extend(checker.covers(*w, r));
     }
     out.extend(checker.term_lengths());
     out.extend(checker.team_repeats());
@@ -134,6 +135,26 @@ impl Checker<'_> {
         out
     }
 
+    /// Covers that break a rule: outside the watch, of someone not on watch, by someone not
+    /// free, or two at once for one member. An error for current and future weeks.
+    fn covers(&self, w: IsoWeek, r: &RotaWeek) -> Vec<Violation> {
+        let mut out = Vec::new();
+        for c in &r.covers {
+            for message in cover_problems(self.settings, self.crew, r, c, &r.covers) {
+                out.push(Violation {
+                    message,
+                    help: if w < self.today {
+                        HISTORY.to_string()
+                    } else {
+                        format!("fix or remove the [[cover]] of {} by {} in rota/{w}.toml", c.member, c.by)
+                    },
+                    ..self.violation(w, "cover", true, Some(&c.member))
+                });
+            }
+        }
+        out
+    }
+
     /// How to give `m`'s term from `w` on to someone free, naming the best candidate.
     pub(super) fn swap_help(&self, w: IsoWeek, m: &MemberId, r: &RotaWeek) -> String {
         let replan = if r.status == Status::Planned && w > self.today {
@@ -165,7 +186,9 @@ impl Checker<'_> {
             let (first, last) = (term.first, term.last());
             if term.weeks == t
                 || !self.ctx.roster.contains_key(&term.member)
-                || self.swapped(&term.member, first, last)
+                // A swap that cut a term short was agreed on; one that made a term longer is
+                // still a term-length warning, as the same rota written by hand.
+                || (term.weeks < t && self.swapped(&term.member, first, last))
             {
                 continue;
             }

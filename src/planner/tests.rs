@@ -72,12 +72,14 @@ fn rota_week(w: IsoWeek, status: Status, crew: &[MemberId], swaps: Vec<Swap>) ->
         status,
         crew: crew.to_vec(),
         swaps: swaps.clone(),
+        covers: Vec::new(),
         origin: Origin { path: format!("rota/{w}.toml"), toml_start: 0 },
         file: WeekFile {
             week: None,
             status,
             crew: Spanned::new(0..0, crew.iter().map(|m| Spanned::new(0..0, m.clone())).collect()),
             swaps,
+            covers: Vec::new(),
         },
     }
 }
@@ -705,7 +707,13 @@ fn swap_problems_name_what_breaks() {
     weeks.insert(week("2026-W50"), ids(&["ana"]));
     let rota = on_file(&weeks, Status::Planned);
     let w = week("2026-W49");
-    let p = |r: &str| swap_problems(&s, &c, &rota, w, &id("ana"), &id(r)).join("; ");
+    let p = |r: &str| {
+        swap_problems(&s, &c, &rota, w, &id("ana"), &id(r))
+            .iter()
+            .map(|x| x.to_string())
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
     assert!(
         p("cat").contains("cat is away 2026-11-30 to 2026-12-20 during the term (2026-W49 to 2026-W50)"),
         "{}",
@@ -715,7 +723,10 @@ fn swap_problems_name_what_breaks() {
     assert_eq!(p("ben"), "ben is already on watch in 2026-W49");
     assert_eq!(p("ana"), "ana cannot take over from themselves");
     assert_eq!(p("zed"), "zed is not in crew.toml");
-    assert_eq!(swap_problems(&s, &c, &rota, w, &id("cat"), &id("ana")), ["cat is not on watch in 2026-W49"]);
+    assert_eq!(
+        swap_problems(&s, &c, &rota, w, &id("cat"), &id("ana"))[0].message,
+        "cat is not on watch in 2026-W49"
+    );
     assert!(
         swap_candidates(&s, &c, &rota, w, &id("ana")).is_empty(),
         "ben is on watch, cat away, dan inactive"
