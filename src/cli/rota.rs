@@ -182,10 +182,11 @@ use rotate_case::member_label;
 
 fn plan(ctx: &Ctx, a: PlanArgs) -> Result<Exit> {
     let (root, model) = ctx.load(None, Needs::ROTA)?;
-    let today = model.settings.schedule.week_at(&ctx.now(&model)?);
+    let now = ctx.now(&model)?;
+    let today = model.settings.schedule.week_at(&now);
     let until =
         a.until.unwrap_or_else(|| today.plus(a.weeks.unwrap_or(model.settings.rota.horizon_weeks) as i64));
-    let planned = plan_case::plan(&model, today, a.from, until)?;
+    let planned = plan_case::plan(&model, &now, a.from, until)?;
     for l in &planned.lines {
         println!("{l}");
     }
@@ -199,8 +200,7 @@ fn plan(ctx: &Ctx, a: PlanArgs) -> Result<Exit> {
 
 fn rotate(ctx: &Ctx, a: RotateArgs) -> Result<Exit> {
     let (root, model) = ctx.load(None, Needs::ROTA)?;
-    let today = model.settings.schedule.week_at(&ctx.now(&model)?);
-    let rotated = rotate_case::rotate(&model, today);
+    let rotated = rotate_case::rotate(&model, &ctx.now(&model)?);
     println!("{}", rotated.headline);
     for l in &rotated.lines {
         println!("{l}");
@@ -521,7 +521,7 @@ fn ics(ctx: &Ctx, a: IcsArgs) -> Result<Exit> {
         }
     }
     let text =
-        crate::ics::calendar(&model.settings, &model.crew, &model.crews(), a.member.as_ref(), now.to_utc());
+        crate::ics::calendar_of(&model.settings, &model.crew, &model.rota, a.member.as_ref(), now.to_utc());
     match &a.output {
         Some(path) => store::write_file(path, &text)?,
         None => print!("{text}"),

@@ -38,6 +38,12 @@ pub struct WeekFile {
     pub swaps: Vec<Swap>,
     #[serde(default, rename = "cover")]
     pub covers: Vec<Spanned<Cover>>,
+    /// Bumped, rota-wide, by every write of watchbill: the calendar's SEQUENCE.
+    #[serde(default)]
+    pub revision: Option<u64>,
+    /// When watchbill last wrote the file: the calendar's LAST-MODIFIED.
+    #[serde(default)]
+    pub changed: Option<Timestamp>,
 }
 
 /// A trade recorded by `rota swap`: `member` gave this week to `replacement`.
@@ -81,6 +87,9 @@ pub struct RotaWeek {
     pub crew: Vec<MemberId>,
     pub swaps: Vec<Swap>,
     pub covers: Vec<Cover>,
+    /// `revision` and `changed` of the file (0 and none when written by hand or before them).
+    pub revision: u64,
+    pub changed: Option<Timestamp>,
     pub origin: super::Origin,
     pub file: WeekFile,
 }
@@ -94,6 +103,24 @@ pub fn path(week: IsoWeek) -> String {
 /// [`to_toml_with_covers`]).
 pub fn to_toml(week: IsoWeek, status: Status, crew: &[MemberId], swaps: &[Swap]) -> String {
     to_toml_with_covers(week, status, crew, swaps, &[])
+}
+
+/// The text of a week's file as the model holds it: crew, swaps, covers, revision and time.
+pub fn week_text(r: &RotaWeek) -> String {
+    let mut out = to_toml_with_covers(r.week, r.status, &r.crew, &r.swaps, &r.covers);
+    if r.revision > 0 {
+        // Top-level keys must come before the tables: put them right after the crew line.
+        let stamp = match &r.changed {
+            Some(t) => format!("revision = {}\nchanged = {}\n", r.revision, rfc3339(&t.0)),
+            None => format!("revision = {}\n", r.revision),
+        };
+        let at = out.find("\ncrew = ").and_then(|i| out[i + 1..].find('\n').map(|j| i + j + 2));
+        match at {
+            Some(i) => out.insert_str(i, &stamp),
+            None => out.push_str(&stamp),
+        }
+    }
+    out
 }
 
 /// The text of a week's file with its covers, one `[[cover]]` table each.

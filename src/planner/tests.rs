@@ -73,6 +73,8 @@ fn rota_week(w: IsoWeek, status: Status, crew: &[MemberId], swaps: Vec<Swap>) ->
         crew: crew.to_vec(),
         swaps: swaps.clone(),
         covers: Vec::new(),
+        revision: 0,
+        changed: None,
         origin: Origin { path: format!("rota/{w}.toml"), toml_start: 0 },
         file: WeekFile {
             week: None,
@@ -80,6 +82,8 @@ fn rota_week(w: IsoWeek, status: Status, crew: &[MemberId], swaps: Vec<Swap>) ->
             crew: Spanned::new(0..0, crew.iter().map(|m| Spanned::new(0..0, m.clone())).collect()),
             swaps,
             covers: Vec::new(),
+            revision: None,
+            changed: None,
         },
     }
 }

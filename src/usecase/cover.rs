@@ -73,5 +73,5 @@ pub fn cover(model: &Model, now: &DateTime<FixedOffset>, req: &CoverRequest) -> 
     if let Some(reason) = req.reason {
         message.push_str(&format!(" ({reason})"));
     }
-    Ok(ChangeSet { message, changes: vec![week_file(model, &r)] })
+    Ok(ChangeSet { message, changes: vec![week_file(model, &r, now)] })
 }

@@ -6,7 +6,8 @@ use crate::model::rota::{self, RotaWeek, Status, WeekFile};
 use crate::model::{Model, Origin};
 use crate::planner::{self, PlanRequest};
 use crate::store::{Base, Change, ChangeSet};
-use crate::time::IsoWeek;
+use crate::time::{IsoWeek, Timestamp};
+use chrono::{DateTime, FixedOffset};
 use std::collections::BTreeMap;
 use toml::Spanned;
 
@@ -23,19 +24,25 @@ pub struct Planned {
 }
 
 /// The change to one week's file: its crew and status as given, its swaps and covers kept.
-pub fn week_change(model: &Model, week: IsoWeek, status: Status, crew: &[MemberId]) -> Change {
+pub fn week_change(model: &Model, week: IsoWeek, status: Status, crew: &[MemberId], now: &Now) -> Change {
     let on_file = model.rota.get(&week);
     let swaps = on_file.map(|r| r.swaps.clone()).unwrap_or_default();
     let covers = on_file.map(|r| r.covers.clone()).unwrap_or_default();
-    week_file(model, &RotaWeek { crew: crew.to_vec(), status, swaps, covers, ..blank(week) })
+    week_file(model, &RotaWeek { crew: crew.to_vec(), status, swaps, covers, ..blank(week) }, now)
 }
 
-/// The change that writes `r` as its week's file.
-pub fn week_file(model: &Model, r: &RotaWeek) -> Change {
+/// The time a write happens, stamped in the files it writes.
+pub type Now = DateTime<FixedOffset>;
+
+/// The change that writes `r` as its week's file, stamped with the next rota-wide revision and
+/// `now`, so a calendar client sees the event changed (SEQUENCE, LAST-MODIFIED).
+pub fn week_file(model: &Model, r: &RotaWeek, now: &Now) -> Change {
     let path = rota::path(r.week);
     let before = model.source(&path);
+    let revision = model.rota.values().map(|x| x.revision).max().unwrap_or(0) + 1;
+    let stamped = RotaWeek { revision, changed: Some(Timestamp(*now)), ..r.clone() };
     Change {
-        contents: rota::to_toml_with_covers(r.week, r.status, &r.crew, &r.swaps, &r.covers).into_bytes(),
+        contents: rota::week_text(&stamped).into_bytes(),
         base: before.map_or(Base::Absent, |b| Base::Bytes(b.as_bytes().to_vec())),
         path,
     }
@@ -49,6 +56,8 @@ pub fn blank(week: IsoWeek) -> RotaWeek {
         crew: Vec::new(),
         swaps: Vec::new(),
         covers: Vec::new(),
+        revision: 0,
+        changed: None,
         origin: Origin { path: rota::path(week), toml_start: 0 },
         file: WeekFile {
             week: None,
@@ -56,6 +65,8 @@ pub fn blank(week: IsoWeek) -> RotaWeek {
             crew: Spanned::new(0..0, Vec::new()),
             swaps: Vec::new(),
             covers: Vec::new(),
+            revision: None,
+            changed: None,
         },
     }
 }
@@ -96,7 +107,8 @@ pub fn weeks_text(weeks: &[IsoWeek]) -> String {
 
 /// Plans `from..=until` (`from` defaults to the first plannable week) and returns the files
 /// to write, what to print, and a commit message naming the weeks that change.
-pub fn plan(model: &Model, today: IsoWeek, from: Option<IsoWeek>, until: IsoWeek) -> Result<Planned> {
+pub fn plan(model: &Model, now: &Now, from: Option<IsoWeek>, until: IsoWeek) -> Result<Planned> {
+    let today = model.settings.schedule.week_at(now);
     let first = first_plannable(model, today);
     let from = from.unwrap_or(first);
     if from < first {
@@ -107,7 +119,7 @@ pub fn plan(model: &Model, today: IsoWeek, from: Option<IsoWeek>, until: IsoWeek
     if until < from {
         return Err(Error::usage(format!("--until {until} is before the first week to plan ({from})")));
     }
-    let (changes, lines, crews) = planned_changes(model, today, from, until);
+    let (changes, lines, crews) = planned_changes(model, now, from, until);
     let weeks: Vec<IsoWeek> = crews.keys().copied().collect();
     let message = if weeks.is_empty() {
         String::new()
@@ -120,7 +132,7 @@ pub fn plan(model: &Model, today: IsoWeek, from: Option<IsoWeek>, until: IsoWeek
 /// The planned files, the lines to print, and the crews of the weeks that change.
 pub fn planned_changes(
     model: &Model,
-    today: IsoWeek,
+    now: &Now,
     from: IsoWeek,
     until: IsoWeek,
 ) -> (Vec<Change>, Vec<String>, BTreeMap<IsoWeek, Vec<MemberId>>) {
@@ -131,7 +143,9 @@ pub fn planned_changes(
         from,
         until,
     });
-    let changes = plan.weeks.iter().map(|(w, crew)| week_change(model, *w, Status::Planned, crew)).collect();
+    let today = model.settings.schedule.week_at(now);
+    let changes =
+        plan.weeks.iter().map(|(w, crew)| week_change(model, *w, Status::Planned, crew, now)).collect();
     let mut lines: Vec<String> = plan.changes.iter().map(|c| c.to_string()).collect();
     let mut notes = plan.notes.clone();
     notes.extend(unnoted_warnings(model, today, from, &plan.weeks, &plan.notes));

@@ -1,6 +1,6 @@
 //! `rota rotate`: at handover, confirm the next week's crew and extend the plan.
 
-use super::plan::{first_plannable, planned_changes, week_change};
+use super::plan::{first_plannable, planned_changes, week_change, Now};
 use crate::ids::MemberId;
 use crate::model::rota::{self, Status};
 use crate::model::Model;
@@ -18,16 +18,17 @@ pub struct Rotated {
 }
 
 /// Confirms the week after `today` and plans up to the horizon.
-pub fn rotate(model: &Model, today: IsoWeek) -> Rotated {
+pub fn rotate(model: &Model, now: &Now) -> Rotated {
+    let today = model.settings.schedule.week_at(now);
     let next = today.next();
     let until = today.plus(i64::from(model.settings.rota.horizon_weeks));
-    let (mut changes, lines, crews) = planned_changes(model, today, first_plannable(model, today), until);
+    let (mut changes, lines, crews) = planned_changes(model, now, first_plannable(model, today), until);
     let planned = crews.get(&next).cloned();
     let crew_next = planned.clone().unwrap_or_else(|| crew_on_file(model, next));
     let already = model.rota.get(&next).is_some_and(|r| r.status == Status::Confirmed) && planned.is_none();
     if !already {
         changes.retain(|c| c.path != rota::path(next));
-        changes.push(week_change(model, next, Status::Confirmed, &crew_next));
+        changes.push(week_change(model, next, Status::Confirmed, &crew_next, now));
     }
     let current = crew_on_file(model, today);
     let incoming: Vec<String> =

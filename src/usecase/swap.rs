@@ -118,7 +118,7 @@ pub fn swap(model: &Model, now: &DateTime<FixedOffset>, req: &SwapRequest) -> Re
     }
     record.forced = !soft.is_empty();
     let after = swapped(model, &weeks, &record);
-    let changes = weeks.iter().filter_map(|w| after.get(w)).map(|r| week_file(model, r)).collect();
+    let changes = weeks.iter().filter_map(|w| after.get(w)).map(|r| week_file(model, r, now)).collect();
     let span = match (weeks.first(), weeks.last()) {
         (Some(f), Some(l)) if f != l => format!("{f} to {l}"),
         (Some(f), _) => f.to_string(),
