@@ -952,9 +952,12 @@ proptest! {
 
 /// A crew shape: members per team (1–12 teams of 1–15), each active or not, away or not,
 /// declared experienced or not, planned for 52 or 104 weeks.
+/// A generated person: active or not, and time away as (first day after FROM's Monday, days).
+type Person = (bool, Option<(i64, i64)>);
+
 #[derive(Clone, Debug)]
 struct Shape {
-    teams: Vec<Vec<(bool, Option<(i64, i64)>)>>,
+    teams: Vec<Vec<Person>>,
     experienced: Experience,
     crew_size: u32,
     term_weeks: u32,
