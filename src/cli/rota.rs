@@ -219,8 +219,11 @@ fn swap(ctx: &Ctx, a: SwapArgs) -> Result<Exit> {
         reason: a.reason.as_deref(),
         force: a.force,
     };
-    let set = swap_case::swap(&model, &now, &req)?;
-    ctx.write(&root, &set, &a.write)?;
+    let swapped = swap_case::swap(&model, &now, &req)?;
+    for w in &swapped.warnings {
+        eprintln!("warning: {w}");
+    }
+    ctx.write(&root, &swapped.set, &a.write)?;
     Ok(Exit::Ok)
 }
 

@@ -18,8 +18,15 @@ pub struct SwapRequest<'a> {
     pub member: &'a MemberId,
     pub replacement: &'a MemberId,
     pub reason: Option<&'a str>,
-    /// Record an exception to the soft rules (time away, and every rule `check` only warns about).
+    /// Record an exception to the soft rule: the replacement is away (check then warns).
     pub force: bool,
+}
+
+/// A swap to write, and the warnings `check` will give on it.
+#[derive(Debug)]
+pub struct Swapped {
+    pub set: ChangeSet,
+    pub warnings: Vec<String>,
 }
 
 /// Rules no swap may break, even forced: `check` fails on them whatever the file says.
@@ -61,9 +68,9 @@ fn added(model: &Model, after: &BTreeMap<IsoWeek, RotaWeek>, today: IsoWeek) -> 
         .collect()
 }
 
-/// The change set of a swap, or why it is refused: a rule `check` fails on is never written; a
-/// soft one (time away, or any warning) only with `force`, recorded as `forced` in each week.
-pub fn swap(model: &Model, now: &DateTime<FixedOffset>, req: &SwapRequest) -> Result<ChangeSet> {
+/// The change set of a swap, or why it is refused: a rule `check` fails on is never written;
+/// time away only with `force`, recorded as `forced` in each week; new warnings are returned.
+pub fn swap(model: &Model, now: &DateTime<FixedOffset>, req: &SwapRequest) -> Result<Swapped> {
     let schedule = &model.settings.schedule;
     if schedule.handover(req.week.next()) <= *now {
         return Err(Error::refused(format!("the watch of {} is over: history is not rewritten", req.week)));
@@ -107,15 +114,18 @@ pub fn swap(model: &Model, now: &DateTime<FixedOffset>, req: &SwapRequest) -> Re
         return Err(Error::refused(format!("{who}: {}", hard.join("; ")))
             .help("choose another replacement: `check` would fail on this, --force or not"));
     }
-    let soft: Vec<String> = problems
-        .iter()
-        .map(|p| p.message.clone())
-        .chain(added.iter().filter(|v| v.code != "away").map(|v| format!("{} ({})", v.message, v.code)))
-        .collect();
+    // Soft: time away (documented as an exception --force may record). Warnings `check` would
+    // add are printed, never refused, as the write gate does for every command.
+    let soft: Vec<String> = problems.iter().map(|p| p.message.clone()).collect();
     if !soft.is_empty() && !req.force {
         return Err(Error::refused(format!("{who}: {}", soft.join("; ")))
             .help("choose another replacement, or pass --force to record an exception (check will warn)"));
     }
+    let warnings: Vec<String> = added
+        .iter()
+        .filter(|v| !v.severity_error && v.code != "away")
+        .map(|v| format!("{} ({}): {}", v.message, v.code, v.help))
+        .collect();
     record.forced = !soft.is_empty();
     let after = swapped(model, &weeks, &record);
     let changes = weeks.iter().filter_map(|w| after.get(w)).map(|r| week_file(model, r, now)).collect();
@@ -132,5 +142,5 @@ pub fn swap(model: &Model, now: &DateTime<FixedOffset>, req: &SwapRequest) -> Re
     if record.forced {
         message.push_str(&format!("\n\nForced despite: {}", soft.join("; ")));
     }
-    Ok(ChangeSet { message, changes })
+    Ok(Swapped { set: ChangeSet { message, changes }, warnings })
 }
