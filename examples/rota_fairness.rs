@@ -38,7 +38,13 @@ struct Figures {
 fn figures(c: &Crew, weeks: i64) -> Figures {
     let from: IsoWeek = "2026-W40".parse().unwrap_or_else(|_| unreachable!());
     let settings = Settings::default();
-    let p = plan(&PlanRequest { settings: &settings, crew: c, existing: &BTreeMap::new(), from, until: from.plus(weeks - 1) });
+    let p = plan(&PlanRequest {
+        settings: &settings,
+        crew: c,
+        existing: &BTreeMap::new(),
+        from,
+        until: from.plus(weeks - 1),
+    });
     let all = terms(&p.weeks);
     let count = |m: &MemberId| all.iter().filter(|t| &t.member == m).count();
     let on_watch = |m: &MemberId| all.iter().filter(|t| &t.member == m).map(|t| t.weeks).sum::<u32>();
@@ -50,7 +56,9 @@ fn figures(c: &Crew, weeks: i64) -> Figures {
         .filter(|b| {
             let before = all.iter().map(|a| a.first).filter(|w| *w < b.first).max();
             all.iter().any(|a| {
-                a.member != b.member && (Some(a.first) == before || a.first == b.first) && team(&a.member) == team(&b.member)
+                a.member != b.member
+                    && (Some(a.first) == before || a.first == b.first)
+                    && team(&a.member) == team(&b.member)
             })
         })
         .count();
@@ -72,7 +80,12 @@ fn main() {
         ("12 in 4 teams", crew(&[("a", 3), ("b", 3), ("c", 3), ("d", 3)], false), 52),
         (
             "100 in 10 teams, two years",
-            crew(&(0..10).map(|i| (["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"][i], 10)).collect::<Vec<_>>(), false),
+            crew(
+                &(0..10)
+                    .map(|i| (["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"][i], 10))
+                    .collect::<Vec<_>>(),
+                false,
+            ),
             104,
         ),
     ];
@@ -80,6 +93,9 @@ fn main() {
     println!("|---|---|---|---|---|---|");
     for (name, c, weeks) in &shapes {
         let f = figures(c, *weeks);
-        println!("| {name} | {weeks} | {}–{} | {} | {} | {} |", f.min, f.max, f.max_weeks, f.repeats, f.notes);
+        println!(
+            "| {name} | {weeks} | {}–{} | {} | {} | {} |",
+            f.min, f.max, f.max_weeks, f.repeats, f.notes
+        );
     }
 }
