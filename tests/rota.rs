@@ -295,6 +295,19 @@ fn covers_are_recorded_shown_checked_and_in_the_feed() {
     assert!(show.contains(&format!("{by} covers {member}")), "{show}");
     let when = stdout(&wb(t.path()).args(["when", &by]).assert().success());
     assert!(when.contains(&format!("{by} covers {member}")), "{when}");
+    // The summaries say it too.
+    for format in ["text", "md", "html"] {
+        let out = stdout(
+            &wb(t.path())
+                .args(["render", "rota", "--from", "2026-W49", "--to", "2026-W49", "--format", format])
+                .assert()
+                .success(),
+        );
+        assert!(
+            out.contains(&format!("{} covers {}", by.to_uppercase(), member.to_uppercase())),
+            "{format}: {out}"
+        );
+    }
     // The feed: the cover is its own event; the covered term's SEQUENCE grew.
     let after = stdout(&wb(t.path()).args(["rota", "ics"]).assert().success());
     let (old, new) = (events(&before), events(&after));
