@@ -188,10 +188,10 @@ fn plan(ctx: &Ctx, a: PlanArgs) -> Result<Exit> {
         a.until.unwrap_or_else(|| today.plus(a.weeks.unwrap_or(model.settings.rota.horizon_weeks) as i64));
     let planned = plan_case::plan(&model, &now, a.from, until)?;
     for l in &planned.lines {
-        println!("{l}");
+        outln!("{l}");
     }
     if planned.set.changes.is_empty() {
-        println!("the plan up to {until} is already complete: nothing to change");
+        outln!("the plan up to {until} is already complete: nothing to change");
         return Ok(Exit::Ok);
     }
     ctx.write(&root, &planned.set, &a.write)?;
@@ -201,9 +201,9 @@ fn plan(ctx: &Ctx, a: PlanArgs) -> Result<Exit> {
 fn rotate(ctx: &Ctx, a: RotateArgs) -> Result<Exit> {
     let (root, model) = ctx.load(None, Needs::ROTA)?;
     let rotated = rotate_case::rotate(&model, &ctx.now(&model)?);
-    println!("{}", rotated.headline);
+    outln!("{}", rotated.headline);
     for l in &rotated.lines {
-        println!("{l}");
+        outln!("{l}");
     }
     ctx.write(&root, &rotated.set, &a.write)?;
     Ok(Exit::Ok)
@@ -287,11 +287,11 @@ fn show(ctx: &Ctx, a: ShowArgs) -> Result<Exit> {
     let weeks: Vec<WeekView> =
         (0..a.weeks as i64).filter_map(|i| week_view(&model, &crews, from.plus(i))).collect();
     if a.format == ListFormat::Json {
-        print!("{}", output::json(&weeks)?);
+        out!("{}", output::json(&weeks)?);
         return Ok(Exit::Ok);
     }
     if weeks.is_empty() {
-        println!("no rota weeks from {from}: plan them with `watchbill rota plan`");
+        outln!("no rota weeks from {from}: plan them with `watchbill rota plan`");
         return Ok(Exit::Ok);
     }
     let tz = model.settings.schedule.tz;
@@ -309,9 +309,9 @@ fn show(ctx: &Ctx, a: ShowArgs) -> Result<Exit> {
         if !v.incoming.is_empty() && !v.outgoing.is_empty() {
             line.push_str(&format!("   ({} in, {} out)", join(&v.incoming), join(&v.outgoing)));
         }
-        println!("{line}");
+        outln!("{line}");
         for c in &v.covers {
-            println!("      {}", cover_text(&model, c));
+            outln!("      {}", cover_text(&model, c));
         }
     }
     Ok(Exit::Ok)
@@ -368,7 +368,7 @@ fn term_span(model: &Model, term: &planner::Term) -> (String, String) {
 pub fn who(ctx: &Ctx, a: WhoArgs) -> Result<Exit> {
     let mut session = ctx.session(Some(&a.read))?;
     let at: DateTime<FixedOffset> = match &a.at {
-        Some(s) => crate::time::parse_time(s, session.model.settings.schedule.tz, session.now)
+        Some(s) => crate::time::parse_until(s, session.model.settings.schedule.tz, session.now)
             .map_err(|e| Error::usage(format!("--at: {e}")))?,
         None => session.now,
     };
@@ -403,24 +403,24 @@ pub fn who(ctx: &Ctx, a: WhoArgs) -> Result<Exit> {
         .collect();
     let view = WhoView { at: rfc3339(&at), week, starts: rfc3339(&starts), ends: rfc3339(&ends), crew };
     if a.format == ListFormat::Json {
-        print!("{}", output::json(&view)?);
+        out!("{}", output::json(&view)?);
         return Ok(Exit::Ok);
     }
     if view.crew.is_empty() {
-        println!("nobody is on watch in {week}: plan the rota with `watchbill rota plan`");
+        outln!("nobody is on watch in {week}: plan the rota with `watchbill rota plan`");
         return Ok(Exit::Ok);
     }
-    println!("{week}: on watch until {}", ends.format("%a %d %b %H:%M %Z"));
+    outln!("{week}: on watch until {}", ends.format("%a %d %b %H:%M %Z"));
     for c in &view.crew {
         match (c.covering, &c.cover_ends) {
-            (Some(of), Some(ends)) => println!(
+            (Some(of), Some(ends)) => outln!(
                 "  {} ({}, team {}), covering {of} until {}",
                 c.id,
                 c.name,
                 c.team,
                 &ends[..16].replace('T', " ")
             ),
-            _ => println!(
+            _ => outln!(
                 "  {} ({}, team {}), term until {}",
                 c.id,
                 c.name,
@@ -473,7 +473,7 @@ pub fn when(ctx: &Ctx, a: WhenArgs) -> Result<Exit> {
         })
         .collect();
     if a.format == ListFormat::Json {
-        print!("{}", output::json(&terms)?);
+        out!("{}", output::json(&terms)?);
         return Ok(Exit::Ok);
     }
     // Covers this member takes for others, shown after their terms.
@@ -486,7 +486,7 @@ pub fn when(ctx: &Ctx, a: WhenArgs) -> Result<Exit> {
     if terms.is_empty() && covering.is_empty() {
         let since =
             if a.all { String::new() } else { " in the last year (--all for the whole history)".into() };
-        println!("{} has no term on the rota{since}", a.member);
+        outln!("{} has no term on the rota{since}", a.member);
         return Ok(Exit::Ok);
     }
     for t in &terms {
@@ -497,7 +497,7 @@ pub fn when(ctx: &Ctx, a: WhenArgs) -> Result<Exit> {
         } else {
             "planned"
         };
-        println!(
+        outln!(
             "{} to {}  {:8}  {} → {}",
             t.first,
             t.last,
@@ -506,11 +506,11 @@ pub fn when(ctx: &Ctx, a: WhenArgs) -> Result<Exit> {
             &t.ends[..16].replace('T', " ")
         );
         for c in &t.covered {
-            println!("    {}", cover_text(&model, c));
+            outln!("    {}", cover_text(&model, c));
         }
     }
     for c in covering {
-        println!("{}", cover_text(&model, c));
+        outln!("{}", cover_text(&model, c));
     }
     Ok(Exit::Ok)
 }
@@ -527,7 +527,7 @@ fn ics(ctx: &Ctx, a: IcsArgs) -> Result<Exit> {
         crate::ics::calendar_of(&model.settings, &model.crew, &model.rota, a.member.as_ref(), now.to_utc());
     match &a.output {
         Some(path) => store::write_file(path, &text)?,
-        None => print!("{text}"),
+        None => out!("{text}"),
     }
     Ok(Exit::Ok)
 }
