@@ -82,13 +82,9 @@ pub fn above_crews(start: &Path) -> Result<Option<Vec<Crew>>> {
 
 /// The error of a command about one crew run above several: which ones, and how to pick one.
 pub fn pick_one(crews: &[Crew]) -> Error {
-    let list: Vec<String> = crews.iter().map(|c| format!("  {}", c.folder)).collect();
-    let first = crews.first().map_or("crews/payments", |c| c.folder.as_str());
-    Error::usage(format!(
-        "several crews here: use -C to pick one ({} found)\n{}",
-        crews.len(),
-        list.join("\n")
-    ))
+    let list: Vec<&str> = crews.iter().map(|c| c.folder.as_str()).collect();
+    let first = list.first().copied().unwrap_or("crews/payments");
+    Error::usage(format!("several crews here: use -C with one of {}", list.join(", ")))
     .help(format!(
         "run the command in a crew's folder, or pass it: `watchbill -C {first} …`; `watchbill crews` lists them, `watchbill org status` shows them side by side"
     ))
@@ -138,6 +134,6 @@ mod tests {
         ];
         let e = pick_one(&crews);
         assert!(e.message.starts_with("several crews here: use -C"), "{}", e.message);
-        assert!(e.message.contains("  crews/a\n  crews/b"), "{}", e.message);
+        assert!(e.message.ends_with("one of crews/a, crews/b"), "{}", e.message);
     }
 }

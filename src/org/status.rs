@@ -33,11 +33,20 @@ pub struct Input<'m> {
 pub struct OrgStatus {
     pub generated: String,
     pub crews: Vec<CrewStatus>,
+    /// Every maturity axis of any crew, by id in the crews' order: the rows of a side-by-side
+    /// table.
+    pub axes: Vec<AxisName>,
     /// Objectives several crews share, one row each.
     pub shared: Vec<Shared>,
     /// The largest weekly incident count and median restore time over every crew's chart, so
     /// the small multiples share their axes.
     pub scale: Scale,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AxisName {
+    pub id: String,
+    pub name: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -134,7 +143,13 @@ pub fn build(crews: &[Input], generated: DateTime<FixedOffset>) -> OrgStatus {
         incidents: weeks.clone().map(|w| w.incidents).max().unwrap_or(0),
         restore_minutes: weeks.filter_map(|w| w.restore_median_minutes).fold(0.0, f64::max),
     };
-    OrgStatus { generated: rfc3339(&generated), crews, shared, scale }
+    let mut axes: Vec<AxisName> = Vec::new();
+    for a in crews.iter().flat_map(|c| &c.axes) {
+        if !axes.iter().any(|n| n.id == a.id) {
+            axes.push(AxisName { id: a.id.clone(), name: a.name.clone() });
+        }
+    }
+    OrgStatus { generated: rfc3339(&generated), crews, axes, shared, scale }
 }
 
 fn crew(input: &Input) -> CrewStatus {

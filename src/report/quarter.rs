@@ -87,6 +87,8 @@ pub struct Pack {
     /// RFC 3339: local midnight of the first day, and of the next quarter's first day.
     pub starts: String,
     pub ends: String,
+    /// `YYYY-MM-DD`: the quarter's last day.
+    pub last_day: String,
     /// The quarter is over at `meta.generated` (else it is shown as it stands).
     pub complete: bool,
     pub objectives: Vec<ObjectiveQuarter>,
@@ -294,6 +296,7 @@ pub fn build(model: &Model, quarter: Quarter, now: DateTime<FixedOffset>) -> Qua
         previous: quarter.plus(-1).to_string(),
         starts: rfc3339(&start),
         ends: rfc3339(&end),
+        last_day: last_day.format("%Y-%m-%d").to_string(),
         complete: now >= end,
         troughs: objectives.iter().filter(|o| o.trough.is_some()).count(),
         objectives,
@@ -385,8 +388,9 @@ fn objective(model: &Model, o: &Def, span: &Span) -> ObjectiveQuarter {
     }
 }
 
-/// Since when the objective has been falling: going back month by month from `at` over the last
-/// four quarters, the last month start before which it stops getting better.
+/// Since when the objective has been falling: over month starts of the last four quarters and
+/// `at`, the worst value since the quarter began, and going back from it, the last point at
+/// which the value was at its best before it fell.
 fn trough(
     model: &Model,
     o: &Def,
@@ -399,25 +403,40 @@ fn trough(
     let first = span.quarter.plus(1 - QUARTERS as i32).first_day();
     let mut points: Vec<(NaiveDate, f64)> = (0..)
         .map_while(|m| first.checked_add_months(Months::new(m)).filter(|d| *d < span.today))
-        .filter_map(|d| value_at(model, o, resolve_local(tz, d.and_time(NaiveTime::MIN)).fixed_offset()).map(|v| (d, v)))
+        .filter_map(|d| {
+            value_at(model, o, resolve_local(tz, d.and_time(NaiveTime::MIN)).fixed_offset()).map(|v| (d, v))
+        })
         .collect();
     points.push((span.today, end.value?));
-    let mut peak = points.len() - 1;
+    let quarter_start = points.iter().position(|(d, _)| *d >= span.quarter.first_day()).unwrap_or(0);
+    let worst = (quarter_start..points.len())
+        .reduce(|w, i| if better(o, points[w].1, points[i].1) { i } else { w })
+        .unwrap_or(points.len() - 1);
+    let mut peak = worst;
     while peak > 0 && !better(o, points[peak].1, points[peak - 1].1) {
         peak -= 1;
     }
-    let (since, best) = points[peak];
-    let best = reading(o, since.format("%Y-%m-%d").to_string(), Some(best));
+    // On a plateau at the best value, the fall starts after its last point.
+    while peak + 1 < worst && points[peak + 1].1 == points[peak].1 {
+        peak += 1;
+    }
+    let at = |i: usize| reading(o, points[i].0.format("%Y-%m-%d").to_string(), Some(points[i].1));
+    let (best, lowest) = (at(peak), at(worst));
     let done = actions.iter().filter(|a| a.done).count();
     let against_baseline = match baseline.and_then(|b| b.value.map(|v| (b, v))) {
-        Some((b, v)) if end.value.is_some_and(|e| better(o, e, v) || e == v) => {
-            format!(" It is still at or above the baseline ({} on {}).", b.value_text, b.label)
+        Some((b, v)) if end.value.is_some_and(|e| !better(o, v, e)) => {
+            format!(" It is still no worse than the baseline ({} on {}).", b.value_text, b.label)
         }
-        Some((b, _)) => format!(" It is now below the baseline ({} on {}).", b.value_text, b.label),
+        Some((b, _)) => format!(" It is now worse than the baseline ({} on {}).", b.value_text, b.label),
         None => String::new(),
     };
+    let low = if worst + 1 == points.len() {
+        String::new()
+    } else {
+        format!(" {} at its lowest on {},", lowest.value_text, lowest.label)
+    };
     let text = format!(
-        "Worse since {}: {} then, {} now, while the roadmap is under way ({done} of {} actions done). \
+        "Worse since {}: {} then,{low} {} now, while the roadmap is under way ({done} of {} actions done). \
          This is the learning trough: the new practices are settling; keep to the roadmap.{against_baseline}",
         best.label,
         best.value_text,
