@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 pub mod large;
+pub mod org;
 
 /// A small, fast, deterministic generator (SplitMix64): the example must not change between
 /// versions of a random-number crate.

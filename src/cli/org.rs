@@ -6,13 +6,13 @@
 //! zone.
 
 use super::render::RenderArgs;
-use super::{output, Ctx, ListFormat};
+use super::{output, Ctx, ListFormat, WriteArgs};
 use crate::error::{Error, Exit, Result};
 use crate::model::{self, Model, Needs};
 use crate::org::{self, status};
 use crate::render::{Format, Renderer};
 use crate::report::quarter::{self, Quarter};
-use crate::store::{self, Revision};
+use crate::store::{self, Base, Change, ChangeSet, Revision, WriteMode};
 use chrono::{DateTime, FixedOffset};
 use clap::{Args, Subcommand};
 use serde::Serialize;
@@ -283,4 +283,26 @@ pub fn render_quarter(ctx: &Ctx, a: &RenderArgs, format: Option<Format>) -> Resu
     let rev = a.read.rev.clone().map_or(Revision::WorkTree, Revision::Rev);
     let text = rendered(store::read_templates_at(&root, &rev)?, "quarter", &page, format, tz)?;
     write_out(a, &text)
+}
+
+/// `init --example-org DIR`: three crews with a year of history, in one commit.
+pub fn init_example(ctx: &Ctx, dir: &std::path::Path, now: DateTime<FixedOffset>, write: &WriteArgs) -> Result<Exit> {
+    let set = ChangeSet {
+        message: "init: example organisation (three crews, a year of history)".to_string(),
+        changes: crate::example::org::files(now)
+            .into_iter()
+            .map(|(path, text)| Change { path, contents: text.into_bytes(), base: Base::Absent })
+            .collect(),
+    };
+    if write.mode() != WriteMode::DryRun {
+        store::create_dir(dir)?;
+    }
+    if write.mode() == WriteMode::Commit && store::init_repository(dir)? {
+        println!("created a git repository in {}", dir.display());
+    }
+    ctx.write(dir, &set, write)?;
+    if write.mode() != WriteMode::DryRun {
+        println!("next: `watchbill -C {} org status`", dir.display());
+    }
+    Ok(Exit::Ok)
 }
