@@ -227,7 +227,7 @@ fn assessments(story: Story, today: IsoWeek, files: &mut BTreeMap<String, String
             let level = match story {
                 Story::Improving => base + q * 2 / 3,
                 Story::Flat => base,
-                Story::Trough => base + q / 2,
+                Story::Trough => base + (q + 1) / 2,
             };
             let _ = writeln!(t, "{axis} = {}", level.min(4));
         }
