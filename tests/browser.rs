@@ -116,3 +116,46 @@ fn the_html_summary_loads_cleanly_in_a_real_browser() {
         eprintln!("screenshot: {}", png.display());
     }
 }
+
+#[test]
+fn the_org_page_loads_cleanly_in_a_real_browser() {
+    let Some(browser) = chromium() else {
+        if std::env::var("WATCHBILL_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
+            panic!("WATCHBILL_REQUIRE_BROWSER=1 but no Chromium was found (apt-get install chromium)");
+        }
+        eprintln!("SKIPPED the_org_page_loads_cleanly_in_a_real_browser: no Chromium on the PATH");
+        return;
+    };
+    let t = tempfile::tempdir().expect("tempdir");
+    wb(t.path()).args(["init", "--example-org"]).arg(t.path()).assert().success();
+    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("browser");
+    std::fs::create_dir_all(&out).expect("screenshot folder");
+    let page = out.join("org.html");
+    wb(t.path()).args(["render", "org", "--format", "html", "-o"]).arg(&page).assert().success();
+    let profile = tempfile::tempdir().expect("profile");
+
+    let dom = browse(&browser, profile.path(), &page, &["--dump-dom"]);
+    let (html, log) = (String::from_utf8_lossy(&dom.stdout), String::from_utf8_lossy(&dom.stderr));
+    assert!(dom.status.success(), "the browser failed: {log}");
+    assert_eq!(console(&log), Vec::<&str>::new(), "the page logged to the console");
+    assert!(html.contains("id=\"crews\"") && html.contains("id=\"shared\""), "the page is whole");
+    assert_eq!(html.matches("class=\"wb-chart wb-incidents\"").count(), 3, "one chart per crew in the DOM");
+
+    for (name, size) in [("desktop", (1280, 1800)), ("phone", (390, 2400))] {
+        let png = out.join(format!("org-{name}.png"));
+        let _ = std::fs::remove_file(&png);
+        let shot = browse(
+            &browser,
+            profile.path(),
+            &page,
+            &[&format!("--window-size={},{}", size.0, size.1), &format!("--screenshot={}", png.display())],
+        );
+        let log = String::from_utf8_lossy(&shot.stderr);
+        assert!(shot.status.success(), "the screenshot failed: {log}");
+        assert_eq!(console(&log), Vec::<&str>::new(), "the page logged to the console");
+        let bytes = std::fs::read(&png).expect("the screenshot is written");
+        assert_eq!(png_size(&bytes), size);
+        assert!(bytes.len() > 20_000, "a screenshot of a page, not of a blank window ({} bytes)", bytes.len());
+        eprintln!("screenshot: {}", png.display());
+    }
+}
