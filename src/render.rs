@@ -225,7 +225,9 @@ fn add_filters(env: &mut Environment<'static>) {
     env.add_function("incidents_chart", |v: Value, scale: Option<Value>| {
         // An optional shared scale `{incidents, restore_minutes}`: small multiples share axes.
         let scale: chart::Scale = match scale {
-            Some(s) => chart::Scale::deserialize(s).map_err(|e| invalid(format!("cannot chart this scale: {e}")))?,
+            Some(s) => {
+                chart::Scale::deserialize(s).map_err(|e| invalid(format!("cannot chart this scale: {e}")))?
+            }
             None => chart::Scale::default(),
         };
         chart(v, |w: &Vec<chart::IncidentWeek>| Ok(chart::incidents_on(w, &scale)))

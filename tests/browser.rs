@@ -155,7 +155,11 @@ fn the_org_page_loads_cleanly_in_a_real_browser() {
         assert_eq!(console(&log), Vec::<&str>::new(), "the page logged to the console");
         let bytes = std::fs::read(&png).expect("the screenshot is written");
         assert_eq!(png_size(&bytes), size);
-        assert!(bytes.len() > 20_000, "a screenshot of a page, not of a blank window ({} bytes)", bytes.len());
+        assert!(
+            bytes.len() > 20_000,
+            "a screenshot of a page, not of a blank window ({} bytes)",
+            bytes.len()
+        );
         eprintln!("screenshot: {}", png.display());
     }
 }

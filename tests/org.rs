@@ -25,13 +25,17 @@ fn json(dir: &Path, args: &[&str]) -> Value {
 fn crews_are_listed_and_a_command_about_one_crew_asks_which() {
     let t = org_repo();
     let listed = json(t.path(), &["crews", "--format", "json"]);
-    let folders: Vec<&str> = listed.as_array().unwrap().iter().map(|c| c["folder"].as_str().unwrap()).collect();
+    let folders: Vec<&str> =
+        listed.as_array().unwrap().iter().map(|c| c["folder"].as_str().unwrap()).collect();
     assert_eq!(folders, CREWS);
     assert_eq!(listed[1]["name"], "Payments crew");
     assert_eq!(listed[1]["week"], "2026-W47");
     assert_eq!(listed[1]["on_watch"].as_array().unwrap().len(), 2, "{listed}");
     let text = stdout(&wb(t.path()).arg("crews").assert().success());
-    assert!(text.starts_with("CREW") && text.contains("Search crew") && text.contains("crews/search"), "{text}");
+    assert!(
+        text.starts_with("CREW") && text.contains("Search crew") && text.contains("crews/search"),
+        "{text}"
+    );
 
     // Above several crews, a command about one names them instead of guessing.
     let refused = wb(t.path()).arg("who").assert().code(2);
@@ -82,7 +86,13 @@ fn org_status_shows_the_crews_side_by_side_with_shared_objectives() {
         shared.iter().filter(|s| s["by"] == "id").map(|s| s["key"].as_str().unwrap()).collect();
     assert_eq!(
         by_id,
-        ["alert-under-1-min", "captains-comfortable", "fix-under-10-business-days", "restore-under-10-min", "tickets-under-10"]
+        [
+            "alert-under-1-min",
+            "captains-comfortable",
+            "fix-under-10-business-days",
+            "restore-under-10-min",
+            "tickets-under-10"
+        ]
     );
     let restore = shared.iter().find(|s| s["key"] == "restore-under-10-min").unwrap();
     assert_eq!(restore["crews"].as_array().unwrap().len(), 3);
@@ -90,28 +100,42 @@ fn org_status_shows_the_crews_side_by_side_with_shared_objectives() {
     assert_eq!(restore["crews"][1]["verdict"], "met");
     let measure = shared.iter().find(|s| s["by"] == "measure").expect("a row by measure");
     assert_eq!(measure["key"], "restored - started");
-    let ids: Vec<&str> = measure["crews"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> =
+        measure["crews"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
     assert_eq!(ids, ["restore-median", "restore-p90"]);
     // The shared scale is the largest of the crews' charts.
-    let max = crews.iter().flat_map(|c| c["incidents"].as_array().unwrap()).map(|w| w["incidents"].as_u64().unwrap()).max();
+    let max = crews
+        .iter()
+        .flat_map(|c| c["incidents"].as_array().unwrap())
+        .map(|w| w["incidents"].as_u64().unwrap())
+        .max();
     assert_eq!(v["scale"]["incidents"].as_u64(), max);
 
     let text = stdout(&wb(t.path()).args(["org", "status"]).assert().success());
     let first = text.lines().next().unwrap();
-    assert!(first.contains("Identity crew") && first.contains("Payments crew") && first.contains("Search crew"), "{text}");
-    assert!(text.contains("shared objectives\n  alert-under-1-min (same id)\n    crews/identity: "), "{text}");
+    assert!(
+        first.contains("Identity crew") && first.contains("Payments crew") && first.contains("Search crew"),
+        "{text}"
+    );
+    assert!(
+        text.contains("shared objectives\n  alert-under-1-min (same id)\n    crews/identity: "),
+        "{text}"
+    );
     assert!(text.contains("restored - started (same measure)"), "{text}");
 }
 
 /// The texts of the left axis (the incident counts) of each incidents chart in a page.
 fn count_axes(html: &str) -> Vec<Vec<String>> {
-    html.split("<svg").skip(1).filter(|s| s.contains("wb-incidents")).map(|svg| {
-        svg.split("<text ")
-            .filter(|t| t.contains("text-anchor=\"end\""))
-            .filter_map(|t| t.split('>').nth(1).and_then(|s| s.split('<').next()).map(str::to_string))
-            .collect()
-    })
-    .collect()
+    html.split("<svg")
+        .skip(1)
+        .filter(|s| s.contains("wb-incidents"))
+        .map(|svg| {
+            svg.split("<text ")
+                .filter(|t| t.contains("text-anchor=\"end\""))
+                .filter_map(|t| t.split('>').nth(1).and_then(|s| s.split('<').next()).map(str::to_string))
+                .collect()
+        })
+        .collect()
 }
 
 #[test]
@@ -120,7 +144,11 @@ fn render_org_in_every_format() {
     // A hostile crew name reaches every format escaped.
     let settings = t.path().join("crews/identity/watchbill.toml");
     let text = std::fs::read_to_string(&settings).unwrap();
-    std::fs::write(&settings, text.replace("name = \"Identity crew\"", "name = \"<script>x</script> | *Id*\"")).unwrap();
+    std::fs::write(
+        &settings,
+        text.replace("name = \"Identity crew\"", "name = \"<script>x</script> | *Id*\""),
+    )
+    .unwrap();
 
     let html = stdout(&wb(t.path()).args(["render", "org", "--format", "html"]).assert().success());
     assert!(html.contains("default-src 'none'"), "the page fetches nothing");
@@ -128,7 +156,10 @@ fn render_org_in_every_format() {
     assert!(html.contains("&lt;script&gt;x&lt;&#x2f;script&gt;"), "the name shows as text");
     let axes = count_axes(&html);
     assert_eq!(axes.len(), 3, "one chart per crew");
-    assert!(axes[0].len() >= 2 && axes.iter().all(|a| *a == axes[0]), "the charts share their axes: {axes:?}");
+    assert!(
+        axes[0].len() >= 2 && axes.iter().all(|a| *a == axes[0]),
+        "the charts share their axes: {axes:?}"
+    );
     assert!(html.contains("id=\"shared\""));
 
     let md = stdout(&wb(t.path()).args(["render", "org", "--format", "md"]).assert().success());
@@ -137,9 +168,10 @@ fn render_org_in_every_format() {
     assert!(md.contains("| Open incidents |") && md.contains("### Shared objectives"), "{md}");
     assert!(md.contains("| `restore-under-10-min` (same id) |"), "{md}");
 
-    let slack: Value =
-        serde_json::from_str(&stdout(&wb(t.path()).args(["render", "org", "--format", "slack"]).assert().success()))
-            .expect("a Slack message");
+    let slack: Value = serde_json::from_str(&stdout(
+        &wb(t.path()).args(["render", "org", "--format", "slack"]).assert().success(),
+    ))
+    .expect("a Slack message");
     let blocks = slack["blocks"].as_array().unwrap();
     assert_eq!(blocks[0]["type"], "header");
     let all = slack["blocks"].to_string();
@@ -155,7 +187,11 @@ fn render_org_in_every_format() {
     commit_file(t.path(), "templates/org.md", "{# mine #}mine: {{ org.crews | length }} crews\n");
     let mine = stdout(&wb(t.path()).args(["render", "org"]).assert().success());
     assert_eq!(mine, "mine: 3 crews\n");
-    commit_file(t.path(), "templates/org.md", "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}");
+    commit_file(
+        t.path(),
+        "templates/org.md",
+        "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}",
+    );
     let e = stderr(&wb(t.path()).args(["render", "org"]).assert().failure());
     assert!(e.contains("templates/org.md") && e.contains("ran too long"), "{e}");
 }
@@ -174,10 +210,15 @@ fn render_quarter_with_and_without_an_assessment_and_a_learning_trough() {
     assert_eq!(p["maturity"]["assessment"]["date"], "2026-09-30");
     assert_eq!(p["maturity"]["previous"]["date"], "2026-06-30");
     let stability = &p["maturity"]["axes"][0];
-    let (level, before) = (stability["level"].as_i64().unwrap(), stability["previous_level"].as_i64().unwrap());
+    let (level, before) =
+        (stability["level"].as_i64().unwrap(), stability["previous_level"].as_i64().unwrap());
     assert_eq!(stability["change"].as_i64(), Some(level - before), "{stability}");
     let delivery = &p["maturity"]["axes"][1];
-    assert_eq!((delivery["id"].as_str(), delivery["change"].as_i64()), (Some("delivery"), Some(1)), "{delivery}");
+    assert_eq!(
+        (delivery["id"].as_str(), delivery["change"].as_i64()),
+        (Some("delivery"), Some(1)),
+        "{delivery}"
+    );
     assert!(!stability["evidence"].as_array().unwrap().is_empty(), "the evidence is shown");
     assert_eq!(p["troughs"], 0, "Q3 was a good quarter: {p}");
     for o in p["objectives"].as_array().unwrap() {
@@ -193,7 +234,8 @@ fn render_quarter_with_and_without_an_assessment_and_a_learning_trough() {
     assert_eq!(p["maturity"]["assessment"], Value::Null);
     assert_eq!(p["maturity"]["previous"]["date"], "2026-09-30");
     // The learning trough: worse since the quarter began, while the new tooling is adopted.
-    let restore = p["objectives"].as_array().unwrap().iter().find(|o| o["id"] == "restore-under-10-min").unwrap();
+    let restore =
+        p["objectives"].as_array().unwrap().iter().find(|o| o["id"] == "restore-under-10-min").unwrap();
     assert_eq!(restore["change"], "worse", "{restore}");
     assert_eq!(restore["better"], "higher");
     assert_eq!(restore["start"]["verdict"], "met");
@@ -206,7 +248,8 @@ fn render_quarter_with_and_without_an_assessment_and_a_learning_trough() {
     // The rest of the pack: incidents of the quarter, the rota's spread, the survey's rounds.
     let incidents = &p["incidents"];
     assert!(incidents["total"].as_u64().unwrap() >= 7, "{incidents}");
-    let by_severity: u64 = incidents["by_severity"].as_array().unwrap().iter().map(|g| g["incidents"].as_u64().unwrap()).sum();
+    let by_severity: u64 =
+        incidents["by_severity"].as_array().unwrap().iter().map(|g| g["incidents"].as_u64().unwrap()).sum();
     assert_eq!(Some(by_severity), incidents["total"].as_u64());
     assert!(incidents["list"][0]["minutes_to_restore"].is_number());
     let rota = &p["rota"];
@@ -221,7 +264,12 @@ fn render_quarter_with_and_without_an_assessment_and_a_learning_trough() {
     assert!(md.contains("> **Learning trough:**"), "{md}");
     assert!(md.contains("(trough since 01 Oct)"), "{md}");
     assert!(md.contains("No assessment this quarter; the last one is from 30 Sep 2026."), "{md}");
-    let html = stdout(&wb(&search).args(["render", "quarter", "--quarter", "2026-Q4", "--format", "html"]).assert().success());
+    let html = stdout(
+        &wb(&search)
+            .args(["render", "quarter", "--quarter", "2026-Q4", "--format", "html"])
+            .assert()
+            .success(),
+    );
     assert!(html.contains("id=\"trough\"") && html.contains("trough since 01 Oct 2026"), "{html}");
     let q3md = stdout(&wb(&search).args(["render", "quarter", "--quarter", "2026-Q3"]).assert().success());
     assert!(q3md.contains("Assessed on 30 Sep 2026 by Production coach, against 30 Jun 2026."), "{q3md}");
@@ -247,19 +295,24 @@ fn check_from_the_top_checks_every_crew_with_paths_from_the_repository() {
     let clean = json(t.path(), &["check", "--format", "json"]);
     assert_eq!(clean["errors"], 0, "{clean}");
     let one = json(&t.path().join("crews/search"), &["check", "--format", "json"]);
-    assert!(clean["files"].as_u64().unwrap() > 2 * one["files"].as_u64().unwrap(), "every crew's files are read");
+    assert!(
+        clean["files"].as_u64().unwrap() > 2 * one["files"].as_u64().unwrap(),
+        "every crew's files are read"
+    );
 
     commit_file(t.path(), "crews/search/objectives/broken.toml", "title = \n");
     let out = stdout(&wb(t.path()).args(["check", "--format", "json"]).assert().code(1));
     let v: Value = serde_json::from_str(&out).unwrap();
-    let paths: Vec<&str> = v["problems"].as_array().unwrap().iter().map(|p| p["path"].as_str().unwrap()).collect();
+    let paths: Vec<&str> =
+        v["problems"].as_array().unwrap().iter().map(|p| p["path"].as_str().unwrap()).collect();
     assert_eq!(paths, ["crews/search/objectives/broken.toml"], "{out}");
     let text = stdout(&wb(t.path()).arg("check").assert().code(1));
     assert!(text.contains("crews/search/objectives/broken.toml:1:"), "{text}");
     let github = stdout(&wb(t.path()).args(["check", "--format", "github"]).assert().code(1));
     assert!(github.starts_with("::error file=crews/search/objectives/broken.toml,line=1,"), "{github}");
     // From the crew's folder, paths stay the crew's own, and annotations get the prefix.
-    let inside = stdout(&wb(&t.path().join("crews/search")).args(["check", "--format", "github"]).assert().code(1));
+    let inside =
+        stdout(&wb(&t.path().join("crews/search")).args(["check", "--format", "github"]).assert().code(1));
     assert!(inside.starts_with("::error file=crews/search/objectives/broken.toml,"), "{inside}");
     let inside = stdout(&wb(&t.path().join("crews/search")).arg("check").assert().code(1));
     assert!(inside.starts_with("objectives/broken.toml:1:"), "{inside}");

@@ -140,11 +140,8 @@ fn columns<const N: usize>(head: &[[String; N]], rows: &[[String; N]]) -> String
         (0..N).map(|i| all.iter().map(|r| r[i].chars().count()).max().unwrap_or(0)).collect();
     let mut out = String::new();
     for r in all {
-        let cells: Vec<String> = r
-            .iter()
-            .zip(&widths)
-            .map(|(c, w)| format!("{c}{}", " ".repeat(w - c.chars().count())))
-            .collect();
+        let cells: Vec<String> =
+            r.iter().zip(&widths).map(|(c, w)| format!("{c}{}", " ".repeat(w - c.chars().count()))).collect();
         out.push_str(cells.join("  ").trim_end());
         out.push('\n');
     }
@@ -178,7 +175,11 @@ fn text(v: &status::OrgStatus) -> String {
         row("folder", &|c| c.folder.clone()),
         row("on watch", &|c| {
             let names: Vec<&str> = c.on_watch.iter().map(|p| p.name.as_str()).collect();
-            if names.is_empty() { "nobody".into() } else { names.join(", ") }
+            if names.is_empty() {
+                "nobody".into()
+            } else {
+                names.join(", ")
+            }
         }),
         row("open incidents", &|c| c.open_incidents.to_string()),
         row("objectives", &|c| {
@@ -273,7 +274,9 @@ pub fn render_org(ctx: &Ctx, a: &RenderArgs, format: Option<Format>) -> Result<E
 /// `render quarter`: one crew's quarterly review pack.
 pub fn render_quarter(ctx: &Ctx, a: &RenderArgs, format: Option<Format>) -> Result<Exit> {
     if format == Some(Format::Text) || format == Some(Format::Slack) {
-        return Err(Error::usage("render quarter makes md, html or json").help("pass --format md, html or json"));
+        return Err(
+            Error::usage("render quarter makes md, html or json").help("pass --format md, html or json")
+        );
     }
     let (root, model) = ctx.load(Some(&a.read), Needs::ALL)?;
     let now = ctx.now(&model)?;
@@ -286,7 +289,12 @@ pub fn render_quarter(ctx: &Ctx, a: &RenderArgs, format: Option<Format>) -> Resu
 }
 
 /// `init --example-org DIR`: three crews with a year of history, in one commit.
-pub fn init_example(ctx: &Ctx, dir: &std::path::Path, now: DateTime<FixedOffset>, write: &WriteArgs) -> Result<Exit> {
+pub fn init_example(
+    ctx: &Ctx,
+    dir: &std::path::Path,
+    now: DateTime<FixedOffset>,
+    write: &WriteArgs,
+) -> Result<Exit> {
     let set = ChangeSet {
         message: "init: example organisation (three crews, a year of history)".to_string(),
         changes: crate::example::org::files(now)

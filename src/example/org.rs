@@ -142,13 +142,14 @@ fn incidents(
         if started >= now {
             continue;
         }
-        let alerted =
-            started + Duration::seconds(if rng.chance(q) { 15 + rng.below(40) } else { 70 + rng.below(400) } as i64);
+        let alerted = started
+            + Duration::seconds(if rng.chance(q) { 15 + rng.below(40) } else { 70 + rng.below(400) } as i64);
         let acknowledged = alerted + Duration::minutes(1 + rng.below(3) as i64);
         let restored = (started
             + Duration::minutes(if rng.chance(q) { 3 + rng.below(6) } else { 12 + rng.below(60) } as i64))
         .max(acknowledged + Duration::minutes(1));
-        let fixed = started + Duration::days(if rng.chance(q) { 2 + rng.below(7) } else { 15 + rng.below(10) } as i64);
+        let fixed = started
+            + Duration::days(if rng.chance(q) { 2 + rng.below(7) } else { 15 + rng.below(10) } as i64);
         let tickets = if rng.chance(q) { rng.below(9) } else { 10 + rng.below(15) };
         let severity = *rng.pick(&["critical", "major", "major", "minor", "minor"]);
         let author = rng.pick(crew).clone();
@@ -185,12 +186,16 @@ fn objectives(
 ) {
     let started = first.monday();
     for (i, o) in OBJECTIVES.iter().filter(|o| o.measure != "checkin").enumerate() {
-        let (owner, helper) = (member_id(people[i % people.len()]), member_id(people[(i + 1) % people.len()]));
+        let (owner, helper) =
+            (member_id(people[i % people.len()]), member_id(people[(i + 1) % people.len()]));
         let text = match story {
             Story::Improving => objective_toml(o, &owner, &helper, started, today.plus(6).monday()),
             // A stalled roadmap: nothing done, the next step overdue since last quarter.
             Story::Flat => objective_toml(o, &owner, &helper, started, this_quarter - Duration::days(20))
-                .replace("done = true", &format!("due = {}\ndone = false", this_quarter - Duration::days(60))),
+                .replace(
+                    "done = true",
+                    &format!("due = {}\ndone = false", this_quarter - Duration::days(60)),
+                ),
             // The new practice adopted as the quarter began, the follow-up due this quarter.
             Story::Trough => objective_toml(o, &owner, &helper, started, today.plus(2).monday()).replace(
                 "title = \"Review the last quarter's misses with the crew\"",
@@ -227,7 +232,7 @@ fn assessments(story: Story, today: IsoWeek, files: &mut BTreeMap<String, String
             let level = match story {
                 Story::Improving => base + q * 2 / 3,
                 Story::Flat => base,
-                Story::Trough => base + (q + 1) / 2,
+                Story::Trough => base + q.div_ceil(2),
             };
             let _ = writeln!(t, "{axis} = {}", level.min(4));
         }
@@ -255,7 +260,14 @@ mod tests {
         }
         let this_quarter = NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();
         let first = IsoWeek::of(this_quarter).plus(-40);
-        assert!(quality(Story::Trough, IsoWeek::of(this_quarter), first, this_quarter) < 50);
-        assert!(quality(Story::Trough, IsoWeek::of(this_quarter).prev(), first, this_quarter) > 80);
+        // W40 starts on 28 September: the last week before the quarter, W41 the first in it.
+        let (before, inside) = (IsoWeek::of(this_quarter), IsoWeek::of(this_quarter).next());
+        assert!(quality(Story::Trough, inside, first, this_quarter) < 50);
+        assert!(quality(Story::Trough, before, first, this_quarter) > 80);
+        assert_eq!(quality(Story::Flat, inside, first, this_quarter), 65);
+        assert!(
+            quality(Story::Improving, inside, first, this_quarter)
+                > quality(Story::Improving, first, first, this_quarter)
+        );
     }
 }

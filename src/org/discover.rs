@@ -13,6 +13,9 @@ use std::path::{Path, PathBuf};
 /// How many folders down the walk looks (`crews/payments` is 2).
 pub const MAX_DEPTH: usize = 6;
 
+/// How many folders the walk opens at most: a run from a home folder by mistake stays quick.
+const MAX_FOLDERS: usize = 20_000;
+
 /// A crew found below the top folder.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Crew {
@@ -30,20 +33,21 @@ pub fn crews_below(top: &Path) -> Result<Vec<Crew>> {
             .help("check the folder (given with -C, or the current one)")
     })?;
     let mut found = Vec::new();
-    walk(&top, &top, 0, &mut found);
+    walk(&top, &top, 0, &mut { MAX_FOLDERS }, &mut found);
     found.sort_by(|a: &Crew, b| a.folder.cmp(&b.folder));
     Ok(found)
 }
 
-fn walk(top: &Path, dir: &Path, depth: usize, found: &mut Vec<Crew>) {
+fn walk(top: &Path, dir: &Path, depth: usize, budget: &mut usize, found: &mut Vec<Crew>) {
     // A regular file only: a linked or piped watchbill.toml is not a crew this walk reads.
     if fs::symlink_metadata(dir.join(settings::FILE)).is_ok_and(|m| m.file_type().is_file()) {
         found.push(Crew { folder: relative(top, dir), path: dir.to_path_buf() });
         return;
     }
-    if depth >= MAX_DEPTH {
+    if depth >= MAX_DEPTH || *budget == 0 {
         return;
     }
+    *budget -= 1;
     // An unreadable folder holds no crew we can read: skipped, like the store skips it.
     let Ok(entries) = fs::read_dir(dir) else { return };
     let mut subdirs: Vec<PathBuf> = entries
@@ -54,7 +58,7 @@ fn walk(top: &Path, dir: &Path, depth: usize, found: &mut Vec<Crew>) {
         .collect();
     subdirs.sort();
     for sub in subdirs {
-        walk(top, &sub, depth + 1, found);
+        walk(top, &sub, depth + 1, budget, found);
     }
 }
 
@@ -121,8 +125,11 @@ mod tests {
         crew_at(elsewhere.path(), "other");
         std::os::unix::fs::symlink(elsewhere.path().join("other"), t.path().join("linked")).unwrap();
         fs::create_dir_all(t.path().join("fake")).unwrap();
-        std::os::unix::fs::symlink(elsewhere.path().join("other/watchbill.toml"), t.path().join("fake/watchbill.toml"))
-            .unwrap();
+        std::os::unix::fs::symlink(
+            elsewhere.path().join("other/watchbill.toml"),
+            t.path().join("fake/watchbill.toml"),
+        )
+        .unwrap();
         assert_eq!(crews_below(t.path()).unwrap(), Vec::new());
     }
 

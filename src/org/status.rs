@@ -185,7 +185,8 @@ fn crew(input: &Input) -> CrewStatus {
                 at_target: a.at_target,
             })
             .collect(),
-        last_handover: last.map(|h| schedule.local_date(&h.meta.written.get_ref().0).format("%Y-%m-%d").to_string()),
+        last_handover: last
+            .map(|h| schedule.local_date(&h.meta.written.get_ref().0).format("%Y-%m-%d").to_string()),
         last_handover_week: last.map(|h| h.week),
         problems: input.problems,
         incidents: board.incidents.into_iter().skip(skip).collect(),

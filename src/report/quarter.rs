@@ -7,7 +7,7 @@
 //! when, rather than hiding it among the verdicts. A dip while new practices settle is expected;
 //! reading it as failure is the mistake the coaching practice warns about.
 
-use super::{median, minutes, person, people, Meta, Person};
+use super::{median, minutes, people, person, Meta, Person};
 use crate::metrics::{self, Verdict};
 use crate::model::logbook::{Kind, Severity};
 use crate::model::objective::{Objective as Def, Op};
@@ -290,7 +290,8 @@ pub fn build(model: &Model, quarter: Quarter, now: DateTime<FixedOffset>) -> Qua
         current: schedule.week_at(&now),
     };
     let ctx = Span { quarter, start, end, at, today: schedule.local_date(&at) };
-    let objectives: Vec<ObjectiveQuarter> = model.objectives.values().map(|o| objective(model, o, &ctx)).collect();
+    let objectives: Vec<ObjectiveQuarter> =
+        model.objectives.values().map(|o| objective(model, o, &ctx)).collect();
     let pack = Pack {
         name: quarter.to_string(),
         previous: quarter.plus(-1).to_string(),
@@ -324,7 +325,8 @@ fn reading(o: &Def, label: String, value: Option<f64>) -> Reading {
         Some(v) if o.target.holds(v) => Verdict::Met,
         Some(_) => Verdict::Missed,
     };
-    let value_text = value.map_or_else(|| "no data".to_string(), |v| metrics::display_value(v, o.unit, o.aggregate));
+    let value_text =
+        value.map_or_else(|| "no data".to_string(), |v| metrics::display_value(v, o.unit, o.aggregate));
     Reading { label, value, value_text, verdict }
 }
 
@@ -346,14 +348,19 @@ fn value_at(model: &Model, o: &Def, t: DateTime<FixedOffset>) -> Option<f64> {
 }
 
 fn objective(model: &Model, o: &Def, span: &Span) -> ObjectiveQuarter {
-    let date = |t: DateTime<FixedOffset>| model.settings.schedule.local_date(&t).format("%Y-%m-%d").to_string();
+    let date =
+        |t: DateTime<FixedOffset>| model.settings.schedule.local_date(&t).format("%Y-%m-%d").to_string();
     let tz = model.settings.schedule.tz;
     let start = reading(o, date(span.start), value_at(model, o, span.start));
     let end = reading(o, span.quarter.to_string(), value_at(model, o, span.at));
     let quarters: Vec<Reading> = (1 - QUARTERS as i32..=0)
         .map(|k| {
             let q = span.quarter.plus(k);
-            let t = if k == 0 { span.at } else { resolve_local(tz, q.end_day().and_time(NaiveTime::MIN)).fixed_offset() };
+            let t = if k == 0 {
+                span.at
+            } else {
+                resolve_local(tz, q.end_day().and_time(NaiveTime::MIN)).fixed_offset()
+            };
             if k == 0 {
                 end.clone()
             } else {
@@ -370,8 +377,10 @@ fn objective(model: &Model, o: &Def, span: &Span) -> ObjectiveQuarter {
     let actions = &o.file.actions;
     let first_day = span.quarter.first_day();
     let under_way = actions.iter().any(|a| a.done || a.due.as_ref().is_some_and(|d| d.0 >= first_day));
-    let baseline = o.file.baseline.as_ref().map(|b| reading(o, b.date.0.format("%Y-%m-%d").to_string(), Some(b.value)));
-    let trough = (change == "worse" && under_way).then(|| trough(model, o, span, &end, baseline.as_ref(), actions));
+    let baseline =
+        o.file.baseline.as_ref().map(|b| reading(o, b.date.0.format("%Y-%m-%d").to_string(), Some(b.value)));
+    let trough =
+        (change == "worse" && under_way).then(|| trough(model, o, span, &end, baseline.as_ref(), actions));
     ObjectiveQuarter {
         id: o.id.to_string(),
         title: o.file.title.clone(),
@@ -472,7 +481,9 @@ fn actions(model: &Model, span: &Span) -> Actions {
         }
     }
     for list in [&mut out.done, &mut out.late, &mut out.planned] {
-        list.sort_by(|a, b| (a.due.is_none(), &a.due, &a.objective).cmp(&(b.due.is_none(), &b.due, &b.objective)));
+        list.sort_by(|a, b| {
+            (a.due.is_none(), &a.due, &a.objective).cmp(&(b.due.is_none(), &b.due, &b.objective))
+        });
     }
     out
 }
@@ -493,8 +504,9 @@ fn maturity(model: &Model, span: &Span) -> MaturityQuarter {
     let axes = status
         .iter()
         .map(|axis| {
-            let level_in =
-                |a: Option<&crate::model::maturity::Assessment>| a.and_then(|a| a.file.levels.get(&axis.id)).map(|l| *l.get_ref());
+            let level_in = |a: Option<&crate::model::maturity::Assessment>| {
+                a.and_then(|a| a.file.levels.get(&axis.id)).map(|l| *l.get_ref())
+            };
             let (level, previous_level) = (level_in(this), level_in(before));
             let upto = level.max(axis.target).unwrap_or(0);
             AxisQuarter {
@@ -528,7 +540,8 @@ fn maturity(model: &Model, span: &Span) -> MaturityQuarter {
 fn group(key: String, list: &[&Incident]) -> Group {
     let restore: Vec<f64> = list.iter().filter_map(|i| i.minutes_to_restore).collect();
     let fix: Vec<f64> = list.iter().filter_map(|i| i.minutes_to_fix).collect();
-    let human = |m: Option<f64>| m.map(|m| super::human(chrono::Duration::seconds((m * 60.0).round() as i64)));
+    let human =
+        |m: Option<f64>| m.map(|m| super::human(chrono::Duration::seconds((m * 60.0).round() as i64)));
     let (restore, fix) = (median(&restore), median(&fix));
     Group {
         key,
@@ -546,9 +559,8 @@ fn incidents(model: &Model, span: &Span) -> Incidents {
         .filter(|e| e.meta.kind == Kind::Incident)
         .filter(|e| e.happened().is_some_and(|t| t >= span.start && t < span.end && t <= span.at))
         .map(|e| {
-            let since = |name: &str| {
-                e.meta.timestamp("started").zip(e.meta.timestamp(name)).map(|(s, t)| t.0 - s.0)
-            };
+            let since =
+                |name: &str| e.meta.timestamp("started").zip(e.meta.timestamp(name)).map(|(s, t)| t.0 - s.0);
             let (restore, fix) = (since("restored"), since("fixed"));
             Incident {
                 id: e.id.clone(),
@@ -619,7 +631,7 @@ fn spread(model: &Model, span: &Span) -> Spread {
             member: person(model, m),
             weeks: ws.len(),
             terms: 1 + ws.windows(2).filter(|p| p[0].next() != p[1]).count(),
-            first_time: first_week.get(m).is_some_and(|w| in_quarter(w)),
+            first_time: first_week.get(m).is_some_and(&in_quarter),
         })
         .collect();
     members.sort_by(|a, b| b.weeks.cmp(&a.weeks).then_with(|| a.member.id.cmp(&b.member.id)));
@@ -649,7 +661,8 @@ fn rounds(model: &Model, span: &Span) -> Vec<Round> {
         .map(|(round, answers)| {
             let values: Vec<f64> = answers.iter().map(|a| *a.file.comfort.get_ref() as f64).collect();
             let comfortable = values.iter().filter(|v| **v >= 3.0).count();
-            let named = crate::model::survey::quarter_of_round(round).map(|(d, _)| Quarter::of(d) == span.quarter);
+            let named =
+                crate::model::survey::quarter_of_round(round).map(|(d, _)| Quarter::of(d) == span.quarter);
             let dated = answers.iter().all(|a| a.file.answered.0 >= first);
             Round {
                 round: round.to_string(),
@@ -657,7 +670,8 @@ fn rounds(model: &Model, span: &Span) -> Vec<Round> {
                 answers: values.len(),
                 mean: metrics::mean(&values),
                 comfortable,
-                comfortable_percent: (!values.is_empty()).then(|| 100.0 * comfortable as f64 / values.len() as f64),
+                comfortable_percent: (!values.is_empty())
+                    .then(|| 100.0 * comfortable as f64 / values.len() as f64),
             }
         })
         .collect()
@@ -671,7 +685,10 @@ mod tests {
     fn quarters_parse_print_and_step() {
         let q: Quarter = "2026-Q4".parse().unwrap();
         assert_eq!(q.to_string(), "2026-Q4");
-        assert_eq!("2026-q1".parse::<Quarter>().unwrap().first_day(), NaiveDate::from_ymd_opt(2026, 1, 1).unwrap());
+        assert_eq!(
+            "2026-q1".parse::<Quarter>().unwrap().first_day(),
+            NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()
+        );
         assert_eq!(q.end_day(), NaiveDate::from_ymd_opt(2027, 1, 1).unwrap());
         assert_eq!(q.plus(1).to_string(), "2027-Q1");
         assert_eq!(q.plus(-4).to_string(), "2025-Q4");
