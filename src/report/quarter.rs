@@ -7,7 +7,8 @@
 //! when, rather than hiding it among the verdicts. A dip while new practices settle is expected;
 //! reading it as failure is the mistake the coaching practice warns about.
 
-use super::{median, minutes, people, person, Meta, Person};
+use super::journal::{self, Incident};
+use super::{median, people, person, Meta, Person};
 use crate::metrics::{self, Verdict};
 use crate::model::logbook::{Kind, Severity};
 use crate::model::objective::{Objective as Def, Op};
@@ -200,20 +201,6 @@ pub struct Evidence {
     pub verdict: Verdict,
 }
 
-#[derive(Clone, Debug, Serialize)]
-pub struct Incident {
-    pub id: String,
-    pub title: String,
-    pub severity: Option<Severity>,
-    pub services: Vec<String>,
-    pub started: String,
-    pub minutes_to_restore: Option<f64>,
-    pub minutes_to_fix: Option<f64>,
-    pub to_restore: Option<String>,
-    pub to_fix: Option<String>,
-    pub open: bool,
-}
-
 /// Incidents grouped by a severity or a service.
 #[derive(Clone, Debug, Serialize)]
 pub struct Group {
@@ -234,6 +221,7 @@ pub struct Incidents {
     pub by_severity: Vec<Group>,
     /// By service name (an incident of two services counts in both), most incidents first.
     pub by_service: Vec<Group>,
+    /// Each incident as the journal shows it (docs/render.md), by `started`.
     pub list: Vec<Incident>,
 }
 
@@ -554,29 +542,12 @@ fn group(key: String, list: &[&Incident]) -> Group {
 }
 
 fn incidents(model: &Model, span: &Span) -> Incidents {
-    let mut list: Vec<Incident> = super::sorted(model.entries.iter())
+    let list: Vec<Incident> = super::sorted(model.entries.iter())
         .into_iter()
         .filter(|e| e.meta.kind == Kind::Incident)
         .filter(|e| e.happened().is_some_and(|t| t >= span.start && t < span.end && t <= span.at))
-        .map(|e| {
-            let since =
-                |name: &str| e.meta.timestamp("started").zip(e.meta.timestamp(name)).map(|(s, t)| t.0 - s.0);
-            let (restore, fix) = (since("restored"), since("fixed"));
-            Incident {
-                id: e.id.clone(),
-                title: e.meta.title.clone(),
-                severity: e.meta.severity,
-                services: e.meta.services.clone(),
-                started: e.happened().map(|t| rfc3339(&t)).unwrap_or_default(),
-                minutes_to_restore: restore.map(minutes),
-                minutes_to_fix: fix.map(minutes),
-                to_restore: restore.map(super::human),
-                to_fix: fix.map(super::human),
-                open: e.is_open(),
-            }
-        })
+        .map(|e| journal::incident(model, e))
         .collect();
-    list.sort_by(|a, b| a.started.cmp(&b.started));
     let all: Vec<&Incident> = list.iter().collect();
     let by_severity = [Some(Severity::Critical), Some(Severity::Major), Some(Severity::Minor), None]
         .into_iter()
