@@ -156,3 +156,31 @@ fn the_org_page_loads_cleanly_in_a_real_browser() {
 
     screenshots(&browser, profile.path(), &page, "org", &[("desktop", (1280, 1800)), ("phone", (390, 2400))]);
 }
+
+#[test]
+fn the_quarterly_pack_loads_cleanly_in_a_real_browser() {
+    let Some(browser) = browser_for("the_quarterly_pack_loads_cleanly_in_a_real_browser") else { return };
+    let t = tempfile::tempdir().expect("tempdir");
+    wb(t.path()).args(["init", "--example-org"]).arg(t.path()).assert().success();
+    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("browser");
+    std::fs::create_dir_all(&out).expect("screenshot folder");
+    let page = out.join("quarter.html");
+    wb(&t.path().join("crews/search"))
+        .args(["render", "quarter", "--format", "html", "-o"])
+        .arg(&page)
+        .assert()
+        .success();
+    let profile = tempfile::tempdir().expect("profile");
+    let dom = browse(&browser, profile.path(), &page, &["--dump-dom"]);
+    let (html, log) = (String::from_utf8_lossy(&dom.stdout), String::from_utf8_lossy(&dom.stderr));
+    assert!(dom.status.success(), "the browser failed: {log}");
+    assert_eq!(console(&log), Vec::<&str>::new(), "the page logged to the console");
+    assert!(html.contains("id=\"trough\"") && html.contains("id=\"survey\""), "the page is whole");
+    screenshots(
+        &browser,
+        profile.path(),
+        &page,
+        "quarter",
+        &[("desktop", (1280, 2400)), ("phone", (390, 3000))],
+    );
+}

@@ -282,6 +282,18 @@ fn render_quarter_with_and_without_an_assessment_and_a_learning_trough() {
     assert_eq!(identity["quarter"]["troughs"], 0);
     assert_eq!(identity["quarter"]["actions"]["late"].as_array().unwrap().len(), 10);
 
+    // A hostile title reaches the pack escaped.
+    commit_file(
+        &search,
+        "objectives/hostile.toml",
+        "title = \"<script>x</script> | *bold*\"\nmeasure = \"restored - started\"\naggregate = \"median\"\ntarget = \"< 10\"\nwindow = \"90d\"\n\n[[action]]\ntitle = \"<img src=x onerror=alert(1)>\"\ndue = 2026-01-05\n",
+    );
+    let md = stdout(&wb(&search).args(["render", "quarter"]).assert().success());
+    assert!(md.contains("**\\<script\\>x\\</script\\> \\| \\*bold\\***"), "{md}");
+    let html = stdout(&wb(&search).args(["render", "quarter", "--format", "html"]).assert().success());
+    assert!(!html.contains("<script") && !html.contains("<img"), "no element from user text");
+    assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"), "the late action shows as text");
+
     // Refusals: a quarter that is not one, a format the pack has no template for.
     let bad = stderr(&wb(&search).args(["render", "quarter", "--quarter", "2026-Q5"]).assert().code(2));
     assert!(bad.contains("not a quarter"), "{bad}");
