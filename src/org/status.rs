@@ -241,3 +241,57 @@ fn shared(crews: &[CrewStatus]) -> Vec<Shared> {
     );
     rows
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::RawFile;
+
+    fn crew(objectives: &[(&str, &str)]) -> Model {
+        let mut files = vec![
+            RawFile { path: "watchbill.toml".into(), bytes: b"name = \"x\"\ntimezone = \"Europe/Paris\"\n".to_vec() },
+            RawFile {
+                path: "crew.toml".into(),
+                bytes: b"[[team]]\nid = \"t\"\nname = \"T\"\n\n[[member]]\nid = \"ann\"\nname = \"Ann\"\nteam = \"t\"\n".to_vec(),
+            },
+        ];
+        for (id, measure) in objectives {
+            let text = format!(
+                "title = \"{id}\"\nmeasure = \"{measure}\"\naggregate = \"median\"\ntarget = \"< 10\"\nwindow = \"90d\"\n"
+            );
+            files.push(RawFile { path: format!("objectives/{id}.toml"), bytes: text.into_bytes() });
+        }
+        let loaded = crate::model::load(files);
+        assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+        loaded.model
+    }
+
+    #[test]
+    fn shared_rows_by_id_then_by_measure_across_crews_only() {
+        let now = DateTime::parse_from_rfc3339("2026-11-23T09:00:00+01:00").unwrap();
+        let a = crew(&[("restore", "restored - started"), ("fix", "fixed - started"), ("alone", "tickets")]);
+        let b = crew(&[("restore", "restored - started"), ("fix-fast", "fixed  -  started")]);
+        // Two objectives of one crew with the same measure are not a comparison between crews.
+        let c = crew(&[("t1", "tickets"), ("t2", "tickets")]);
+        let input = |folder, model| Input { folder, model, now, problems: 0 };
+        let status = build(&[input("a", &a), input("b", &b), input("c", &c)], now);
+        let rows: Vec<(&str, &str, Vec<&str>)> = status
+            .shared
+            .iter()
+            .map(|s| (s.by, s.key.as_str(), s.crews.iter().map(|c| c.id.as_str()).collect()))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("id", "restore", vec!["restore", "restore"]),
+                ("measure", "fixed - started", vec!["fix", "fix-fast"]),
+                ("measure", "tickets", vec!["alone", "t1", "t2"]),
+            ]
+        );
+        // No record: every objective has no data, never a pass.
+        let t = status.crews[0].objectives;
+        assert_eq!((t.met, t.at_risk, t.missed, t.no_data, t.total), (0, 0, 0, 3, 3));
+        assert_eq!(status.scale.incidents, 0);
+        assert_eq!(status.crews[0].last_handover, None);
+    }
+}
