@@ -262,6 +262,10 @@ fn write_out(a: &RenderArgs, text: &str) -> Result<Exit> {
 /// `render org`: the crews side by side as a page. Templates come from the top folder's
 /// `templates/` (a crew's own overrides are for its own pages).
 pub fn render_org(ctx: &Ctx, a: &RenderArgs, format: Option<Format>) -> Result<Exit> {
+    if a.read.rev.is_some() {
+        return Err(Error::usage("render org reads the crews of the working tree; it takes no --rev")
+            .help("check out the revision, or render one crew's pages with -C DIR and --rev"));
+    }
     let (top, loaded) = load(ctx, Needs::ALL)?;
     let now = loaded.first().map_or_else(|| chrono::Utc::now().fixed_offset(), |l| l.now);
     let name = top.file_name().map_or_else(|| "Crews".to_string(), |n| n.to_string_lossy().into_owned());
