@@ -184,6 +184,7 @@ fn render_org_in_every_format() {
     assert_eq!(data["org"]["crews"][0]["name"], "<script>x</script> | *Id*", "JSON keeps the text as it is");
 
     wb(t.path()).args(["render", "org", "--rev", "HEAD"]).assert().code(2);
+    wb(t.path()).args(["render", "org", "--format", "text"]).assert().code(2);
 
     // The repository's templates at the top override the built-ins, with the fuel limit.
     commit_file(t.path(), "templates/org.md", "{# mine #}mine: {{ org.crews | length }} crews\n");

@@ -262,6 +262,10 @@ fn write_out(a: &RenderArgs, text: &str) -> Result<Exit> {
 /// `render org`: the crews side by side as a page. Templates come from the top folder's
 /// `templates/` (a crew's own overrides are for its own pages).
 pub fn render_org(ctx: &Ctx, a: &RenderArgs, format: Option<Format>) -> Result<Exit> {
+    if format == Some(Format::Text) {
+        return Err(Error::usage("render org makes md, html, slack or json")
+            .help("pass --format md, html, slack or json"));
+    }
     if a.read.rev.is_some() {
         return Err(Error::usage("render org reads the crews of the working tree; it takes no --rev")
             .help("check out the revision, or render one crew's pages with -C DIR and --rev"));
