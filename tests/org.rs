@@ -300,6 +300,8 @@ fn render_quarter_with_and_without_an_assessment_and_a_learning_trough() {
     // Refusals: a quarter that is not one, a format the pack has no template for.
     let bad = stderr(&wb(&search).args(["render", "quarter", "--quarter", "2026-Q5"]).assert().code(2));
     assert!(bad.contains("not a quarter"), "{bad}");
+    let future = stderr(&wb(&search).args(["render", "quarter", "--quarter", "2027-Q1"]).assert().code(2));
+    assert!(future.contains("2027-Q1 has not begun: now is in 2026-Q4"), "{future}");
     wb(&search).args(["render", "quarter", "--format", "slack"]).assert().code(2);
     wb(&search).args(["render", "journal", "--quarter", "2026-Q4"]).assert().code(2);
 }

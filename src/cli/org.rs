@@ -290,6 +290,11 @@ pub fn render_quarter(ctx: &Ctx, a: &RenderArgs, format: Option<Format>) -> Resu
     let now = ctx.now(&model)?;
     let tz = model.settings.schedule.tz;
     let which = a.quarter.unwrap_or_else(|| Quarter::of(model.settings.schedule.local_date(&now)));
+    let current = Quarter::of(model.settings.schedule.local_date(&now));
+    if which > current {
+        return Err(Error::usage(format!("{which} has not begun: now is in {current}"))
+            .help("pass this quarter or an earlier one, or --now"));
+    }
     let page = quarter::build(&model, which, now);
     let rev = a.read.rev.clone().map_or(Revision::WorkTree, Revision::Rev);
     let text = rendered(store::read_templates_at(&root, &rev)?, "quarter", &page, format, tz)?;

@@ -344,14 +344,11 @@ fn objective(model: &Model, o: &Def, span: &Span) -> ObjectiveQuarter {
     let quarters: Vec<Reading> = (1 - QUARTERS as i32..=0)
         .map(|k| {
             let q = span.quarter.plus(k);
-            let t = if k == 0 {
-                span.at
-            } else {
-                resolve_local(tz, q.end_day().and_time(NaiveTime::MIN)).fixed_offset()
-            };
             if k == 0 {
                 end.clone()
             } else {
+                // Never later than the pack's instant: the end of a quarter to come is unknown.
+                let t = resolve_local(tz, q.end_day().and_time(NaiveTime::MIN)).fixed_offset().min(span.at);
                 reading(o, q.to_string(), value_at(model, o, t))
             }
         })
