@@ -146,10 +146,14 @@ fn render_org_in_every_format() {
     let text = std::fs::read_to_string(&settings).unwrap();
     std::fs::write(
         &settings,
-        text.replace("name = \"Identity crew\"", "name = \"<script>x</script> | *Id*\""),
+        text.replace("name = \"Identity crew\"", "name = \"<script>x</script> | *Id*\\u001b[31m\""),
     )
     .unwrap();
 
+    for args in [&["crews"][..], &["org", "status"]] {
+        let text = stdout(&wb(t.path()).args(args).assert().success());
+        assert!(text.contains("<script>x</script> | *Id*") && !text.contains('\x1b'), "{text}");
+    }
     let html = stdout(&wb(t.path()).args(["render", "org", "--format", "html"]).assert().success());
     assert!(html.contains("default-src 'none'"), "the page fetches nothing");
     assert!(!html.contains("<script"), "no element from user text");
@@ -176,12 +180,19 @@ fn render_org_in_every_format() {
     assert_eq!(blocks[0]["type"], "header");
     let all = slack["blocks"].to_string();
     assert!(all.contains("&lt;script&gt;x&lt;/script&gt;") && !all.contains("<script"), "{all}");
+    assert!(
+        !all.contains("\\u001b") && !html.contains('\x1b') && !md.contains('\x1b'),
+        "no control character"
+    );
     assert!(all.contains("Shared objectives"), "{all}");
 
     let data = json(t.path(), &["render", "org", "--format", "json"]);
     assert_eq!(data["meta"]["view"], "org");
     assert_eq!(data["org"]["crews"].as_array().unwrap().len(), 3);
-    assert_eq!(data["org"]["crews"][0]["name"], "<script>x</script> | *Id*", "JSON keeps the text as it is");
+    assert_eq!(
+        data["org"]["crews"][0]["name"], "<script>x</script> | *Id*\u{1b}[31m",
+        "JSON keeps the text as it is"
+    );
 
     wb(t.path()).args(["render", "org", "--rev", "HEAD"]).assert().code(2);
     wb(t.path()).args(["render", "org", "--format", "text"]).assert().code(2);

@@ -126,7 +126,9 @@ pub fn crews(ctx: &Ctx, a: CrewsArgs) -> Result<Exit> {
         .map(|l| {
             let names: Vec<&str> = l.on_watch.iter().map(|p| p.name.as_str()).collect();
             let watch = if names.is_empty() { "nobody on watch".to_string() } else { names.join(", ") };
-            [l.name.clone(), l.folder.clone(), format!("{} on watch in {}", watch, l.week)]
+            // No control character from a file reaches the terminal.
+            let clean = |s: &str| crate::diagnostic::printable(s).into_owned();
+            [clean(&l.name), clean(&l.folder), clean(&format!("{} on watch in {}", watch, l.week))]
         })
         .collect();
     print!("{}", columns(&[["CREW".into(), "FOLDER".into(), "ON WATCH".into()]], &rows));
