@@ -119,6 +119,6 @@ fn report(args: &CheckArgs, files: usize, diags: &[Diagnostic], prefix: &str) ->
             diagnostic::to_github(diags, prefix) + &diagnostic::summary_line(diags, files) + "\n"
         }
     };
-    print!("{out}");
+    out!("{out}");
     Ok(if diags.iter().any(Diagnostic::is_error) { Exit::Problems } else { Exit::Ok })
 }

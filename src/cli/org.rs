@@ -118,7 +118,7 @@ pub fn crews(ctx: &Ctx, a: CrewsArgs) -> Result<Exit> {
         })
         .collect();
     if a.format == ListFormat::Json {
-        print!("{}", output::json(&listed)?);
+        out!("{}", output::json(&listed)?);
         return Ok(Exit::Ok);
     }
     let rows: Vec<[String; 3]> = listed
@@ -131,7 +131,7 @@ pub fn crews(ctx: &Ctx, a: CrewsArgs) -> Result<Exit> {
             [clean(&l.name), clean(&l.folder), clean(&format!("{} on watch in {}", watch, l.week))]
         })
         .collect();
-    print!("{}", columns(&[["CREW".into(), "FOLDER".into(), "ON WATCH".into()]], &rows));
+    out!("{}", columns(&[["CREW".into(), "FOLDER".into(), "ON WATCH".into()]], &rows));
     Ok(Exit::Ok)
 }
 
@@ -157,8 +157,8 @@ pub fn run(ctx: &Ctx, cmd: OrgCommand) -> Result<Exit> {
             let now = loaded.first().map_or_else(|| chrono::Utc::now().fixed_offset(), |l| l.now);
             let view = status::build(&inputs(&loaded), now);
             match a.format {
-                ListFormat::Json => print!("{}", output::json(&view)?),
-                ListFormat::Text => print!("{}", text(&view)),
+                ListFormat::Json => out!("{}", output::json(&view)?),
+                ListFormat::Text => out!("{}", text(&view)),
             }
             Ok(Exit::Ok)
         }
@@ -256,7 +256,7 @@ fn write_out(a: &RenderArgs, text: &str) -> Result<Exit> {
     match &a.output {
         Some(path) => std::fs::write(path, text)
             .map_err(|e| Error::usage(format!("cannot write {}: {e}", path.display())))?,
-        None => print!("{text}"),
+        None => out!("{text}"),
     }
     Ok(Exit::Ok)
 }
@@ -321,11 +321,11 @@ pub fn init_example(
         store::create_dir(dir)?;
     }
     if write.mode() == WriteMode::Commit && store::init_repository(dir)? {
-        println!("created a git repository in {}", dir.display());
+        outln!("created a git repository in {}", dir.display());
     }
     ctx.write(dir, &set, write)?;
     if write.mode() != WriteMode::DryRun {
-        println!("next: `watchbill -C {} org status`", dir.display());
+        outln!("next: `watchbill -C {} org status`", dir.display());
     }
     Ok(Exit::Ok)
 }

@@ -69,7 +69,7 @@ fn crew_files(
     people: &[&str],
     seed: u64,
 ) -> BTreeMap<String, String> {
-    let mut rng = Rng(seed);
+    let mut rng = Rng::seeded(seed);
     let mut files = BTreeMap::new();
     files.insert(
         "watchbill.toml".to_string(),

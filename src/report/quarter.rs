@@ -621,7 +621,11 @@ fn spread(model: &Model, span: &Span) -> Spread {
 fn rounds(model: &Model, span: &Span) -> Vec<Round> {
     let (first, next) = (span.quarter.first_day(), span.quarter.end_day());
     let mut by_round: BTreeMap<&str, Vec<&crate::model::survey::Answer>> = BTreeMap::new();
-    for a in model.surveys.iter().filter(|a| a.file.answered.0 < next && a.file.answered.0 <= span.today) {
+    for a in model
+        .surveys
+        .iter()
+        .filter(|a| a.file.answered.get_ref().0 < next && a.file.answered.get_ref().0 <= span.today)
+    {
         by_round.entry(a.round.as_str()).or_default().push(a);
     }
     by_round
@@ -631,7 +635,7 @@ fn rounds(model: &Model, span: &Span) -> Vec<Round> {
             let comfortable = values.iter().filter(|v| **v >= 3.0).count();
             let named =
                 crate::model::survey::quarter_of_round(round).map(|(d, _)| Quarter::of(d) == span.quarter);
-            let dated = answers.iter().all(|a| a.file.answered.0 >= first);
+            let dated = answers.iter().all(|a| a.file.answered.get_ref().0 >= first);
             Round {
                 round: round.to_string(),
                 in_quarter: named.unwrap_or(dated),
