@@ -15,6 +15,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod error;
 pub mod example;
+pub mod format;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod gate;
@@ -32,6 +33,7 @@ pub mod render;
 pub mod report;
 pub mod review;
 pub mod scaffold;
+pub mod scope;
 pub mod store;
 pub mod time;
 pub mod usecase;

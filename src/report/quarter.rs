@@ -9,11 +9,11 @@
 
 use super::journal::{self, Incident};
 use super::{median, people, person, Meta, Person};
+use crate::format;
 use crate::metrics::{self, Verdict};
 use crate::model::logbook::{Kind, Severity};
 use crate::model::objective::{Objective as Def, Op};
 use crate::model::Model;
-use crate::report::scoreboard::comparison;
 use crate::time::{resolve_local, rfc3339, IsoWeek};
 use chrono::{DateTime, Datelike, FixedOffset, Months, NaiveDate, NaiveTime};
 use serde::Serialize;
@@ -313,8 +313,10 @@ fn reading(o: &Def, label: String, value: Option<f64>) -> Reading {
         Some(v) if o.target.holds(v) => Verdict::Met,
         Some(_) => Verdict::Missed,
     };
-    let value_text =
-        value.map_or_else(|| "no data".to_string(), |v| metrics::display_value(v, o.unit, o.aggregate));
+    let value_text = value.map_or_else(
+        || "no data".to_string(),
+        |v| format::value_against(v, o.unit, o.aggregate, &o.target, verdict == Verdict::Met),
+    );
     Reading { label, value, value_text, verdict }
 }
 
@@ -369,7 +371,7 @@ fn objective(model: &Model, o: &Def, span: &Span) -> ObjectiveQuarter {
     ObjectiveQuarter {
         id: o.id.to_string(),
         title: o.file.title.clone(),
-        target_text: comparison(&o.target, o.unit),
+        target_text: format::target(&o.target, o.unit, o.aggregate),
         better: if higher_is_better(o) { "higher" } else { "lower" },
         start,
         end,
@@ -525,8 +527,7 @@ fn maturity(model: &Model, span: &Span) -> MaturityQuarter {
 fn group(key: String, list: &[&Incident]) -> Group {
     let restore: Vec<f64> = list.iter().filter_map(|i| i.minutes_to_restore).collect();
     let fix: Vec<f64> = list.iter().filter_map(|i| i.minutes_to_fix).collect();
-    let human =
-        |m: Option<f64>| m.map(|m| super::human(chrono::Duration::seconds((m * 60.0).round() as i64)));
+    let human = |m: Option<f64>| m.map(format::minutes);
     let (restore, fix) = (median(&restore), median(&fix));
     Group {
         key,
