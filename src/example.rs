@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 pub mod large;
+pub mod org;
 
 // The example's numbers: the same seed gives the same files, byte for byte.
 use crate::random::Random as Rng;

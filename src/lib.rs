@@ -24,6 +24,7 @@ pub mod ics;
 pub mod ids;
 pub mod metrics;
 pub mod model;
+pub mod org;
 pub mod parallel;
 pub mod parse;
 pub mod planner;

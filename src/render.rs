@@ -80,6 +80,15 @@ pub const BUILTIN: &[(&str, &str)] = builtin![
     "_scoreboard.txt",
     "_rota.txt",
     "_maturity.txt",
+    "org.md",
+    "org.html",
+    "org.slack",
+    "quarter.md",
+    "quarter.html",
+    "_org.md",
+    "_org.html",
+    "_quarter.md",
+    "_quarter.html",
     "_style.css",
     "site/_layout.html",
     "site/style.css",
@@ -228,8 +237,15 @@ fn add_filters(env: &mut Environment<'static>) {
     env.add_filter("format", format);
     env.add_filter("http_url", |s: String| http_url(&s));
     env.add_function("trend_chart", |v: Value| chart(v, |o: &chart::TrendInput| Ok(chart::trend(o))));
-    env.add_function("incidents_chart", |v: Value| {
-        chart(v, |w: &Vec<chart::IncidentWeek>| Ok(chart::incidents(w)))
+    env.add_function("incidents_chart", |v: Value, scale: Option<Value>| {
+        // An optional shared scale `{incidents, restore_minutes}`: small multiples share axes.
+        let scale: chart::Scale = match scale {
+            Some(s) => {
+                chart::Scale::deserialize(s).map_err(|e| invalid(format!("cannot chart this scale: {e}")))?
+            }
+            None => chart::Scale::default(),
+        };
+        chart(v, |w: &Vec<chart::IncidentWeek>| Ok(chart::incidents_on(w, &scale)))
     });
     env.add_function("maturity_chart", |v: Value| {
         chart(v, |m: &chart::MaturityInput| Ok(chart::maturity(m)))
@@ -363,7 +379,12 @@ impl Renderer {
     /// A page in a format: its view's template (`summary.html`, …); for Slack, the Block Kit
     /// JSON message built from the template's text.
     pub fn page(&self, page: &Page, format: Format) -> Result<String> {
-        let text = self.render(&format!("{}.{}", page.meta.view, format.ext()), page)?;
+        self.view(page.meta.view, page, format)
+    }
+
+    /// The data of any view (`org`, `quarter`, …) in a format, by its template `VIEW.EXT`.
+    pub fn view<S: Serialize>(&self, view: &str, data: &S, format: Format) -> Result<String> {
+        let text = self.render(&format!("{view}.{}", format.ext()), data)?;
         match format {
             Format::Slack => serde_json::to_string_pretty(&slack::message(&text))
                 .map(|s| s + "\n")

@@ -5,7 +5,7 @@ use crate::error::{Error, Exit, Result};
 use crate::ids::MemberId;
 use crate::model::logbook::write::{self as entry_write, NewEntry};
 use crate::model::logbook::{self, Entry, Kind, Severity};
-use crate::model::rota::{self, Status};
+use crate::model::rota::Status;
 use crate::model::{Model, Needs, Weeks};
 use crate::report::{self, sorted};
 use crate::store::{self, Base, Change, ChangeSet, WriteMode};
@@ -602,12 +602,8 @@ pub fn handover(ctx: &Ctx, a: HandoverArgs) -> Result<Exit> {
     }];
     // The next week's crew is confirmed by the same commit: the handover announces it.
     if let Some(r) = model.rota.get(&week.next()).filter(|r| r.status == Status::Planned) {
-        let path = rota::path(r.week);
-        changes.push(Change {
-            contents: rota::to_toml(r.week, Status::Confirmed, &r.crew, &r.swaps).into_bytes(),
-            base: model.source(&path).map_or(Base::Absent, |b| Base::Bytes(b.as_bytes().to_vec())),
-            path,
-        });
+        // Through the rota's own writer: swaps, covers and the calendar revision are kept.
+        changes.push(crate::usecase::plan::week_change(&model, r.week, Status::Confirmed, &r.crew, &now));
     }
     let names = |p: &[report::Person]| p.iter().map(|p| p.id.as_str()).collect::<Vec<_>>().join(" and ");
     let message = if data.incoming.is_empty() {

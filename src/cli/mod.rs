@@ -20,6 +20,7 @@ mod crew;
 mod init;
 mod log;
 mod objective;
+mod org;
 pub mod output;
 mod progress;
 mod render;
@@ -92,6 +93,9 @@ pub enum Command {
     #[command(subcommand)]
     Maturity(objective::MaturityCommand),
     Render(render::RenderArgs),
+    Crews(org::CrewsArgs),
+    #[command(subcommand)]
+    Org(org::OrgCommand),
     Site(site::SiteArgs),
     #[command(subcommand)]
     Templates(render::TemplatesCommand),
@@ -154,7 +158,11 @@ pub struct Ctx {
 impl Ctx {
     /// The watchbill root above the working directory.
     pub fn root(&self) -> Result<PathBuf> {
-        store::find_root(&self.dir)
+        // Above several crews, picking one would be a guess: say which there are.
+        store::find_root(&self.dir).map_err(|e| match crate::org::crews_below(&self.dir) {
+            Ok(crews) if !crews.is_empty() => crate::org::discover::pick_one(&crews),
+            _ => e,
+        })
     }
 
     /// "Now": `--now` if given (read in the crew's time zone), else the clock.
@@ -452,6 +460,8 @@ fn run(ctx: &Ctx, command: Command) -> Result<Exit> {
         Command::Assess(a) => objective::assess(ctx, a),
         Command::Maturity(c) => objective::maturity_run(ctx, c),
         Command::Render(a) => render::render(ctx, a),
+        Command::Crews(a) => org::crews(ctx, a),
+        Command::Org(c) => org::run(ctx, c),
         Command::Site(a) => site::run(ctx, a),
         Command::Templates(c) => render::templates(ctx, c),
         Command::Completions { shell } => {

@@ -34,6 +34,10 @@ pub struct Member {
     pub github: Option<String>,
     #[serde(default = "yes")]
     pub active: bool,
+    /// Served as captain before watchbill, or otherwise ready: counts as someone who has served
+    /// for novice pairing from their first term on the rota.
+    #[serde(default)]
+    pub experienced: bool,
     #[serde(default)]
     pub away: Vec<Spanned<Away>>,
 }

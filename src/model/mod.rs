@@ -656,6 +656,9 @@ fn load_rota_week(path: &str, text: &str, name: &str) -> Found {
         status: file.status,
         crew: file.crew.get_ref().iter().map(|m| m.get_ref().clone()).collect(),
         swaps: file.swaps.clone(),
+        covers: file.covers.iter().map(|c| c.get_ref().clone()).collect(),
+        revision: file.revision.unwrap_or(0),
+        changed: file.changed,
         origin: Origin::of(&src),
         file,
     }))

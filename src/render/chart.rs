@@ -245,9 +245,23 @@ fn week_label(w: &str) -> String {
     }
 }
 
+/// The least tops of the incidents chart's two axes, so several charts can share them.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct Scale {
+    #[serde(default)]
+    pub incidents: f64,
+    #[serde(default)]
+    pub restore_minutes: f64,
+}
+
 /// Stacked bars of incidents per week by severity, and the median time to restore of each
 /// week as a line on its own axis.
 pub fn incidents(weeks: &[IncidentWeek]) -> String {
+    incidents_on(weeks, &Scale::default())
+}
+
+/// [`incidents`] with axes that reach at least `scale`'s tops.
+pub fn incidents_on(weeks: &[IncidentWeek], scale: &Scale) -> String {
     let n = weeks.len().max(1);
     let (left, right, top, bottom) = (36.0, 46.0, 34.0, 26.0);
     let slot = 30.0;
@@ -257,10 +271,12 @@ pub fn incidents(weeks: &[IncidentWeek]) -> String {
     let slot = plot_w / n as f64;
     let plot_h = h - top - bottom;
     let count = |x: &IncidentWeek| x.critical + x.major + x.minor + x.unrated;
-    let (count_top, count_step) = nice_scale(weeks.iter().map(count).max().unwrap_or(0) as f64);
+    let (count_top, count_step) =
+        nice_scale((weeks.iter().map(count).max().unwrap_or(0) as f64).max(scale.incidents));
     let restores: Vec<f64> =
         weeks.iter().filter_map(|x| x.restore_median_minutes).filter(|v| v.is_finite()).collect();
-    let (restore_top, restore_step) = nice_scale(restores.iter().copied().fold(0.0, f64::max));
+    let (restore_top, restore_step) =
+        nice_scale(restores.iter().copied().fold(scale.restore_minutes.max(0.0), f64::max));
     let y_count = |v: f64| top + plot_h * (1.0 - v / count_top);
     let y_restore = |v: f64| top + plot_h * (1.0 - v / restore_top);
     let mut body = String::new();

@@ -9,6 +9,8 @@
 
 pub mod journal;
 pub mod maturity;
+pub mod org;
+pub mod quarter;
 pub mod rota;
 pub mod scoreboard;
 

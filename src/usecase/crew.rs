@@ -38,13 +38,10 @@ pub fn replanned(
         .weeks
         .iter()
         .map(|(w, members)| {
-            let path = rota::path(*w);
-            let swaps = after.rota.get(w).map(|r| r.swaps.clone()).unwrap_or_default();
-            Change {
-                contents: rota::to_toml(*w, rota::Status::Planned, members, &swaps).into_bytes(),
-                base: base(&path).map_or(Base::Absent, Base::Bytes),
-                path,
-            }
+            // The rota's own writer: swaps, covers and the calendar revision are kept.
+            let mut c = super::plan::week_change(&after, *w, rota::Status::Planned, members, &now);
+            c.base = base(&c.path).map_or(Base::Absent, Base::Bytes);
+            c
         })
         .collect();
     (changes, plan.changes.iter().map(ToString::to_string).collect())

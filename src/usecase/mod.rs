@@ -4,7 +4,11 @@
 //! every change set a use case returns passes the write gate ([`crate::gate`]) before it lands.
 
 pub mod assess;
+pub mod cover;
 pub mod crew;
+pub mod plan;
 pub mod review;
+pub mod rotate;
 pub mod status;
 pub mod survey;
+pub mod swap;
