@@ -296,6 +296,10 @@ mod tests {
             github: None,
             active: true,
             away: Vec::new(),
+            pagerduty: None,
+            opsgenie: None,
+            grafana_oncall: None,
+            goalert: None,
         };
         Crew {
             teams: vec![

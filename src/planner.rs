@@ -1334,6 +1334,10 @@ mod tests {
             github: None,
             active: true,
             away: Vec::new(),
+            pagerduty: None,
+            opsgenie: None,
+            grafana_oncall: None,
+            goalert: None,
         }
     }
 
