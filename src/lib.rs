@@ -14,6 +14,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod error;
 pub mod example;
+pub mod export;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod github;

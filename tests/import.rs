@@ -363,3 +363,225 @@ fn objectives_are_measured_from_imported_incidents() {
     let open_id = path.rsplit('/').next().unwrap().trim_end_matches(".md");
     assert_eq!(e["incomplete"], serde_json::json!([open_id]), "{e:#}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// `rota export`: printed requests, and --push against a local server shaped like the API.
+
+/// One HTTP request as the local server received it.
+#[derive(Debug, Clone)]
+struct Received {
+    method: String,
+    path: String,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Received {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+/// A server on 127.0.0.1 that answers with `answer` (status, body) and records every request.
+fn server(
+    answer: impl Fn(&Received, usize) -> (u16, String) + Send + 'static,
+) -> (String, std::sync::Arc<std::sync::Mutex<Vec<Received>>>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    std::thread::spawn(move || {
+        for (n, stream) in listener.incoming().enumerate() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            let mut parts = line.split_whitespace();
+            let (method, path) = (parts.next().unwrap_or("").to_string(), parts.next().unwrap_or("").to_string());
+            let mut headers = Vec::new();
+            loop {
+                let mut h = String::new();
+                reader.read_line(&mut h).unwrap();
+                let h = h.trim_end();
+                if h.is_empty() {
+                    break;
+                }
+                if let Some((k, v)) = h.split_once(':') {
+                    headers.push((k.trim().to_string(), v.trim().to_string()));
+                }
+            }
+            let len = headers
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+                .map_or(0, |(_, v)| v.parse().unwrap());
+            let mut body = vec![0; len];
+            reader.read_exact(&mut body).unwrap();
+            let r = Received { method, path, headers, body: String::from_utf8(body).unwrap() };
+            let (status, text) = answer(&r, n);
+            log.lock().unwrap().push(r);
+            let reply = format!(
+                "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}",
+                text.len()
+            );
+            let _ = stream.write_all(reply.as_bytes());
+        }
+    });
+    (base, seen)
+}
+
+/// Whether a PagerDuty request is what "Create one or more overrides" documents.
+fn pagerduty_override_shape(r: &Received) -> Result<(), String> {
+    if r.header("authorization") != Some("Token token=secret-token") {
+        return Err(format!("authorization: {:?}", r.header("authorization")));
+    }
+    if r.header("accept") != Some("application/vnd.pagerduty+json;version=2") {
+        return Err("accept".into());
+    }
+    if !r.header("content-type").is_some_and(|c| c.starts_with("application/json")) {
+        return Err("content-type".into());
+    }
+    let v: Value = serde_json::from_str(&r.body).map_err(|e| e.to_string())?;
+    let o = v["overrides"].as_array().filter(|a| a.len() == 1).ok_or("overrides")?;
+    let o = &o[0];
+    for k in ["start", "end"] {
+        chrono::DateTime::parse_from_rfc3339(o[k].as_str().ok_or(k)?).map_err(|e| format!("{k}: {e}"))?;
+    }
+    if o["user"]["type"] != "user_reference" || !o["user"]["id"].is_string() {
+        return Err(format!("user: {}", o["user"]));
+    }
+    Ok(())
+}
+
+const ROTA_SETTINGS: &str = "timezone = \"Europe/Paris\"\n[rota]\ncrew_size = 1\nterm_weeks = 1\nteam_rotation = false\npair_novices = false\n";
+
+fn planned_crew() -> tempfile::TempDir {
+    let t = crew_with(ROTA_SETTINGS, CREW);
+    wb(t.path()).args(["rota", "plan", "--weeks", "4"]).assert().success();
+    t
+}
+
+fn captain(dir: &Path, week: &str) -> String {
+    let text = std::fs::read_to_string(dir.join(format!("rota/{week}.toml"))).unwrap();
+    let t: toml::Table = text.parse().unwrap();
+    t["crew"].as_array().unwrap()[0].as_str().unwrap().to_string()
+}
+
+#[test]
+fn rota_export_prints_one_override_per_captain_per_watch() {
+    let t = planned_crew();
+    let dir = t.path();
+    let out = stdout(
+        &wb(dir)
+            .args(["rota", "export", "pagerduty", "--schedule", "PSCHED1", "--from", "2026-W48", "--weeks", "2"])
+            .args(["--format", "json"])
+            .assert()
+            .success(),
+    );
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let requests = v.as_array().unwrap();
+    assert_eq!(requests.len(), 2, "{out}");
+    let o = &requests[0]["body"]["overrides"][0];
+    assert_eq!(requests[0]["method"], "POST");
+    assert_eq!(requests[0]["path"], "/schedules/PSCHED1/overrides");
+    assert_eq!(o["start"], "2026-11-23T10:00:00+01:00", "the handover that starts W48's watch");
+    assert_eq!(o["end"], "2026-11-30T10:00:00+01:00");
+    let id = if captain(dir, "2026-W48") == "alice" { "PXPGF42" } else { "PBOB001" };
+    assert_eq!(o["user"], serde_json::json!({"id": id, "type": "user_reference"}));
+    // Opsgenie takes the e-mail as the user.
+    let out = stdout(
+        &wb(dir)
+            .args(["rota", "export", "opsgenie", "--schedule", "S1", "--from", "2026-W48", "--weeks", "1"])
+            .args(["--format", "json"])
+            .assert()
+            .success(),
+    );
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let email = format!("{}@example.org", captain(dir, "2026-W48"));
+    assert_eq!(v[0]["body"]["user"], serde_json::json!({"type": "user", "username": email}));
+    assert_eq!(v[0]["body"]["startDate"], "2026-11-23T09:00:00Z");
+    // A member without an id in the tool is reported with the fix.
+    let t = crew_with(ROTA_SETTINGS, &CREW.replace("pagerduty = \"PBOB001\"\n", ""));
+    wb(t.path()).args(["rota", "plan", "--weeks", "4"]).assert().success();
+    let err = stderr(
+        &wb(t.path())
+            .args(["rota", "export", "pagerduty", "--schedule", "P1", "--from", "2026-W48", "--weeks", "2"])
+            .assert()
+            .code(3),
+    );
+    assert!(err.contains("bob: give `bob` their PagerDuty user id in crew.toml: `pagerduty = \"…\"`"), "{err}");
+}
+
+#[test]
+fn rota_export_push_creates_then_replaces_only_replanned_weeks() {
+    let t = planned_crew();
+    let dir = t.path();
+    let (base, seen) = server(|r, n| match (r.method.as_str(), pagerduty_override_shape(r)) {
+        ("POST", Ok(())) => {
+            let v: Value = serde_json::from_str(&r.body).unwrap();
+            let o = &v["overrides"][0];
+            let answer = serde_json::json!([{"status": 201, "errors": [], "override": {
+                "id": format!("QOVR{n}"), "start": o["start"], "end": o["end"], "user": o["user"]}}]);
+            (201, answer.to_string())
+        }
+        ("POST", Err(e)) => (400, serde_json::json!({"error": {"message": e}}).to_string()),
+        ("DELETE", _) if r.path.starts_with("/schedules/PSCHED1/overrides/QOVR") => (204, String::new()),
+        _ => (404, "{}".into()),
+    });
+    let push = |dir: &Path| {
+        let mut cmd = wb(dir);
+        cmd.args(["rota", "export", "pagerduty", "--schedule", "PSCHED1", "--from", "2026-W48", "--weeks", "2"])
+            .args(["--push", "--base-url", &base])
+            .env("PAGERDUTY_TOKEN", "secret-token");
+        cmd.assert()
+    };
+    let before = commits(dir);
+    let out = stdout(&push(dir).success());
+    assert!(out.contains("0 deleted, 2 created"), "{out}");
+    {
+        let got = seen.lock().unwrap();
+        assert_eq!(got.len(), 2);
+        for r in got.iter() {
+            assert_eq!((r.method.as_str(), r.path.as_str()), ("POST", "/schedules/PSCHED1/overrides"));
+            pagerduty_override_shape(r).unwrap();
+        }
+    }
+    assert_eq!(commits(dir), before + 1, "what was created is recorded in one commit");
+    let recorded = std::fs::read_to_string(dir.join("exports/pagerduty-PSCHED1.toml")).unwrap();
+    assert!(recorded.contains("id = \"QOVR0\"") && recorded.contains("id = \"QOVR1\""), "{recorded}");
+    clean(dir);
+
+    // Again: the tool already has it all; nothing sent, nothing committed.
+    let out = stdout(&push(dir).success());
+    assert!(out.contains("nothing to push: 2 weeks are already as planned"), "{out}");
+    assert_eq!(seen.lock().unwrap().len(), 2);
+    assert_eq!(commits(dir), before + 1);
+
+    // W49 re-planned: its override is deleted and created anew; W48's is left alone.
+    let w49 = captain(dir, "2026-W49");
+    let other = if w49 == "alice" { "bob" } else { "alice" };
+    wb(dir).args(["rota", "swap", "2026-W49", &w49, other, "--force", "--reason", "test"]).assert().success();
+    let out = stdout(&push(dir).success());
+    assert!(out.contains("1 deleted, 1 created"), "{out}");
+    let got = seen.lock().unwrap().clone();
+    assert_eq!(got.len(), 4);
+    assert_eq!(got[2].method, "DELETE");
+    assert_eq!(got[2].path, "/schedules/PSCHED1/overrides/QOVR1");
+    pagerduty_override_shape(&got[3]).unwrap();
+    let id = if other == "alice" { "PXPGF42" } else { "PBOB001" };
+    assert!(got[3].body.contains(id), "{}", got[3].body);
+    let recorded = std::fs::read_to_string(dir.join("exports/pagerduty-PSCHED1.toml")).unwrap();
+    assert!(!recorded.contains("QOVR1") && recorded.contains("QOVR3"), "{recorded}");
+    clean(dir);
+
+    // No token: nothing is sent.
+    let err = stderr(
+        &wb(dir)
+            .args(["rota", "export", "pagerduty", "--schedule", "PSCHED1", "--push", "--base-url", &base])
+            .args(["--from", "2026-W50", "--weeks", "1"])
+            .env_remove("PAGERDUTY_TOKEN")
+            .assert()
+            .code(2),
+    );
+    assert!(err.contains("PAGERDUTY_TOKEN"), "{err}");
+}

@@ -6,6 +6,7 @@
 mod check;
 mod ci;
 mod crew;
+mod export;
 mod import;
 mod init;
 mod log;
