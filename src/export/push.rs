@@ -54,19 +54,24 @@ impl Client {
     pub fn send(&self, r: &Request) -> Result<String> {
         let url = format!("{}{}", self.base, r.path);
         let failed = |e: ureq::Error| Error::usage(format!("{} {url}: {e}", r.method));
+        // PagerDuty picks its API version by the Accept header; the others answer JSON anyway.
+        let accept = match self.tool {
+            Tool::Pagerduty => "application/vnd.pagerduty+json;version=2",
+            _ => "application/json",
+        };
         let response = match r.method {
             "DELETE" => self
                 .agent
                 .delete(&url)
                 .header("Authorization", &self.authorization())
-                .header("Accept", "application/vnd.pagerduty+json;version=2")
+                .header("Accept", accept)
                 .call()
                 .map_err(failed)?,
             _ => self
                 .agent
                 .post(&url)
                 .header("Authorization", &self.authorization())
-                .header("Accept", "application/vnd.pagerduty+json;version=2")
+                .header("Accept", accept)
                 .content_type("application/json")
                 .send(r.body.to_string())
                 .map_err(failed)?,
