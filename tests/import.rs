@@ -126,7 +126,10 @@ fn pagerduty_pages_and_log_entries_become_entries_once() {
     assert_eq!(time(&fm, "acknowledged").as_deref(), Some("2026-11-17T10:04:10+01:00"));
     assert_eq!(time(&fm, "restored").as_deref(), Some("2026-11-17T10:20:00+01:00"));
     assert_eq!(fm["handlers"], toml::Value::Array(vec!["alice".into()]), "by the member's pagerduty id");
-    assert_eq!(fm["links"], toml::Value::Array(vec!["https://example.pagerduty.com/incidents/Q1PD0001".into()]));
+    assert_eq!(
+        fm["links"],
+        toml::Value::Array(vec!["https://example.pagerduty.com/incidents/Q1PD0001".into()])
+    );
 
     // No resolved_at, no acknowledgements: the log entries give them; times to the second.
     let (_, _, fm) = entry(dir, "pagerduty:Q1PD0002");
@@ -264,13 +267,22 @@ fn grafana_oncall_alert_groups_in_pages() {
     assert_eq!(time(&fm, "started").as_deref(), Some("2026-11-17T13:37:01+01:00"));
     assert_eq!(
         fm["links"],
-        toml::Value::Array(vec!["https://oncall.example.org/a/grafana-oncall-app/alert-groups/I68T24C13IFW1".into()])
+        toml::Value::Array(vec![
+            "https://oncall.example.org/a/grafana-oncall-app/alert-groups/I68T24C13IFW1".into()
+        ])
     );
 }
 
 #[test]
 fn goalert_alerts_with_their_log() {
-    round_trip("goalert", &["goalert/alerts.json"], "goalert/alerts-2-closed.json", "goalert:4212", "2026-11-21T17:30:00+01:00", 2);
+    round_trip(
+        "goalert",
+        &["goalert/alerts.json"],
+        "goalert/alerts-2-closed.json",
+        "goalert:4212",
+        "2026-11-21T17:30:00+01:00",
+        2,
+    );
     let t = crew_with(SETTINGS, CREW);
     let dir = t.path();
     import(dir, "goalert", &["goalert/alerts.json"]).success();
@@ -325,7 +337,13 @@ fn dry_run_and_since() {
     let t = crew_with(SETTINGS, CREW);
     let dir = t.path();
     let before = commits(dir);
-    let out = stdout(&wb(dir).args(["import", "goalert", "--dry-run"]).arg(fixture("goalert/alerts.json")).assert().success());
+    let out = stdout(
+        &wb(dir)
+            .args(["import", "goalert", "--dry-run"])
+            .arg(fixture("goalert/alerts.json"))
+            .assert()
+            .success(),
+    );
     assert!(out.contains("would write logbook/2026-W47/20261118T0800-search-index-lagging-"), "{out}");
     assert_eq!(commits(dir), before);
     assert!(entries(dir).is_empty());
@@ -352,7 +370,8 @@ fn objectives_are_measured_from_imported_incidents() {
         .args(["--aggregate", "share", "--target", ">= 50%"])
         .assert()
         .success();
-    let out = stdout(&wb(dir).args(["objective", "status", "restore-fast", "--format", "json"]).assert().success());
+    let out =
+        stdout(&wb(dir).args(["objective", "status", "restore-fast", "--format", "json"]).assert().success());
     let all: Value = serde_json::from_str(&out).unwrap();
     let e = &all[0];
     // 18 min and 44 min 30 s restored; the third is still open.
@@ -398,7 +417,8 @@ fn server(
             let mut line = String::new();
             reader.read_line(&mut line).unwrap();
             let mut parts = line.split_whitespace();
-            let (method, path) = (parts.next().unwrap_or("").to_string(), parts.next().unwrap_or("").to_string());
+            let (method, path) =
+                (parts.next().unwrap_or("").to_string(), parts.next().unwrap_or("").to_string());
             let mut headers = Vec::new();
             loop {
                 let mut h = String::new();
@@ -473,7 +493,17 @@ fn rota_export_prints_one_override_per_captain_per_watch() {
     let dir = t.path();
     let out = stdout(
         &wb(dir)
-            .args(["rota", "export", "pagerduty", "--schedule", "PSCHED1", "--from", "2026-W48", "--weeks", "2"])
+            .args([
+                "rota",
+                "export",
+                "pagerduty",
+                "--schedule",
+                "PSCHED1",
+                "--from",
+                "2026-W48",
+                "--weeks",
+                "2",
+            ])
             .args(["--format", "json"])
             .assert()
             .success(),
@@ -509,7 +539,10 @@ fn rota_export_prints_one_override_per_captain_per_watch() {
             .assert()
             .code(3),
     );
-    assert!(err.contains("bob: give `bob` their PagerDuty user id in crew.toml: `pagerduty = \"…\"`"), "{err}");
+    assert!(
+        err.contains("bob: give `bob` their PagerDuty user id in crew.toml: `pagerduty = \"…\"`"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -530,9 +563,19 @@ fn rota_export_push_creates_then_replaces_only_replanned_weeks() {
     });
     let push = |dir: &Path| {
         let mut cmd = wb(dir);
-        cmd.args(["rota", "export", "pagerduty", "--schedule", "PSCHED1", "--from", "2026-W48", "--weeks", "2"])
-            .args(["--push", "--base-url", &base])
-            .env("PAGERDUTY_TOKEN", "secret-token");
+        cmd.args([
+            "rota",
+            "export",
+            "pagerduty",
+            "--schedule",
+            "PSCHED1",
+            "--from",
+            "2026-W48",
+            "--weeks",
+            "2",
+        ])
+        .args(["--push", "--base-url", &base])
+        .env("PAGERDUTY_TOKEN", "secret-token");
         cmd.assert()
     };
     let before = commits(dir);
@@ -584,4 +627,41 @@ fn rota_export_push_creates_then_replaces_only_replanned_weeks() {
             .code(2),
     );
     assert!(err.contains("PAGERDUTY_TOKEN"), "{err}");
+}
+
+#[test]
+fn a_final_schedule_becomes_past_rota_weeks() {
+    let t = crew_with(ROTA_SETTINGS, CREW);
+    let dir = t.path();
+    let before = commits(dir);
+    let out = stdout(
+        &wb(dir)
+            .args(["import", "pagerduty", "--schedule"])
+            .arg(fixture("pagerduty/schedule.json"))
+            .assert()
+            .success(),
+    );
+    // W47's watch ends at 10:00 today, after --now: the rota plans it, the import does not.
+    assert!(out.contains("3 past rota week(s) added, 0 already in the rota, 1 not over yet"), "{out}");
+    assert_eq!(commits(dir), before + 1);
+    let message = git(dir, &["log", "-1", "--format=%B"]);
+    assert!(message.contains("- 2026-W44: alice\n- 2026-W45: bob\n- 2026-W46: alice\n"), "{message}");
+    // Bob's six hours in W46 do not make him a captain of it.
+    assert_eq!(captain(dir, "2026-W46"), "alice");
+    let w46: toml::Table = std::fs::read_to_string(dir.join("rota/2026-W46.toml")).unwrap().parse().unwrap();
+    assert_eq!(w46["status"].as_str(), Some("confirmed"));
+    assert_eq!(w46["crew"].as_array().unwrap().len(), 1);
+    assert!(!dir.join("rota/2026-W47.toml").exists());
+    wb(dir).arg("check").assert().success();
+    // Again: the weeks are there; nothing written.
+    let out = stdout(
+        &wb(dir)
+            .args(["import", "pagerduty", "--schedule"])
+            .arg(fixture("pagerduty/schedule.json"))
+            .assert()
+            .success(),
+    );
+    assert!(out.contains("0 past rota week(s) added, 3 already in the rota"), "{out}");
+    assert_eq!(commits(dir), before + 1);
+    clean(dir);
 }

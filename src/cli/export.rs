@@ -69,7 +69,8 @@ pub fn run(ctx: &Ctx, a: ExportArgs) -> Result<Exit> {
     session.read(Needs::rota_in(Weeks::between(from, from.plus(i64::from(a.weeks) - 1))))?;
     let model = &session.model;
     let wanted = export::overrides(model, a.tool, &weeks).map_err(|unmatched| {
-        let list: Vec<String> = unmatched.iter().map(|u| format!("{} {}: {}", u.week, u.member, u.help)).collect();
+        let list: Vec<String> =
+            unmatched.iter().map(|u| format!("{} {}: {}", u.week, u.member, u.help)).collect();
         Error::refused(format!(
             "{} captain(s) cannot be matched to a {} user:\n  {}",
             unmatched.len(),
@@ -80,10 +81,14 @@ pub fn run(ctx: &Ctx, a: ExportArgs) -> Result<Exit> {
     })?;
     let tz = model.settings.schedule.tz.name();
     if !a.push {
-        let requests: Vec<Request> = wanted.iter().map(|o| export::create(a.tool, &schedule, o, tz)).collect();
+        let requests: Vec<Request> =
+            wanted.iter().map(|o| export::create(a.tool, &schedule, o, tz)).collect();
         print_requests(&requests, a.format)?;
         if wanted.is_empty() {
-            eprintln!("no rota weeks from {from} for {} weeks: plan them with `watchbill rota plan`", a.weeks);
+            eprintln!(
+                "no rota weeks from {from} for {} weeks: plan them with `watchbill rota plan`",
+                a.weeks
+            );
         }
         return Ok(Exit::Ok);
     }
@@ -95,7 +100,9 @@ pub fn run(ctx: &Ctx, a: ExportArgs) -> Result<Exit> {
     }
     let path = record::path(a.tool, &schedule);
     let before = match store::read_current(&session.root, &a.write.mode(), &path)? {
-        Some(b) => record::parse(&path, &String::from_utf8_lossy(&b)).map_err(|m| Error::problems(m, Vec::new()))?,
+        Some(b) => {
+            record::parse(&path, &String::from_utf8_lossy(&b)).map_err(|m| Error::problems(m, Vec::new()))?
+        }
         None => record::Record::default(),
     };
     let plan = export::push_plan(&before, &wanted, &weeks);
@@ -103,8 +110,10 @@ pub fn run(ctx: &Ctx, a: ExportArgs) -> Result<Exit> {
         println!("nothing to push: {} already as planned", plural(plan.unchanged.len()));
         return Ok(Exit::Ok);
     }
-    let deletes: Vec<Request> = plan.delete.iter().map(|c| export::delete(a.tool, &schedule, &c.id)).collect();
-    let creates: Vec<Request> = plan.create.iter().map(|o| export::create(a.tool, &schedule, o, tz)).collect();
+    let deletes: Vec<Request> =
+        plan.delete.iter().map(|c| export::delete(a.tool, &schedule, &c.id)).collect();
+    let creates: Vec<Request> =
+        plan.create.iter().map(|o| export::create(a.tool, &schedule, o, tz)).collect();
     if a.write.dry_run {
         for r in deletes.iter().chain(&creates) {
             println!("would send {} {}", r.method, r.path);
@@ -115,7 +124,8 @@ pub fn run(ctx: &Ctx, a: ExportArgs) -> Result<Exit> {
         .ok()
         .filter(|t| !t.trim().is_empty())
         .ok_or_else(|| Error::usage(format!("--push needs the API token in {}", push::token_var(a.tool))))?;
-    let client = push::Client::new(a.tool, a.base_url.as_deref().unwrap_or(push::default_base(a.tool)), token);
+    let client =
+        push::Client::new(a.tool, a.base_url.as_deref().unwrap_or(push::default_base(a.tool)), token);
     // Whatever happens half-way, what was done is recorded, so the next push starts from it.
     let mut deleted = Vec::new();
     let mut created = Vec::new();
@@ -156,7 +166,9 @@ pub fn run(ctx: &Ctx, a: ExportArgs) -> Result<Exit> {
             a.tool.title()
         );
         ctx.edit_file(&session.root, &a.write, &path, Some(""), &message, |text| {
-            let mut r = if text.is_empty() { record::Record::default() } else {
+            let mut r = if text.is_empty() {
+                record::Record::default()
+            } else {
                 record::parse(&path, text).map_err(|m| Error::problems(m, Vec::new()))?
             };
             r.created.retain(|c| !deleted.contains(&c.id));

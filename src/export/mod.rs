@@ -107,7 +107,8 @@ fn user(model: &Model, tool: Tool, id: &MemberId) -> Result<String, String> {
 /// The request that creates an override in schedule `schedule` of the tool.
 pub fn create(tool: Tool, schedule: &str, o: &Override, tz: &str) -> Request {
     let utc = |s: &str| {
-        DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&Utc).to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        DateTime::parse_from_rfc3339(s)
+            .map(|t| t.with_timezone(&Utc).to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
     };
     match tool {
         // POST /schedules/{id}/overrides: "Create one or more overrides".
@@ -136,7 +137,9 @@ pub fn create(tool: Tool, schedule: &str, o: &Override, tz: &str) -> Request {
         Tool::GrafanaOncall | Tool::Goalert => {
             let (start, end) = (DateTime::parse_from_rfc3339(&o.start), DateTime::parse_from_rfc3339(&o.end));
             let (start, duration) = match (start, end) {
-                (Ok(s), Ok(e)) => (s.with_timezone(&Utc).format("%Y-%m-%dT%H:%M:%S").to_string(), (e - s).num_seconds()),
+                (Ok(s), Ok(e)) => {
+                    (s.with_timezone(&Utc).format("%Y-%m-%dT%H:%M:%S").to_string(), (e - s).num_seconds())
+                }
                 _ => (o.start.clone(), 0),
             };
             Request {
@@ -195,7 +198,8 @@ pub fn push_plan(before: &record::Record, wanted: &[Override], weeks: &[IsoWeek]
         let want: Vec<&Override> = wanted.iter().filter(|o| o.week == week).collect();
         let same = had.len() == want.len()
             && want.iter().all(|o| {
-                had.iter().any(|c| c.member == o.member && c.user == o.user && c.start == o.start && c.end == o.end)
+                had.iter()
+                    .any(|c| c.member == o.member && c.user == o.user && c.start == o.start && c.end == o.end)
             });
         if same {
             if !want.is_empty() {
@@ -235,7 +239,9 @@ mod tests {
             end: x.end.clone(),
             id: id.into(),
         };
-        let before = record::Record { created: vec![made(&o("2026-W48", "alice"), "A1"), made(&o("2026-W49", "bob"), "B1")] };
+        let before = record::Record {
+            created: vec![made(&o("2026-W48", "alice"), "A1"), made(&o("2026-W49", "bob"), "B1")],
+        };
         let wanted = [o("2026-W48", "alice"), o("2026-W49", "carol")];
         let plan = push_plan(&before, &wanted, &[w("2026-W48"), w("2026-W49")]);
         assert_eq!(plan.unchanged, vec![w("2026-W48")]);

@@ -102,10 +102,16 @@ pub fn created_id(tool: Tool, alias: &str, body: &str) -> Result<String> {
         // [{"status": 201, "override": {"id": …}}]
         Tool::Pagerduty => v.get(0).and_then(|o| o.get("override")).and_then(|o| o.get("id")),
         // {"result": "Created", "data": {"alias": …}}: deleted by alias.
-        Tool::Opsgenie => return Ok(v.pointer("/data/alias").and_then(|a| a.as_str()).unwrap_or(alias).to_string()),
+        Tool::Opsgenie => {
+            return Ok(v.pointer("/data/alias").and_then(|a| a.as_str()).unwrap_or(alias).to_string())
+        }
         Tool::GrafanaOncall | Tool::Goalert => v.get("id"),
     };
     id.and_then(|i| i.as_str()).map(str::to_string).ok_or_else(|| {
-        Error::refused(format!("{}'s answer names no override id: {}", tool.title(), body.chars().take(300).collect::<String>()))
+        Error::refused(format!(
+            "{}'s answer names no override id: {}",
+            tool.title(),
+            body.chars().take(300).collect::<String>()
+        ))
     })
 }

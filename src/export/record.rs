@@ -31,8 +31,10 @@ pub struct Created {
 
 /// The record's path for a tool's schedule.
 pub fn path(tool: Tool, schedule: &str) -> String {
-    let safe: String =
-        schedule.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
+    let safe: String = schedule
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .collect();
     format!("{DIR}/{}-{safe}.toml", tool.name())
 }
 

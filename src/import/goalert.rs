@@ -8,12 +8,13 @@
 //! create alerts), and the alert log is the only place it keeps when an alert was acknowledged
 //! and closed: its entries read "Acknowledged by …" and "Closed by …".
 
-use super::{not_the_format, Alert, ImportError, Json, Parsed, ServiceRef, Tool};
+use super::{not_the_format, Alert, ImportError, Json, Parsed, ServiceRef, Tool, UserRef};
 
 pub fn parse(doc: &Json) -> Result<Parsed, ImportError> {
     let errors = doc.get("errors");
     if errors.present() {
-        return Err(errors.error("the GraphQL response holds errors instead of alerts")
+        return Err(errors
+            .error("the GraphQL response holds errors instead of alerts")
             .help("run the query again; docs/interop.md has it"));
     }
     let nodes = doc.get("data").get("alerts").get("nodes");
@@ -72,4 +73,25 @@ fn alert(a: &Json) -> Result<Alert, ImportError> {
         priority: None,
         link: None,
     })
+}
+
+/// The GraphQL `schedule(id) { shifts(start, end) { userID user { name email } start end } }`
+/// response: `data.schedule.shifts[]`.
+pub fn schedule(doc: &Json) -> Result<Vec<super::Shift>, ImportError> {
+    let shifts = doc.get("data").get("schedule").get("shifts");
+    if !shifts.value.is_some_and(|v| v.is_array()) {
+        return Err(not_the_format(doc, Tool::Goalert, "GraphQL `schedule { shifts }` query"));
+    }
+    let mut out = Vec::new();
+    for s in shifts.array()? {
+        let user = s.get("user");
+        let who = UserRef {
+            id: Some(s.get("userID").string()?.to_string()),
+            email: user.get("email").opt_string()?.map(str::to_string),
+            name: user.get("name").opt_string()?.map(str::to_string),
+            place: s.place(),
+        };
+        out.push(super::shift(who, &s.get("start"), &s.get("end"))?);
+    }
+    Ok(out)
 }

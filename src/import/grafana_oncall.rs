@@ -35,9 +35,11 @@ fn group(g: &Json) -> Result<Alert, ImportError> {
         _ => None,
     };
     let integration = g.get("integration_id");
-    let service = integration
-        .opt_string()?
-        .map(|id| ServiceRef { id: Some(id.to_string()), name: None, place: integration.place() });
+    let service = integration.opt_string()?.map(|id| ServiceRef {
+        id: Some(id.to_string()),
+        name: None,
+        place: integration.place(),
+    });
     let links = g.get("permalinks");
     let link = match links.get("web").opt_string()? {
         Some(l) => Some(l),
@@ -60,4 +62,24 @@ fn group(g: &Json) -> Result<Alert, ImportError> {
         priority: None,
         link: link.map(str::to_string),
     })
+}
+
+/// `GET /api/v1/schedules/{id}/final_shifts?start_date=…&end_date=…`: `results[]` (`user_pk`,
+/// `user_email`, `user_username`, `shift_start`, `shift_end`).
+pub fn schedule(doc: &Json) -> Result<Vec<super::Shift>, ImportError> {
+    let results = doc.get("results");
+    if !results.value.is_some_and(|v| v.is_array()) {
+        return Err(not_the_format(doc, Tool::GrafanaOncall, "GET /api/v1/schedules/{id}/final_shifts"));
+    }
+    let mut out = Vec::new();
+    for r in results.array()? {
+        let who = UserRef {
+            id: Some(r.get("user_pk").string()?.to_string()),
+            email: r.get("user_email").opt_string()?.map(str::to_string),
+            name: r.get("user_username").opt_string()?.map(str::to_string),
+            place: r.place(),
+        };
+        out.push(super::shift(who, &r.get("shift_start"), &r.get("shift_end"))?);
+    }
+    Ok(out)
 }

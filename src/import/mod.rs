@@ -176,6 +176,42 @@ pub struct Event {
     pub what: Happened,
 }
 
+/// One stretch of time a user was on call, from a tool's final schedule.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Shift {
+    pub user: UserRef,
+    pub start: DateTime<FixedOffset>,
+    pub end: DateTime<FixedOffset>,
+}
+
+/// Reads every file of a tool's final schedule into shifts (`import --schedule`).
+pub fn read_schedule(tool: Tool, files: &[(String, Vec<u8>)]) -> Result<Vec<Shift>, ImportError> {
+    let mut out = Vec::new();
+    for (name, bytes) in files {
+        let docs = documents(name, bytes)?;
+        let several = docs.len() > 1;
+        for (i, doc) in docs.iter().enumerate() {
+            let at = Json::root(name, several.then_some(i + 1), doc);
+            out.extend(match tool {
+                Tool::Pagerduty => pagerduty::schedule(&at)?,
+                Tool::Opsgenie => opsgenie::schedule(&at)?,
+                Tool::GrafanaOncall => grafana_oncall::schedule(&at)?,
+                Tool::Goalert => goalert::schedule(&at)?,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The end of a shift, which must not be before its start.
+pub fn shift(user: UserRef, start: &Json, end: &Json) -> Result<Shift, ImportError> {
+    let (s, e) = (start.time()?, end.time()?);
+    if e < s {
+        return Err(end.error("the shift ends before it starts"));
+    }
+    Ok(Shift { user, start: s, end: e })
+}
+
 /// What one file held.
 #[derive(Clone, Debug, Default)]
 pub struct Parsed {
@@ -239,7 +275,10 @@ fn documents(file: &str, bytes: &[u8]) -> Result<Vec<Value>, ImportError> {
                 };
                 let (message, help) = if e.is_eof() {
                     (
-                        format!("the file ends in the middle of a JSON value (line {}): the export is truncated", e.line()),
+                        format!(
+                            "the file ends in the middle of a JSON value (line {}): the export is truncated",
+                            e.line()
+                        ),
                         "download the export again; a page cut short would lose incidents",
                     )
                 } else {
@@ -248,7 +287,12 @@ fn documents(file: &str, bytes: &[u8]) -> Result<Vec<Value>, ImportError> {
                         "give the tool's API response as it was downloaded (JSON), one page per file or pages one after the other",
                     )
                 };
-                return Err(ImportError { problem: Problem::Malformed, place, message, help: Some(help.into()) });
+                return Err(ImportError {
+                    problem: Problem::Malformed,
+                    place,
+                    message,
+                    help: Some(help.into()),
+                });
             }
         }
     }
@@ -360,8 +404,10 @@ impl<'a> Json<'a> {
                 .iter()
                 .any(|f| chrono::NaiveDateTime::parse_from_str(s, f).is_ok());
             if naive {
-                self.error(format!("the time {s:?} has no offset (Z or +01:00): which zone it is in is unknown"))
-                    .help("export with times in UTC or with their offset (the tools' APIs give them so)")
+                self.error(format!(
+                    "the time {s:?} has no offset (Z or +01:00): which zone it is in is unknown"
+                ))
+                .help("export with times in UTC or with their offset (the tools' APIs give them so)")
             } else {
                 self.error(format!("{s:?} is not an RFC 3339 time"))
             }
@@ -400,9 +446,9 @@ pub fn severity(table: &BTreeMap<String, Severity>, priority: &str) -> Option<Se
 
 /// The error for a file whose top level is not the response named.
 pub fn not_the_format(at: &Json, tool: Tool, expected: &str) -> ImportError {
-    at.error(format!("this is not {}'s {expected} response", tool.title())).help(format!(
-        "check the tool named on the command line; docs/interop.md shows the request that gives this file"
-    ))
+    at.error(format!("this is not {}'s {expected} response", tool.title())).help(
+        "check the tool named on the command line; docs/interop.md shows the request that gives this file",
+    )
 }
 
 #[cfg(test)]
@@ -434,6 +480,61 @@ mod tests {
         assert_eq!(documents("p.json", b"{\"a\":1}\n{\"a\":2}").unwrap().len(), 2);
         let e = documents("p.json", b"{\"a\":1}\n{\"a\":").unwrap_err();
         assert_eq!(e.place.document, Some(2));
+    }
+
+    fn shifts(tool: Tool, json: &str) -> Vec<Shift> {
+        read_schedule(tool, &[("s.json".into(), json.as_bytes().to_vec())]).unwrap()
+    }
+
+    #[test]
+    fn final_schedules_of_each_tool() {
+        // Opsgenie GET /v2/schedules/{id}/timeline; a team recipient is no one's shift.
+        let og = shifts(
+            Tool::Opsgenie,
+            r#"{"data": {"_parent": {"id": "s1", "name": "Ops", "enabled": true},
+            "startDate": "2026-11-02T09:00:00Z", "endDate": "2026-11-09T09:00:00Z",
+            "finalTimeline": {"rotations": [{"id": "r1", "name": "Weekly", "order": 1, "periods": [
+              {"startDate": "2026-11-02T09:00:00Z", "endDate": "2026-11-09T09:00:00Z", "type": "default",
+               "recipient": {"id": "u1", "type": "user", "name": "bob@example.org"}},
+              {"startDate": "2026-11-02T09:00:00Z", "endDate": "2026-11-03T09:00:00Z", "type": "default",
+               "recipient": {"id": "t1", "type": "team", "name": "ops"}}]}]}},
+            "took": 0.1, "requestId": "x"}"#,
+        );
+        assert_eq!(og.len(), 1);
+        assert_eq!(og[0].user.email.as_deref(), Some("bob@example.org"));
+        assert_eq!(og[0].user.place.pointer, "/data/finalTimeline/rotations/0/periods/0/recipient");
+        // Grafana OnCall GET /api/v1/schedules/{id}/final_shifts.
+        let oc = shifts(
+            Tool::GrafanaOncall,
+            r#"{"count": 1, "next": null, "previous": null, "results": [
+            {"user_pk": "UALICE0001", "user_email": "alice@example.org", "user_username": "alice",
+             "shift_start": "2026-11-02T09:00:00Z", "shift_end": "2026-11-09T09:00:00Z"}]}"#,
+        );
+        assert_eq!(
+            (oc[0].user.id.as_deref(), oc[0].end - oc[0].start),
+            (Some("UALICE0001"), chrono::Duration::days(7))
+        );
+        // GoAlert GraphQL schedule shifts.
+        let ga = shifts(
+            Tool::Goalert,
+            r#"{"data": {"schedule": {"shifts": [{"userID": "g-1",
+            "user": {"id": "g-1", "name": "Bob", "email": "bob@example.org"},
+            "start": "2026-11-02T09:00:00Z", "end": "2026-11-09T09:00:00Z", "truncated": false}]}}}"#,
+        );
+        assert_eq!(ga[0].user.email.as_deref(), Some("bob@example.org"));
+        let bad = read_schedule(
+            Tool::Goalert,
+            &[(
+                "s.json".into(),
+                br#"{"data": {"schedule": {"shifts": [{"userID": "g",
+            "start": "2026-11-09T09:00:00Z", "end": "2026-11-02T09:00:00Z"}]}}}"#
+                    .to_vec(),
+            )],
+        );
+        assert_eq!(
+            bad.unwrap_err().to_string(),
+            "s.json at /data/schedule/shifts/0/end: the shift ends before it starts"
+        );
     }
 
     #[test]

@@ -78,3 +78,34 @@ fn alert(a: &Json) -> Result<Alert, ImportError> {
         id,
     })
 }
+
+/// `GET /v2/schedules/{id}/timeline`: `data.finalTimeline.rotations[].periods[]` (`startDate`,
+/// `endDate`, `recipient` of type `user`, whose `name` is the username, an e-mail).
+pub fn schedule(doc: &Json) -> Result<Vec<super::Shift>, ImportError> {
+    let rotations = doc.get("data").get("finalTimeline").get("rotations");
+    if !rotations.value.is_some_and(|v| v.is_array()) {
+        return Err(not_the_format(doc, Tool::Opsgenie, "GET /v2/schedules/{id}/timeline"));
+    }
+    let mut out = Vec::new();
+    for r in rotations.array()? {
+        let periods = r.get("periods");
+        if !periods.present() {
+            continue;
+        }
+        for p in periods.array()? {
+            let to = p.get("recipient");
+            if to.get("type").opt_string()? != Some("user") {
+                continue;
+            }
+            let name = to.get("name").opt_string()?;
+            let who = UserRef {
+                id: to.get("id").opt_string()?.map(str::to_string),
+                email: name.filter(|n| n.contains('@')).map(str::to_string),
+                name: name.map(str::to_string),
+                place: to.place(),
+            };
+            out.push(super::shift(who, &p.get("startDate"), &p.get("endDate"))?);
+        }
+    }
+    Ok(out)
+}

@@ -124,3 +124,19 @@ fn log_entry(e: &Json) -> Result<Option<Event>, ImportError> {
         what,
     }))
 }
+
+/// `GET /schedules/{id}?since=…&until=…`: `schedule.final_schedule.rendered_schedule_entries[]`
+/// (`start`, `end`, `user`).
+pub fn schedule(doc: &Json) -> Result<Vec<super::Shift>, ImportError> {
+    let entries = doc.get("schedule").get("final_schedule").get("rendered_schedule_entries");
+    if !entries.value.is_some_and(|v| v.is_array()) {
+        return Err(not_the_format(doc, Tool::Pagerduty, "GET /schedules/{id} (with its final_schedule)"));
+    }
+    let mut out = Vec::new();
+    for e in entries.array()? {
+        let agent = e.get("user");
+        let Some(who) = user(&agent)? else { return Err(agent.error("is not a user_reference")) };
+        out.push(super::shift(who, &e.get("start"), &e.get("end"))?);
+    }
+    Ok(out)
+}

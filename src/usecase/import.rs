@@ -15,14 +15,100 @@
 //! field that still holds what the import wrote, or is absent, takes the tool's new value.
 //! Everything else (the title, the services, the body) is written once, at creation.
 
+use crate::ids::MemberId;
 use crate::import::{self, Alert, ImportError, Place, Problem, Tool};
 use crate::model::logbook::write::{self as entry_write, NewEntry};
 use crate::model::logbook::{self, EntryFile, Imported, Kind, Severity};
-use crate::model::Model;
+use crate::model::{rota, Model};
 use crate::store::{Base, Change, ChangeSet};
+use crate::time::IsoWeek;
 use crate::time::Timestamp;
 use chrono::{DateTime, FixedOffset, Timelike};
+use std::collections::BTreeMap;
 use toml_edit::{InlineTable, Value};
+
+/// A member on call for at least this long during a week's watch was one of its captains
+/// (`import --schedule`): a pager's day and night shifts, or a swap of a few hours, do not make
+/// a captaincy.
+pub const CAPTAIN_SECONDS: i64 = 24 * 3600;
+
+/// What a schedule import does: past rota weeks to add.
+#[derive(Debug, Default)]
+pub struct SchedulePlan {
+    pub changes: Vec<Change>,
+    /// Weeks added, with their captains.
+    pub added: Vec<(IsoWeek, Vec<MemberId>)>,
+    /// Weeks the rota already has with another crew: never rewritten.
+    pub differ: Vec<(IsoWeek, Vec<MemberId>)>,
+    /// Weeks the rota already has with the same crew.
+    pub unchanged: usize,
+    /// Weeks whose watch is not over at `now`: the rota plans those.
+    pub not_over: usize,
+}
+
+/// Past rota weeks from a tool's final schedule: each week whose watch ended by `now` and that
+/// the rota does not have gets the members on call for at least [`CAPTAIN_SECONDS`] of it,
+/// longest first, as a confirmed week.
+pub fn schedule(
+    model: &Model,
+    tool: Tool,
+    shifts: &[import::Shift],
+    now: DateTime<FixedOffset>,
+) -> Result<SchedulePlan, ImportError> {
+    let sched = model.settings.schedule;
+    let mut on_call: BTreeMap<IsoWeek, BTreeMap<String, i64>> = BTreeMap::new();
+    for s in shifts {
+        let who = member(model, tool, &s.user)?;
+        let last = sched.week_at(&(s.end - chrono::Duration::seconds(1)).max(s.start));
+        for week in sched.week_at(&s.start).through(last) {
+            let (from, to) = sched.span(week);
+            let (from, to) = (from.fixed_offset().max(s.start), to.fixed_offset().min(s.end));
+            if to > from {
+                *on_call.entry(week).or_default().entry(who.clone()).or_default() +=
+                    (to - from).num_seconds();
+            }
+        }
+    }
+    let mut plan = SchedulePlan::default();
+    for (week, seconds) in on_call {
+        if sched.handover(week.next()).fixed_offset() > now {
+            plan.not_over += 1;
+            continue;
+        }
+        let mut ranked: Vec<(String, i64)> =
+            seconds.into_iter().filter(|(_, s)| *s >= CAPTAIN_SECONDS).collect();
+        ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let crew: Vec<MemberId> = ranked.into_iter().filter_map(|(m, _)| MemberId::new(&m).ok()).collect();
+        if crew.is_empty() {
+            continue;
+        }
+        match model.rota.get(&week) {
+            Some(r) if r.crew == crew => plan.unchanged += 1,
+            Some(_) => plan.differ.push((week, crew)),
+            None => {
+                let text = rota::to_toml(week, rota::Status::Confirmed, &crew, &[]);
+                plan.changes.push(Change {
+                    path: rota::path(week),
+                    contents: text.into_bytes(),
+                    base: Base::Absent,
+                });
+                plan.added.push((week, crew));
+            }
+        }
+    }
+    Ok(plan)
+}
+
+/// The commit message's lines for the weeks a schedule import adds.
+pub fn schedule_message(tool: Tool, plan: &SchedulePlan) -> String {
+    let mut m =
+        format!("import: {} past rota week(s) from {}'s schedule\n\n", plan.added.len(), tool.title());
+    for (week, crew) in &plan.added {
+        let names: Vec<&str> = crew.iter().map(MemberId::as_str).collect();
+        m.push_str(&format!("- {week}: {}\n", names.join(", ")));
+    }
+    m
+}
 
 /// What an import does.
 #[derive(Debug, Default)]
@@ -89,7 +175,11 @@ pub fn import(
                     plan.unchanged += 1;
                     continue;
                 }
-                plan.set.changes.push(Change { path, contents: after.into_bytes(), base: Base::Bytes(before) });
+                plan.set.changes.push(Change {
+                    path,
+                    contents: after.into_bytes(),
+                    base: Base::Bytes(before),
+                });
                 plan.updated.push((e.id.clone(), source, update.set.iter().map(|(k, _)| *k).collect()));
             }
         }
@@ -135,7 +225,11 @@ fn fields(model: &Model, a: &Alert) -> Result<Fields, ImportError> {
                 let named = s.name.as_ref().map(|n| format!(" ({n})")).unwrap_or_default();
                 return Err(unmatched(
                     &s.place,
-                    format!("the {} service {}{named} is not mapped to a service of the crew", a.tool.title(), key),
+                    format!(
+                        "the {} service {}{named} is not mapped to a service of the crew",
+                        a.tool.title(),
+                        key
+                    ),
                 )
                 .help(format!("add `{key} = \"<service>\"` under [import.services] in watchbill.toml")));
             };
@@ -166,15 +260,15 @@ fn member(model: &Model, tool: Tool, u: &import::UserRef) -> Result<String, Impo
     match by_email.or_else(by_id) {
         Some(m) => Ok(m.id().to_string()),
         None => {
-            let who = [&u.name, &u.email, &u.id].into_iter().flatten().cloned().collect::<Vec<_>>().join(", ");
-            Err(unmatched(&u.place, format!("the {} user {who} is no member of the crew", tool.title())).help(
-                format!(
+            let who =
+                [&u.name, &u.email, &u.id].into_iter().flatten().cloned().collect::<Vec<_>>().join(", ");
+            Err(unmatched(&u.place, format!("the {} user {who} is no member of the crew", tool.title()))
+                .help(format!(
                     "give the member their {} e-mail in crew.toml, or add `{} = {:?}` to their [[member]]",
                     tool.title(),
                     tool.member_field(),
                     u.id.as_deref().unwrap_or("<user id>")
-                ),
-            ))
+                )))
         }
     }
 }
