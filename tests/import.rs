@@ -629,18 +629,22 @@ fn rota_export_push_creates_then_replaces_only_replanned_weeks() {
     assert!(err.contains("PAGERDUTY_TOKEN"), "{err}");
 }
 
-#[test]
-fn a_final_schedule_becomes_past_rota_weeks() {
-    let t = crew_with(ROTA_SETTINGS, CREW);
-    let dir = t.path();
-    let before = commits(dir);
-    let out = stdout(
+fn import_schedule(dir: &Path) -> String {
+    stdout(
         &wb(dir)
             .args(["import", "pagerduty", "--schedule"])
             .arg(fixture("pagerduty/schedule.json"))
             .assert()
             .success(),
-    );
+    )
+}
+
+#[test]
+fn a_final_schedule_becomes_past_rota_weeks() {
+    let t = crew_with(ROTA_SETTINGS, CREW);
+    let dir = t.path();
+    let before = commits(dir);
+    let out = import_schedule(dir);
     // W47's watch ends at 10:00 today, after --now: the rota plans it, the import does not.
     assert!(out.contains("3 past rota week(s) added, 0 already in the rota, 1 not over yet"), "{out}");
     assert_eq!(commits(dir), before + 1);
@@ -654,13 +658,7 @@ fn a_final_schedule_becomes_past_rota_weeks() {
     assert!(!dir.join("rota/2026-W47.toml").exists());
     wb(dir).arg("check").assert().success();
     // Again: the weeks are there; nothing written.
-    let out = stdout(
-        &wb(dir)
-            .args(["import", "pagerduty", "--schedule"])
-            .arg(fixture("pagerduty/schedule.json"))
-            .assert()
-            .success(),
-    );
+    let out = import_schedule(dir);
     assert!(out.contains("0 past rota week(s) added, 3 already in the rota"), "{out}");
     assert_eq!(commits(dir), before + 1);
     clean(dir);

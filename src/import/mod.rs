@@ -187,20 +187,31 @@ pub struct Shift {
 /// Reads every file of a tool's final schedule into shifts (`import --schedule`).
 pub fn read_schedule(tool: Tool, files: &[(String, Vec<u8>)]) -> Result<Vec<Shift>, ImportError> {
     let mut out = Vec::new();
+    each_document(files, |at| {
+        out.extend(match tool {
+            Tool::Pagerduty => pagerduty::schedule(at)?,
+            Tool::Opsgenie => opsgenie::schedule(at)?,
+            Tool::GrafanaOncall => grafana_oncall::schedule(at)?,
+            Tool::Goalert => goalert::schedule(at)?,
+        });
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Calls `f` on every JSON document of every file, in order, each placed in its file.
+fn each_document(
+    files: &[(String, Vec<u8>)],
+    mut f: impl FnMut(&Json) -> Result<(), ImportError>,
+) -> Result<(), ImportError> {
     for (name, bytes) in files {
         let docs = documents(name, bytes)?;
         let several = docs.len() > 1;
         for (i, doc) in docs.iter().enumerate() {
-            let at = Json::root(name, several.then_some(i + 1), doc);
-            out.extend(match tool {
-                Tool::Pagerduty => pagerduty::schedule(&at)?,
-                Tool::Opsgenie => opsgenie::schedule(&at)?,
-                Tool::GrafanaOncall => grafana_oncall::schedule(&at)?,
-                Tool::Goalert => goalert::schedule(&at)?,
-            });
+            f(&Json::root(name, several.then_some(i + 1), doc))?;
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The end of a shift, which must not be before its start.
@@ -225,23 +236,19 @@ pub struct Parsed {
 pub fn read(tool: Tool, files: &[(String, Vec<u8>)]) -> Result<Vec<Alert>, ImportError> {
     let mut alerts: BTreeMap<String, Alert> = BTreeMap::new();
     let mut events = Vec::new();
-    for (name, bytes) in files {
-        let docs = documents(name, bytes)?;
-        let several = docs.len() > 1;
-        for (i, doc) in docs.iter().enumerate() {
-            let at = Json::root(name, several.then_some(i + 1), doc);
-            let parsed = match tool {
-                Tool::Pagerduty => pagerduty::parse(&at)?,
-                Tool::Opsgenie => opsgenie::parse(&at)?,
-                Tool::GrafanaOncall => grafana_oncall::parse(&at)?,
-                Tool::Goalert => goalert::parse(&at)?,
-            };
-            for a in parsed.alerts {
-                alerts.insert(a.id.clone(), a);
-            }
-            events.extend(parsed.events);
+    each_document(files, |at| {
+        let parsed = match tool {
+            Tool::Pagerduty => pagerduty::parse(at)?,
+            Tool::Opsgenie => opsgenie::parse(at)?,
+            Tool::GrafanaOncall => grafana_oncall::parse(at)?,
+            Tool::Goalert => goalert::parse(at)?,
+        };
+        for a in parsed.alerts {
+            alerts.insert(a.id.clone(), a);
         }
-    }
+        events.extend(parsed.events);
+        Ok(())
+    })?;
     events.sort_by_key(|e| e.at);
     for e in events {
         // Log entries of incidents the export does not hold (filtered out) are passed over.
