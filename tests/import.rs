@@ -663,3 +663,50 @@ fn a_final_schedule_becomes_past_rota_weeks() {
     assert_eq!(commits(dir), before + 1);
     clean(dir);
 }
+
+#[test]
+fn rota_export_push_to_opsgenie_names_overrides_by_alias() {
+    let t = planned_crew();
+    let dir = t.path();
+    // Opsgenie's "Create schedule override": alias, user {type, username}, startDate, endDate.
+    let shape = |r: &Received| -> Result<(), String> {
+        if r.header("authorization") != Some("GenieKey og-token") {
+            return Err("authorization".into());
+        }
+        let v: Value = serde_json::from_str(&r.body).map_err(|e| e.to_string())?;
+        let alias = v["alias"].as_str().ok_or("alias")?;
+        if !alias.starts_with("watchbill-2026-w48-") || v["user"]["type"] != "user" {
+            return Err(format!("{v}"));
+        }
+        for k in ["startDate", "endDate"] {
+            let t = v[k].as_str().ok_or(k)?;
+            if !t.ends_with('Z') || chrono::DateTime::parse_from_rfc3339(t).is_err() {
+                return Err(format!("{k}: {t}"));
+            }
+        }
+        v["user"]["username"].as_str().filter(|u| u.ends_with("@example.org")).ok_or("username")?;
+        Ok(())
+    };
+    let (base, seen) = server(move |r, _| match (r.method.as_str(), shape(r)) {
+        ("POST", Ok(())) if r.path == "/v2/schedules/S1/overrides?scheduleIdentifierType=id" => {
+            let v: Value = serde_json::from_str(&r.body).unwrap();
+            let answer = serde_json::json!({"result": "Created", "data": {"alias": v["alias"]}, "took": 0.1, "requestId": "r"});
+            (201, answer.to_string())
+        }
+        (_, Err(e)) => (422, serde_json::json!({"message": e}).to_string()),
+        _ => (404, "{}".into()),
+    });
+    let out = stdout(
+        &wb(dir)
+            .args(["rota", "export", "opsgenie", "--schedule", "S1", "--from", "2026-W48", "--weeks", "1"])
+            .args(["--push", "--base-url", &base])
+            .env("OPSGENIE_TOKEN", "og-token")
+            .assert()
+            .success(),
+    );
+    assert!(out.contains("0 deleted, 1 created"), "{out}");
+    assert_eq!(seen.lock().unwrap().len(), 1);
+    let recorded = std::fs::read_to_string(dir.join("exports/opsgenie-S1.toml")).unwrap();
+    let alias = format!("id = \"watchbill-2026-w48-{}\"", captain(dir, "2026-W48"));
+    assert!(recorded.contains(&alias), "{recorded}");
+}
