@@ -1,0 +1,53 @@
+//! The working tree and the index after a commit on the checked-out branch.
+
+use super::*;
+
+/// Writes the committed files into the working tree and stages exactly those paths, so
+/// `git status` shows nothing for them and leaves the user's other work as it was.
+/// The caller holds the [`IndexLock`].
+pub(super) fn update_checkout(
+    repo: &Repository,
+    root: &Path,
+    prefix: &str,
+    changes: &[Change],
+) -> Result<()> {
+    // Under the lock, only files HEAD still holds are written: if a later commit by another
+    // writer replaced one, that writer writes it, and ours must not land on top of theirs.
+    let head = head_tree(repo)?;
+    let mut current = Vec::new();
+    for c in changes {
+        if let Entry::Blob(_, bytes) = entry_at(repo, head.as_ref(), &in_repo(prefix, &c.path))? {
+            if bytes == c.contents {
+                current.push(c);
+            }
+        }
+    }
+    for c in &current {
+        write_atomic(root, &c.path, &c.contents)?;
+    }
+    let mut index = repo.index().map_err(git_error("cannot open git's index"))?;
+    // Forced re-read: another writer may have updated the index since this repository read it.
+    index.read(true).map_err(git_error("cannot read git's index"))?;
+    for c in &current {
+        index
+            .add_path(Path::new(&in_repo(prefix, &c.path)))
+            .map_err(git_error(format!("cannot stage {}", c.path)))?;
+    }
+    write_index(&mut index, repo.path())
+}
+
+/// Writes the index, waiting a little while git's own `index.lock` is held.
+pub(super) fn write_index(index: &mut git2::Index, git_dir: &Path) -> Result<()> {
+    let mut attempt = 0;
+    loop {
+        match index.write() {
+            Ok(()) => return Ok(()),
+            Err(e) if e.code() == ErrorCode::Locked && attempt < 50 => {
+                attempt += 1;
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Err(e) if e.code() == ErrorCode::Locked => return Err(index_locked(&git_dir.join("index.lock"))),
+            Err(e) => return Err(git_error("cannot write git's index")(e)),
+        }
+    }
+}

@@ -1,0 +1,362 @@
+//! Committing: building the commit from the branch tip and moving the branch by compare-and-swap.
+
+use super::*;
+
+/// The branch a commit goes on.
+pub(super) struct Target {
+    pub(super) refname: String,
+    pub(super) short: String,
+    /// Whether it is the checked-out branch (a missing one is then unborn, not to be created
+    /// from HEAD).
+    pub(super) checked_out: bool,
+}
+
+/// The branch as read before an attempt: its value (for the compare-and-swap) and the commit
+/// the new one builds on.
+pub(super) struct Tip {
+    pub(super) current: Option<Oid>,
+    pub(super) parent: Option<Oid>,
+}
+
+pub(super) fn commit_checked_out(root: &Path, set: &ChangeSet, paths: Vec<String>) -> Result<Outcome> {
+    let repo = open_repo(root, NOT_A_REPO_HELP)?;
+    let prefix = prefix_in(&repo, root)?;
+    let target = checked_out_branch(&repo)?;
+    for c in &set.changes {
+        refuse_links(root, &c.path)?;
+    }
+    // Held from the check of the working tree to its update: another watchbill in this checkout
+    // must never see our commit made but our files not yet written (it would take them for the
+    // user's uncommitted edits).
+    let _lock = IndexLock::acquire(repo.path())?;
+    wait_for_git_index(repo.path())?;
+    finish_pending(&repo)?;
+    refuse_uncommitted(&repo, root, &prefix, &set.changes)?;
+    let who = signatures(&repo)?;
+    write_atomic(repo.path(), PENDING, pending_journal(&prefix, &set.changes)?.as_bytes())?;
+    let committed = commit_with_retry(&repo, &target, &prefix, set, &who);
+    if committed.is_err() {
+        // Nothing landed: the journal has nothing to finish.
+        let _ = clear_pending(&repo);
+    }
+    let Some(commit) = committed? else {
+        clear_pending(&repo)?;
+        return Ok(written(paths));
+    };
+    update_checkout(&repo, root, &prefix, &set.changes).map_err(|e| {
+        let id = commit.to_string();
+        let restore = format!("git restore --staged --worktree --source=HEAD -- {}", paths.join(" "));
+        e.context(format!(
+            "committed {} on {}, but could not update the working tree",
+            &id[..10],
+            target.short
+        ))
+        .help(format!("the next watchbill command that writes finishes it; or run: {restore}"))
+    })?;
+    clear_pending(&repo)?;
+    Ok(Outcome { commit: Some(commit.to_string()), branch: Some(target.short), paths })
+}
+
+pub(super) fn commit_on_branch(
+    root: &Path,
+    set: &ChangeSet,
+    name: &str,
+    paths: Vec<String>,
+) -> Result<Outcome> {
+    if !git2::Branch::name_is_valid(name).unwrap_or(false) {
+        return Err(Error::usage(format!("{name:?} is not a valid branch name"))
+            .help("branch names cannot contain spaces, `..`, `~`, `^`, `:` or end in `.lock` (see `git check-ref-format --branch`)"));
+    }
+    let repo = open_repo(root, NOT_A_REPO_HELP)?;
+    let prefix = prefix_in(&repo, root)?;
+    let refname = format!("refs/heads/{name}");
+    if head_branch(&repo).as_deref() == Some(refname.as_str()) {
+        drop(repo);
+        return commit_checked_out(root, set, paths);
+    }
+    let target = Target { refname, short: name.to_string(), checked_out: false };
+    let who = signatures(&repo)?;
+    let commit = commit_with_retry(&repo, &target, &prefix, set, &who)?;
+    Ok(Outcome { commit: commit.map(|c| c.to_string()), branch: commit.map(|_| target.short), paths })
+}
+
+/// The full name of the branch HEAD points to, if it points to one.
+pub(super) fn head_branch(repo: &Repository) -> Option<String> {
+    let head = repo.find_reference("HEAD").ok()?;
+    let name = head.symbolic_target().ok().flatten()?;
+    name.starts_with("refs/heads/").then(|| name.to_string())
+}
+
+pub(super) fn checked_out_branch(repo: &Repository) -> Result<Target> {
+    let refname = head_branch(repo).ok_or_else(|| {
+        Error::usage("HEAD is detached (not on a branch)")
+            .help("check out a branch (`git switch main`) or pass --branch")
+    })?;
+    let short = refname.trim_start_matches("refs/heads/").to_string();
+    Ok(Target { refname, short, checked_out: true })
+}
+
+/// Refuses to commit over uncommitted work: the bases were read from the working tree, so a
+/// file that differs from HEAD (on disk or staged) would sweep the user's edits into our commit.
+pub(super) fn refuse_uncommitted(
+    repo: &Repository,
+    root: &Path,
+    prefix: &str,
+    changes: &[Change],
+) -> Result<()> {
+    let head = head_tree(repo)?;
+    let index = repo.index().map_err(git_error("cannot read git's index"))?;
+    for c in changes {
+        let repo_path = in_repo(prefix, &c.path);
+        let committed = entry_at(repo, head.as_ref(), &repo_path)?;
+        let full = on_disk(root, &c.path);
+        let disk = match fs::read(&full) {
+            Ok(bytes) => Some(bytes),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+            Err(e) => return Err(read_error(&full, e)),
+        };
+        let staged = index.get_path(Path::new(&repo_path), 0).map(|e| e.id);
+        let dirty = match (&c.base, &committed) {
+            (Base::Absent, Entry::Missing) => disk.is_some() || staged.is_some(),
+            (Base::Absent, _) => false, // the base check reports it as a conflict
+            (Base::Bytes(_), Entry::Blob(id, bytes)) => disk.as_ref() != Some(bytes) || staged != Some(*id),
+            (Base::Bytes(_), _) => disk.is_some() || staged.is_some(),
+        };
+        if dirty {
+            return Err(Error::refused(format!("{} has uncommitted changes", c.path))
+                .help("commit or stash them first (git stash), or pass --no-commit to only write the file"));
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn head_tree(repo: &Repository) -> Result<Option<Tree<'_>>> {
+    match repo.head() {
+        Ok(head) => head.peel_to_tree().map(Some).map_err(|e| missing_object("HEAD's tree", &e)),
+        Err(e) if matches!(e.code(), ErrorCode::UnbornBranch | ErrorCode::NotFound) => Ok(None),
+        Err(e) => Err(git_error("cannot read HEAD")(e)),
+    }
+}
+
+/// What a tree holds at a path.
+pub(super) enum Entry {
+    Missing,
+    Blob(Oid, Vec<u8>),
+    /// A folder, a link or a submodule.
+    Other,
+}
+
+pub(super) fn entry_at(repo: &Repository, tree: Option<&Tree<'_>>, path: &str) -> Result<Entry> {
+    let Some(tree) = tree else { return Ok(Entry::Missing) };
+    let entry = match tree.get_path(Path::new(path)) {
+        Ok(entry) => entry,
+        Err(e) if e.code() == ErrorCode::NotFound => return Ok(Entry::Missing),
+        Err(e) => return Err(git_error(format!("cannot read {path} from git"))(e)),
+    };
+    if !matches!(entry.filemode(), MODE_BLOB | MODE_BLOB_GROUP_WRITABLE | MODE_EXECUTABLE) {
+        return Ok(Entry::Other);
+    }
+    let blob = repo.find_blob(entry.id()).map_err(|e| missing_object(path, &e))?;
+    Ok(Entry::Blob(entry.id(), blob.content().to_vec()))
+}
+
+pub(super) const MAX_ATTEMPTS: u32 = 50;
+
+/// Commits on the target branch, rebuilding on the new tip whenever another writer moved it
+/// first. `None` when the change set changes nothing.
+pub(super) fn commit_with_retry(
+    repo: &Repository,
+    target: &Target,
+    prefix: &str,
+    set: &ChangeSet,
+    who: &Who,
+) -> Result<Option<Oid>> {
+    let mut jitter = Jitter::seeded();
+    for attempt in 0..MAX_ATTEMPTS {
+        let tip = read_tip(repo, target)?;
+        let Some(commit) = make_commit(repo, prefix, set, &tip, who)? else {
+            return Ok(None);
+        };
+        if move_branch(repo, target, &tip, commit, &reflog_message(set, &tip))? {
+            return Ok(Some(commit));
+        }
+        jitter.pause(attempt);
+    }
+    // git's lock on the branch, left by a git command that was killed, fails every attempt
+    // alike; like index.lock, only a person can tell it from a running command.
+    let lock = repo.path().join(format!("{}.lock", target.refname));
+    if lock.exists() {
+        return Err(Error::conflict(format!("git's lock on the branch {} is held ({})", target.short, lock.display()))
+            .help(format!(
+                "nothing was committed; a git command is running, or one was killed: if none is running, delete {}",
+                lock.display()
+            )));
+    }
+    Err(Error::conflict(format!(
+        "the branch {} kept moving: {MAX_ATTEMPTS} attempts lost the race to other writers",
+        target.short
+    ))
+    .help("nothing was committed; run the command again"))
+}
+
+pub(super) fn read_tip(repo: &Repository, target: &Target) -> Result<Tip> {
+    match repo.refname_to_id(&target.refname) {
+        Ok(oid) => Ok(Tip { current: Some(oid), parent: Some(oid) }),
+        Err(e) if e.code() == ErrorCode::NotFound => {
+            let parent = if target.checked_out { None } else { head_commit(repo)? };
+            Ok(Tip { current: None, parent })
+        }
+        Err(e) => Err(git_error(format!("cannot read the branch {}", target.short))(e)),
+    }
+}
+
+pub(super) fn head_commit(repo: &Repository) -> Result<Option<Oid>> {
+    match repo.head() {
+        Ok(head) => head.peel_to_commit().map(|c| Some(c.id())).map_err(|e| missing_object("HEAD", &e)),
+        Err(e) if matches!(e.code(), ErrorCode::UnbornBranch | ErrorCode::NotFound) => Ok(None),
+        Err(e) => Err(git_error("cannot read HEAD")(e)),
+    }
+}
+
+/// Writes the commit object (no ref moves yet); `None` when the tree would not change.
+pub(super) fn make_commit(
+    repo: &Repository,
+    prefix: &str,
+    set: &ChangeSet,
+    tip: &Tip,
+    who: &Who,
+) -> Result<Option<Oid>> {
+    let parent = tip
+        .parent
+        .map(|p| repo.find_commit(p))
+        .transpose()
+        .map_err(|e| missing_object("the branch tip", &e))?;
+    let base = match &parent {
+        Some(c) => c.tree().map_err(|e| missing_object("the branch tip's tree", &e))?,
+        None => empty_tree(repo)?,
+    };
+    check_bases(repo, &base, prefix, &set.changes)?;
+    let mut update = TreeUpdateBuilder::new();
+    for c in &set.changes {
+        let blob = repo.blob(&c.contents).map_err(git_error(format!("cannot store {} in git", c.path)))?;
+        update.upsert(in_repo(prefix, &c.path), blob, FileMode::Blob);
+    }
+    let tree_id = update.create_updated(repo, &base).map_err(git_error("cannot build the commit's tree"))?;
+    if parent.is_some() && tree_id == base.id() {
+        return Ok(None);
+    }
+    let tree = repo.find_tree(tree_id).map_err(git_error("cannot read the new tree"))?;
+    let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
+    let message = commit_message(&set.message)?;
+    repo.commit(None, &who.author, &who.committer, &message, &tree, &parents)
+        .map(Some)
+        .map_err(git_error("cannot write the commit"))
+}
+
+pub(super) fn empty_tree(repo: &Repository) -> Result<Tree<'_>> {
+    let id =
+        repo.treebuilder(None).and_then(|b| b.write()).map_err(git_error("cannot write an empty tree"))?;
+    repo.find_tree(id).map_err(git_error("cannot read an empty tree"))
+}
+
+/// Checks each change against the tip it is about to build on: a file that changed since the
+/// command read it must not be overwritten.
+pub(super) fn check_bases(
+    repo: &Repository,
+    tree: &Tree<'_>,
+    prefix: &str,
+    changes: &[Change],
+) -> Result<()> {
+    for c in changes {
+        let now = entry_at(repo, Some(tree), &in_repo(prefix, &c.path))?;
+        let unchanged = match (&c.base, &now) {
+            (Base::Absent, Entry::Missing) => true,
+            (Base::Bytes(b), Entry::Blob(_, bytes)) => b == bytes,
+            _ => false,
+        };
+        if !unchanged {
+            return Err(Error::conflict(format!("{} was changed by someone else since it was read", c.path))
+                .help("run the command again"));
+        }
+    }
+    Ok(())
+}
+
+/// The message as git would store it: trailing whitespace trimmed, one final newline.
+pub(super) fn commit_message(message: &str) -> Result<String> {
+    let clean = git2::message_prettify(message, None).unwrap_or_else(|_| format!("{}\n", message.trim_end()));
+    if clean.trim().is_empty() {
+        return Err(Error::refused("the commit message is empty")
+            .help("this is a bug in watchbill; please report it"));
+    }
+    Ok(clean)
+}
+
+pub(super) fn reflog_message(set: &ChangeSet, tip: &Tip) -> String {
+    let subject = set.message.lines().next().unwrap_or_default();
+    match tip.parent {
+        Some(_) => format!("commit: {subject}"),
+        None => format!("commit (initial): {subject}"),
+    }
+}
+
+/// Moves the branch from the value read in `tip` to `new`; false when another writer moved it
+/// (or holds its lock) meanwhile.
+pub(super) fn move_branch(
+    repo: &Repository,
+    target: &Target,
+    tip: &Tip,
+    new: Oid,
+    log: &str,
+) -> Result<bool> {
+    let moved = match tip.current {
+        Some(old) => repo.reference_matching(&target.refname, new, true, old, log),
+        None => repo.reference(&target.refname, new, false, log),
+    };
+    match moved {
+        Ok(_) => Ok(true),
+        Err(e) if matches!(e.code(), ErrorCode::Modified | ErrorCode::Locked | ErrorCode::Exists) => {
+            Ok(false)
+        }
+        Err(e) => Err(git_error(format!("cannot move the branch {}", target.short))(e)),
+    }
+}
+
+/// A small xorshift generator: enough to spread retries apart without another crate.
+pub(super) struct Jitter(u64);
+
+pub(super) static JITTER_SEQ: AtomicU64 = AtomicU64::new(0);
+
+impl Jitter {
+    pub(super) fn seeded() -> Jitter {
+        let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0);
+        // Threads of one process start at the same nanosecond often enough; the counter splits them.
+        let seq = JITTER_SEQ.fetch_add(1, Ordering::Relaxed).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        Jitter((nanos ^ (u64::from(std::process::id()) << 32) ^ seq) | 1)
+    }
+
+    pub(super) fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    /// Sleeps 1 ms up to a ceiling that grows with the attempts, to at most 20 ms.
+    pub(super) fn pause(&mut self, attempt: u32) {
+        let ceiling = (2 + 2 * u64::from(attempt)).min(20);
+        std::thread::sleep(Duration::from_millis(1 + self.next() % ceiling));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jitter_stays_in_range_and_varies() {
+        let mut j = Jitter::seeded();
+        let draws: Vec<u64> = (0..100).map(|_| j.next() % 20).collect();
+        assert!(draws.iter().any(|&d| d != draws[0]));
+    }
+}

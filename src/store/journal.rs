@@ -1,0 +1,87 @@
+//! Finishing the checkout of a writer that was killed.
+
+use super::*;
+
+/// The journal of a write to the checked-out branch: written before the branch moves, removed
+/// once the working tree and the index hold the new files. A writer killed in between leaves it
+/// behind, and the next writer (under the same lock) finishes the checkout, so nobody has to
+/// bring the files in line by hand and `git status` never shows a record as deleted.
+pub(super) const PENDING: &str = "watchbill-pending";
+
+/// One line per file: the blob the commit gives it, the blob it replaces (`-` for a new file),
+/// and its path in the repository (paths never hold a newline: see [`path_problem`]).
+pub(super) fn pending_journal(prefix: &str, changes: &[Change]) -> Result<String> {
+    let mut out = String::new();
+    for c in changes {
+        let new = blob_id(&c.contents)?;
+        let base = match &c.base {
+            Base::Absent => "-".to_string(),
+            Base::Bytes(b) => blob_id(b)?.to_string(),
+        };
+        out.push_str(&format!("{new} {base} {}\n", in_repo(prefix, &c.path)));
+    }
+    Ok(out)
+}
+
+pub(super) fn blob_id(bytes: &[u8]) -> Result<Oid> {
+    Oid::hash_object(ObjectType::Blob, bytes).map_err(git_error("cannot hash a file"))
+}
+
+/// Brings the working tree and the index in line with the branch for the files of a killed
+/// writer's journal, then removes it. A file is only written where it still holds what the
+/// killed writer saw (or is missing): a person's edit since then is left alone.
+pub(super) fn finish_pending(repo: &Repository) -> Result<()> {
+    let journal = repo.path().join(PENDING);
+    let text = match fs::read_to_string(&journal) {
+        Ok(t) => t,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(read_error(&journal, e)),
+    };
+    let Some(workdir) = repo.workdir() else { return Ok(()) };
+    let head = head_tree(repo)?;
+    let mut index = repo.index().map_err(git_error("cannot open git's index"))?;
+    index.read(true).map_err(git_error("cannot read git's index"))?;
+    let mut staged = false;
+    for line in text.lines() {
+        let mut parts = line.splitn(3, ' ');
+        let (Some(new), Some(base), Some(path)) = (parts.next(), parts.next(), parts.next()) else {
+            continue;
+        };
+        let (Ok(new), base) = (Oid::from_str(new), Oid::from_str(base).ok()) else { continue };
+        if path_problem(path).is_some() {
+            continue;
+        }
+        if let Some(dir) = on_disk(workdir, path).parent() {
+            sweep_temp_files(dir);
+        }
+        // Only a file the branch still holds as the killed writer committed it is ours to finish.
+        let Entry::Blob(id, bytes) = entry_at(repo, head.as_ref(), path)? else { continue };
+        if id != new {
+            continue;
+        }
+        let current = read_worktree(workdir, path)?;
+        let disk = current.as_deref().map(blob_id).transpose()?;
+        if disk != Some(new) {
+            if disk != base {
+                continue;
+            }
+            write_atomic(workdir, path, &bytes)?;
+        }
+        if index.get_path(Path::new(path), 0).map(|e| e.id) != Some(new) {
+            index.add_path(Path::new(path)).map_err(git_error(format!("cannot stage {path}")))?;
+            staged = true;
+        }
+    }
+    if staged {
+        write_index(&mut index, repo.path())?;
+    }
+    clear_pending(repo)
+}
+
+pub(super) fn clear_pending(repo: &Repository) -> Result<()> {
+    let journal = repo.path().join(PENDING);
+    match fs::remove_file(&journal) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(write_error(&journal, e)),
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,106 @@
+//! Locks: the kernel lock watchbill writers queue on, and git's own `index.lock`.
+
+use super::*;
+
+pub(super) const INDEX_LOCK: &str = "watchbill-index.lock";
+// Writers queue on the lock; many at once (a team's scripts, CI) may wait a while.
+pub(super) const LOCK_WAIT: Duration = Duration::from_secs(60);
+
+/// Our own lock around read-modify-write of the index: libgit2 locks the index only while
+/// writing it, so two writers could each read it, add their path and drop the other's.
+///
+/// It is an OS file lock (`flock`), not the existence of a file: the kernel lets go of it when
+/// its holder dies, so a writer killed mid-write never leaves a lock that the next one must
+/// wait out or a person must delete. The file is removed on release; the holder's pid is in it
+/// for a person who wonders who holds it.
+pub(super) struct IndexLock {
+    path: PathBuf,
+    /// Held open: closing it releases the lock.
+    _file: fs::File,
+}
+
+impl IndexLock {
+    pub(super) fn acquire(git_dir: &Path) -> Result<IndexLock> {
+        let path = git_dir.join(INDEX_LOCK);
+        let deadline = Instant::now() + LOCK_WAIT;
+        loop {
+            let file = fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)
+                .map_err(|e| write_error(&path, e))?;
+            match file.try_lock() {
+                // The previous holder removes the file as it lets go: a lock taken on a file
+                // that is no longer at `path` guards nothing, so open the new one and try again.
+                Ok(()) if same_file(&file, &path) => {
+                    let _ = file.set_len(0);
+                    let _ = writeln!(&file, "{}", std::process::id());
+                    return Ok(IndexLock { path, _file: file });
+                }
+                Ok(()) => {}
+                Err(fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                Err(fs::TryLockError::WouldBlock) => {
+                    let holder = fs::read_to_string(&path).unwrap_or_default();
+                    let holder = holder.trim();
+                    return Err(Error::conflict(format!(
+                        "another watchbill{} has been updating git's index for over {} seconds",
+                        if holder.is_empty() { String::new() } else { format!(" (process {holder})") },
+                        LOCK_WAIT.as_secs()
+                    ))
+                    .help("wait for it to finish (or stop it), then run the command again"));
+                }
+                Err(fs::TryLockError::Error(e)) => {
+                    return Err(Error::usage(format!("cannot lock {}: {e}", path.display()))
+                        .help("watchbill needs file locks (flock) in the .git folder; check the filesystem"))
+                }
+            }
+        }
+    }
+}
+
+impl Drop for IndexLock {
+    fn drop(&mut self) {
+        // Removed while still held, so nobody locks a file that is about to disappear.
+        let _ = fs::remove_file(&self.path);
+    }
+}
+
+#[cfg(unix)]
+pub(super) fn same_file(file: &fs::File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), fs::metadata(path)) {
+        (Ok(a), Ok(b)) => (a.dev(), a.ino()) == (b.dev(), b.ino()),
+        _ => false,
+    }
+}
+
+/// Elsewhere an open file cannot be removed under its holder, so the path always names it.
+#[cfg(not(unix))]
+pub(super) fn same_file(_file: &fs::File, path: &Path) -> bool {
+    path.exists()
+}
+
+/// Waits a little while git's own `index.lock` is held, so a commit is not made that could not
+/// be staged afterwards. Git's lock says nothing of its holder: only a person can tell a
+/// running git command from one that died, so after the wait they are asked.
+pub(super) fn wait_for_git_index(git_dir: &Path) -> Result<()> {
+    let lock = git_dir.join("index.lock");
+    for _ in 0..50 {
+        if !lock.exists() {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Err(index_locked(&lock))
+}
+
+pub(super) fn index_locked(lock: &Path) -> Error {
+    Error::conflict(format!("git's index is locked ({})", lock.display())).help(format!(
+        "a git command is running, or one was killed: if none is running, delete {}",
+        lock.display()
+    ))
+}
