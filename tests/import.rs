@@ -710,3 +710,41 @@ fn rota_export_push_to_opsgenie_names_overrides_by_alias() {
     let alias = format!("id = \"watchbill-2026-w48-{}\"", captain(dir, "2026-W48"));
     assert!(recorded.contains(&alias), "{recorded}");
 }
+
+#[test]
+fn rota_export_push_finds_pagerduty_users_by_email() {
+    let t = crew_with(ROTA_SETTINGS, &CREW.replace("pagerduty = \"PBOB001\"\n", ""));
+    let dir = t.path();
+    wb(dir).args(["rota", "plan", "--weeks", "4"]).assert().success();
+    let (base, seen) = server(|r, n| match r.method.as_str() {
+        // "List users": `query` filters by name or e-mail, so look-alikes come back too.
+        "GET" if r.path == "/users?query=bob%40example.org" => (
+            200,
+            serde_json::json!({"users": [
+                {"id": "PBOBBY9", "type": "user", "name": "Bobby", "email": "bobby.b@example.org"},
+                {"id": "PBOBMAIL", "type": "user", "name": "Bob Durand", "email": "bob@example.org"}],
+                "limit": 25, "offset": 0, "more": false})
+            .to_string(),
+        ),
+        "POST" if pagerduty_override_shape(r).is_ok() => {
+            (201, serde_json::json!([{"status": 201, "override": {"id": format!("QOVR{n}")}}]).to_string())
+        }
+        _ => (400, "{}".into()),
+    });
+    wb(dir)
+        .args(["rota", "export", "pagerduty", "--schedule", "PSCHED1", "--from", "2026-W48", "--weeks", "2"])
+        .args(["--push", "--base-url", &base])
+        .env("PAGERDUTY_TOKEN", "secret-token")
+        .assert()
+        .success();
+    let got = seen.lock().unwrap().clone();
+    assert_eq!(got[0].method, "GET", "{got:?}");
+    assert_eq!(got[0].header("authorization"), Some("Token token=secret-token"));
+    let posts: Vec<&Received> = got.iter().filter(|r| r.method == "POST").collect();
+    assert_eq!(posts.len(), 2);
+    assert!(
+        posts.iter().any(|r| r.body.contains("\"PBOBMAIL\"")),
+        "bob, found by his exact e-mail: {posts:?}"
+    );
+    assert!(posts.iter().any(|r| r.body.contains("\"PXPGF42\"")), "alice, by her id");
+}

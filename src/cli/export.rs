@@ -68,7 +68,18 @@ pub fn run(ctx: &Ctx, a: ExportArgs) -> Result<Exit> {
     let weeks: Vec<IsoWeek> = (0..i64::from(a.weeks)).map(|i| from.plus(i)).collect();
     session.read(Needs::rota_in(Weeks::between(from, from.plus(i64::from(a.weeks) - 1))))?;
     let model = &session.model;
-    let wanted = export::overrides(model, a.tool, &weeks).map_err(|unmatched| {
+    // PagerDuty takes a user id: a push looks up the captains who have only an e-mail.
+    let mut found = std::collections::BTreeMap::new();
+    let to_find = if a.push { export::emails_to_find(model, a.tool, &weeks) } else { Vec::new() };
+    if !to_find.is_empty() && !a.write.dry_run {
+        let client = client(&a)?;
+        for email in to_find {
+            if let Some(id) = export::user_with_email(&client.send(&export::find_user(&email))?, &email) {
+                found.insert(email, id);
+            }
+        }
+    }
+    let wanted = export::overrides(model, a.tool, &weeks, &found).map_err(|unmatched| {
         let list: Vec<String> =
             unmatched.iter().map(|u| format!("{} {}: {}", u.week, u.member, u.help)).collect();
         Error::refused(format!(
@@ -120,12 +131,7 @@ pub fn run(ctx: &Ctx, a: ExportArgs) -> Result<Exit> {
         }
         return Ok(Exit::Ok);
     }
-    let token = std::env::var(push::token_var(a.tool))
-        .ok()
-        .filter(|t| !t.trim().is_empty())
-        .ok_or_else(|| Error::usage(format!("--push needs the API token in {}", push::token_var(a.tool))))?;
-    let client =
-        push::Client::new(a.tool, a.base_url.as_deref().unwrap_or(push::default_base(a.tool)), token);
+    let client = client(&a)?;
     // Whatever happens half-way, what was done is recorded, so the next push starts from it.
     let mut deleted = Vec::new();
     let mut created = Vec::new();
@@ -180,6 +186,15 @@ pub fn run(ctx: &Ctx, a: ExportArgs) -> Result<Exit> {
         Some(e) => Err(e),
         None => Ok(Exit::Ok),
     }
+}
+
+/// A client of the tool's API with the token from the environment.
+fn client(a: &ExportArgs) -> Result<push::Client> {
+    let token = std::env::var(push::token_var(a.tool))
+        .ok()
+        .filter(|t| !t.trim().is_empty())
+        .ok_or_else(|| Error::usage(format!("--push needs the API token in {}", push::token_var(a.tool))))?;
+    Ok(push::Client::new(a.tool, a.base_url.as_deref().unwrap_or(push::default_base(a.tool)), token))
 }
 
 fn print_requests(requests: &[Request], format: ListFormat) -> Result<()> {

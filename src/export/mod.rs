@@ -17,6 +17,7 @@ use crate::time::{rfc3339, IsoWeek};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::{json, Value};
+use std::collections::BTreeMap;
 
 /// One captain's watch, as an override to create.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -56,7 +57,15 @@ pub fn supported(tool: Tool) -> bool {
 
 /// The overrides of `weeks` (each week's crew as planned or confirmed; weeks without a rota
 /// file are passed over), or every captain the tool cannot be told about.
-pub fn overrides(model: &Model, tool: Tool, weeks: &[IsoWeek]) -> Result<Vec<Override>, Vec<Unmatched>> {
+///
+/// `found` holds the tool's user ids looked up by e-mail (PagerDuty's `GET /users?query=`, done
+/// by `--push`), for members without an id in crew.toml.
+pub fn overrides(
+    model: &Model,
+    tool: Tool,
+    weeks: &[IsoWeek],
+    found: &BTreeMap<String, String>,
+) -> Result<Vec<Override>, Vec<Unmatched>> {
     let schedule = model.settings.schedule;
     let mut out = Vec::new();
     let mut unmatched = Vec::new();
@@ -64,7 +73,7 @@ pub fn overrides(model: &Model, tool: Tool, weeks: &[IsoWeek]) -> Result<Vec<Ove
         let Some(r) = model.rota.get(&week) else { continue };
         let (start, end) = schedule.span(week);
         for m in &r.crew {
-            match user(model, tool, m) {
+            match user(model, tool, m, found) {
                 Ok(user) => out.push(Override {
                     week,
                     member: m.clone(),
@@ -85,19 +94,34 @@ pub fn overrides(model: &Model, tool: Tool, weeks: &[IsoWeek]) -> Result<Vec<Ove
 }
 
 /// The member's user in the tool.
-fn user(model: &Model, tool: Tool, id: &MemberId) -> Result<String, String> {
+fn user(
+    model: &Model,
+    tool: Tool,
+    id: &MemberId,
+    found: &BTreeMap<String, String>,
+) -> Result<String, String> {
     let Some(m) = model.member(id) else {
         return Err(format!("`{id}` is not in crew.toml"));
     };
     let by_id = tool.member_id(m).map(str::to_string);
-    let by_email = m.email.clone().filter(|_| tool == Tool::Opsgenie);
-    by_email.or(by_id).ok_or_else(|| {
+    let email = m.email.as_ref().map(|e| e.to_lowercase());
+    let by_email = match tool {
+        Tool::Opsgenie => m.email.clone(),
+        _ => email.and_then(|e| found.get(&e).cloned()),
+    };
+    let by_email_first = tool == Tool::Opsgenie;
+    let user = if by_email_first { by_email.or(by_id) } else { by_id.or(by_email) };
+    user.ok_or_else(|| {
         let what = match tool {
             Tool::Opsgenie => "an e-mail (their Opsgenie username) or",
             _ => "their",
         };
+        let push = match tool {
+            Tool::Pagerduty => " (or their PagerDuty e-mail: --push looks users up by e-mail)",
+            _ => "",
+        };
         format!(
-            "give `{id}` {what} {} user id in crew.toml: `{} = \"…\"` in their [[member]]",
+            "give `{id}` {what} {} user id in crew.toml: `{} = \"…\"` in their [[member]]{push}",
             tool.title(),
             tool.member_field()
         )
@@ -157,6 +181,41 @@ pub fn create(tool: Tool, schedule: &str, o: &Override, tz: &str) -> Request {
                 }),
             }
         }
+    }
+}
+
+/// The captains' e-mails a push must look up in the tool: PagerDuty members with an e-mail but
+/// no `pagerduty` id in crew.toml (lowercased).
+pub fn emails_to_find(model: &Model, tool: Tool, weeks: &[IsoWeek]) -> Vec<String> {
+    if tool != Tool::Pagerduty {
+        return Vec::new();
+    }
+    let mut out: Vec<String> = (weeks.iter().filter_map(|w| model.rota.get(w)))
+        .flat_map(|r| r.crew.iter())
+        .filter_map(|id| model.member(id))
+        .filter(|m| tool.member_id(m).is_none())
+        .filter_map(|m| m.email.as_ref().map(|e| e.to_lowercase()))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// `GET /users?query=<e-mail>`: PagerDuty's users whose name or e-mail match.
+pub fn find_user(email: &str) -> Request {
+    Request { method: "GET", path: format!("/users?query={}", segment(email)), body: Value::Null }
+}
+
+/// The id of the one user whose e-mail is exactly `email` in a `GET /users` answer (`users[]`
+/// with `id` and `email`); none when no user or several have it.
+pub fn user_with_email(answer: &str, email: &str) -> Option<String> {
+    let v: Value = serde_json::from_str(answer).ok()?;
+    let same: Vec<&Value> = (v.get("users")?.as_array()?.iter())
+        .filter(|u| u.get("email").and_then(Value::as_str).is_some_and(|e| e.eq_ignore_ascii_case(email)))
+        .collect();
+    match same.as_slice() {
+        [one] => one.get("id")?.as_str().map(str::to_string),
+        _ => None,
     }
 }
 

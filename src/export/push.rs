@@ -60,6 +60,13 @@ impl Client {
             _ => "application/json",
         };
         let response = match r.method {
+            "GET" => self
+                .agent
+                .get(&url)
+                .header("Authorization", &self.authorization())
+                .header("Accept", accept)
+                .call()
+                .map_err(failed)?,
             "DELETE" => self
                 .agent
                 .delete(&url)
