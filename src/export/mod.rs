@@ -3,7 +3,8 @@
 //! One override per captain per watch, from the handover that starts the week's watch to the
 //! one that ends it, for the user the member is in the tool: by e-mail where the tool takes an
 //! e-mail (Opsgenie's `username`), else by the member's id for the tool in crew.toml
-//! (`pagerduty = "PXXXX"`, `grafana_oncall = "UXXXX"`). A member who cannot be matched is
+//! (`pagerduty = "PXXXX"`, `grafana_oncall = "UXXXX"`), else, for PagerDuty when pushing, by
+//! the one user the tool has with the member's e-mail. A member who cannot be matched is
 //! reported with the fix, never guessed. [`push`] sends them (the HTTP edge) and keeps what it
 //! created in [`record`], so a later push deletes exactly those of a re-planned week.
 
