@@ -194,7 +194,10 @@ fn client(a: &ExportArgs) -> Result<push::Client> {
         .ok()
         .filter(|t| !t.trim().is_empty())
         .ok_or_else(|| Error::usage(format!("--push needs the API token in {}", push::token_var(a.tool))))?;
-    Ok(push::Client::new(a.tool, a.base_url.as_deref().unwrap_or(push::default_base(a.tool)), token))
+    let base = a.base_url.as_deref().or(push::default_base(a.tool)).ok_or_else(|| {
+        Error::usage(format!("{} has no public API address: give --base-url", a.tool.title()))
+    })?;
+    Ok(push::Client::new(a.tool, base, token))
 }
 
 fn print_requests(requests: &[Request], format: ListFormat) -> Result<()> {

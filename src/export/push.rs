@@ -5,12 +5,13 @@ use crate::error::{Error, Result};
 use crate::import::Tool;
 use std::time::Duration;
 
-/// Where a tool's API is, unless `--base-url` says otherwise.
-pub fn default_base(tool: Tool) -> &'static str {
+/// Where a tool's API is, unless `--base-url` says otherwise; OnCall and GoAlert live at each
+/// crew's own address.
+pub fn default_base(tool: Tool) -> Option<&'static str> {
     match tool {
-        Tool::Pagerduty => "https://api.pagerduty.com",
-        Tool::Opsgenie => "https://api.opsgenie.com",
-        Tool::GrafanaOncall | Tool::Goalert => "https://oncall-prod-us-central-0.grafana.net/oncall",
+        Tool::Pagerduty => Some("https://api.pagerduty.com"),
+        Tool::Opsgenie => Some("https://api.opsgenie.com"),
+        Tool::GrafanaOncall | Tool::Goalert => None,
     }
 }
 
