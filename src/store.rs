@@ -20,6 +20,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+pub mod merge_base;
+
 /// Where to read the files from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Revision {

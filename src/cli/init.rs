@@ -83,7 +83,7 @@ pub fn run(ctx: &Ctx, a: InitArgs) -> Result<Exit> {
             "to check these files in GitHub Actions, add {} at the repository's top with working-directory: {prefix} (docs/action.md)",
             scaffold::WORKFLOW_PATH
         ),
-        _ => files.push((scaffold::WORKFLOW_PATH.to_string(), scaffold::workflow("."))),
+        _ => files.push((scaffold::WORKFLOW_PATH.to_string(), scaffold::workflow(".", &files))),
     }
     let set = ChangeSet {
         message,
