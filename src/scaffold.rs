@@ -3,12 +3,15 @@
 
 /// `watchbill.toml` with every setting and its default.
 pub fn settings(name: &str, timezone: &str, holidays: &str) -> String {
+    // A TOML string, quoted and escaped: a crew may be called `Ops "night" crew`.
+    let name = toml_edit::Value::from(name).to_string();
+    let name = name.trim();
     format!(
         r#"# watchbill settings. Every field is optional; the defaults are shown.
 # Reference: docs/format.md
 
 # The crew's name, shown in summaries.
-name = "{name}"
+name = {name}
 
 # The crew's time zone (an IANA name). Handovers, weeks and business days are counted in it.
 timezone = "{timezone}"
