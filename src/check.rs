@@ -474,7 +474,10 @@ fn objective_units(model: &Model, o: &crate::model::objective::Objective, out: &
             out.push(at(
                 "out-of-range",
                 &f.target.span(),
-                format!("a percentage of records is between 0% and 100%, not {}%", o.target.value),
+                format!(
+                    "a percentage of records is between 0% and 100%, not {}",
+                    crate::format::percent(o.target.value)
+                ),
                 "write the target like \">= 80%\"",
             ));
         }

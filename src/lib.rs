@@ -16,6 +16,7 @@ pub mod diagnostic;
 pub mod error;
 pub mod example;
 pub mod export;
+pub mod format;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod gate;
@@ -33,6 +34,7 @@ pub mod render;
 pub mod report;
 pub mod review;
 pub mod scaffold;
+pub mod scope;
 pub mod store;
 pub mod time;
 pub mod usecase;

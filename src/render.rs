@@ -188,13 +188,11 @@ fn chart<T: for<'de> Deserialize<'de>>(
 }
 
 fn add_filters(env: &mut Environment<'static>) {
-    env.add_filter("duration", |minutes: f64| {
-        // Out of chrono's range (a template's own huge number) shows as nothing, not a panic.
-        chrono::Duration::try_seconds((minutes * 60.0).round() as i64)
-            .map(crate::report::human)
-            .unwrap_or_default()
-    });
-    env.add_filter("num", crate::report::scoreboard::number);
+    // The one formatter (src/format.rs), so a template shows numbers as the CLI does.
+    env.add_filter("duration", crate::format::minutes);
+    env.add_filter("num", crate::format::number);
+    env.add_filter("percent", crate::format::percent);
+    env.add_filter("op", |s: String| crate::format::op_text(&s));
     env.add_filter("mermaid", |s: String| Value::from_safe_string(escape::mermaid(&s)));
     env.add_filter("code", |state: &State, s: String| {
         Value::from_safe_string(match state.auto_escape() {

@@ -325,19 +325,6 @@ where
     t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)
 }
 
-/// "4 min 30 s", "2 h 05 min", "3 d 4 h": a duration as a person says it.
-pub fn human(d: Duration) -> String {
-    let s = d.num_seconds().max(0);
-    match s {
-        s if s < 60 => format!("{s} s"),
-        s if s < 3600 => {
-            format!("{} min{}", s / 60, if s % 60 != 0 { format!(" {:02} s", s % 60) } else { String::new() })
-        }
-        s if s < 86_400 => format!("{} h {:02} min", s / 3600, (s % 3600) / 60),
-        s => format!("{} d {} h", s / 86_400, (s % 86_400) / 3600),
-    }
-}
-
 /// Parses a weekday name in English (`monday`, `Mon`).
 pub fn parse_weekday(s: &str) -> Result<Weekday, String> {
     s.parse::<Weekday>().map_err(|_| format!("{s:?} is not a weekday; write monday, tuesday, … or sunday"))

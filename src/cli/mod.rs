@@ -32,8 +32,8 @@ use crate::error::{Error, Exit, Result};
 use crate::gate::Gate;
 use crate::model::{self, Model, Needs, Weeks};
 use crate::store::{self, ChangeSet, Revision, WriteMode};
-use crate::time;
-use chrono::{DateTime, Datelike, FixedOffset};
+use crate::{scope, time};
+use chrono::{DateTime, FixedOffset};
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;
@@ -358,41 +358,25 @@ impl Session {
     }
 
     /// Adds the objectives and the maturity matrix, then the records their windows ending at
-    /// `at` measure (with `previous` windows of trend before each): the logbook, the rota, the
-    /// check-ins and the survey answers from the week the earliest window starts.
+    /// `at` measure, with `previous` windows of trend before each (planned by [`scope`]).
     pub fn read_for_objectives(&mut self, at: DateTime<FixedOffset>, previous: usize) -> Result<()> {
-        // The settings were read when the session started; reading records does not change them.
-        let schedule = self.model.settings.schedule;
-        let this = schedule.week_at(&self.now);
-        let nothing = Weeks::between(this.next(), this);
-        self.read(Needs { objectives: true, maturity: true, measured_weeks: nothing, ..Needs::CREW })?;
-        let since = match crate::metrics::reaches_back_to(&self.model, at, previous) {
-            // The week before the first watch a window touches: a handover due at its start.
-            Some(from) if from.year() > 1 => Weeks::since(schedule.week_at(&from).prev()),
-            Some(_) => Weeks::ALL,
-            None => return Ok(()),
-        };
-        self.read(Needs {
-            objectives: true,
-            maturity: true,
-            measured_weeks: since,
-            ..Needs::logbook_in(since).and_rota_in(since)
-        })
+        self.read(scope::objectives(&self.model, &self.now))?;
+        match scope::measured(&self.model, at, previous) {
+            Some(needs) => self.read(needs),
+            None => Ok(()),
+        }
     }
 
     /// Adds the rota weeks of `wanted` and around it, until every term touching `wanted` is
     /// whole (a term's first and last weeks may lie outside the weeks a command shows).
     pub fn read_terms(&mut self, wanted: Weeks) -> Result<()> {
-        // Twice a term each side: one read is enough unless a swap made a term longer.
-        let margin = 2 * i64::from(self.model.settings.rota.term_weeks.max(1));
-        let mut read =
-            Weeks { from: wanted.from.map(|f| f.plus(-margin)), to: wanted.to.map(|t| t.plus(margin)) };
+        let mut read = scope::terms(&self.model, wanted);
         loop {
             self.read(Needs::rota_in(read))?;
             if self.read_all {
                 return Ok(());
             }
-            match crate::planner::wider_for_terms(&self.model.crews(), read, wanted) {
+            match scope::wider_terms(&self.model, read, wanted) {
                 Some(wider) => read = wider,
                 None => return Ok(()),
             }

@@ -619,7 +619,7 @@ fn describe(
     agg: Aggregate,
     target: &Comparison,
 ) -> String {
-    let in_unit = |c: &Comparison, agg| format!("{} {}", c.op.symbol(), display_value(c.value, unit, agg));
+    let in_unit = |c: &Comparison, agg| crate::format::target(c, unit, agg);
     let records = match measure {
         "survey.comfort" => "members",
         "checkin" => "check-ins",
@@ -654,8 +654,11 @@ fn verdict_word(e: &Evaluation) -> &'static str {
 }
 
 /// The value of an evaluation or a trend point, or "no data".
-fn shown(value: Option<f64>, e: &Evaluation) -> String {
-    value.map_or_else(|| "no data".to_string(), |v| display_value(v, e.unit, e.aggregate))
+fn shown(value: Option<f64>, verdict: Verdict, e: &Evaluation) -> String {
+    value.map_or_else(
+        || "no data".to_string(),
+        |v| crate::format::value_against(v, e.unit, e.aggregate, &e.target, verdict == Verdict::Met),
+    )
 }
 
 /// Up to `max` records, then how many more.
@@ -686,13 +689,15 @@ pub fn status_text(evaluations: &[Evaluation]) -> String {
         out.push_str(&format!("         {judged}, over {} (since {since})\n", e.window));
         let samples = if e.samples == 1 { "1 sample".to_string() } else { format!("{} samples", e.samples) };
         match e.value {
-            Some(_) => out.push_str(&format!("         now: {} from {samples}\n", shown(e.value, e))),
+            Some(_) => {
+                out.push_str(&format!("         now: {} from {samples}\n", shown(e.value, e.verdict, e)))
+            }
             None => out.push_str("         now: no data in the window (not a pass)\n"),
         }
         if let Some(r) = &e.risk {
             out.push_str(&format!("         at risk: {r}\n"));
         }
-        let trend: Vec<String> = e.trend.iter().map(|p| shown(p.value, e)).collect();
+        let trend: Vec<String> = e.trend.iter().map(|p| shown(p.value, p.verdict, e)).collect();
         out.push_str(&format!("         trend, oldest first: {}\n", trend.join(" · ")));
         if !e.misses.is_empty() {
             out.push_str(&format!("         missing it ({}): {}\n", e.misses.len(), some(&e.misses, 5)));
@@ -724,7 +729,12 @@ pub fn attention_text(evaluations: &[Evaluation]) -> String {
     let mut out = format!("\nObjectives: {missed} missed, {} at risk\n", evaluations.len() - missed);
     for e in evaluations {
         let target = describe(&e.measure, e.unit, e.bound.as_ref(), e.aggregate, &e.target);
-        out.push_str(&format!("  {:8} {}: {} ({target})\n", verdict_word(e), e.id, shown(e.value, e)));
+        out.push_str(&format!(
+            "  {:8} {}: {} ({target})\n",
+            verdict_word(e),
+            e.id,
+            shown(e.value, e.verdict, e)
+        ));
         if let Some(r) = &e.risk {
             out.push_str(&format!("           {r}\n"));
         }

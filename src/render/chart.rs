@@ -71,7 +71,7 @@ fn nice_scale(max: f64) -> (f64, f64) {
 }
 
 fn fmt_tick(v: f64) -> String {
-    crate::report::scoreboard::number(v)
+    crate::format::number(v)
 }
 
 // ---- objective trend --------------------------------------------------------------------
