@@ -184,7 +184,22 @@ fn logbook(model: &Model, now: DateTime<FixedOffset>, out: &mut Vec<Diagnostic>)
     let schedule = &model.settings.schedule;
     let stale_before = schedule.week_at(&now).plus(-crate::model::logbook::OPEN_WEEKS);
     let mut ids = BTreeMap::new();
+    let mut sources = BTreeMap::new();
     for e in &model.entries {
+        if let Some(source) = &e.meta.source {
+            if let Some(first) = sources.insert(source.get_ref().as_str(), &e.origin.path) {
+                out.push(
+                    model
+                        .error_at(
+                            "duplicate-source",
+                            &e.origin,
+                            &source.span(),
+                            format!("`{}` was also imported as {first}", source.get_ref()),
+                        )
+                        .help("one alert is one entry: merge the two files into one"),
+                );
+            }
+        }
         if let Some(first) = ids.insert(e.id.as_str(), &e.origin.path) {
             out.push(
                 Diagnostic::error(

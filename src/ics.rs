@@ -435,6 +435,10 @@ mod tests {
             active: true,
             experienced: false,
             away: Vec::new(),
+            pagerduty: None,
+            opsgenie: None,
+            grafana_oncall: None,
+            goalert: None,
         };
         Crew {
             teams: vec![

@@ -15,6 +15,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod error;
 pub mod example;
+pub mod export;
 pub mod format;
 #[doc(hidden)]
 pub mod fuzzing;
@@ -22,6 +23,7 @@ pub mod gate;
 pub mod github;
 pub mod ics;
 pub mod ids;
+pub mod import;
 pub mod metrics;
 pub mod model;
 pub mod org;

@@ -17,6 +17,8 @@ macro_rules! outln {
 mod check;
 mod ci;
 mod crew;
+mod export;
+mod import;
 mod init;
 mod log;
 mod objective;
@@ -76,6 +78,7 @@ pub enum Command {
     #[command(subcommand)]
     Crew(crew::CrewCommand),
     Check(check::CheckArgs),
+    Import(import::ImportArgs),
     #[command(subcommand)]
     Rota(rota::RotaCommand),
     #[command(subcommand)]
@@ -447,6 +450,7 @@ fn run(ctx: &Ctx, command: Command) -> Result<Exit> {
         Command::Init(a) => init::run(ctx, a),
         Command::Crew(c) => crew::run(ctx, c),
         Command::Check(a) => check::run(ctx, a),
+        Command::Import(a) => import::run(ctx, a),
         Command::Rota(c) => rota::run(ctx, c),
         Command::Log(c) => log::run(ctx, c),
         Command::Handover(a) => log::handover(ctx, a),

@@ -50,6 +50,7 @@ pub enum RotaCommand {
   watchbill rota ics -o rota.ics
   watchbill rota ics --member alice > alice.ics")]
     Ics(IcsArgs),
+    Export(super::export::ExportArgs),
 }
 
 #[derive(Args, Debug)]
@@ -175,6 +176,7 @@ pub fn run(ctx: &Ctx, cmd: RotaCommand) -> Result<Exit> {
         RotaCommand::Cover(a) => cover(ctx, a),
         RotaCommand::Show(a) => show(ctx, a),
         RotaCommand::Ics(a) => ics(ctx, a),
+        RotaCommand::Export(a) => super::export::run(ctx, a),
     }
 }
 

@@ -20,6 +20,21 @@ pub struct Settings {
     /// Days that are not business days, besides holidays.
     pub weekend: Vec<Weekday>,
     pub holidays: BTreeSet<NaiveDate>,
+    /// How `watchbill import` maps a paging tool's values (docs/interop.md).
+    pub import: ImportRules,
+}
+
+/// `[import]`: a paging tool's urgency or priority → a severity, its service → the crew's.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportRules {
+    /// Keys compared without case (`"P1"`, `"high"`); they add to or replace the defaults of
+    /// [`crate::import::DEFAULT_SEVERITY`].
+    #[serde(default)]
+    pub severity: std::collections::BTreeMap<String, crate::model::logbook::Severity>,
+    /// The tool's service, by id or by name, → the service name the crew's entries use.
+    #[serde(default)]
+    pub services: std::collections::BTreeMap<String, String>,
 }
 
 impl Settings {
@@ -72,6 +87,7 @@ impl Default for Settings {
             },
             weekend: vec![Weekday::Sat, Weekday::Sun],
             holidays: BTreeSet::new(),
+            import: ImportRules::default(),
         }
     }
 }
@@ -87,6 +103,8 @@ struct File {
     rota: RotaFile,
     #[serde(default)]
     calendar: CalendarFile,
+    #[serde(default)]
+    import: ImportRules,
 }
 
 #[derive(Deserialize, Default)]
@@ -208,5 +226,6 @@ pub fn parse(src: &Source) -> (Settings, Vec<Diagnostic>) {
         }
     }
     s.holidays = file.calendar.holidays.into_iter().map(|d| d.0).collect();
+    s.import = file.import;
     (s, diags)
 }

@@ -32,6 +32,10 @@ fn member(name: &str, team: &str) -> Member {
         active: true,
         experienced: false,
         away: Vec::new(),
+        pagerduty: None,
+        opsgenie: None,
+        grafana_oncall: None,
+        goalert: None,
     }
 }
 
