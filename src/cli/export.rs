@@ -118,7 +118,7 @@ pub fn run(ctx: &Ctx, a: ExportArgs) -> Result<Exit> {
     };
     let plan = export::push_plan(&before, &wanted, &weeks);
     if plan.delete.is_empty() && plan.create.is_empty() {
-        println!("nothing to push: {} already as planned", plural(plan.unchanged.len()));
+        outln!("nothing to push: {} already as planned", plural(plan.unchanged.len()));
         return Ok(Exit::Ok);
     }
     let deletes: Vec<Request> =
@@ -127,7 +127,7 @@ pub fn run(ctx: &Ctx, a: ExportArgs) -> Result<Exit> {
         plan.create.iter().map(|o| export::create(a.tool, &schedule, o, tz)).collect();
     if a.write.dry_run {
         for r in deletes.iter().chain(&creates) {
-            println!("would send {} {}", r.method, r.path);
+            outln!("would send {} {}", r.method, r.path);
         }
         return Ok(Exit::Ok);
     }
@@ -163,7 +163,7 @@ pub fn run(ctx: &Ctx, a: ExportArgs) -> Result<Exit> {
             }
         }
     }
-    println!("{} {}: {} deleted, {} created", a.tool.title(), schedule, deleted.len(), created.len());
+    outln!("{} {}: {} deleted, {} created", a.tool.title(), schedule, deleted.len(), created.len());
     if !deleted.is_empty() || !created.is_empty() {
         let message = format!(
             "rota export: {} override(s) created, {} deleted in {} schedule {schedule}",
@@ -202,12 +202,12 @@ fn client(a: &ExportArgs) -> Result<push::Client> {
 
 fn print_requests(requests: &[Request], format: ListFormat) -> Result<()> {
     if format == ListFormat::Json {
-        print!("{}", output::json(&requests)?);
+        out!("{}", output::json(&requests)?);
         return Ok(());
     }
     for r in requests {
-        println!("{} {}", r.method, r.path);
-        println!("{}\n", serde_json::to_string_pretty(&r.body).unwrap_or_default());
+        outln!("{} {}", r.method, r.path);
+        outln!("{}\n", serde_json::to_string_pretty(&r.body).unwrap_or_default());
     }
     Ok(())
 }

@@ -111,23 +111,23 @@ pub fn run(ctx: &Ctx, a: ImportArgs) -> Result<Exit> {
     })?;
     if let Some(p) = summary.filter(|_| !alerts.is_empty()) {
         for (id, field) in &p.kept {
-            println!("kept {id}: {field} (edited by a person)");
+            outln!("kept {id}: {field} (edited by a person)");
         }
         if p.added.is_empty() && p.updated.is_empty() {
-            println!("nothing to import: {} up to date", plural(p.unchanged, "alert"));
+            outln!("nothing to import: {} up to date", plural(p.unchanged, "alert"));
         } else {
-            println!("{} added, {} updated, {} up to date", p.added.len(), p.updated.len(), p.unchanged);
+            outln!("{} added, {} updated, {} up to date", p.added.len(), p.updated.len(), p.unchanged);
         }
         if p.skipped > 0 {
-            println!("{} triggered before --since, passed over", plural(p.skipped, "alert"));
+            outln!("{} triggered before --since, passed over", plural(p.skipped, "alert"));
         }
     }
     if !shifts.is_empty() {
         for (week, crew) in &weeks.differ {
             let names: Vec<&str> = crew.iter().map(|m| m.as_str()).collect();
-            println!("kept {week}: the rota has it already (the schedule says {})", names.join(", "));
+            outln!("kept {week}: the rota has it already (the schedule says {})", names.join(", "));
         }
-        println!(
+        outln!(
             "{} past rota week(s) added, {} already in the rota, {} not over yet (the rota plans those)",
             weeks.added.len(),
             weeks.unchanged + weeks.differ.len(),

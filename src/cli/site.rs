@@ -71,8 +71,8 @@ pub fn run(ctx: &Ctx, a: SiteArgs) -> Result<Exit> {
         counts: &counts,
     };
     match a.format {
-        ListFormat::Json => print!("{}", output::json(&report)?),
-        ListFormat::Text => println!(
+        ListFormat::Json => out!("{}", output::json(&report)?),
+        ListFormat::Text => outln!(
             "{}site: {} pages in {}: {} written, {} unchanged, {} removed",
             if a.dry_run { "dry run, nothing written: " } else { "" },
             pages.len(),
