@@ -30,3 +30,4 @@ pub mod review;
 pub mod scaffold;
 pub mod store;
 pub mod time;
+pub mod usecase;

@@ -6,6 +6,7 @@
 mod check;
 mod ci;
 mod crew;
+mod handover;
 mod init;
 mod log;
 mod objective;
@@ -66,7 +67,7 @@ pub enum Command {
     Rota(rota::RotaCommand),
     #[command(subcommand)]
     Log(log::LogCommand),
-    Handover(log::HandoverArgs),
+    Handover(handover::HandoverArgs),
     Status(log::StatusArgs),
     Review(review::ReviewArgs),
     Ci(ci::CiArgs),
@@ -376,7 +377,7 @@ fn run(ctx: &Ctx, command: Command) -> Result<Exit> {
         Command::Check(a) => check::run(ctx, a),
         Command::Rota(c) => rota::run(ctx, c),
         Command::Log(c) => log::run(ctx, c),
-        Command::Handover(a) => log::handover(ctx, a),
+        Command::Handover(a) => handover::handover(ctx, a),
         Command::Status(a) => log::status(ctx, a),
         Command::Review(a) => review::run(ctx, a),
         Command::Ci(a) => ci::run(ctx, a),

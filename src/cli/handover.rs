@@ -1,0 +1,68 @@
+//! `watchbill handover`: parse, call [`crate::usecase::handover`], print.
+
+use super::log::{author, edit};
+use super::{Ctx, Session, WriteArgs};
+use crate::error::{Error, Exit, Result};
+use crate::ids::MemberId;
+use crate::model::logbook;
+use crate::model::{Needs, Weeks};
+use crate::store::{self, WriteMode};
+use crate::time::IsoWeek;
+use crate::usecase::handover;
+use clap::Args;
+
+/// Draft the weekly handover from the week's entries and the rota, edit it, commit it with the
+/// next week's rota confirmation.
+#[derive(Args, Debug)]
+#[command(after_help = "Examples:
+  watchbill handover                      the current week, in $EDITOR, committed on this branch
+  watchbill handover --no-edit            keep the draft as generated
+  watchbill handover --branch             commit on handover/<week> for a pull request
+  watchbill handover --week 2026-W47 --dry-run")]
+pub struct HandoverArgs {
+    /// The week handed over (default: the current watch, which ends at the next handover).
+    #[arg(long)]
+    pub week: Option<IsoWeek>,
+    /// Do not open $EDITOR.
+    #[arg(long)]
+    pub no_edit: bool,
+    /// Commit on a new branch `handover/<week>` without touching the checkout.
+    #[arg(long)]
+    pub branch: bool,
+    #[arg(long = "as", value_name = "MEMBER")]
+    pub author: Option<MemberId>,
+    #[command(flatten)]
+    pub write: WriteArgs,
+}
+
+pub fn handover(ctx: &Ctx, a: HandoverArgs) -> Result<Exit> {
+    let mut session = ctx.session(None)?;
+    let week = a.week.unwrap_or_else(|| session.model.settings.schedule.week_at(&session.now));
+    session.read(
+        Needs::logbook_in(Weeks::between(week.plus(-logbook::OPEN_WEEKS), week))
+            .and_rota_in(Weeks::between(week, week.next())),
+    )?;
+    let Session { root, model, now, .. } = session;
+    let who = author(&root, &model, a.author.as_ref())?;
+    let draft = handover::draft(&model, week, now, &who, store::read_templates(&root)?)?;
+    let mut text = draft.text.clone();
+    if !a.no_edit && a.write.mode() != WriteMode::DryRun {
+        text = edit(&text, "handover.md")?
+            .ok_or_else(|| Error::refused("the handover was left empty: nothing was written"))?;
+        let (src, _) = crate::parse::front_matter(&draft.path, &text)
+            .map_err(|d| Error::problems("the edited handover is not valid", vec![d]))?;
+        src.parse::<logbook::HandoverFile>()
+            .map_err(|d| Error::problems("the edited handover is not valid", vec![d]))?;
+    }
+    let set = handover::change_set(&model, &draft, text);
+    if a.branch && a.write.mode() == WriteMode::Commit {
+        let branch = handover::branch(week);
+        store::apply(&root, &set, &WriteMode::CommitOnBranch(branch.clone()))?;
+        println!(
+            "committed the handover on branch {branch}; for a pull request: git push -u origin {branch}"
+        );
+    } else {
+        ctx.write(&root, &set, &a.write)?;
+    }
+    Ok(Exit::Ok)
+}

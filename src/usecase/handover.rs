@@ -1,0 +1,92 @@
+//! The weekly handover: a draft written from the week's journal page, and the change set that
+//! commits it together with the confirmation of the next week's rota.
+
+use crate::error::Result;
+use crate::ids::MemberId;
+use crate::model::logbook;
+use crate::model::rota::{self, Status};
+use crate::model::Model;
+use crate::report::{self, journal};
+use crate::store::{Base, Change, ChangeSet};
+use crate::time::{rfc3339, IsoWeek};
+use chrono::{DateTime, FixedOffset};
+use std::collections::BTreeMap;
+
+/// A handover to commit: where it goes, its text, and who hands over to whom.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    pub week: IsoWeek,
+    /// Relative to the watchbill root.
+    pub path: String,
+    pub text: String,
+    outgoing: Vec<report::Person>,
+    incoming: Vec<report::Person>,
+}
+
+/// The draft of `week`'s handover by `author` at `now`, its body rendered with the repository's
+/// `templates` (docs/render.md documents the fields the template gets).
+pub fn draft(
+    model: &Model,
+    week: IsoWeek,
+    now: DateTime<FixedOffset>,
+    author: &MemberId,
+    templates: BTreeMap<String, String>,
+) -> Result<Draft> {
+    let data = journal::week(model, week, now);
+    let body = crate::render::Renderer::new(templates).render("handover.md", &data)?;
+    let text = format!(
+        "+++\nweek = \"{week}\"\nauthor = \"{author}\"\nwritten = {}\noutgoing = [{}]\nincoming = [{}]\n+++\n\n{body}",
+        rfc3339(&now),
+        ids(&data.outgoing),
+        ids(&data.incoming)
+    );
+    Ok(Draft { week, path: path(week), text, outgoing: data.outgoing, incoming: data.incoming })
+}
+
+/// Where `week`'s handover lives, relative to the root.
+pub fn path(week: IsoWeek) -> String {
+    format!("{}/{}", logbook::week_dir(week), logbook::HANDOVER)
+}
+
+/// The branch `handover --branch` commits on.
+pub fn branch(week: IsoWeek) -> String {
+    format!("handover/{week}")
+}
+
+/// The commit of `draft` (with `text`, the draft as the person left it) and, when the next
+/// week's rota is still planned, its confirmation: the handover announces that crew.
+pub fn change_set(model: &Model, draft: &Draft, text: String) -> ChangeSet {
+    let week = draft.week;
+    let mut changes = vec![Change {
+        base: base(model, &draft.path),
+        path: draft.path.clone(),
+        contents: text.into_bytes(),
+    }];
+    if let Some(r) = model.rota.get(&week.next()).filter(|r| r.status == Status::Planned) {
+        let path = rota::path(r.week);
+        changes.push(Change {
+            contents: rota::to_toml(r.week, Status::Confirmed, &r.crew, &r.swaps).into_bytes(),
+            base: base(model, &path),
+            path,
+        });
+    }
+    let names = |p: &[report::Person]| p.iter().map(|p| p.id.as_str()).collect::<Vec<_>>().join(" and ");
+    let message = if draft.incoming.is_empty() {
+        format!("logbook: handover {week}")
+    } else {
+        format!(
+            "logbook: handover {week}: {} hands over to {}",
+            names(&draft.outgoing),
+            names(&draft.incoming)
+        )
+    };
+    ChangeSet { message, changes }
+}
+
+fn base(model: &Model, path: &str) -> Base {
+    model.source(path).map_or(Base::Absent, |b| Base::Bytes(b.as_bytes().to_vec()))
+}
+
+fn ids(people: &[report::Person]) -> String {
+    people.iter().map(|p| format!("\"{}\"", p.id)).collect::<Vec<_>>().join(", ")
+}
