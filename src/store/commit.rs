@@ -29,8 +29,10 @@ pub(super) fn commit_checked_out(root: &Path, set: &ChangeSet, paths: Vec<String
     // must never see our commit made but our files not yet written (it would take them for the
     // user's uncommitted edits).
     let _lock = IndexLock::acquire(repo.path())?;
-    wait_for_git_index(repo.path())?;
-    finish_pending(&repo)?;
+    // git's own lock, from before the branch moves until the index holds our files: a `git
+    // commit` racing us would otherwise commit its index without them, deleting our records.
+    let git_lock = GitIndexLock::acquire(repo.path())?;
+    finish_pending(&repo, &git_lock)?;
     refuse_uncommitted(&repo, root, &prefix, &set.changes)?;
     let who = signatures(&repo)?;
     write_atomic(repo.path(), PENDING, pending_journal(&prefix, &set.changes)?.as_bytes())?;
@@ -43,7 +45,7 @@ pub(super) fn commit_checked_out(root: &Path, set: &ChangeSet, paths: Vec<String
         clear_pending(&repo)?;
         return Ok(written(paths));
     };
-    update_checkout(&repo, root, &prefix, &set.changes).map_err(|e| {
+    update_checkout(&repo, &git_lock, root, &prefix, &set.changes).map_err(|e| {
         let id = commit.to_string();
         let restore = format!("git restore --staged --worktree --source=HEAD -- {}", paths.join(" "));
         e.context(format!(
@@ -54,6 +56,7 @@ pub(super) fn commit_checked_out(root: &Path, set: &ChangeSet, paths: Vec<String
         .help(format!("the next watchbill command that writes finishes it; or run: {restore}"))
     })?;
     clear_pending(&repo)?;
+    drop(git_lock);
     Ok(Outcome { commit: Some(commit.to_string()), branch: Some(target.short), paths })
 }
 

@@ -30,7 +30,7 @@ pub(super) fn blob_id(bytes: &[u8]) -> Result<Oid> {
 /// Brings the working tree and the index in line with the branch for the files of a killed
 /// writer's journal, then removes it. A file is only written where it still holds what the
 /// killed writer saw (or is missing): a person's edit since then is left alone.
-pub(super) fn finish_pending(repo: &Repository) -> Result<()> {
+pub(super) fn finish_pending(repo: &Repository, git_lock: &GitIndexLock) -> Result<()> {
     let journal = repo.path().join(PENDING);
     let text = match fs::read_to_string(&journal) {
         Ok(t) => t,
@@ -39,8 +39,7 @@ pub(super) fn finish_pending(repo: &Repository) -> Result<()> {
     };
     let Some(workdir) = repo.workdir() else { return Ok(()) };
     let head = head_tree(repo)?;
-    let mut index = repo.index().map_err(git_error("cannot open git's index"))?;
-    index.read(true).map_err(git_error("cannot read git's index"))?;
+    let mut index = git_lock.index(repo)?;
     let mut staged = false;
     for line in text.lines() {
         let mut parts = line.splitn(3, ' ');
@@ -73,7 +72,7 @@ pub(super) fn finish_pending(repo: &Repository) -> Result<()> {
         }
     }
     if staged {
-        write_index(&mut index, repo.path())?;
+        git_lock.write(&mut index)?;
     }
     clear_pending(repo)
 }
