@@ -55,7 +55,10 @@ fn a_git_commit_loop_racing_writers_deletes_nothing() {
                         let code = out.status.code();
                         // Exit 4: git held its lock all along; the command says so and writes nothing.
                         if code != Some(0) && code != Some(4) {
-                            failed.push(format!("writer {w}: {code:?}: {}", String::from_utf8_lossy(&out.stderr)));
+                            failed.push(format!(
+                                "writer {w}: {code:?}: {}",
+                                String::from_utf8_lossy(&out.stderr)
+                            ));
                         }
                         ok += usize::from(code == Some(0));
                     }
@@ -82,4 +85,108 @@ fn a_git_commit_loop_racing_writers_deletes_nothing() {
     }
     assert_eq!(status(dir), "", "git status is clean");
     assert!(!dir.join(".git/index.lock").exists());
+}
+
+/// The identity variables the harness sets, dropped so a case sets only its own source.
+const IDENT_VARS: [&str; 4] =
+    ["GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"];
+
+fn with(p: &mut Proc, vars: &[(&str, &str)]) {
+    for v in IDENT_VARS {
+        p.env_remove(v);
+    }
+    for (k, v) in vars {
+        p.env(k, v);
+    }
+}
+
+/// `git var NAME` without its date, under the case's environment.
+fn git_var(dir: &Path, name: &str, vars: &[(&str, &str)]) -> String {
+    let mut p = git_proc(dir);
+    with(&mut p, vars);
+    let out = p.args(["var", name]).output().expect("git runs");
+    assert!(out.status.success(), "git var {name}: {}", String::from_utf8_lossy(&out.stderr));
+    let ident = String::from_utf8_lossy(&out.stdout);
+    ident.rsplitn(3, ' ').nth(2).unwrap_or_default().to_string()
+}
+
+/// Every source git reads its identity from gives watchbill's commit the author and committer
+/// `git var` names: GIT_CONFIG_GLOBAL, GIT_CONFIG_COUNT/KEY/VALUE, GIT_CONFIG_PARAMETERS (what
+/// `git -c` passes on), and GIT_AUTHOR_* beside a configured committer.
+#[test]
+fn identity_from_every_config_source_is_gits() {
+    let repo = example_repo();
+    let dir = repo.path();
+    let global = dir.join(".git/global-config");
+    std::fs::write(&global, "[user]\n\tname = Global Alice\n\temail = alice@example.org\n").expect("write");
+    let global = global.to_string_lossy().into_owned();
+    let cases: Vec<Vec<(&str, &str)>> = vec![
+        vec![("GIT_CONFIG_GLOBAL", &global)],
+        vec![
+            ("GIT_CONFIG_COUNT", "2"),
+            ("GIT_CONFIG_KEY_0", "user.name"),
+            ("GIT_CONFIG_VALUE_0", "Count Alice"),
+            ("GIT_CONFIG_KEY_1", "User.Email"),
+            ("GIT_CONFIG_VALUE_1", "alice@example.org"),
+        ],
+        vec![("GIT_CONFIG_PARAMETERS", "'user.name'='O'\\''Param' 'user.email'='alice@example.org'")],
+        vec![
+            ("GIT_CONFIG_GLOBAL", &global),
+            (
+                "GIT_CONFIG_PARAMETERS",
+                "'user.email'='committer@example.org' 'author.email'='alice@example.org'",
+            ),
+            ("GIT_AUTHOR_NAME", "Env Author"),
+        ],
+    ];
+    for (i, vars) in cases.iter().enumerate() {
+        let mut p = wb_proc(dir);
+        with(&mut p, vars);
+        let out = p.args(["log", "note", &format!("identity {i}"), "-m", "x"]).output().expect("runs");
+        assert!(out.status.success(), "case {i}: {}", String::from_utf8_lossy(&out.stderr));
+        let got = git(dir, &["log", "-1", "--format=%an <%ae>|%cn <%ce>"]);
+        let want = format!(
+            "{}|{}",
+            git_var(dir, "GIT_AUTHOR_IDENT", vars),
+            git_var(dir, "GIT_COMMITTER_IDENT", vars)
+        );
+        assert_eq!(got.trim(), want, "case {i}: {vars:?}");
+    }
+    // The last case: git keeps the configured user as committer when only the author is set.
+    assert!(git(dir, &["log", "-1", "--format=%cn"]).starts_with("Global Alice"));
+}
+
+/// A broken global config is named as such, with the file, not taken for a missing identity.
+#[test]
+fn a_broken_global_config_is_named() {
+    let repo = example_repo();
+    let dir = repo.path();
+    let global = dir.join(".git/broken-config");
+    std::fs::write(&global, "[user\nname = x\n").expect("write");
+    let mut p = wb_proc(dir);
+    with(&mut p, &[("GIT_CONFIG_GLOBAL", &global.to_string_lossy())]);
+    let out = p.args(["log", "note", "broken", "-m", "x"]).output().expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("broken-config") && !err.contains("who you are"), "{err}");
+}
+
+/// `core.editor` and GIT_EDITOR are honoured, in git's order (GIT_EDITOR first).
+#[test]
+fn the_editor_is_gits() {
+    let repo = example_repo();
+    let dir = repo.path();
+    let script = |name: &str, text: &str| {
+        let path = dir.join(".git").join(name);
+        std::fs::write(&path, format!("#!/bin/sh\nprintf '%s\\n' '{text}' >> \"$1\"\n")).expect("write");
+        std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755)).expect("chmod");
+        path.to_string_lossy().into_owned()
+    };
+    let (core, env_editor) =
+        (script("core-editor", "from core.editor"), script("git-editor", "from GIT_EDITOR"));
+    git(dir, &["config", "core.editor", &core]);
+    wb(dir).args(["log", "note", "by core editor"]).env("EDITOR", "false").assert().success();
+    assert!(git(dir, &["show", "HEAD"]).contains("from core.editor"));
+    wb(dir).args(["log", "note", "by git editor"]).env("GIT_EDITOR", &env_editor).assert().success();
+    assert!(git(dir, &["show", "HEAD"]).contains("from GIT_EDITOR"));
 }

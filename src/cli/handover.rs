@@ -47,7 +47,7 @@ pub fn handover(ctx: &Ctx, a: HandoverArgs) -> Result<Exit> {
     let draft = handover::draft(&model, week, now, &who, store::read_templates(&root)?)?;
     let mut text = draft.text.clone();
     if !a.no_edit && a.write.mode() != WriteMode::DryRun {
-        text = edit(&text, "handover.md")?
+        text = edit(&root, &text, "handover.md")?
             .ok_or_else(|| Error::refused("the handover was left empty: nothing was written"))?;
         let (src, _) = crate::parse::front_matter(&draft.path, &text)
             .map_err(|d| Error::problems("the edited handover is not valid", vec![d]))?;

@@ -206,7 +206,7 @@ pub(super) fn author(root: &Path, model: &Model, given: Option<&MemberId>) -> Re
         }
         return Ok(id.clone());
     }
-    let email = store::user_email(root);
+    let email = store::git_email(root)?;
     match email.as_deref().and_then(|e| model.crew.by_email(e)) {
         Some(m) => Ok(m.id().clone()),
         None => Err(Error::usage(format!(
@@ -241,12 +241,9 @@ pub(super) fn suffix() -> String {
         .collect()
 }
 
-/// Opens the user's editor on `text`; `None` when the user left the file empty (abort).
-pub fn edit(text: &str, name: &str) -> Result<Option<String>> {
-    let editor = ["VISUAL", "EDITOR"]
-        .iter()
-        .find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()))
-        .unwrap_or_else(|| "vi".to_string());
+/// Opens git's editor (see [`store::editor`]) on `text`; `None` when the user left the file empty (abort).
+pub fn edit(root: &Path, text: &str, name: &str) -> Result<Option<String>> {
+    let editor = store::editor(root);
     let edited = store::edit_in_editor(
         &editor,
         text,
@@ -261,7 +258,7 @@ fn wants_editor(message: &Option<String>) -> bool {
     use std::io::IsTerminal;
     message.is_none()
         && (std::io::stdin().is_terminal()
-            || ["VISUAL", "EDITOR"].iter().any(|v| std::env::var_os(v).is_some()))
+            || ["GIT_EDITOR", "VISUAL", "EDITOR"].iter().any(|v| std::env::var_os(v).is_some()))
 }
 
 /// Writes a new entry (after the editor, if any), checking what the editor left.
@@ -279,7 +276,7 @@ fn write_entry(
     let path = format!("{}/{name}.md", logbook::week_dir(week));
     let mut text = entry_write::entry_text(new);
     if editor {
-        match edit(&text, &format!("{name}.md"))? {
+        match edit(root, &text, &format!("{name}.md"))? {
             Some(t) => text = t,
             None => return Err(Error::refused("the entry was left empty: nothing was written")),
         }

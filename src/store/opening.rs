@@ -14,9 +14,9 @@ pub fn init_repository(dir: &Path) -> Result<bool> {
         Ok(_) => Ok(false),
         Err(e) if e.code() == ErrorCode::NotFound => {
             // git's own default branch name when the user set one, else `main`.
-            let branch = git2::Config::open_default()
+            let branch = GitConfig::open(None)
                 .ok()
-                .and_then(|c| c.get_string("init.defaultBranch").ok())
+                .and_then(|c| c.get("init.defaultBranch"))
                 .filter(|b| git2::Branch::name_is_valid(b).unwrap_or(false))
                 .unwrap_or_else(|| "main".to_string());
             let mut opts = git2::RepositoryInitOptions::new();
