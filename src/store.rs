@@ -17,7 +17,7 @@ use git2::{build::TreeUpdateBuilder, ErrorCode, FileMode, ObjectType, Oid, Repos
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// Where to read the files from.
@@ -42,6 +42,7 @@ mod checkout;
 mod commit;
 mod config;
 mod history;
+mod hooks;
 mod identity;
 mod journal;
 mod lock;
@@ -50,6 +51,7 @@ mod paths;
 mod plain_files;
 mod reading;
 mod revisions;
+mod signing;
 mod templates;
 mod worktree;
 
@@ -59,6 +61,7 @@ use checkout::*;
 use commit::*;
 use config::*;
 pub use history::*;
+pub use hooks::*;
 pub use identity::*;
 use journal::*;
 use lock::*;
@@ -67,5 +70,6 @@ use paths::*;
 pub use plain_files::*;
 pub use reading::*;
 pub use revisions::*;
+use signing::*;
 pub use templates::*;
 use worktree::*;

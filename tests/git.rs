@@ -190,3 +190,116 @@ fn the_editor_is_gits() {
     wb(dir).args(["log", "note", "by git editor"]).env("GIT_EDITOR", &env_editor).assert().success();
     assert!(git(dir, &["show", "HEAD"]).contains("from GIT_EDITOR"));
 }
+
+/// Writes an executable hook script into `.git/hooks` (or `dir`).
+fn hook(dir: &Path, name: &str, body: &str) {
+    std::fs::create_dir_all(dir).expect("mkdir");
+    let path = dir.join(name);
+    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).expect("write");
+    std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755)).expect("chmod");
+}
+
+/// A rejecting pre-commit hook stops the write (nothing committed, nothing on disk), and
+/// `--no-verify` passes it; the hook sees the index watchbill builds through GIT_INDEX_FILE.
+#[test]
+fn a_rejecting_pre_commit_hook_stops_the_write() {
+    let repo = example_repo();
+    let dir = repo.path();
+    let hooks = dir.join(".git/hooks");
+    // Rejects any commit that holds a note titled "blocked", seen in the index it is given.
+    hook(
+        &hooks,
+        "pre-commit",
+        "test -n \"$GIT_INDEX_FILE\" || exit 3\n! git grep -q --cached 'blocked' -- logbook",
+    );
+    let head = git(dir, &["rev-parse", "HEAD"]);
+    let a = wb(dir).args(["log", "note", "blocked", "-m", "x"]).assert().code(3);
+    assert!(stderr(&a).contains("pre-commit hook refused"), "{}", stderr(&a));
+    assert_eq!(git(dir, &["rev-parse", "HEAD"]), head, "nothing committed");
+    assert_eq!(status(dir), "", "nothing written");
+    wb(dir).args(["log", "note", "allowed", "-m", "x"]).assert().success();
+    wb(dir).args(["log", "note", "blocked", "-m", "x", "--no-verify"]).assert().success();
+    assert_eq!(status(dir), "");
+}
+
+/// commit-msg can edit the message; prepare-commit-msg runs; post-commit runs after; all from
+/// core.hooksPath when it is set.
+#[test]
+fn message_hooks_edit_the_message_from_core_hooks_path() {
+    let repo = example_repo();
+    let dir = repo.path();
+    git(dir, &["config", "core.hooksPath", "githooks"]);
+    let hooks = dir.join("githooks");
+    hook(&hooks, "prepare-commit-msg", "test \"$2\" = message || exit 1\nprintf '\\nPrepared\\n' >> \"$1\"");
+    hook(&hooks, "commit-msg", "printf 'Signed-off-by: Hook <h@example.org>\\n' >> \"$1\"");
+    hook(&hooks, "post-commit", "git rev-parse HEAD > .git/post-commit-saw");
+    wb(dir).args(["log", "note", "hooked", "-m", "x"]).assert().success();
+    let message = git(dir, &["log", "-1", "--format=%B"]);
+    assert!(message.contains("Prepared") && message.contains("Signed-off-by: Hook"), "{message}");
+    let saw = std::fs::read_to_string(dir.join(".git/post-commit-saw")).expect("post-commit ran");
+    assert_eq!(saw, git(dir, &["rev-parse", "HEAD"]));
+    // --no-verify skips commit-msg, not prepare-commit-msg (as git).
+    wb(dir).args(["log", "note", "unverified", "-m", "x", "--no-verify"]).assert().success();
+    let message = git(dir, &["log", "-1", "--format=%B"]);
+    assert!(message.contains("Prepared") && !message.contains("Signed-off-by"), "{message}");
+}
+
+/// With commit.gpgsign and gpg.format=ssh, the commit is signed by ssh-keygen and
+/// `git verify-commit` accepts it against an allowed-signers file.
+#[test]
+fn ssh_signed_commits_verify_with_git() {
+    let repo = example_repo();
+    let dir = repo.path();
+    let key = dir.join(".git/test-key");
+    let out = Proc::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", "alice", "-f"])
+        .arg(&key)
+        .output()
+        .expect("ssh-keygen runs (openssh-client)");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let public = std::fs::read_to_string(key.with_extension("pub")).expect("public key");
+    let allowed = dir.join(".git/allowed-signers");
+    std::fs::write(&allowed, format!("alice@example.org {public}")).expect("write");
+    git(dir, &["config", "commit.gpgsign", "true"]);
+    git(dir, &["config", "gpg.format", "ssh"]);
+    git(dir, &["config", "user.signingkey", &key.to_string_lossy()]);
+    git(dir, &["config", "gpg.ssh.allowedSignersFile", &allowed.to_string_lossy()]);
+    wb(dir).args(["log", "note", "signed", "-m", "x"]).assert().success();
+    let verify = git_proc(dir).args(["verify-commit", "HEAD"]).output().expect("git runs");
+    assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stderr));
+    assert!(String::from_utf8_lossy(&verify.stderr).contains("Good \"git\" signature"));
+    // A key that cannot sign is an error that writes nothing.
+    git(dir, &["config", "user.signingkey", "/nonexistent/key"]);
+    let head = git(dir, &["rev-parse", "HEAD"]);
+    let a = wb(dir).args(["log", "note", "unsigned", "-m", "x"]).assert().code(2);
+    assert!(stderr(&a).contains("could not sign"), "{}", stderr(&a));
+    assert_eq!(git(dir, &["rev-parse", "HEAD"]), head);
+    assert_eq!(status(dir), "");
+}
+
+/// With commit.gpgsign (openpgp), a throwaway key in a temporary GNUPGHOME signs the commit,
+/// and `git verify-commit` accepts it.
+#[test]
+fn openpgp_signed_commits_verify_with_git() {
+    let repo = example_repo();
+    let dir = repo.path();
+    let home = tempfile::tempdir().expect("tempdir");
+    let gpg = |args: &[&str]| {
+        let out = Proc::new("gpg")
+            .env("GNUPGHOME", home.path())
+            .args(["--batch", "--pinentry-mode", "loopback", "--passphrase", ""])
+            .args(args)
+            .output()
+            .expect("gpg runs (gnupg)");
+        assert!(out.status.success(), "gpg {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    gpg(&["--quick-generate-key", "Test Author <alice@example.org>", "ed25519", "sign", "never"]);
+    git(dir, &["config", "commit.gpgsign", "true"]);
+    wb(dir).env("GNUPGHOME", home.path()).args(["log", "note", "signed", "-m", "x"]).assert().success();
+    let verify = git_proc(dir)
+        .env("GNUPGHOME", home.path())
+        .args(["verify-commit", "HEAD"])
+        .output()
+        .expect("git runs");
+    assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stderr));
+}

@@ -112,10 +112,15 @@ pub struct WriteArgs {
     /// Write the files but do not commit them.
     #[arg(long, conflicts_with = "dry_run")]
     pub no_commit: bool,
+    /// Skip git's pre-commit and commit-msg hooks, as `git commit --no-verify` does.
+    #[arg(long)]
+    pub no_verify: bool,
 }
 
 impl WriteArgs {
+    /// The write mode; also where `--no-verify` reaches the store (every write asks for it).
     pub fn mode(&self) -> WriteMode {
+        store::skip_verification(self.no_verify);
         if self.dry_run {
             WriteMode::DryRun
         } else if self.no_commit {

@@ -18,6 +18,17 @@ pub(super) struct Tip {
     pub(super) parent: Option<Oid>,
 }
 
+/// What git's configuration asks of every commit: a signature, and the hooks.
+pub(super) struct Policy {
+    pub(super) signer: Option<Signer>,
+    pub(super) hooks: Hooks,
+}
+
+pub(super) fn policy(repo: &Repository) -> Result<Policy> {
+    let config = GitConfig::open(Some(repo))?;
+    Ok(Policy { signer: signer(&config)?, hooks: hooks(repo, &config) })
+}
+
 pub(super) fn commit_checked_out(root: &Path, set: &ChangeSet, paths: Vec<String>) -> Result<Outcome> {
     let repo = open_repo(root, NOT_A_REPO_HELP)?;
     let prefix = prefix_in(&repo, root)?;
@@ -35,8 +46,9 @@ pub(super) fn commit_checked_out(root: &Path, set: &ChangeSet, paths: Vec<String
     finish_pending(&repo, &git_lock)?;
     refuse_uncommitted(&repo, root, &prefix, &set.changes)?;
     let who = signatures(&repo)?;
+    let policy = policy(&repo)?;
     write_atomic(repo.path(), PENDING, pending_journal(&prefix, &set.changes)?.as_bytes())?;
-    let committed = commit_with_retry(&repo, &target, &prefix, set, &who);
+    let committed = commit_with_retry(&repo, &target, &prefix, set, &who, &policy);
     if committed.is_err() {
         // Nothing landed: the journal has nothing to finish.
         let _ = clear_pending(&repo);
@@ -57,6 +69,9 @@ pub(super) fn commit_checked_out(root: &Path, set: &ChangeSet, paths: Vec<String
     })?;
     clear_pending(&repo)?;
     drop(git_lock);
+    // After the locks: a post-commit hook may run git (or watchbill) in this checkout.
+    drop(_lock);
+    policy.hooks.after_commit();
     Ok(Outcome { commit: Some(commit.to_string()), branch: Some(target.short), paths })
 }
 
@@ -79,7 +94,11 @@ pub(super) fn commit_on_branch(
     }
     let target = Target { refname, short: name.to_string(), checked_out: false };
     let who = signatures(&repo)?;
-    let commit = commit_with_retry(&repo, &target, &prefix, set, &who)?;
+    let policy = policy(&repo)?;
+    let commit = commit_with_retry(&repo, &target, &prefix, set, &who, &policy)?;
+    if commit.is_some() {
+        policy.hooks.after_commit();
+    }
     Ok(Outcome { commit: commit.map(|c| c.to_string()), branch: commit.map(|_| target.short), paths })
 }
 
@@ -173,11 +192,14 @@ pub(super) fn commit_with_retry(
     prefix: &str,
     set: &ChangeSet,
     who: &Who,
+    policy: &Policy,
 ) -> Result<Option<Oid>> {
     let mut jitter = Jitter::seeded();
+    // Set by the hooks on the first attempt; a retry commits the same message.
+    let mut message = None;
     for attempt in 0..MAX_ATTEMPTS {
         let tip = read_tip(repo, target)?;
-        let Some(commit) = make_commit(repo, prefix, set, &tip, who)? else {
+        let Some(commit) = make_commit(repo, prefix, set, &tip, who, policy, &mut message)? else {
             return Ok(None);
         };
         if move_branch(repo, target, &tip, commit, &reflog_message(set, &tip))? {
@@ -228,6 +250,8 @@ pub(super) fn make_commit(
     set: &ChangeSet,
     tip: &Tip,
     who: &Who,
+    policy: &Policy,
+    message: &mut Option<String>,
 ) -> Result<Option<Oid>> {
     let parent = tip
         .parent
@@ -250,10 +274,27 @@ pub(super) fn make_commit(
     }
     let tree = repo.find_tree(tree_id).map_err(git_error("cannot read the new tree"))?;
     let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
-    let message = commit_message(&set.message)?;
-    repo.commit(None, &who.author, &who.committer, &message, &tree, &parents)
+    let message = match message {
+        Some(m) => m.clone(),
+        None => message
+            .insert(commit_message(&policy.hooks.before_commit(&tree, &commit_message(&set.message)?)?)?)
+            .clone(),
+    };
+    let Some(signer) = &policy.signer else {
+        return repo
+            .commit(None, &who.author, &who.committer, &message, &tree, &parents)
+            .map(Some)
+            .map_err(git_error("cannot write the commit"));
+    };
+    let buffer = repo
+        .commit_create_buffer(&who.author, &who.committer, &message, &tree, &parents)
+        .map_err(git_error("cannot build the commit"))?;
+    let signature = signer.sign(repo.path(), &buffer, &who.committer)?;
+    let content = std::str::from_utf8(&buffer)
+        .map_err(|_| Error::usage("the commit is not UTF-8 text").help("check user.name and the message"))?;
+    repo.commit_signed(content, &signature, None)
         .map(Some)
-        .map_err(git_error("cannot write the commit"))
+        .map_err(git_error("cannot write the signed commit"))
 }
 
 pub(super) fn empty_tree(repo: &Repository) -> Result<Tree<'_>> {

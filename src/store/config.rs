@@ -35,6 +35,17 @@ impl GitConfig {
         }
         self.files.get_string(key).ok()
     }
+
+    /// `key` as a boolean (`true`/`yes`/`on`/`1`, `false`/`no`/`off`/`0`/empty), as git reads it.
+    pub(super) fn get_bool(&self, key: &str) -> Result<Option<bool>> {
+        let Some(v) = self.get(key) else { return Ok(None) };
+        match v.trim().to_ascii_lowercase().as_str() {
+            "true" | "yes" | "on" | "1" => Ok(Some(true)),
+            "false" | "no" | "off" | "0" | "" => Ok(Some(false)),
+            _ => Err(Error::usage(format!("git's configuration has {key} = {v:?}, which is not a boolean"))
+                .help(format!("set it to true or false: git config {key} true"))),
+        }
+    }
 }
 
 /// The configuration files git reads, lowest priority first.
