@@ -303,3 +303,46 @@ fn openpgp_signed_commits_verify_with_git() {
         .expect("git runs");
     assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stderr));
 }
+
+/// A repository in a form watchbill cannot handle yet gets its own message and fix, never an
+/// identity error: SHA-256 objects, reftable refs, a split index.
+#[test]
+fn unsupported_repository_forms_are_refused_by_name() {
+    let cases: [(&[&str], &str, &str); 3] = [
+        (&["init", "-q", "-b", "main", "--object-format=sha256"], "SHA-256", "object-format=sha1"),
+        (&["init", "-q", "-b", "main", "--ref-format=reftable"], "reftable", "git refs migrate"),
+        (&["init", "-q", "-b", "main"], "split index", "--no-split-index"),
+    ];
+    for (init, what, fix) in cases {
+        let repo = example_repo();
+        let dir = repo.path();
+        std::fs::remove_dir_all(dir.join(".git")).expect("rm .git");
+        git(dir, init);
+        git(dir, &["add", "-A"]);
+        git(dir, &["commit", "-q", "-m", "crew"]);
+        if what == "split index" {
+            git(dir, &["update-index", "--split-index"]);
+        }
+        let a = wb(dir).args(["log", "note", "refused", "-m", "x"]).assert().code(2);
+        let err = stderr(&a);
+        assert!(err.contains(what) && err.contains(fix), "{what}: {err}");
+        assert!(!err.contains("e-mail") && !err.contains("who you are"), "{what}: {err}");
+    }
+}
+
+/// During a rebase the help says how to finish it, not `git switch main`.
+#[test]
+fn a_rebase_in_progress_is_named_with_its_fix() {
+    let repo = example_repo();
+    let dir = repo.path();
+    git(dir, &["switch", "-q", "-c", "side"]);
+    commit_file(dir, "notes.txt", "side\n");
+    git(dir, &["switch", "-q", "main"]);
+    commit_file(dir, "notes.txt", "main\n");
+    let out = git_proc(dir).args(["rebase", "side"]).output().expect("git runs");
+    assert!(!out.status.success(), "the rebase stops on its conflict");
+    let a = wb(dir).args(["log", "note", "mid-rebase", "-m", "x"]).assert().code(2);
+    let err = stderr(&a);
+    assert!(err.contains("rebase is in progress") && err.contains("git rebase --continue"), "{err}");
+    assert!(!err.contains("git switch") && !err.contains("--branch"), "{err}");
+}

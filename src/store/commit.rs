@@ -110,12 +110,30 @@ pub(super) fn head_branch(repo: &Repository) -> Option<String> {
 }
 
 pub(super) fn checked_out_branch(repo: &Repository) -> Result<Target> {
-    let refname = head_branch(repo).ok_or_else(|| {
-        Error::usage("HEAD is detached (not on a branch)")
-            .help("check out a branch (`git switch main`) or pass --branch")
-    })?;
+    let refname = head_branch(repo).ok_or_else(|| detached(repo))?;
     let short = refname.trim_start_matches("refs/heads/").to_string();
     Ok(Target { refname, short, checked_out: true })
+}
+
+/// Why there is no branch to commit on, and the fix that fits the repository's state: in the
+/// middle of a rebase, `git switch` would be wrong advice.
+pub(super) fn detached(repo: &Repository) -> Error {
+    use git2::RepositoryState::{
+        ApplyMailbox, ApplyMailboxOrRebase, Bisect, Rebase, RebaseInteractive, RebaseMerge,
+    };
+    match repo.state() {
+        Rebase | RebaseInteractive | RebaseMerge | ApplyMailboxOrRebase => {
+            Error::usage("a rebase is in progress (HEAD is not on a branch)").help(
+                "nothing was written; finish the rebase (`git rebase --continue`) or abort it (`git rebase --abort`), then run the command again",
+            )
+        }
+        ApplyMailbox => Error::usage("`git am` is in progress (HEAD is not on a branch)")
+            .help("nothing was written; finish it (`git am --continue`) or abort it (`git am --abort`)"),
+        Bisect => Error::usage("a bisect is in progress (HEAD is detached)")
+            .help("nothing was written; end it with `git bisect reset`, then run the command again"),
+        _ => Error::usage("HEAD is detached (not on a branch)")
+            .help("nothing was written; check out a branch first (`git switch <branch>`, or `git switch -c <new-branch>`)"),
+    }
 }
 
 /// Refuses to commit over uncommitted work: the bases were read from the working tree, so a

@@ -11,7 +11,12 @@ pub fn user_email(root: &Path) -> Option<String> {
 /// [`user_email`], or why git's configuration cannot be read (a broken file is named, never
 /// taken for a missing identity).
 pub fn git_email(root: &Path) -> Result<Option<String>> {
-    let repo = open_raw(root).ok();
+    let repo = match open_raw(root) {
+        Ok(repo) => Some(repo),
+        Err(e) if e.code() == ErrorCode::NotFound => None,
+        // SHA-256, reftable, another owner: say so, not "git has no user.email".
+        Err(e) => return Err(open_error(root, &e, NOT_A_REPO_HELP)),
+    };
     let config = GitConfig::open(repo.as_ref())?;
     let from_env = |key: &str| std::env::var(key).ok();
     let from_config = |key: &str| config.get(key);

@@ -53,6 +53,12 @@ pub(super) fn open_error(root: &Path, e: &git2::Error, not_found_help: &str) -> 
         )
         .help("convert it with `git refs migrate --ref-format=files`");
     }
+    if msg.contains("object format") || msg.contains("objectformat") {
+        return Error::usage(
+            "this repository stores objects by SHA-256 (extensions.objectFormat), which watchbill (libgit2) cannot read yet",
+        )
+        .help("nothing was written; keep the crew's files in a SHA-1 repository (`git init --object-format=sha1`)");
+    }
     match e.code() {
         ErrorCode::NotFound => {
             Error::usage(format!("{} is not inside a git repository", root.display())).help(not_found_help)
@@ -113,7 +119,17 @@ pub(super) fn in_repo(prefix: &str, path: &str) -> String {
 
 pub(super) fn git_error(what: impl std::fmt::Display) -> impl FnOnce(git2::Error) -> Error {
     move |e| {
+        if e.message().contains("extension: 'link'") {
+            return split_index();
+        }
         Error::usage(format!("{what}: {}", e.message()))
             .help("check the repository with `git status` and `git fsck`")
     }
+}
+
+/// git's split index (`core.splitIndex`) keeps part of the index in `.git/sharedindex.*`, which
+/// libgit2 cannot read or write.
+pub(super) fn split_index() -> Error {
+    Error::usage("this repository uses git's split index (core.splitIndex), which watchbill (libgit2) cannot read yet")
+        .help("nothing was written; turn it off: git config core.splitIndex false && git update-index --no-split-index")
 }
