@@ -346,3 +346,59 @@ fn a_rebase_in_progress_is_named_with_its_fix() {
     assert!(err.contains("rebase is in progress") && err.contains("git rebase --continue"), "{err}");
     assert!(!err.contains("git switch") && !err.contains("--branch"), "{err}");
 }
+
+/// An editor script that replaces `from` by `to` in the file it is given.
+fn sed_editor(dir: &Path, from: &str, to: &str) -> String {
+    let path = dir.join(".git/sed-editor");
+    std::fs::write(&path, format!("#!/bin/sh\nsed -i 's/{from}/{to}/' \"$1\"\n")).expect("write");
+    std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755)).expect("chmod");
+    path.to_string_lossy().into_owned()
+}
+
+/// A written handover is never drafted over: without an editor it is refused with the command
+/// that opens it; with one, the person's text is what the editor opens, and only their edit lands.
+#[test]
+fn a_written_handover_is_edited_never_regenerated() {
+    let repo = example_repo();
+    let dir = repo.path();
+    wb(dir).args(["handover", "--no-edit"]).assert().success();
+    let path = dir.join("logbook/2026-W47/handover.md");
+    let mut words = std::fs::read_to_string(&path).expect("written");
+    words.push_str("\nOur own words.\n");
+    std::fs::write(&path, &words).expect("edit");
+    git(dir, &["commit", "-q", "-am", "my words"]);
+    let a = wb(dir).args(["handover", "--no-edit"]).assert().code(3);
+    assert!(stderr(&a).contains("watchbill handover --week 2026-W47"), "{}", stderr(&a));
+    assert_eq!(std::fs::read_to_string(&path).expect("kept"), words);
+    let editor = sed_editor(dir, "Our own words.", "Our better words.");
+    wb(dir).args(["handover"]).env("GIT_EDITOR", &editor).assert().success();
+    let diff = git(dir, &["show", "--format=", "--unified=0", "HEAD", "--", "logbook/2026-W47/handover.md"]);
+    let changed: Vec<&str> = diff
+        .lines()
+        .filter(|l| l.starts_with(['+', '-']) && !l.starts_with("+++") && !l.starts_with("---"))
+        .collect();
+    assert_eq!(changed, ["-Our own words.", "+Our better words."], "{diff}");
+}
+
+/// `handover --branch` when the branch exists updates it by a fast-forward, and reads the
+/// handover from it; from a detached HEAD it creates the branch it reports.
+#[test]
+fn handover_branch_is_updated_and_works_from_a_detached_head() {
+    let repo = example_repo();
+    let dir = repo.path();
+    git(dir, &["switch", "-q", "--detach"]);
+    let a = wb(dir).args(["handover", "--no-edit", "--branch"]).assert().success();
+    assert!(stdout(&a).contains("handover/2026-W47"), "{}", stdout(&a));
+    let first = git(dir, &["rev-parse", "handover/2026-W47"]);
+    // Again without an editor: refused, naming the command with --branch.
+    let a = wb(dir).args(["handover", "--no-edit", "--branch"]).assert().code(3);
+    assert!(stderr(&a).contains("--week 2026-W47 --branch"), "{}", stderr(&a));
+    let editor = dir.join(".git/append-editor");
+    std::fs::write(&editor, "#!/bin/sh\nprintf 'Added on the branch.\\n' >> \"$1\"\n").expect("write");
+    std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).expect("chmod");
+    wb(dir).args(["handover", "--branch"]).env("GIT_EDITOR", &editor).assert().success();
+    let second = git(dir, &["rev-parse", "handover/2026-W47^"]);
+    assert_eq!(second, first, "a fast-forward of the branch");
+    let text = git(dir, &["show", "handover/2026-W47:logbook/2026-W47/handover.md"]);
+    assert!(text.ends_with("Added on the branch.\n"), "{text}");
+}

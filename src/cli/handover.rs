@@ -1,7 +1,7 @@
 //! `watchbill handover`: parse, call [`crate::usecase::handover`], print.
 
 use super::log::{author, edit};
-use super::{Ctx, Session, WriteArgs};
+use super::{Ctx, ReadArgs, Session, WriteArgs};
 use crate::error::{Error, Exit, Result};
 use crate::ids::MemberId;
 use crate::model::logbook;
@@ -38,15 +38,23 @@ pub struct HandoverArgs {
 pub fn handover(ctx: &Ctx, a: HandoverArgs) -> Result<Exit> {
     let mut session = ctx.session(None)?;
     let week = a.week.unwrap_or_else(|| session.model.settings.schedule.week_at(&session.now));
+    let on_branch = a.branch && a.write.mode() == WriteMode::Commit;
+    let branch = handover::branch(week);
+    // An existing handover branch is read and updated (a fast-forward): its handover is the one
+    // a person may have edited, and the commit's bases must be its files.
+    if on_branch && store::branch_exists(&ctx.root()?, &branch)? {
+        session = ctx.session(Some(&ReadArgs { rev: Some(branch.clone()) }))?;
+    }
     session.read(
         Needs::logbook_in(Weeks::between(week.plus(-logbook::OPEN_WEEKS), week))
             .and_rota_in(Weeks::between(week, week.next())),
     )?;
     let Session { root, model, now, .. } = session;
     let who = author(&root, &model, a.author.as_ref())?;
-    let draft = handover::draft(&model, week, now, &who, store::read_templates(&root)?)?;
+    let editing = !a.no_edit && a.write.mode() != WriteMode::DryRun;
+    let draft = handover::open(&model, week, now, &who, store::read_templates(&root)?, editing, a.branch)?;
     let mut text = draft.text.clone();
-    if !a.no_edit && a.write.mode() != WriteMode::DryRun {
+    if editing {
         text = edit(&root, &text, "handover.md")?
             .ok_or_else(|| Error::refused("the handover was left empty: nothing was written"))?;
         let (src, _) = crate::parse::front_matter(&draft.path, &text)
@@ -54,9 +62,12 @@ pub fn handover(ctx: &Ctx, a: HandoverArgs) -> Result<Exit> {
         src.parse::<logbook::HandoverFile>()
             .map_err(|d| Error::problems("the edited handover is not valid", vec![d]))?;
     }
+    if draft.existing && text == draft.text {
+        println!("the handover of {week} is unchanged: nothing was written");
+        return Ok(Exit::Ok);
+    }
     let set = handover::change_set(&model, &draft, text);
-    if a.branch && a.write.mode() == WriteMode::Commit {
-        let branch = handover::branch(week);
+    if on_branch {
         store::apply(&root, &set, &WriteMode::CommitOnBranch(branch.clone()))?;
         println!(
             "committed the handover on branch {branch}; for a pull request: git push -u origin {branch}"

@@ -1,7 +1,7 @@
 //! The weekly handover: a draft written from the week's journal page, and the change set that
 //! commits it together with the confirmation of the next week's rota.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::ids::MemberId;
 use crate::model::logbook;
 use crate::model::rota::{self, Status};
@@ -19,6 +19,8 @@ pub struct Draft {
     /// Relative to the watchbill root.
     pub path: String,
     pub text: String,
+    /// The handover was already written: `text` is a person's words, to edit, never redraft.
+    pub existing: bool,
     outgoing: Vec<report::Person>,
     incoming: Vec<report::Person>,
 }
@@ -40,7 +42,46 @@ pub fn draft(
         ids(&data.outgoing),
         ids(&data.incoming)
     );
-    Ok(Draft { week, path: path(week), text, outgoing: data.outgoing, incoming: data.incoming })
+    Ok(Draft {
+        week,
+        path: path(week),
+        text,
+        existing: false,
+        outgoing: data.outgoing,
+        incoming: data.incoming,
+    })
+}
+
+/// What the person starts from: the handover already written (when they will edit it), else a
+/// new [`draft`]. A written handover is never regenerated: without an editor (`editing` false)
+/// it is refused with the command that opens it (`on_branch`: it lives on `handover --branch`).
+pub fn open(
+    model: &Model,
+    week: IsoWeek,
+    now: DateTime<FixedOffset>,
+    author: &MemberId,
+    templates: BTreeMap<String, String>,
+    editing: bool,
+    on_branch: bool,
+) -> Result<Draft> {
+    let path = path(week);
+    let Some(written) = model.source(&path) else { return draft(model, week, now, author, templates) };
+    if !editing {
+        let branch = if on_branch { " --branch" } else { "" };
+        return Err(Error::refused(format!(
+            "the handover of {week} is already written ({path}); watchbill never drafts over a person's words"
+        ))
+        .help(format!("open it for editing with `watchbill handover --week {week}{branch}` (in $EDITOR), or edit {path}")));
+    }
+    let data = journal::week(model, week, now);
+    Ok(Draft {
+        week,
+        path,
+        text: written.to_string(),
+        existing: true,
+        outgoing: data.outgoing,
+        incoming: data.incoming,
+    })
 }
 
 /// Where `week`'s handover lives, relative to the root.
@@ -71,7 +112,9 @@ pub fn change_set(model: &Model, draft: &Draft, text: String) -> ChangeSet {
         });
     }
     let names = |p: &[report::Person]| p.iter().map(|p| p.id.as_str()).collect::<Vec<_>>().join(" and ");
-    let message = if draft.incoming.is_empty() {
+    let message = if draft.existing {
+        format!("logbook: handover {week} edited")
+    } else if draft.incoming.is_empty() {
         format!("logbook: handover {week}")
     } else {
         format!(
