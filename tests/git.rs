@@ -402,3 +402,80 @@ fn handover_branch_is_updated_and_works_from_a_detached_head() {
     let text = git(dir, &["show", "handover/2026-W47:logbook/2026-W47/handover.md"]);
     assert!(text.ends_with("Added on the branch.\n"), "{text}");
 }
+
+/// Re-checks out every file through git's filters (what a clone with this config would hold).
+fn checkout_again(dir: &Path) {
+    for f in git(dir, &["ls-files"]).lines() {
+        std::fs::remove_file(dir.join(f)).expect("rm");
+    }
+    git(dir, &["checkout", "--", "."]);
+    assert_eq!(status(dir), "", "clean before any write");
+}
+
+/// The write commands of a day, each followed by a clean `git status`.
+fn write_commands_leave_status_clean(dir: &Path) {
+    let a = wb(dir)
+        .args(["log", "incident", "Login 502", "--started", "2026-11-23 08:00", "-m", "x"])
+        .assert()
+        .success();
+    let id = stdout(&a).lines().find_map(|l| l.strip_prefix("id: ")).expect("an id").trim().to_string();
+    assert_eq!(status(dir), "", "after log incident");
+    wb(dir).args(["log", "update", &id, "--restored", "2026-11-23 08:30"]).assert().success();
+    assert_eq!(status(dir), "", "after log update");
+    wb(dir).args(["crew", "away", "alice", "--from", "2026-12-21", "--to", "2027-01-03"]).assert().success();
+    assert_eq!(status(dir), "", "after crew away");
+    wb(dir).args(["log", "note", "Alert added", "-m", "x"]).assert().success();
+    assert_eq!(status(dir), "", "after log note");
+    wb(dir).args(["handover", "--no-edit"]).assert().success();
+    assert_eq!(status(dir), "", "after handover");
+    let entry =
+        git(dir, &["ls-files", "logbook"]).lines().find(|l| l.contains(&id)).expect("entry").to_string();
+    let disk = std::fs::read(dir.join(&entry)).expect("entry on disk");
+    let lf = disk.iter().filter(|&&b| b == b'\n').count();
+    let crlf = disk.windows(2).filter(|w| w == b"\r\n").count();
+    assert_eq!(lf, crlf, "no mixed line ends in {entry} after log update");
+}
+
+/// With Git for Windows' default core.autocrlf=true, every write leaves `git status` clean and
+/// the working tree in CRLF.
+#[test]
+fn autocrlf_true_keeps_git_status_clean() {
+    let repo = example_repo();
+    let dir = repo.path();
+    git(dir, &["config", "core.autocrlf", "true"]);
+    checkout_again(dir);
+    write_commands_leave_status_clean(dir);
+}
+
+/// With `* text eol=crlf` in .gitattributes, the same.
+#[test]
+fn gitattributes_eol_crlf_keeps_git_status_clean() {
+    let repo = example_repo();
+    let dir = repo.path();
+    commit_file(dir, ".gitattributes", "* text eol=crlf\n");
+    checkout_again(dir);
+    write_commands_leave_status_clean(dir);
+}
+
+/// A crew file committed with CRLF and a byte-order mark (no conversion) keeps both: `crew
+/// away` changes only the lines it adds.
+#[test]
+fn a_crlf_crew_file_is_edited_line_for_line() {
+    let repo = example_repo();
+    let dir = repo.path();
+    let text = std::fs::read_to_string(dir.join("crew.toml")).expect("crew.toml");
+    let crlf = format!("\u{feff}{}", text.replace('\n', "\r\n"));
+    commit_file(dir, "crew.toml", &crlf);
+    wb(dir).args(["crew", "away", "alice", "--from", "2026-12-21", "--to", "2027-01-03"]).assert().success();
+    assert_eq!(status(dir), "");
+    let stat = git(dir, &["show", "--format=", "--numstat", "HEAD", "--", "crew.toml"]);
+    let (added, removed) = stat
+        .split_once('\t')
+        .map(|(a, r)| (a.to_string(), r.split('\t').next().unwrap_or("").to_string()))
+        .expect("numstat");
+    assert_eq!(removed, "0", "nothing removed: {stat}");
+    assert!(added.parse::<u32>().expect("a count") <= 4, "only the away lines: {stat}");
+    let bytes = git(dir, &["show", "HEAD:crew.toml"]);
+    assert!(bytes.starts_with('\u{feff}'), "the BOM is kept");
+    assert_eq!(bytes.matches('\n').count(), bytes.matches("\r\n").count(), "every line still ends in CRLF");
+}

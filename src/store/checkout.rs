@@ -23,8 +23,10 @@ pub(super) fn update_checkout(
             }
         }
     }
+    let config = GitConfig::open(Some(repo))?;
     for c in &current {
-        write_atomic(root, &c.path, &c.contents)?;
+        let eol = checkout_eol(repo, &config, &in_repo(prefix, &c.path))?;
+        write_atomic(root, &c.path, &smudged(&c.contents, eol))?;
     }
     let mut index = git_lock.index(repo)?;
     for c in &current {

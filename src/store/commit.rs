@@ -33,6 +33,8 @@ pub(super) fn commit_checked_out(root: &Path, set: &ChangeSet, paths: Vec<String
     let repo = open_repo(root, NOT_A_REPO_HELP)?;
     let prefix = prefix_in(&repo, root)?;
     let target = checked_out_branch(&repo)?;
+    // From here on, contents and bases are as git stores them (line ends normalised).
+    let set = &cleaned_set(&repo, &prefix, set)?;
     for c in &set.changes {
         refuse_links(root, &c.path)?;
     }
@@ -93,6 +95,7 @@ pub(super) fn commit_on_branch(
         return commit_checked_out(root, set, paths);
     }
     let target = Target { refname, short: name.to_string(), checked_out: false };
+    let set = &cleaned_set(&repo, &prefix, set)?;
     let who = signatures(&repo)?;
     let policy = policy(&repo)?;
     let commit = commit_with_retry(&repo, &target, &prefix, set, &who, &policy)?;
@@ -159,7 +162,11 @@ pub(super) fn refuse_uncommitted(
         let dirty = match (&c.base, &committed) {
             (Base::Absent, Entry::Missing) => disk.is_some() || staged.is_some(),
             (Base::Absent, _) => false, // the base check reports it as a conflict
-            (Base::Bytes(_), Entry::Blob(id, bytes)) => disk.as_ref() != Some(bytes) || staged != Some(*id),
+            (Base::Bytes(_), Entry::Blob(id, bytes)) => {
+                // What `git status` compares: the file through git's clean filter.
+                let disk = disk.map(|d| cleaned(repo, &repo_path, &d)).transpose()?;
+                disk.as_ref() != Some(bytes) || staged != Some(*id)
+            }
             (Base::Bytes(_), _) => disk.is_some() || staged.is_some(),
         };
         if dirty {

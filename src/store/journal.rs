@@ -39,6 +39,7 @@ pub(super) fn finish_pending(repo: &Repository, git_lock: &GitIndexLock) -> Resu
     };
     let Some(workdir) = repo.workdir() else { return Ok(()) };
     let head = head_tree(repo)?;
+    let config = GitConfig::open(Some(repo))?;
     let mut index = git_lock.index(repo)?;
     let mut staged = false;
     for line in text.lines() {
@@ -59,12 +60,13 @@ pub(super) fn finish_pending(repo: &Repository, git_lock: &GitIndexLock) -> Resu
             continue;
         }
         let current = read_worktree(workdir, path)?;
-        let disk = current.as_deref().map(blob_id).transpose()?;
+        let disk = current.map(|d| cleaned(repo, path, &d)).transpose()?;
+        let disk = disk.as_deref().map(blob_id).transpose()?;
         if disk != Some(new) {
             if disk != base {
                 continue;
             }
-            write_atomic(workdir, path, &bytes)?;
+            write_atomic(workdir, path, &smudged(&bytes, checkout_eol(repo, &config, path)?))?;
         }
         if index.get_path(Path::new(path), 0).map(|e| e.id) != Some(new) {
             index.add_path(Path::new(path)).map_err(git_error(format!("cannot stage {path}")))?;
