@@ -53,6 +53,7 @@ mod plain_files;
 mod reading;
 mod revisions;
 mod signing;
+mod sparse;
 mod templates;
 mod worktree;
 
@@ -73,5 +74,6 @@ pub use plain_files::*;
 pub use reading::*;
 pub use revisions::*;
 use signing::*;
+use sparse::*;
 pub use templates::*;
 use worktree::*;

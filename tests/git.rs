@@ -479,3 +479,33 @@ fn a_crlf_crew_file_is_edited_line_for_line() {
     assert!(bytes.starts_with('\u{feff}'), "the BOM is kept");
     assert_eq!(bytes.matches('\n').count(), bytes.matches("\r\n").count(), "every line still ends in CRLF");
 }
+
+/// A sparse checkout without `logbook/`: `status` and `handover` still see the week's
+/// incident, read from git's index.
+#[test]
+fn a_sparse_checkout_without_the_logbook_still_sees_the_week() {
+    let repo = example_repo();
+    let dir = repo.path();
+    wb(dir)
+        .args([
+            "log",
+            "incident",
+            "Checkout outage",
+            "--severity",
+            "critical",
+            "--started",
+            "2026-11-23 08:00",
+            "-m",
+            "x",
+        ])
+        .assert()
+        .success();
+    git(dir, &["sparse-checkout", "set", "--no-cone", "/*", "!/logbook/"]);
+    assert!(!dir.join("logbook").exists(), "the logbook is outside the sparse checkout");
+    let a = wb(dir).arg("status").assert().success();
+    assert!(stdout(&a).contains("Checkout outage"), "{}", stdout(&a));
+    wb(dir).args(["handover", "--no-edit"]).assert().success();
+    let text = git(dir, &["show", "HEAD:logbook/2026-W47/handover.md"]);
+    assert!(text.contains("Checkout outage"), "{text}");
+    assert!(!text.contains("quiet week"), "{text}");
+}

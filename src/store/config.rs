@@ -19,9 +19,19 @@ impl GitConfig {
     pub(super) fn open(repo: Option<&Repository>) -> Result<GitConfig> {
         let env = |k: &str| std::env::var(k).ok();
         let mut files = git2::Config::new().map_err(git_error("cannot read git's configuration"))?;
-        for (path, level) in config_files(&env, repo.map(Repository::path)) {
+        for (path, level) in config_files(&env, repo.map(Repository::commondir)) {
             if path.is_file() {
                 files.add_file(&path, level, false).map_err(|e| broken_config(&path, &e))?;
+            }
+        }
+        // `git sparse-checkout` and `git worktree` keep their settings here, read only when
+        // the repository says so.
+        if let Some(repo) = repo.filter(|_| files.get_bool("extensions.worktreeConfig").unwrap_or(false)) {
+            let path = repo.path().join("config.worktree");
+            if path.is_file() {
+                files
+                    .add_file(&path, git2::ConfigLevel::Worktree, false)
+                    .map_err(|e| broken_config(&path, &e))?;
             }
         }
         Ok(GitConfig { files, overrides: overrides(&env)? })
