@@ -15,6 +15,16 @@ fn git_proc(dir: &Path) -> Proc {
     p
 }
 
+/// Writes an executable shell script at `path` and returns its path as text.
+fn script(path: &Path, body: &str) -> String {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).expect("mkdir");
+    }
+    std::fs::write(path, format!("#!/bin/sh\n{body}\n")).expect("write");
+    std::fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(0o755)).expect("chmod");
+    path.to_string_lossy().into_owned()
+}
+
 fn status(dir: &Path) -> String {
     git(dir, &["status", "--porcelain"])
 }
@@ -176,14 +186,11 @@ fn a_broken_global_config_is_named() {
 fn the_editor_is_gits() {
     let repo = example_repo();
     let dir = repo.path();
-    let script = |name: &str, text: &str| {
-        let path = dir.join(".git").join(name);
-        std::fs::write(&path, format!("#!/bin/sh\nprintf '%s\\n' '{text}' >> \"$1\"\n")).expect("write");
-        std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755)).expect("chmod");
-        path.to_string_lossy().into_owned()
+    let appender = |name: &str, text: &str| {
+        script(&dir.join(".git").join(name), &format!("printf '%s\\n' '{text}' >> \"$1\""))
     };
     let (core, env_editor) =
-        (script("core-editor", "from core.editor"), script("git-editor", "from GIT_EDITOR"));
+        (appender("core-editor", "from core.editor"), appender("git-editor", "from GIT_EDITOR"));
     git(dir, &["config", "core.editor", &core]);
     wb(dir).args(["log", "note", "by core editor"]).env("EDITOR", "false").assert().success();
     assert!(git(dir, &["show", "HEAD"]).contains("from core.editor"));
@@ -193,10 +200,7 @@ fn the_editor_is_gits() {
 
 /// Writes an executable hook script into `.git/hooks` (or `dir`).
 fn hook(dir: &Path, name: &str, body: &str) {
-    std::fs::create_dir_all(dir).expect("mkdir");
-    let path = dir.join(name);
-    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).expect("write");
-    std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755)).expect("chmod");
+    script(&dir.join(name), body);
 }
 
 /// A rejecting pre-commit hook stops the write (nothing committed, nothing on disk), and
@@ -349,10 +353,7 @@ fn a_rebase_in_progress_is_named_with_its_fix() {
 
 /// An editor script that replaces `from` by `to` in the file it is given.
 fn sed_editor(dir: &Path, from: &str, to: &str) -> String {
-    let path = dir.join(".git/sed-editor");
-    std::fs::write(&path, format!("#!/bin/sh\nsed -i 's/{from}/{to}/' \"$1\"\n")).expect("write");
-    std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755)).expect("chmod");
-    path.to_string_lossy().into_owned()
+    script(&dir.join(".git/sed-editor"), &format!("sed -i 's/{from}/{to}/' \"$1\""))
 }
 
 /// A written handover is never drafted over: without an editor it is refused with the command
@@ -393,9 +394,7 @@ fn handover_branch_is_updated_and_works_from_a_detached_head() {
     // Again without an editor: refused, naming the command with --branch.
     let a = wb(dir).args(["handover", "--no-edit", "--branch"]).assert().code(3);
     assert!(stderr(&a).contains("--week 2026-W47 --branch"), "{}", stderr(&a));
-    let editor = dir.join(".git/append-editor");
-    std::fs::write(&editor, "#!/bin/sh\nprintf 'Added on the branch.\\n' >> \"$1\"\n").expect("write");
-    std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).expect("chmod");
+    let editor = script(&dir.join(".git/append-editor"), "printf 'Added on the branch.\\n' >> \"$1\"");
     wb(dir).args(["handover", "--branch"]).env("GIT_EDITOR", &editor).assert().success();
     let second = git(dir, &["rev-parse", "handover/2026-W47^"]);
     assert_eq!(second, first, "a fast-forward of the branch");

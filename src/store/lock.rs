@@ -151,8 +151,33 @@ impl Drop for GitIndexLock {
 }
 
 pub(super) fn index_locked(lock: &Path) -> Error {
+    // A killed writer may have left git's other locks too (the branch's, during its move):
+    // name them all, so one deletion is not followed by another stop.
+    let mut locks = vec![lock.to_path_buf()];
+    if let Some(git_dir) = lock.parent() {
+        locks.extend(other_git_locks(git_dir).into_iter().filter(|l| l != lock));
+    }
+    let names: Vec<String> = locks.iter().map(|l| l.display().to_string()).collect();
     Error::conflict(format!("git's index is locked ({})", lock.display())).help(format!(
         "a git command is running, or one was killed: if none is running, delete {}",
-        lock.display()
+        names.join(" and ")
     ))
+}
+
+/// git's lock files on HEAD, `packed-refs` and the branches, where they exist.
+fn other_git_locks(git_dir: &Path) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> =
+        ["HEAD.lock", "packed-refs.lock"].iter().map(|n| git_dir.join(n)).filter(|p| p.exists()).collect();
+    let mut dirs = vec![git_dir.join("refs/heads")];
+    while let Some(dir) = dirs.pop() {
+        for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            match entry.file_type() {
+                Ok(t) if t.is_dir() => dirs.push(path),
+                Ok(_) if path.extension().is_some_and(|e| e == "lock") => found.push(path),
+                _ => {}
+            }
+        }
+    }
+    found
 }
