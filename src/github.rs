@@ -27,6 +27,9 @@ pub struct PullRequest {
     pub number: u64,
     pub base_sha: String,
     pub head_sha: String,
+    /// The branch names (`main`, `handover`), to name the sides in the review.
+    pub base_ref: String,
+    pub head_ref: String,
     /// From a fork: the token is read-only, so no comment can be posted.
     pub fork: bool,
 }
@@ -47,6 +50,8 @@ struct PullRequestPayload {
 #[derive(Deserialize)]
 struct Ref {
     sha: String,
+    #[serde(rename = "ref", default)]
+    name: Option<String>,
     repo: Option<Repo>,
 }
 
@@ -75,8 +80,17 @@ pub fn event(name: &str, payload: &str) -> Result<Event> {
             return Err(Error::usage(format!("the event payload's commit {sha:?} is not a commit id")));
         }
     }
+    // A branch name is shown, never run; a commit id stands in for an odd one.
+    let name = |r: &Ref| {
+        r.name
+            .clone()
+            .filter(|n| !n.is_empty() && n.len() < 256 && !n.contains(char::is_control))
+            .unwrap_or_else(|| r.sha[..r.sha.len().min(10)].to_string())
+    };
     Ok(Event::PullRequest(PullRequest {
         number: pr.number,
+        base_ref: name(&pr.base),
+        head_ref: name(&pr.head),
         base_sha: pr.base.sha,
         head_sha: pr.head.sha,
         fork,
@@ -146,6 +160,23 @@ pub fn truncate(text: &str, limit: usize, how_to_see_all: &str) -> String {
     format!("{}{note}", &text[..cut])
 }
 
+/// The workflow change that gives `ci` the history a review needs.
+pub const FETCH_DEPTH_FIX: &str = "fetch-depth: 0";
+
+/// What the job summary and the comment say when the review had to be skipped: what was
+/// missing, why it could not be fetched, and the one-line workflow change that fixes it.
+pub fn review_skipped(missing: &str, why: &str) -> String {
+    format!(
+        "### watchbill: review skipped\n\n\
+         The review of this pull request was skipped: the checkout lacks {}, and fetching it \
+         from the checkout's remote failed ({}). The check above and the outputs are complete.\n\n\
+         To get the review, fetch the whole history in the workflow's checkout step (one line):\n\n\
+         ```yaml\n      - uses: actions/checkout@v4\n        with:\n          {FETCH_DEPTH_FIX}\n```\n",
+        table_cell(missing),
+        table_cell(why)
+    )
+}
+
 /// The body of the sticky pull-request comment.
 pub fn comment(review_markdown: &str) -> String {
     let body = format!("{COMMENT_MARKER}\n{review_markdown}");
@@ -163,6 +194,11 @@ mod tests {
     fn pull_requests_and_forks() {
         let Event::PullRequest(pr) = event("pull_request", PR).unwrap() else { panic!() };
         assert_eq!((pr.number, pr.base_sha.as_str(), pr.fork), (7, "aaaaaaaa", false));
+        // No branch name in the payload: the commit id names the side.
+        assert_eq!((pr.base_ref.as_str(), pr.head_ref.as_str()), ("aaaaaaaa", "bbbbbbbb"));
+        let named = PR.replace(r#""base":{"sha""#, r#""base":{"ref":"main","sha""#);
+        let Event::PullRequest(pr) = event("pull_request", &named).unwrap() else { panic!() };
+        assert_eq!(pr.base_ref, "main");
         let fork = PR.replace(r#""full_name":"o/r","fork":false"#, r#""full_name":"x/r","fork":true"#);
         let Event::PullRequest(pr) = event("pull_request", &fork).unwrap() else { panic!() };
         assert!(pr.fork);

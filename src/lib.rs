@@ -8,6 +8,7 @@
 // A `Diagnostic` (path, position, message, help) is the error of every parser, by design: it
 // is built once per problem, never on a hot path, so boxing it would only add noise.
 #![allow(clippy::result_large_err)]
+#![forbid(unsafe_code)]
 
 pub mod check;
 pub mod cli;
@@ -16,6 +17,7 @@ pub mod error;
 pub mod example;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod gate;
 pub mod github;
 pub mod ics;
 pub mod ids;
@@ -24,6 +26,7 @@ pub mod model;
 pub mod parallel;
 pub mod parse;
 pub mod planner;
+pub mod random;
 pub mod render;
 pub mod report;
 pub mod review;

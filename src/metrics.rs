@@ -386,7 +386,7 @@ fn survey_values(model: &Model, span: &Span) -> Vec<(String, f64)> {
     let tz = model.settings.schedule.tz;
     let mut latest: BTreeMap<&MemberId, (NaiveDate, &str, i64)> = BTreeMap::new();
     for a in &model.surveys {
-        let day = a.file.answered.0;
+        let day = a.file.answered.get_ref().0;
         if !span.holds(&midnight(tz, day)) || !model.member(&a.member).is_some_and(|m| m.active) {
             continue;
         }

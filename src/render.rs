@@ -42,6 +42,7 @@ macro_rules! builtin {
 pub const BUILTIN: &[(&str, &str)] = builtin![
     "handover.md",
     "review.md",
+    "review.txt",
     "journal.md",
     "scoreboard.md",
     "rota.md",

@@ -2,7 +2,8 @@
 //!
 //! The description covers only the files that changed (listed by `store::changed_paths`); the
 //! comparisons that need the whole picture — which `check` problems the change introduces or
-//! fixes, which objectives become met or missed — use both sides' full models.
+//! fixes, which objectives become met or missed — use both sides' full models. Which commits
+//! the sides are (the merge base, the base's tip) is decided by `usecase::review`.
 
 use crate::diagnostic::Diagnostic;
 use crate::ids::MemberId;
@@ -20,8 +21,16 @@ use std::collections::{BTreeMap, BTreeSet};
 /// The review of one change.
 #[derive(Debug, Serialize)]
 pub struct Review {
+    /// The base and the head as the user named them.
     pub base: String,
     pub head: String,
+    /// Why this base, when the user named none ("the upstream of handover").
+    pub base_from: Option<String>,
+    pub commits: Commits,
+    /// The head is the base itself: there is nothing to review.
+    pub same_commit: bool,
+    /// The base has moved on since the branch left it.
+    pub base_moved: Option<BaseMoved>,
     /// Who hands over to whom, and when, in the weeks the change confirms or alters.
     pub handovers: Vec<Handover>,
     pub rota: Vec<RotaWeekChange>,
@@ -35,6 +44,29 @@ pub struct Review {
     pub problems_introduced: Vec<Diagnostic>,
     pub problems_fixed: Vec<Diagnostic>,
     pub files_changed: usize,
+}
+
+/// The commits compared, as full ids: the change is `merge_base..head`.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Commits {
+    pub base: String,
+    pub head: String,
+    /// Where the branch left the base (the base itself when they share no history).
+    pub merge_base: String,
+}
+
+/// What the base's moving on since the merge base means for the review.
+#[derive(Clone, Debug, Serialize)]
+pub struct BaseMoved {
+    /// Commits on the base since the merge base.
+    pub commits: usize,
+    /// Watchbill files they changed.
+    pub files: usize,
+    /// Files both the base and the branch changed (the review keeps the branch's version).
+    pub both_changed: Vec<String>,
+    /// The verdicts (problems introduced, objectives moved) that differ when the branch is
+    /// judged against the base's tip; empty when none does.
+    pub verdicts: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -144,6 +176,10 @@ pub fn review(
     Review {
         base: base_rev.to_string(),
         head: head_rev.to_string(),
+        base_from: None,
+        commits: Commits::default(),
+        same_commit: false,
+        base_moved: None,
         handovers: rota.iter().filter_map(|r| handover_of(sides.head, r)).collect(),
         rota,
         entries: changed.iter().filter_map(|(p, c)| entry_change(sides, p, *c)).collect(),
@@ -161,13 +197,17 @@ pub fn review(
 /// Problems are the same when they are of the same rule, file and message: an edit above them
 /// moves their line without making them new.
 fn problem_diff(base: &[Diagnostic], head: &[Diagnostic]) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
-    let key = |d: &Diagnostic| (d.path.clone(), d.code, d.message.clone());
-    let before: BTreeSet<_> = base.iter().map(key).collect();
-    let after: BTreeSet<_> = head.iter().map(key).collect();
+    let before: BTreeSet<_> = base.iter().map(problem_key).collect();
+    let after: BTreeSet<_> = head.iter().map(problem_key).collect();
     (
-        head.iter().filter(|d| !before.contains(&key(d))).cloned().collect(),
-        base.iter().filter(|d| !after.contains(&key(d))).cloned().collect(),
+        head.iter().filter(|d| !before.contains(&problem_key(d))).cloned().collect(),
+        base.iter().filter(|d| !after.contains(&problem_key(d))).cloned().collect(),
     )
+}
+
+/// What makes two problems the same one: rule, file and message, not the line.
+pub fn problem_key(d: &Diagnostic) -> (String, &'static str, String) {
+    (d.path.clone(), d.code, d.message.clone())
 }
 
 fn person(model: &Model, id: &MemberId) -> Person {

@@ -3,12 +3,15 @@
 
 /// `watchbill.toml` with every setting and its default.
 pub fn settings(name: &str, timezone: &str, holidays: &str) -> String {
+    // A TOML string, quoted and escaped: a crew may be called `Ops "night" crew`.
+    let name = toml_edit::Value::from(name).to_string();
+    let name = name.trim();
     format!(
         r#"# watchbill settings. Every field is optional; the defaults are shown.
 # Reference: docs/format.md
 
 # The crew's name, shown in summaries.
-name = "{name}"
+name = {name}
 
 # The crew's time zone (an IANA name). Handovers, weeks and business days are counted in it.
 timezone = "{timezone}"
@@ -173,9 +176,19 @@ pub fn files(name: &str) -> Vec<(String, String)> {
 /// Where GitHub looks for workflows, relative to the repository's top.
 pub const WORKFLOW_PATH: &str = ".github/workflows/watchbill.yml";
 
-/// The workflow `watchbill init` writes into the crew's repository: the watchbill action on every
-/// push and pull request, and on Monday mornings for the week's summary.
-pub fn workflow(working_directory: &str) -> String {
+/// The workflow `watchbill init` writes into the crew's repository, for the settings among
+/// `files` (the ones `init` writes): the watchbill action on every push and pull request, and
+/// just after the weekly handover for the week's summary. Pushes and the schedule run a
+/// read-only job; only the pull-request job may write (its comment); one run at a time per pull
+/// request or branch, so two runs never post two comments.
+pub fn workflow(working_directory: &str, files: &[(String, String)]) -> String {
+    let settings: Vec<crate::model::RawFile> = files
+        .iter()
+        .filter(|(p, _)| p == crate::model::settings::FILE)
+        .map(|(p, t)| crate::model::RawFile { path: p.clone(), bytes: t.clone().into_bytes() })
+        .collect();
+    let schedule = crate::model::load(settings).model.settings.schedule;
+    let (cron, when) = summary_cron(&schedule);
     format!(
         r#"# watchbill: checks the crew's files on every push, publishes the week's summary in the job
 # summary, and reviews handover pull requests with one comment that it keeps up to date.
@@ -186,30 +199,135 @@ on:
   push:
     branches: [main]
   pull_request:
-  # Monday morning, before the handover: the week's summary (and Slack, if configured).
+  # {when}
   schedule:
-    - cron: "0 7 * * 1"
+    - cron: "{cron}"
 
-# Nothing by default; the job asks for what it needs.
+# Nothing by default; each job asks for what it needs.
 permissions: {{}}
 
+# One run at a time per pull request (or branch): a newer push cancels the older run, so two
+# runs never post two comments.
+concurrency:
+  group: watchbill-${{{{ github.event.pull_request.number || github.ref }}}}
+  cancel-in-progress: true
+
 jobs:
-  watchbill:
+  # Pushes and the schedule: check the files and publish the week's summary. Read-only.
+  summary:
+    name: Check and summarise the week
+    if: github.event_name != 'pull_request'
     runs-on: ubuntu-latest
     permissions:
       contents: read
-      # The review comment. Pull requests from forks get a read-only token and are skipped.
-      pull-requests: write
     steps:
       - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
         with:
-          # The review compares the pull request's base and head: fetch the history.
-          fetch-depth: 0
           persist-credentials: false
       - uses: watchbill/watchbill@v0.1.0
         with:
           working-directory: {working_directory}
           # slack-webhook-url: ${{{{ secrets.WATCHBILL_SLACK_WEBHOOK }}}}
+
+  # Pull requests: the same check, and the review as one comment. The only job that may write.
+  review:
+    name: Check and review the pull request
+    if: github.event_name == 'pull_request'
+    runs-on: ubuntu-latest
+    permissions:
+      contents: read
+      # Pull requests from forks get a read-only token and are skipped.
+      pull-requests: write # to post and update the review comment
+    steps:
+      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
+        with:
+          # The review starts from the merge base of the pull request's base and head.
+          fetch-depth: 0
+          persist-credentials: false
+      - uses: watchbill/watchbill@v0.1.0
+        with:
+          working-directory: {working_directory}
 "#
     )
+}
+
+/// Minutes after the handover the summary runs: the handover is written by then.
+const AFTER_HANDOVER_MINUTES: i64 = 15;
+
+/// GitHub's cron runs in UTC and cannot follow daylight-saving time: the cron that fires just
+/// after the handover when it is latest in UTC (the crew's smallest offset in the year), and a
+/// comment saying so.
+pub fn summary_cron(schedule: &crate::time::Schedule) -> (String, String) {
+    use chrono::{Offset, TimeZone, Timelike};
+    const WEEK: i64 = 7 * 24 * 60;
+    let offset_at = |month: u32| {
+        let utc = chrono::Utc.with_ymd_and_hms(2026, month, 15, 12, 0, 0).single();
+        utc.map_or(0, |t| {
+            i64::from(schedule.tz.offset_from_utc_datetime(&t.naive_utc()).fix().local_minus_utc() / 60)
+        })
+    };
+    let (january, july) = (offset_at(1), offset_at(7));
+    let smallest = january.min(july);
+    let local = i64::from(schedule.weekday.num_days_from_monday()) * 24 * 60
+        + i64::from(schedule.time.hour()) * 60
+        + i64::from(schedule.time.minute());
+    let utc = (local - smallest + AFTER_HANDOVER_MINUTES).rem_euclid(WEEK);
+    let (day, hour, minute) = (utc / (24 * 60), utc / 60 % 24, utc % 60);
+    // cron counts weekdays from Sunday (0); ours count from Monday.
+    let cron = format!("{minute} {hour} * * {}", (day + 1) % 7);
+    let utc_day = chrono::Weekday::try_from(day as u8).map_or_else(|_| String::new(), |d| format!("{d:?}"));
+    let shift = (january - july).abs();
+    let dst = match shift {
+        0 => String::new(),
+        m => format!(
+            "\n  # While daylight-saving time is on, it runs {} min after the handover.",
+            m + AFTER_HANDOVER_MINUTES
+        ),
+    };
+    let when = format!(
+        "The week's summary (and Slack, if configured) {AFTER_HANDOVER_MINUTES} min after the handover ({} {} \
+         {}),\n  # in UTC as GitHub's cron runs: {utc_day} {hour:02}:{minute:02} UTC.{dst}",
+        schedule.weekday,
+        schedule.time.format("%H:%M"),
+        schedule.tz
+    );
+    (cron, when)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{NaiveTime, Weekday};
+
+    fn cron(tz: chrono_tz::Tz, weekday: Weekday, time: &str) -> String {
+        let time = NaiveTime::parse_from_str(time, "%H:%M").unwrap();
+        summary_cron(&crate::time::Schedule { tz, weekday, time }).0
+    }
+
+    #[test]
+    fn the_summary_runs_after_the_handover_in_utc_whatever_the_season() {
+        // Paris: 10:00 is 09:00 UTC in winter, 08:00 in summer; the later one wins.
+        assert_eq!(cron(chrono_tz::Europe::Paris, Weekday::Mon, "10:00"), "15 9 * * 1");
+        // New York: 17:00 is 22:00 UTC in winter.
+        assert_eq!(cron(chrono_tz::America::New_York, Weekday::Fri, "17:00"), "15 22 * * 5");
+        // Tokyo, no daylight-saving time: Monday 00:30 is Sunday 15:30 UTC.
+        assert_eq!(cron(chrono_tz::Asia::Tokyo, Weekday::Mon, "00:30"), "45 15 * * 0");
+        // Sydney: summer in January (+11), winter in July (+10): Monday 09:00 is Sunday 23:00 UTC.
+        assert_eq!(cron(chrono_tz::Australia::Sydney, Weekday::Mon, "09:00"), "15 23 * * 0");
+        // Sunday 23:50 in UTC wraps to Monday.
+        assert_eq!(cron(chrono_tz::UTC, Weekday::Sun, "23:50"), "5 0 * * 1");
+    }
+
+    #[test]
+    fn the_workflow_reads_the_handover_from_the_settings() {
+        let mut files = files("Ops");
+        let text = files[0]
+            .1
+            .replace("weekday = \"monday\"", "weekday = \"wednesday\"")
+            .replace("\"10:00\"", "\"14:30\"");
+        files[0].1 = text;
+        let w = workflow(".", &files);
+        assert!(w.contains("    - cron: \"45 13 * * 3\""), "{w}");
+        assert!(w.contains("after the handover (Wed 14:30 Europe/Paris)"), "{w}");
+    }
 }

@@ -18,7 +18,9 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
+
+pub mod merge_base;
 
 /// Where to read the files from.
 #[derive(Clone, Debug, PartialEq, Eq)]

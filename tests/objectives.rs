@@ -109,11 +109,11 @@ fn incidents_with_known_timestamps_give_the_exact_share_p90_and_verdict() {
     let early =
         json(dir, &["objective", "status", "restore-share", "--at", "2026-11-02 09:00", "--format", "json"]);
     assert_eq!(early[0]["verdict"], "no_data");
-    // A date alone means the end of that day: the first incident is in.
+    // A date alone means the end of that day, its last second: the first incident is in.
     let day = json(dir, &["objective", "status", "restore-share", "--at", "2026-11-02", "--format", "json"]);
     assert_eq!(
         (day[0]["to"].as_str(), day[0]["samples"].as_u64()),
-        (Some("2026-11-03T00:00:00+01:00"), Some(1))
+        (Some("2026-11-02T23:59:59+01:00"), Some(1))
     );
 }
 

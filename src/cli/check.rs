@@ -83,7 +83,7 @@ pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<Exit> {
             diagnostic::to_github(&diags, &prefix) + &diagnostic::summary_line(&diags, files) + "\n"
         }
     };
-    print!("{out}");
+    out!("{out}");
     // The process ends right after: freeing tens of thousands of records one by one would cost
     // a tenth of the whole check of a large history, for nothing.
     std::mem::forget(model);

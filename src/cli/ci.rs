@@ -5,6 +5,9 @@ use crate::diagnostic::{self, Diagnostic};
 use crate::error::{Error, Exit, Result};
 use crate::github::{self, Event};
 use crate::model::Model;
+use crate::render::{Format, Renderer};
+use crate::report::{self, Period, View};
+use crate::store::merge_base::{self, History};
 use crate::store::{self, Revision};
 use chrono::{DateTime, FixedOffset};
 use clap::Args;
@@ -55,31 +58,84 @@ pub fn run(ctx: &Ctx, a: CiArgs) -> Result<Exit> {
     let (model, now, diags) = super::check::everything(ctx, &root, &Revision::WorkTree)?;
     let prefix = store::repo_prefix(&root).unwrap_or_default();
     // Workflow commands go to stdout, where the runner reads them.
-    print!("{}", diagnostic::to_github(&diags, &prefix));
+    out!("{}", diagnostic::to_github(&diags, &prefix));
 
-    let mut summary = format!("## watchbill\n\n{}\n", github::findings_table(&diags, &prefix));
-    summary.push_str(&week_summary(&model, now));
+    // The findings may be many: they get half the room, so what follows them always fits.
+    let findings = github::truncate(
+        &github::findings_table(&diags, &prefix),
+        github::SUMMARY_LIMIT / 2,
+        "run `watchbill check` locally for every finding.",
+    );
+    let mut summary = format!("## watchbill\n\n{findings}\n");
     let comment_file = a.comment_file.unwrap_or_else(|| {
         var("RUNNER_TEMP").map_or_else(std::env::temp_dir, PathBuf::from).join("watchbill-comment.md")
     });
     let mut outputs = counts(&diags);
     outputs.push(("crew", current_crew(&model, now)));
     outputs.push(("objectives-missed", missed(&model, now)));
-    if let Event::PullRequest(pr) = &event {
-        let r = review::build(ctx, &root, &pr.base_sha, &pr.head_sha)?;
-        let md = review::markdown(&root, &r)?;
-        summary.push_str(&format!("\n{md}"));
-        store::write_file(&comment_file, &github::comment(&md))?;
-        outputs.push(("pull-request", pr.number.to_string()));
-        outputs.push(("fork", pr.fork.to_string()));
-        outputs.push(("comment-file", comment_file.display().to_string()));
+    match &event {
+        Event::PullRequest(pr) => {
+            let md = pull_request_review(ctx, &root, pr)?;
+            summary.push_str(&format!("\n{md}"));
+            store::write_file(&comment_file, &github::comment(&md))?;
+            outputs.push(("pull-request", pr.number.to_string()));
+            outputs.push(("fork", pr.fork.to_string()));
+            outputs.push(("comment-file", comment_file.display().to_string()));
+        }
+        Event::Other { .. } => summary.push_str(&format!("\n{}", week_summary(&root, &model, now)?)),
     }
-    let summary =
-        github::truncate(&summary, github::SUMMARY_LIMIT, "run `watchbill check` locally for every finding.");
+    let summary = github::truncate(
+        &summary,
+        github::SUMMARY_LIMIT,
+        "run `watchbill render summary` locally for all of it.",
+    );
     store::append_file(Path::new(&env("GITHUB_STEP_SUMMARY")), &summary)?;
     store::append_file(Path::new(&env("GITHUB_OUTPUT")), &github::outputs(&outputs, &delimiter()))?;
-    println!("{}", diagnostic::summary_line(&diags, model.files_read));
+    outln!("{}", diagnostic::summary_line(&diags, model.files_read));
     Ok(if diags.iter().any(Diagnostic::is_error) { Exit::Problems } else { Exit::Ok })
+}
+
+/// The review of the pull request in Markdown, from the merge base of the event's base and head
+/// commits. A shallow checkout is deepened from its remote first; when that fails, the review
+/// is replaced by a note saying what was skipped and how to fix the workflow.
+fn pull_request_review(ctx: &Ctx, root: &Path, pr: &github::PullRequest) -> Result<String> {
+    let (base, head) = (pr.base_sha.as_str(), pr.head_sha.as_str());
+    let mut fetched = None;
+    let range = match merge_base::review_range(root, base, head)? {
+        History::Found(r) => r,
+        History::Missing(what) => match merge_base::deepen(root, base, head) {
+            Ok(did) => match merge_base::review_range(root, base, head)? {
+                History::Found(r) => {
+                    fetched = Some(did);
+                    r
+                }
+                History::Missing(what) => return Ok(skipped(&what, &did)),
+            },
+            Err(why) => return Ok(skipped(&what, &why)),
+        },
+    };
+    let r = review::build(ctx, root, &pr.base_ref, &pr.head_ref, None, &range)?;
+    let mut md = review::render(root, &r, "review.md")?;
+    if let Some(did) = fetched {
+        md.push_str(&format!(
+            "\n\n<sub>The checkout was shallow; watchbill {}. `{}` in actions/checkout saves that.</sub>\n",
+            github::table_cell(&did),
+            github::FETCH_DEPTH_FIX
+        ));
+    }
+    Ok(md)
+}
+
+/// The note that replaces a review the history was missing for, also as a workflow notice.
+fn skipped(what: &str, why: &str) -> String {
+    outln!(
+        "::notice title=watchbill::{}",
+        diagnostic::escape_data(&format!(
+            "review skipped: the checkout lacks {what} ({why}); set `{}` in actions/checkout",
+            github::FETCH_DEPTH_FIX
+        ))
+    );
+    github::review_skipped(what, why)
 }
 
 fn counts(diags: &[Diagnostic]) -> Vec<(&'static str, String)> {
@@ -109,33 +165,13 @@ fn missed(model: &Model, now: DateTime<FixedOffset>) -> String {
         .join(",")
 }
 
-/// The week at a glance, for the job summary.
-fn week_summary(model: &Model, now: DateTime<FixedOffset>) -> String {
-    let schedule = &model.settings.schedule;
-    let week = schedule.week_at(&now);
-    let crew: Vec<String> = model
-        .rota
-        .get(&week)
-        .map(|r| {
-            r.crew
-                .iter()
-                .map(|m| {
-                    model
-                        .crew
-                        .member(m.as_str())
-                        .map_or_else(|| m.to_string(), |x| github::table_cell(&x.name))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let entries = model.entries.iter().filter(|e| e.week == week).count();
-    let open = model.entries.iter().filter(|e| e.is_open()).count();
-    format!(
-        "### {week}\n\nOn watch: {} until {}. {entries} logbook entr{} this week, {open} open.\n",
-        if crew.is_empty() { "nobody (plan the rota)".to_string() } else { crew.join(" and ") },
-        schedule.handover(week.next()).format("%a %d %b %H:%M %Z"),
-        if entries == 1 { "y" } else { "ies" }
-    )
+/// The week's summary, as `watchbill render summary` prints it: who is on watch until when,
+/// the week's incidents, the objectives, the handover.
+fn week_summary(root: &Path, model: &Model, now: DateTime<FixedOffset>) -> Result<String> {
+    let week = model.settings.schedule.week_at(&now);
+    let page = report::page(model, View::Summary, Period::Week(week), now);
+    let templates = store::read_templates_at(root, &Revision::WorkTree)?;
+    Renderer::new(templates).in_zone(model.settings.schedule.tz).page(&page, Format::Markdown)
 }
 
 /// A heredoc delimiter no value can guess.

@@ -63,15 +63,13 @@ pub fn handover(ctx: &Ctx, a: HandoverArgs) -> Result<Exit> {
             .map_err(|d| Error::problems("the edited handover is not valid", vec![d]))?;
     }
     if draft.existing && text == draft.text {
-        println!("the handover of {week} is unchanged: nothing was written");
+        outln!("the handover of {week} is unchanged: nothing was written");
         return Ok(Exit::Ok);
     }
     let set = handover::change_set(&model, &draft, text);
     if on_branch {
-        store::apply(&root, &set, &WriteMode::CommitOnBranch(branch.clone()))?;
-        println!(
-            "committed the handover on branch {branch}; for a pull request: git push -u origin {branch}"
-        );
+        ctx.write_on_branch(&root, &set, &branch)?;
+        outln!("committed the handover on branch {branch}; for a pull request: git push -u origin {branch}");
     } else {
         ctx.write(&root, &set, &a.write)?;
     }

@@ -68,22 +68,16 @@ pub fn run(ctx: &Ctx, a: InitArgs) -> Result<Exit> {
     } else {
         "init: watchbill settings, crew and maturity matrix".to_string()
     };
-    if a.write.mode() != WriteMode::DryRun {
-        store::create_dir(&dir)?;
-    }
-    if a.write.mode() == WriteMode::Commit && store::init_repository(&dir)? {
-        println!("created a git repository in {}", dir.display());
-    }
     let mut files = files;
     // GitHub reads workflows only at the repository's top: write one when the crew's folder is
     // the top, otherwise say where it goes.
     // Outside any repository (--no-commit, --dry-run), the folder will be the top.
     match store::repo_prefix(&dir) {
-        Ok(prefix) if !prefix.is_empty() => println!(
+        Ok(prefix) if !prefix.is_empty() => outln!(
             "to check these files in GitHub Actions, add {} at the repository's top with working-directory: {prefix} (docs/action.md)",
             scaffold::WORKFLOW_PATH
         ),
-        _ => files.push((scaffold::WORKFLOW_PATH.to_string(), scaffold::workflow("."))),
+        _ => files.push((scaffold::WORKFLOW_PATH.to_string(), scaffold::workflow(".", &files))),
     }
     let set = ChangeSet {
         message,
@@ -92,9 +86,16 @@ pub fn run(ctx: &Ctx, a: InitArgs) -> Result<Exit> {
             .map(|(path, text)| Change { path, contents: text.into_bytes(), base: Base::Absent })
             .collect(),
     };
+    ctx.refuse_problems(&dir, &set)?;
+    if a.write.mode() != WriteMode::DryRun {
+        store::create_dir(&dir)?;
+    }
+    if a.write.mode() == WriteMode::Commit && store::init_repository(&dir)? {
+        outln!("created a git repository in {}", dir.display());
+    }
     ctx.write(&dir, &set, &a.write)?;
     if a.write.mode() != WriteMode::DryRun {
-        println!("next: `watchbill -C {} check`", dir.display());
+        outln!("next: `watchbill -C {} check`", dir.display());
     }
     Ok(Exit::Ok)
 }
@@ -154,9 +155,9 @@ fn organisation(dir: &Path, now: DateTime<FixedOffset>, scale: Scale, write: &Wr
         }
     };
     progress.clear();
-    println!("{done}");
+    outln!("{done}");
     if mode != WriteMode::DryRun {
-        println!("next: `watchbill -C {} check`", dir.display());
+        outln!("next: `watchbill -C {} check`", dir.display());
     }
     Ok(Exit::Ok)
 }

@@ -223,22 +223,7 @@ fn time(model: &Model, now: DateTime<FixedOffset>, flag: &str, s: &str) -> Resul
 
 /// Four random characters: two people writing at the same minute never pick the same name.
 pub(super) fn suffix() -> String {
-    use std::hash::{BuildHasher, Hasher};
-    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyz23456789";
-    // RandomState is seeded from the operating system's randomness for every process.
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos()),
-    );
-    h.write_u32(std::process::id());
-    let mut n = h.finish();
-    (0..4)
-        .map(|_| {
-            let c = ALPHABET[(n % ALPHABET.len() as u64) as usize] as char;
-            n /= ALPHABET.len() as u64;
-            c
-        })
-        .collect()
+    crate::random::Random::from_entropy().suffix()
 }
 
 /// Opens git's editor (see [`store::editor`]) on `text`; `None` when the user left the file empty (abort).
@@ -272,7 +257,8 @@ fn write_entry(
     write: &WriteArgs,
 ) -> Result<Exit> {
     let week = model.settings.schedule.week_at(&when);
-    let name = format!("{}-{}-{}", when.format("%Y%m%dT%H%M"), logbook::slug(new.title, 40), suffix());
+    let stamp = crate::ids::local_stamp(&when, model.settings.schedule.tz);
+    let name = format!("{stamp}-{}-{}", logbook::slug(new.title, 40), suffix());
     let path = format!("{}/{name}.md", logbook::week_dir(week));
     let mut text = entry_write::entry_text(new);
     if editor {
@@ -292,7 +278,7 @@ fn write_entry(
         changes: vec![Change { path: path.clone(), contents: text.into_bytes(), base: Base::Absent }],
     };
     ctx.write(root, &set, write)?;
-    println!("id: {name}");
+    outln!("id: {name}");
     Ok(Exit::Ok)
 }
 
@@ -517,14 +503,14 @@ fn list(ctx: &Ctx, a: LogListArgs) -> Result<Exit> {
             .filter(|e| !a.open || e.is_open()),
     );
     if a.format == ListFormat::Json {
-        print!("{}", output::json(&entries.iter().map(|e| entry_view(e)).collect::<Vec<_>>())?);
+        out!("{}", output::json(&entries.iter().map(|e| entry_view(e)).collect::<Vec<_>>())?);
         return Ok(Exit::Ok);
     }
     if entries.is_empty() {
-        println!("no entries");
+        outln!("no entries");
     }
     for e in entries {
-        println!("{}", line(e));
+        outln!("{}", line(e));
     }
     Ok(Exit::Ok)
 }
@@ -539,10 +525,10 @@ fn show(ctx: &Ctx, a: ShowArgs) -> Result<Exit> {
             view: EntryView<'a>,
             body: &'a str,
         }
-        print!("{}", output::json(&Full { view: entry_view(e), body: &e.body })?);
+        out!("{}", output::json(&Full { view: entry_view(e), body: &e.body })?);
         return Ok(Exit::Ok);
     }
-    print!("{}", model.source(&e.origin.path).unwrap_or_default());
+    out!("{}", model.source(&e.origin.path).unwrap_or_default());
     Ok(Exit::Ok)
 }
 
@@ -604,38 +590,36 @@ pub fn status(ctx: &Ctx, a: StatusArgs) -> Result<Exit> {
         open: sorted(model.entries.iter().filter(open)).into_iter().map(entry_view).collect(),
         handover_written: model.handovers.contains_key(&week),
         handover_due: rfc3339(&ends),
-        objectives: super::objective::needing_attention(&model, now),
+        objectives: crate::usecase::status::needing_attention(&model, now),
     };
     if a.format == ListFormat::Json {
-        print!("{}", output::json(&view)?);
+        out!("{}", output::json(&view)?);
         return Ok(Exit::Ok);
     }
     let local = |s: &DateTime<chrono_tz::Tz>| s.format("%a %d %b %H:%M").to_string();
-    println!("{week}: on watch until {}", local(&ends));
+    outln!("{week}: on watch until {}", local(&ends));
     if view.crew.is_empty() {
-        println!("  nobody is on the rota: `watchbill rota plan`");
+        outln!("  nobody is on the rota: `watchbill rota plan`");
     }
     for p in &view.crew {
-        println!("  {} ({}, {})", p.id, p.name, p.team);
+        outln!("  {} ({}, {})", p.id, p.name, p.team);
     }
-    println!("\nThis week: {} entr{}", view.entries.len(), if view.entries.len() == 1 { "y" } else { "ies" });
+    outln!("\nThis week: {} entr{}", view.entries.len(), if view.entries.len() == 1 { "y" } else { "ies" });
     for e in sorted(model.entries.iter().filter(|e| e.week == week)) {
-        println!("  {}", line(e).replace('\n', "\n  "));
+        outln!("  {}", line(e).replace('\n', "\n  "));
     }
-    println!("\nOpen since {}: {}", view.open_since, view.open.len());
+    outln!("\nOpen since {}: {}", view.open_since, view.open.len());
     for e in sorted(model.entries.iter().filter(open)) {
-        println!("  {}", line(e).replace('\n', "\n  "));
+        outln!("  {}", line(e).replace('\n', "\n  "));
     }
-    print!("{}", super::objective::attention_text(&view.objectives));
-    let hours_left = (ends.fixed_offset() - now).num_hours();
-    println!(
+    out!("{}", super::objective::attention_text(&view.objectives));
+    use crate::usecase::status::{self as due, Handover};
+    outln!(
         "\nHandover: {}",
-        if view.handover_written {
-            "written".to_string()
-        } else if hours_left <= 24 {
-            format!("due in {hours_left} h: `watchbill handover`")
-        } else {
-            format!("due {}", local(&ends))
+        match due::handover(view.handover_written, ends.fixed_offset(), now) {
+            Handover::Written => "written".to_string(),
+            Handover::DueSoon { hours_left } => format!("due in {hours_left} h: `watchbill handover`"),
+            Handover::Due => format!("due {}", local(&ends)),
         }
     );
     Ok(Exit::Ok)

@@ -171,7 +171,7 @@ pub fn render(ctx: &Ctx, a: RenderArgs) -> Result<Exit> {
     match &a.output {
         Some(path) => std::fs::write(path, text)
             .map_err(|e| Error::usage(format!("cannot write {}: {e}", path.display())))?,
-        None => print!("{text}"),
+        None => out!("{text}"),
     }
     Ok(Exit::Ok)
 }
@@ -186,7 +186,7 @@ pub fn templates(ctx: &Ctx, cmd: TemplatesCommand) -> Result<Exit> {
             };
             let listed = render::catalogue(&overrides);
             if a.format == ListFormat::Json {
-                print!("{}", output::json(&listed)?);
+                out!("{}", output::json(&listed)?);
                 return Ok(Exit::Ok);
             }
             let width = listed.iter().map(|l| l.name.len()).max().unwrap_or(0);
@@ -195,13 +195,13 @@ pub fn templates(ctx: &Ctx, cmd: TemplatesCommand) -> Result<Exit> {
                     "built-in" => String::new(),
                     other => format!(" [{other}]"),
                 };
-                println!("{:width$}  {}{mark}", l.name, l.description);
+                outln!("{:width$}  {}{mark}", l.name, l.description);
             }
             Ok(Exit::Ok)
         }
         TemplatesCommand::Show(a) => match render::builtin(&a.name) {
             Some(text) => {
-                print!("{text}");
+                out!("{text}");
                 Ok(Exit::Ok)
             }
             None => Err(Error::usage(format!("no built-in template named {:?}", a.name))

@@ -210,10 +210,10 @@ fn plan(ctx: &Ctx, a: PlanArgs) -> Result<Exit> {
     }
     let (changes, lines) = planned_changes(&model, from, until);
     for l in &lines {
-        println!("{l}");
+        outln!("{l}");
     }
     if changes.is_empty() {
-        println!("the plan up to {until} is already complete: nothing to change");
+        outln!("the plan up to {until} is already complete: nothing to change");
         return Ok(Exit::Ok);
     }
     let message = format!("rota: plan {from} to {until}\n\n{}", lines.join("\n"));
@@ -234,7 +234,7 @@ fn rotate(ctx: &Ctx, a: RotateArgs) -> Result<Exit> {
         None => model.rota.get(&next).map(|r| r.crew.clone()).unwrap_or_default(),
     };
     if model.rota.get(&next).is_some_and(|r| r.status == Status::Confirmed) && planned_next.is_none() {
-        println!("{next} is already confirmed");
+        outln!("{next} is already confirmed");
     } else {
         let swaps = model.rota.get(&next).map(|r| r.swaps.clone()).unwrap_or_default();
         changes.retain(|c| c.path != rota::path(next));
@@ -252,9 +252,9 @@ fn rotate(ctx: &Ctx, a: RotateArgs) -> Result<Exit> {
         (false, true) => format!("rota: {next} {} comes aboard", incoming.join(" and ")),
         _ => format!("rota: {next} confirmed"),
     };
-    println!("{}", headline.trim_start_matches("rota: "));
+    outln!("{}", headline.trim_start_matches("rota: "));
     for l in &lines {
-        println!("{l}");
+        outln!("{l}");
     }
     let message = if lines.is_empty() { headline } else { format!("{headline}\n\n{}", lines.join("\n")) };
     ctx.write(&root, &ChangeSet { message, changes }, &a.write)?;
@@ -391,11 +391,11 @@ fn show(ctx: &Ctx, a: ShowArgs) -> Result<Exit> {
     let weeks: Vec<WeekView> =
         (0..a.weeks as i64).filter_map(|i| week_view(&model, &crews, from.plus(i))).collect();
     if a.format == ListFormat::Json {
-        print!("{}", output::json(&weeks)?);
+        out!("{}", output::json(&weeks)?);
         return Ok(Exit::Ok);
     }
     if weeks.is_empty() {
-        println!("no rota weeks from {from}: plan them with `watchbill rota plan`");
+        outln!("no rota weeks from {from}: plan them with `watchbill rota plan`");
         return Ok(Exit::Ok);
     }
     let tz = model.settings.schedule.tz;
@@ -413,7 +413,7 @@ fn show(ctx: &Ctx, a: ShowArgs) -> Result<Exit> {
         if !v.incoming.is_empty() && !v.outgoing.is_empty() {
             line.push_str(&format!("   ({} in, {} out)", join(&v.incoming), join(&v.outgoing)));
         }
-        println!("{line}");
+        outln!("{line}");
     }
     Ok(Exit::Ok)
 }
@@ -448,7 +448,7 @@ fn term_span(model: &Model, term: &planner::Term) -> (String, String) {
 pub fn who(ctx: &Ctx, a: WhoArgs) -> Result<Exit> {
     let mut session = ctx.session(Some(&a.read))?;
     let at: DateTime<FixedOffset> = match &a.at {
-        Some(s) => crate::time::parse_time(s, session.model.settings.schedule.tz, session.now)
+        Some(s) => crate::time::parse_until(s, session.model.settings.schedule.tz, session.now)
             .map_err(|e| Error::usage(format!("--at: {e}")))?,
         None => session.now,
     };
@@ -480,16 +480,16 @@ pub fn who(ctx: &Ctx, a: WhoArgs) -> Result<Exit> {
         .collect();
     let view = WhoView { at: rfc3339(&at), week, starts: rfc3339(&starts), ends: rfc3339(&ends), crew };
     if a.format == ListFormat::Json {
-        print!("{}", output::json(&view)?);
+        out!("{}", output::json(&view)?);
         return Ok(Exit::Ok);
     }
     if view.crew.is_empty() {
-        println!("nobody is on watch in {week}: plan the rota with `watchbill rota plan`");
+        outln!("nobody is on watch in {week}: plan the rota with `watchbill rota plan`");
         return Ok(Exit::Ok);
     }
-    println!("{week}: on watch until {}", ends.format("%a %d %b %H:%M %Z"));
+    outln!("{week}: on watch until {}", ends.format("%a %d %b %H:%M %Z"));
     for c in &view.crew {
-        println!(
+        outln!(
             "  {} ({}, team {}), term until {}",
             c.id,
             c.name,
@@ -534,13 +534,13 @@ pub fn when(ctx: &Ctx, a: WhenArgs) -> Result<Exit> {
         })
         .collect();
     if a.format == ListFormat::Json {
-        print!("{}", output::json(&terms)?);
+        out!("{}", output::json(&terms)?);
         return Ok(Exit::Ok);
     }
     if terms.is_empty() {
         let since =
             if a.all { String::new() } else { " in the last year (--all for the whole history)".into() };
-        println!("{} has no term on the rota{since}", a.member);
+        outln!("{} has no term on the rota{since}", a.member);
         return Ok(Exit::Ok);
     }
     for t in &terms {
@@ -551,7 +551,7 @@ pub fn when(ctx: &Ctx, a: WhenArgs) -> Result<Exit> {
         } else {
             "planned"
         };
-        println!(
+        outln!(
             "{} to {}  {:8}  {} → {}",
             t.first,
             t.last,
@@ -575,7 +575,7 @@ fn ics(ctx: &Ctx, a: IcsArgs) -> Result<Exit> {
         crate::ics::calendar(&model.settings, &model.crew, &model.crews(), a.member.as_ref(), now.to_utc());
     match &a.output {
         Some(path) => store::write_file(path, &text)?,
-        None => print!("{text}"),
+        None => out!("{text}"),
     }
     Ok(Exit::Ok)
 }

@@ -12,7 +12,7 @@ pub const DIR: &str = "surveys";
 pub struct AnswerFile {
     /// 1 (not at all) to 5 (entirely).
     pub comfort: Spanned<i64>,
-    pub answered: Date,
+    pub answered: Spanned<Date>,
     pub comment: Option<String>,
 }
 

@@ -391,30 +391,23 @@ pub(super) fn move_branch(
     }
 }
 
-/// A small xorshift generator: enough to spread retries apart without another crate.
-pub(super) struct Jitter(u64);
-
-pub(super) static JITTER_SEQ: AtomicU64 = AtomicU64::new(0);
+/// Pauses between retries, spread apart at random so racing writers do not retry in step.
+pub(super) struct Jitter(crate::random::Random);
 
 impl Jitter {
     pub(super) fn seeded() -> Jitter {
-        let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0);
-        // Threads of one process start at the same nanosecond often enough; the counter splits them.
-        let seq = JITTER_SEQ.fetch_add(1, Ordering::Relaxed).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        Jitter((nanos ^ (u64::from(std::process::id()) << 32) ^ seq) | 1)
+        Jitter(crate::random::Random::from_entropy())
     }
 
-    pub(super) fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
+    #[cfg(test)]
+    fn next(&mut self) -> u64 {
+        self.0.next_u64()
     }
 
     /// Sleeps 1 ms up to a ceiling that grows with the attempts, to at most 20 ms.
     pub(super) fn pause(&mut self, attempt: u32) {
         let ceiling = (2 + 2 * u64::from(attempt)).min(20);
-        std::thread::sleep(Duration::from_millis(1 + self.next() % ceiling));
+        std::thread::sleep(Duration::from_millis(1 + self.0.below(ceiling)));
     }
 }
 

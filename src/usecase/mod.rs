@@ -1,4 +1,11 @@
-//! Use cases: pure functions over the in-memory model (plus explicit inputs such as "now") that
-//! return a change set or a view. No printing, no git, no filesystem.
+//! The use cases: pure functions over the in-memory model (and explicit inputs such as "now")
+//! that decide what a command does and return a change set (`store::ChangeSet`) or a view.
+//! No printing, no git, no filesystem: `cli` parses and prints, `store` reads and writes, and
+//! every change set a use case returns passes the write gate ([`crate::gate`]) before it lands.
 
+pub mod assess;
+pub mod crew;
 pub mod handover;
+pub mod review;
+pub mod status;
+pub mod survey;
