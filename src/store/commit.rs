@@ -148,7 +148,10 @@ pub(super) fn refuse_uncommitted(
     changes: &[Change],
 ) -> Result<()> {
     let head = head_tree(repo)?;
-    let index = repo.index().map_err(git_error("cannot read git's index"))?;
+    let mut index = repo.index().map_err(git_error("cannot read git's index"))?;
+    // Forced: the clean filter's attribute lookup may have loaded the index before the lock,
+    // and another writer has replaced it since.
+    index.read(true).map_err(git_error("cannot read git's index"))?;
     for c in changes {
         let repo_path = in_repo(prefix, &c.path);
         let committed = entry_at(repo, head.as_ref(), &repo_path)?;
