@@ -121,7 +121,10 @@ impl GitIndexLock {
     /// working tree.
     pub(super) fn index(&self, repo: &Repository) -> Result<git2::Index> {
         let scratch = self.git_dir.join(SCRATCH_INDEX);
+        // A writer killed while libgit2 wrote the scratch leaves it and its `.lock`: under
+        // git's index.lock both are ours to remove.
         let _ = fs::remove_file(&scratch);
+        let _ = fs::remove_file(self.git_dir.join(format!("{SCRATCH_INDEX}.lock")));
         match fs::copy(self.git_dir.join("index"), &scratch) {
             Ok(_) => {}
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
