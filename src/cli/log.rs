@@ -1,14 +1,13 @@
-//! `watchbill log …`, `watchbill handover`, `watchbill status`.
+//! `watchbill log …`, `watchbill status`.
 
 use super::{output, Ctx, ListFormat, ReadArgs, Session, WriteArgs};
 use crate::error::{Error, Exit, Result};
 use crate::ids::MemberId;
 use crate::model::logbook::write::{self as entry_write, NewEntry};
 use crate::model::logbook::{self, Entry, Kind, Severity};
-use crate::model::rota::Status;
 use crate::model::{Model, Needs, Weeks};
 use crate::report::{self, sorted};
-use crate::store::{self, Base, Change, ChangeSet, WriteMode};
+use crate::store::{self, Base, Change, ChangeSet};
 use crate::time::{self, parse_time, rfc3339, IsoWeek};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime};
 use clap::{Args, Subcommand};
@@ -207,7 +206,7 @@ pub(super) fn author(root: &Path, model: &Model, given: Option<&MemberId>) -> Re
         }
         return Ok(id.clone());
     }
-    let email = store::user_email(root);
+    let email = store::git_email(root)?;
     match email.as_deref().and_then(|e| model.crew.by_email(e)) {
         Some(m) => Ok(m.id().clone()),
         None => Err(Error::usage(format!(
@@ -227,12 +226,9 @@ pub(super) fn suffix() -> String {
     crate::random::Random::from_entropy().suffix()
 }
 
-/// Opens the user's editor on `text`; `None` when the user left the file empty (abort).
-pub fn edit(text: &str, name: &str) -> Result<Option<String>> {
-    let editor = ["VISUAL", "EDITOR"]
-        .iter()
-        .find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()))
-        .unwrap_or_else(|| "vi".to_string());
+/// Opens git's editor (see [`store::editor`]) on `text`; `None` when the user left the file empty (abort).
+pub fn edit(root: &Path, text: &str, name: &str) -> Result<Option<String>> {
+    let editor = store::editor(root);
     let edited = store::edit_in_editor(
         &editor,
         text,
@@ -247,7 +243,7 @@ fn wants_editor(message: &Option<String>) -> bool {
     use std::io::IsTerminal;
     message.is_none()
         && (std::io::stdin().is_terminal()
-            || ["VISUAL", "EDITOR"].iter().any(|v| std::env::var_os(v).is_some()))
+            || ["GIT_EDITOR", "VISUAL", "EDITOR"].iter().any(|v| std::env::var_os(v).is_some()))
 }
 
 /// Writes a new entry (after the editor, if any), checking what the editor left.
@@ -266,7 +262,7 @@ fn write_entry(
     let path = format!("{}/{name}.md", logbook::week_dir(week));
     let mut text = entry_write::entry_text(new);
     if editor {
-        match edit(&text, &format!("{name}.md"))? {
+        match edit(root, &text, &format!("{name}.md"))? {
             Some(t) => text = t,
             None => return Err(Error::refused("the entry was left empty: nothing was written")),
         }
@@ -533,92 +529,6 @@ fn show(ctx: &Ctx, a: ShowArgs) -> Result<Exit> {
         return Ok(Exit::Ok);
     }
     out!("{}", model.source(&e.origin.path).unwrap_or_default());
-    Ok(Exit::Ok)
-}
-
-// ---- handover -------------------------------------------------------------------------------
-
-/// Draft the weekly handover from the week's entries and the rota, edit it, commit it with the
-/// next week's rota confirmation.
-#[derive(Args, Debug)]
-#[command(after_help = "Examples:
-  watchbill handover                      the current week, in $EDITOR, committed on this branch
-  watchbill handover --no-edit            keep the draft as generated
-  watchbill handover --branch             commit on handover/<week> for a pull request
-  watchbill handover --week 2026-W47 --dry-run")]
-pub struct HandoverArgs {
-    /// The week handed over (default: the current watch, which ends at the next handover).
-    #[arg(long)]
-    pub week: Option<IsoWeek>,
-    /// Do not open $EDITOR.
-    #[arg(long)]
-    pub no_edit: bool,
-    /// Commit on a new branch `handover/<week>` without touching the checkout.
-    #[arg(long)]
-    pub branch: bool,
-    #[arg(long = "as", value_name = "MEMBER")]
-    pub author: Option<MemberId>,
-    #[command(flatten)]
-    pub write: WriteArgs,
-}
-
-fn ids(people: &[report::Person]) -> String {
-    people.iter().map(|p| format!("\"{}\"", p.id)).collect::<Vec<_>>().join(", ")
-}
-
-pub fn handover(ctx: &Ctx, a: HandoverArgs) -> Result<Exit> {
-    let mut session = ctx.session(None)?;
-    let week = a.week.unwrap_or_else(|| session.model.settings.schedule.week_at(&session.now));
-    session.read(
-        Needs::logbook_in(Weeks::between(week.plus(-logbook::OPEN_WEEKS), week))
-            .and_rota_in(Weeks::between(week, week.next())),
-    )?;
-    let Session { root, model, now, .. } = session;
-    let who = author(&root, &model, a.author.as_ref())?;
-    // The draft is written from the week's journal page (docs/render.md documents its fields).
-    let data = report::journal::week(&model, week, now);
-    let templates = store::read_templates(&root)?;
-    let body = crate::render::Renderer::new(templates).render("handover.md", &data)?;
-    let path = format!("{}/{}", logbook::week_dir(week), logbook::HANDOVER);
-    let mut text = format!(
-        "+++\nweek = \"{week}\"\nauthor = \"{who}\"\nwritten = {}\noutgoing = [{}]\nincoming = [{}]\n+++\n\n{body}",
-        rfc3339(&now),
-        ids(&data.outgoing),
-        ids(&data.incoming)
-    );
-    if !a.no_edit && a.write.mode() != WriteMode::DryRun {
-        text = edit(&text, "handover.md")?
-            .ok_or_else(|| Error::refused("the handover was left empty: nothing was written"))?;
-        let (src, _) = crate::parse::front_matter(&path, &text)
-            .map_err(|d| Error::problems("the edited handover is not valid", vec![d]))?;
-        src.parse::<logbook::HandoverFile>()
-            .map_err(|d| Error::problems("the edited handover is not valid", vec![d]))?;
-    }
-    let before = model.source(&path);
-    let mut changes = vec![Change {
-        path,
-        contents: text.into_bytes(),
-        base: before.map_or(Base::Absent, |b| Base::Bytes(b.as_bytes().to_vec())),
-    }];
-    // The next week's crew is confirmed by the same commit: the handover announces it.
-    if let Some(r) = model.rota.get(&week.next()).filter(|r| r.status == Status::Planned) {
-        // Through the rota's own writer: swaps, covers and the calendar revision are kept.
-        changes.push(crate::usecase::plan::week_change(&model, r.week, Status::Confirmed, &r.crew, &now));
-    }
-    let names = |p: &[report::Person]| p.iter().map(|p| p.id.as_str()).collect::<Vec<_>>().join(" and ");
-    let message = if data.incoming.is_empty() {
-        format!("logbook: handover {week}")
-    } else {
-        format!("logbook: handover {week}: {} hands over to {}", names(&data.outgoing), names(&data.incoming))
-    };
-    let set = ChangeSet { message, changes };
-    if a.branch && a.write.mode() == WriteMode::Commit {
-        let branch = format!("handover/{week}");
-        ctx.write_on_branch(&root, &set, &branch)?;
-        outln!("committed the handover on branch {branch}; for a pull request: git push -u origin {branch}");
-    } else {
-        ctx.write(&root, &set, &a.write)?;
-    }
     Ok(Exit::Ok)
 }
 

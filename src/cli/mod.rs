@@ -18,6 +18,7 @@ mod check;
 mod ci;
 mod crew;
 mod export;
+mod handover;
 mod import;
 mod init;
 mod log;
@@ -83,7 +84,7 @@ pub enum Command {
     Rota(rota::RotaCommand),
     #[command(subcommand)]
     Log(log::LogCommand),
-    Handover(log::HandoverArgs),
+    Handover(handover::HandoverArgs),
     Status(log::StatusArgs),
     Review(review::ReviewArgs),
     Ci(ci::CiArgs),
@@ -132,10 +133,15 @@ pub struct WriteArgs {
     /// Write the files but do not commit them.
     #[arg(long, conflicts_with = "dry_run")]
     pub no_commit: bool,
+    /// Skip git's pre-commit and commit-msg hooks, as `git commit --no-verify` does.
+    #[arg(long)]
+    pub no_verify: bool,
 }
 
 impl WriteArgs {
+    /// The write mode; also where `--no-verify` reaches the store (every write asks for it).
     pub fn mode(&self) -> WriteMode {
+        store::skip_verification(self.no_verify);
         if self.dry_run {
             WriteMode::DryRun
         } else if self.no_commit {
@@ -453,7 +459,7 @@ fn run(ctx: &Ctx, command: Command) -> Result<Exit> {
         Command::Import(a) => import::run(ctx, a),
         Command::Rota(c) => rota::run(ctx, c),
         Command::Log(c) => log::run(ctx, c),
-        Command::Handover(a) => log::handover(ctx, a),
+        Command::Handover(a) => handover::handover(ctx, a),
         Command::Status(a) => log::status(ctx, a),
         Command::Review(a) => review::run(ctx, a),
         Command::Ci(a) => ci::run(ctx, a),

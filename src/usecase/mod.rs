@@ -6,6 +6,7 @@
 pub mod assess;
 pub mod cover;
 pub mod crew;
+pub mod handover;
 pub mod import;
 pub mod plan;
 pub mod review;
