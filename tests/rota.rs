@@ -296,7 +296,7 @@ fn covers_are_recorded_shown_checked_and_in_the_feed() {
     let when = stdout(&wb(t.path()).args(["when", &by]).assert().success());
     assert!(when.contains(&format!("{by} covers {member}")), "{when}");
     // The summaries say it too.
-    for format in ["text", "md", "html"] {
+    for format in ["text", "md", "html", "slack"] {
         let out = stdout(
             &wb(t.path())
                 .args(["render", "rota", "--from", "2026-W49", "--to", "2026-W49", "--format", format])

@@ -10,11 +10,31 @@ use super::*;
 /// The blob git would store for `bytes` at `repo_path` (`git add`'s clean filter).
 pub(super) fn cleaned(repo: &Repository, repo_path: &str, bytes: &[u8]) -> Result<Vec<u8>> {
     let what = || git_error(format!("cannot store {repo_path} in git"));
-    let mut writer = repo.blob_writer(Some(Path::new(repo_path))).map_err(what())?;
-    writer.write_all(bytes).map_err(|e| Error::usage(format!("cannot store {repo_path} in git: {e}")))?;
-    let id = writer.commit().map_err(what())?;
+    // The filter's attribute lookup reads git's index without our locks (attributes may come
+    // from the index), and another writer may be replacing it: an index libgit2 could not
+    // read is read again, a few times, before it counts as broken.
+    let mut attempt = 0;
+    let id = loop {
+        match blob_through_filter(repo, repo_path, bytes) {
+            Ok(id) => break id,
+            Err(e) if e.class() == git2::ErrorClass::Index && attempt < 10 => {
+                attempt += 1;
+                std::thread::sleep(Duration::from_millis(10));
+                if let Ok(mut index) = repo.index() {
+                    let _ = index.read(true);
+                }
+            }
+            Err(e) => return Err(what()(e)),
+        }
+    };
     let blob = repo.find_blob(id).map_err(what())?;
     Ok(blob.content().to_vec())
+}
+
+fn blob_through_filter(repo: &Repository, repo_path: &str, bytes: &[u8]) -> std::result::Result<Oid, git2::Error> {
+    let mut writer = repo.blob_writer(Some(Path::new(repo_path)))?;
+    writer.write_all(bytes).map_err(|e| git2::Error::from_str(&e.to_string()))?;
+    writer.commit()
 }
 
 /// The change set as git would store it: contents and bases through the clean filter, so
