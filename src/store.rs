@@ -69,3 +69,9 @@ pub use reading::*;
 pub use revisions::*;
 pub use templates::*;
 use worktree::*;
+
+// A cache keyed by blob id (issue 20): which blob a file holds, and the file under .git/watchbill/.
+mod blob_ids;
+mod cache;
+pub use blob_ids::*;
+pub use cache::*;
