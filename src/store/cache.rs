@@ -42,7 +42,8 @@ impl Cache {
     /// another version or damaged, or outside a repository.
     pub fn open(root: &Path) -> Cache {
         let file = open_raw(root).ok().map(|repo| cache_file(repo.commondir()));
-        let values = file.as_deref().and_then(|f| fs::read(f).ok()).and_then(|b| decode(&b)).unwrap_or_default();
+        let values =
+            file.as_deref().and_then(|f| fs::read(f).ok()).and_then(|b| decode(&b)).unwrap_or_default();
         Cache { file, values, used: HashSet::new(), changed: false, limit: CACHE_LIMIT_BYTES }
     }
 
@@ -123,15 +124,17 @@ fn encode(values: &HashMap<Oid, Vec<u8>>, used: &HashSet<Oid>, limit: usize) -> 
         out.extend(len.to_le_bytes());
         out.extend(value);
     }
-    let sum = hashed_blob_id(&out);
-    out.extend(sum.as_bytes());
+    // Unhashable (libgit2 failing): a file with no checksum, which no read accepts.
+    if let Some(sum) = hashed_blob_id(&out) {
+        out.extend(sum.as_bytes());
+    }
     out
 }
 
 /// The values of a cache file, or `None` when it is of another version or damaged.
 fn decode(bytes: &[u8]) -> Option<HashMap<Oid, Vec<u8>>> {
     let body = bytes.get(..bytes.len().checked_sub(ID_LEN)?)?;
-    if hashed_blob_id(body).as_bytes() != &bytes[body.len()..] {
+    if hashed_blob_id(body)?.as_bytes() != &bytes[body.len()..] {
         return None;
     }
     let mut rest = body.strip_prefix(header().as_slice())?;
@@ -157,7 +160,7 @@ mod tests {
     }
 
     fn id(n: u8) -> Oid {
-        hashed_blob_id(&[n])
+        hashed_blob_id(&[n]).expect("hashes")
     }
 
     #[test]
@@ -196,7 +199,7 @@ mod tests {
         let mut other = good.clone();
         other[MAGIC.len()] ^= 0xff;
         let n = other.len() - ID_LEN;
-        let sum = hashed_blob_id(&other[..n]);
+        let sum = hashed_blob_id(&other[..n]).expect("hashes");
         other[n..].copy_from_slice(sum.as_bytes());
         fs::write(&file, &other).expect("write");
         let mut cache = Cache::open(dir.path());
