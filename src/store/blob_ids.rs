@@ -20,6 +20,7 @@
 
 use super::*;
 use std::collections::HashMap;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 /// The id git gives a blob of these bytes (`git hash-object` of the bytes as they are, with no
 /// filter); `None` if libgit2 cannot hash (then nothing may be looked up by it).
@@ -124,6 +125,7 @@ fn is_racy(meta: &fs::Metadata, index_mtime: SystemTime) -> bool {
 mod tests {
     use super::*;
     use std::process::Command;
+    use std::time::Duration;
 
     fn git(dir: &Path, args: &[&str]) -> String {
         let out = Command::new("git")
