@@ -22,8 +22,8 @@ pub fn check(model: &Model, now: DateTime<FixedOffset>) -> Vec<Diagnostic> {
     rota(model, now, &mut out);
     logbook(model, now, &mut out);
     objectives(model, &mut out);
-    maturity(model, &mut out);
-    surveys(model, &mut out);
+    maturity(model, now, &mut out);
+    surveys(model, now, &mut out);
     diagnostic::sort(&mut out);
     out
 }
@@ -184,7 +184,22 @@ fn logbook(model: &Model, now: DateTime<FixedOffset>, out: &mut Vec<Diagnostic>)
     let schedule = &model.settings.schedule;
     let stale_before = schedule.week_at(&now).plus(-crate::model::logbook::OPEN_WEEKS);
     let mut ids = BTreeMap::new();
+    let mut sources = BTreeMap::new();
     for e in &model.entries {
+        if let Some(source) = &e.meta.source {
+            if let Some(first) = sources.insert(source.get_ref().as_str(), &e.origin.path) {
+                out.push(
+                    model
+                        .error_at(
+                            "duplicate-source",
+                            &e.origin,
+                            &source.span(),
+                            format!("`{}` was also imported as {first}", source.get_ref()),
+                        )
+                        .help("one alert is one entry: merge the two files into one"),
+                );
+            }
+        }
         if let Some(first) = ids.insert(e.id.as_str(), &e.origin.path) {
             out.push(
                 Diagnostic::error(
@@ -459,7 +474,10 @@ fn objective_units(model: &Model, o: &crate::model::objective::Objective, out: &
             out.push(at(
                 "out-of-range",
                 &f.target.span(),
-                format!("a percentage of records is between 0% and 100%, not {}%", o.target.value),
+                format!(
+                    "a percentage of records is between 0% and 100%, not {}",
+                    crate::format::percent(o.target.value)
+                ),
                 "write the target like \">= 80%\"",
             ));
         }
@@ -516,7 +534,7 @@ fn axis_list(model: &Model) -> String {
         .join(", ")
 }
 
-fn maturity(model: &Model, out: &mut Vec<Diagnostic>) {
+fn maturity(model: &Model, now: DateTime<FixedOffset>, out: &mut Vec<Diagnostic>) {
     let origin = Origin { path: crate::model::maturity::FILE.into(), toml_start: 0 };
     if let Some(m) = &model.maturity {
         duplicate_ids(
@@ -565,7 +583,21 @@ fn maturity(model: &Model, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+    let today = model.settings.schedule.local_date(&now);
     for a in &model.assessments {
+        if a.date > today {
+            let span = a.file.date.as_ref().map_or(0..0, |d| d.span());
+            out.push(
+                model
+                    .error_at(
+                        "future-date",
+                        &a.origin,
+                        &span,
+                        format!("assessed on {}, after today ({today})", a.date),
+                    )
+                    .help("an assessment records what was seen: date it on the day it was made, or before"),
+            );
+        }
         if let Some(d) = &a.file.date {
             if d.get_ref().0 != a.date {
                 out.push(
@@ -613,8 +645,22 @@ fn maturity(model: &Model, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn surveys(model: &Model, out: &mut Vec<Diagnostic>) {
+fn surveys(model: &Model, now: DateTime<FixedOffset>, out: &mut Vec<Diagnostic>) {
+    let today = model.settings.schedule.local_date(&now);
     for s in &model.surveys {
+        let answered = s.file.answered.get_ref().0;
+        if answered > today {
+            out.push(
+                model
+                    .error_at(
+                        "future-date",
+                        &s.origin,
+                        &s.file.answered.span(),
+                        format!("answered on {answered}, after today ({today})"),
+                    )
+                    .help("date the answer on the day it was given, or before"),
+            );
+        }
         if !model.member_exists(&s.member) && !crew_unreadable(model) {
             out.push(
                 Diagnostic::error(

@@ -60,6 +60,11 @@ impl Error {
         Error { diagnostics, ..Self::new(Exit::Problems, message) }
     }
 
+    /// The request would leave the files with problems `check` reports (the write gate).
+    pub fn refused_with(message: impl Into<String>, diagnostics: Vec<Diagnostic>) -> Self {
+        Error { diagnostics, ..Self::new(Exit::Refused, message) }
+    }
+
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self

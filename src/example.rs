@@ -15,38 +15,10 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 pub mod large;
+pub mod org;
 
-/// A small, fast, deterministic generator (SplitMix64): the example must not change between
-/// versions of a random-number crate.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `0..n` (n > 0).
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len() as u64) as usize]
-    }
-
-    fn suffix(&mut self) -> String {
-        const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyz23456789";
-        (0..4).map(|_| ALPHABET[self.below(ALPHABET.len() as u64) as usize] as char).collect()
-    }
-}
+// The example's numbers: the same seed gives the same files, byte for byte.
+use crate::random::Random as Rng;
 
 const TEAMS: [(&str, &str); 5] = [
     ("certif", "Certification"),
@@ -107,7 +79,7 @@ const NOTES: [(&str, bool); 8] = [
 
 /// The files of the example, paths relative to the root, for the given "now".
 pub fn files(now: DateTime<FixedOffset>) -> Vec<(String, String)> {
-    let mut rng = Rng(0x5EED_CAFE);
+    let mut rng = Rng::seeded(0x5EED_CAFE);
     let mut files = BTreeMap::new();
     let today = IsoWeek::of(now.date_naive());
     let holidays = holidays(now.year() - 1..=now.year() + 1);

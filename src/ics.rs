@@ -8,6 +8,7 @@
 
 use crate::ids::MemberId;
 use crate::model::crew::Crew;
+use crate::model::rota::{Cover, RotaWeek};
 use crate::model::Settings;
 use crate::planner::{terms, Term};
 use crate::time::resolve_local;
@@ -17,6 +18,58 @@ use std::collections::BTreeMap;
 
 pub const PRODID: &str = "-//watchbill//watchbill//EN";
 
+/// What the rota files add to the bare crews: each week's revision and last write, the covers,
+/// and the crew's part of every UID.
+#[derive(Clone, Debug, Default)]
+pub struct Versions {
+    /// `crew` in `<member>-<week>.<crew>@watchbill`; none: `<member>-<week>@watchbill`.
+    pub crew: Option<String>,
+    pub revisions: BTreeMap<crate::time::IsoWeek, (u64, Option<DateTime<Utc>>)>,
+    pub covers: Vec<Cover>,
+}
+
+/// The crew's part of a UID: its name in lowercase letters, digits and dashes, so two crews'
+/// feeds never collide in one calendar.
+pub fn crew_slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let slug = out.trim_matches('-').to_string();
+    if slug.is_empty() {
+        "crew".to_string()
+    } else {
+        slug
+    }
+}
+
+/// The feed of the rota on file: SEQUENCE from the files' revisions, LAST-MODIFIED and DTSTAMP
+/// from their last write (so the bytes depend only on the files), covers as their own events.
+pub fn calendar_of(
+    settings: &Settings,
+    crew: &Crew,
+    rota: &BTreeMap<crate::time::IsoWeek, RotaWeek>,
+    member: Option<&MemberId>,
+    stamp: DateTime<Utc>,
+) -> String {
+    let weeks = rota.iter().map(|(w, r)| (*w, r.crew.clone())).collect();
+    let versions = Versions {
+        crew: Some(crew_slug(&settings.name)),
+        revisions: rota.iter().map(|(w, r)| (*w, (r.revision, r.changed.map(|t| t.0.to_utc())))).collect(),
+        covers: rota
+            .values()
+            .flat_map(|r| r.covers.iter())
+            .filter(|c| member.is_none_or(|m| &c.member == m || &c.by == m))
+            .cloned()
+            .collect(),
+    };
+    calendar_with(settings, crew, &weeks, member, stamp, &versions)
+}
+
 /// The feed of every term in `weeks` (or only `member`'s), stamped `stamp`.
 pub fn calendar(
     settings: &Settings,
@@ -24,6 +77,17 @@ pub fn calendar(
     weeks: &BTreeMap<crate::time::IsoWeek, Vec<MemberId>>,
     member: Option<&MemberId>,
     stamp: DateTime<Utc>,
+) -> String {
+    calendar_with(settings, crew, weeks, member, stamp, &Versions::default())
+}
+
+fn calendar_with(
+    settings: &Settings,
+    crew: &Crew,
+    weeks: &BTreeMap<crate::time::IsoWeek, Vec<MemberId>>,
+    member: Option<&MemberId>,
+    stamp: DateTime<Utc>,
+    versions: &Versions,
 ) -> String {
     let tz = settings.schedule.tz;
     let terms: Vec<Term> =
@@ -39,7 +103,10 @@ pub fn calendar(
     let (first, last) = years(settings, &terms, stamp);
     lines.extend(vtimezone(tz, first, last));
     for t in &terms {
-        lines.extend(vevent(settings, crew, t, stamp));
+        lines.extend(vevent(settings, crew, t, stamp, versions));
+    }
+    for c in &versions.covers {
+        lines.extend(cover_event(settings, crew, c, stamp, versions));
     }
     lines.push("END:VCALENDAR".to_string());
     lines.iter().map(|l| fold(l)).collect()
@@ -71,7 +138,78 @@ fn years(settings: &Settings, terms: &[Term], stamp: DateTime<Utc>) -> (i32, i32
     }
 }
 
-fn vevent(settings: &Settings, crew: &Crew, t: &Term, stamp: DateTime<Utc>) -> Vec<String> {
+/// `UID:…`, unique to the crew when the crew is known.
+fn uid(key: &str, versions: &Versions) -> String {
+    match &versions.crew {
+        Some(c) => format!("UID:{key}.{c}@watchbill"),
+        None => format!("UID:{key}@watchbill"),
+    }
+}
+
+/// SEQUENCE and LAST-MODIFIED of an event spanning `first..=last`: the latest revision among
+/// its weeks and the week after (whose crew sets where it ends); DTSTAMP is that write too.
+fn version_lines(
+    first: crate::time::IsoWeek,
+    last: crate::time::IsoWeek,
+    stamp: DateTime<Utc>,
+    versions: &Versions,
+) -> Vec<String> {
+    let latest = first
+        .through(last.next())
+        .filter_map(|w| versions.revisions.get(&w))
+        .max_by_key(|(rev, at)| (*rev, *at));
+    let utc = |t: DateTime<Utc>| t.format("%Y%m%dT%H%M%SZ").to_string();
+    match latest {
+        Some((rev, at)) if versions.crew.is_some() => {
+            let at = at.unwrap_or(stamp);
+            let mut out = vec![format!("DTSTAMP:{}", utc(at)), format!("SEQUENCE:{rev}")];
+            out.push(format!("LAST-MODIFIED:{}", utc(at)));
+            out
+        }
+        _ => vec![format!("DTSTAMP:{}", utc(stamp))],
+    }
+}
+
+fn cover_event(
+    settings: &Settings,
+    crew: &Crew,
+    c: &Cover,
+    stamp: DateTime<Utc>,
+    versions: &Versions,
+) -> Vec<String> {
+    let s = &settings.schedule;
+    let tz = s.tz;
+    let week = s.week_at(&c.from.0);
+    let start = c.from.0.with_timezone(&tz).naive_local();
+    let end = c.to.0.with_timezone(&tz).naive_local();
+    let name = |m: &MemberId| crew.member(m.as_str()).map_or_else(|| m.to_string(), |x| x.name.clone());
+    let summary = format!("Covering: {} for {}", name(&c.by), name(&c.member));
+    let mut description =
+        format!("{} stands in for {} as a captain of {}.", name(&c.by), name(&c.member), settings.name);
+    if let Some(r) = &c.reason {
+        description.push_str(&format!(" Reason: {r}."));
+    }
+    let key = format!("cover-{}-{}-{}", c.member, c.by, c.from.0.to_utc().format("%Y%m%dT%H%M%SZ"));
+    let mut out = vec!["BEGIN:VEVENT".to_string(), uid(&key, versions)];
+    out.extend(version_lines(week, week.prev(), stamp, versions));
+    out.extend([
+        format!("DTSTART;TZID={}:{}", tz.name(), local(start)),
+        format!("DTEND;TZID={}:{}", tz.name(), local(end)),
+        format!("SUMMARY:{}", text(&summary)),
+        format!("DESCRIPTION:{}", text(&description)),
+        "TRANSP:TRANSPARENT".to_string(),
+        "END:VEVENT".to_string(),
+    ]);
+    out
+}
+
+fn vevent(
+    settings: &Settings,
+    crew: &Crew,
+    t: &Term,
+    stamp: DateTime<Utc>,
+    versions: &Versions,
+) -> Vec<String> {
     let s = &settings.schedule;
     let tz = s.tz.name();
     let start = s.handover(t.first).naive_local();
@@ -95,17 +233,17 @@ fn vevent(settings: &Settings, crew: &Crew, t: &Term, stamp: DateTime<Utc>) -> V
         weekday_name(s.weekday),
         s.time.format("%H:%M"),
     );
-    vec![
-        "BEGIN:VEVENT".to_string(),
-        format!("UID:{}-{}@watchbill", t.member, t.first),
-        format!("DTSTAMP:{}", stamp.format("%Y%m%dT%H%M%SZ")),
+    let mut out = vec!["BEGIN:VEVENT".to_string(), uid(&format!("{}-{}", t.member, t.first), versions)];
+    out.extend(version_lines(t.first, t.last(), stamp, versions));
+    out.extend([
         format!("DTSTART;TZID={tz}:{}", local(start)),
         format!("DTEND;TZID={tz}:{}", local(end)),
         format!("SUMMARY:{}", text(&summary)),
         format!("DESCRIPTION:{}", text(&description)),
         "TRANSP:TRANSPARENT".to_string(),
         "END:VEVENT".to_string(),
-    ]
+    ]);
+    out
 }
 
 fn weekday_name(d: chrono::Weekday) -> &'static str {
@@ -295,7 +433,12 @@ mod tests {
             team: Spanned::new(0..0, TeamId::new(team).unwrap()),
             github: None,
             active: true,
+            experienced: false,
             away: Vec::new(),
+            pagerduty: None,
+            opsgenie: None,
+            grafana_oncall: None,
+            goalert: None,
         };
         Crew {
             teams: vec![

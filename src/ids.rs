@@ -8,6 +8,12 @@
 use serde::{Deserialize, Deserializer, Serialize};
 use std::fmt;
 
+/// The time that begins a logbook entry's or a check-in's id (`20261123T1002`): the crew's local
+/// wall clock, whatever offset the time was typed with, so ids read and sort alike for everyone.
+pub fn local_stamp(t: &chrono::DateTime<chrono::FixedOffset>, tz: chrono_tz::Tz) -> String {
+    t.with_timezone(&tz).format("%Y%m%dT%H%M").to_string()
+}
+
 /// The longest id accepted; long enough for `jean-baptiste.de-la-fontaine`, short enough for a path.
 pub const MAX_ID_LEN: usize = 64;
 

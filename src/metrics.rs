@@ -302,7 +302,7 @@ enum Measured {
 }
 
 /// Whether an incident passes an objective's filter.
-fn passes(filter: &Filter, e: &Entry) -> bool {
+pub fn passes(filter: &Filter, e: &Entry) -> bool {
     (filter.severity.is_empty() || e.meta.severity.is_some_and(|s| filter.severity.contains(&s)))
         && (filter.services.is_empty() || e.meta.services.iter().any(|s| filter.services.contains(s)))
 }
@@ -386,7 +386,7 @@ fn survey_values(model: &Model, span: &Span) -> Vec<(String, f64)> {
     let tz = model.settings.schedule.tz;
     let mut latest: BTreeMap<&MemberId, (NaiveDate, &str, i64)> = BTreeMap::new();
     for a in &model.surveys {
-        let day = a.file.answered.0;
+        let day = a.file.answered.get_ref().0;
         if !span.holds(&midnight(tz, day)) || !model.member(&a.member).is_some_and(|m| m.active) {
             continue;
         }
@@ -454,9 +454,27 @@ fn verdict(target: &Comparison, value: Option<f64>) -> Verdict {
     }
 }
 
+/// The aggregate of `values` and its verdict: a share is judged exactly, by its count of
+/// records against the target as written (4 of 6 meets `>= 2/3` and misses `>= 66.7%`).
+fn judged(o: &Objective, values: &[f64]) -> (Option<f64>, Verdict) {
+    let value = aggregate(o.aggregate, values, o.bound.as_ref());
+    let verdict = match (o.aggregate, &o.bound, value) {
+        (Aggregate::Share, Some(b), Some(_)) => {
+            let met = values.iter().filter(|v| b.holds(**v)).count();
+            if o.target.holds_share(met, values.len()) {
+                Verdict::Met
+            } else {
+                Verdict::Missed
+            }
+        }
+        _ => verdict(&o.target, value),
+    };
+    (value, verdict)
+}
+
 /// What a single record must meet to not be listed as a miss: the bound, or for `max` and
 /// `min` (where one record alone decides) the target.
-fn record_bound(o: &Objective) -> Option<Comparison> {
+pub fn record_bound(o: &Objective) -> Option<Comparison> {
     o.bound.or(matches!(o.aggregate, Aggregate::Max | Aggregate::Min).then_some(o.target))
 }
 
@@ -475,8 +493,7 @@ fn judge(o: &Objective, measured: Measured) -> Judged {
         }
         Measured::Records { values, incomplete } => {
             let numbers: Vec<f64> = values.iter().map(|(_, v)| *v).collect();
-            let value = aggregate(o.aggregate, &numbers, o.bound.as_ref());
-            let verdict = verdict(&o.target, value);
+            let (value, verdict) = judged(o, &numbers);
             let misses = match record_bound(o) {
                 Some(b) => values.iter().filter(|(_, v)| !b.holds(*v)).map(|(r, _)| r.clone()).collect(),
                 None => Vec::new(),
@@ -502,7 +519,7 @@ pub fn risk(o: &Objective, values: &[f64], incomplete: &[(String, Option<f64>)])
     let so_far: Vec<f64> = incomplete.iter().filter_map(|(_, v)| *v).collect();
     if !so_far.is_empty() {
         let projected: Vec<f64> = values.iter().chain(&so_far).copied().collect();
-        if verdict(&o.target, aggregate(o.aggregate, &projected, o.bound.as_ref())) == Verdict::Missed {
+        if judged(o, &projected).1 == Verdict::Missed {
             return Some(format!(
                 "counting the {} open record(s) as they stand now, it would be missed",
                 so_far.len()
@@ -511,8 +528,7 @@ pub fn risk(o: &Objective, values: &[f64], incomplete: &[(String, Option<f64>)])
     }
     if let (Aggregate::Share, Some(b)) = (o.aggregate, &o.bound) {
         let met = values.iter().filter(|v| b.holds(**v)).count();
-        let next = 100.0 * met as f64 / (values.len() + 1) as f64;
-        if !o.target.holds(next) {
+        if !o.target.holds_share(met, values.len() + 1) {
             return Some("one more record missing the bound and it is missed".into());
         }
     }
@@ -597,35 +613,8 @@ pub fn evaluate_all(model: &Model, at: DateTime<FixedOffset>) -> Vec<Evaluation>
     model.objectives.values().map(|o| evaluate(model, o, at)).collect()
 }
 
-/// A value as a person reads it: "72.7%" for a share, "4.5 min", "7.2 business days", "3.4/5".
-pub fn display_value(value: f64, unit: Unit, aggregate: Aggregate) -> String {
-    let n = number(value);
-    if matches!(aggregate, Aggregate::Share | Aggregate::All) {
-        return format!("{n}%");
-    }
-    if aggregate == Aggregate::Count {
-        return n;
-    }
-    match unit {
-        Unit::Minutes => format!("{n} min"),
-        Unit::Hours => format!("{n} h"),
-        Unit::Days => format!("{n} days"),
-        Unit::BusinessDays => format!("{n} business days"),
-        Unit::Count => n,
-        Unit::Score => format!("{n}/5"),
-        Unit::Percent => format!("{n}%"),
-    }
-}
-
-/// A number with at most one decimal, without a useless `.0`.
-pub fn number(v: f64) -> String {
-    let s = format!("{v:.1}");
-    match s.strip_suffix(".0") {
-        Some("-0") => "0".into(),
-        Some(whole) => whole.to_string(),
-        None => s,
-    }
-}
+/// A value as a person reads it (see [`crate::format::value`]).
+pub use crate::format::value as display_value;
 
 // ---- the maturity matrix --------------------------------------------------------------------
 
@@ -683,10 +672,15 @@ pub struct AxisStatus {
 
 /// The maturity matrix at `at`: each axis's assessed level, history, target and evidence.
 pub fn maturity(model: &Model, at: DateTime<FixedOffset>) -> Vec<AxisStatus> {
+    maturity_of(model, at, &evaluate_all(model, at))
+}
+
+/// [`maturity`] from the objectives' evaluations at `at`, already made (a summary makes them
+/// once for the scoreboard and the matrix).
+pub fn maturity_of(model: &Model, at: DateTime<FixedOffset>, evaluations: &[Evaluation]) -> Vec<AxisStatus> {
     let Some(matrix) = &model.maturity else { return Vec::new() };
     let today = model.settings.schedule.local_date(&at);
-    let evaluations: BTreeMap<ObjectiveId, Evaluation> =
-        evaluate_all(model, at).into_iter().map(|e| (e.id.clone(), e)).collect();
+    let evaluations: BTreeMap<&ObjectiveId, &Evaluation> = evaluations.iter().map(|e| (&e.id, e)).collect();
     let mut assessments: Vec<_> = model.assessments.iter().filter(|a| a.date <= today).collect();
     assessments.sort_by_key(|a| a.date);
     matrix

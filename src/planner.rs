@@ -24,19 +24,14 @@
 //! nobody qualifies for a whole term, a shorter term is tried; if nobody qualifies even for one
 //! week, the seat stays empty and a note says the crew is short.
 //!
-//! Among those who qualify, the best is chosen by comparing, in this order:
-//! 1. not serving right after or right before another term of theirs (that would make one term
-//!    longer than `term_weeks`: the last resort before an empty seat);
-//! 2. novice pairing (`pair_novices`): a member on their first term does not serve beside another
-//!    one on their first term;
-//! 3. team rotation (`team_rotation`): not from the team of the previous (or next) incoming
-//!    captain, then the team that has waited longest for its turn (never served first, then by
-//!    team id), so every team with someone available serves before any team serves twice;
-//! 4. within the team, the fewest terms served, then the longest ago (never counts as longest
-//!    ago), then the member id.
-//!
-//! So when the rules cannot all be met, team rotation gives way first, then novice pairing;
-//! availability never does. Every such relaxation is reported as a note naming the week.
+//! Among those who qualify (and under `max_terms_per_year`), the best is chosen by comparing
+//! the fields of `ranking::Fit` in order: not serving right after or before another term of
+//! theirs, resting `min_rest_weeks`; load at most one term above the lightest (terms of the
+//! last 104 weeks, weighted by availability); novice pairing (`pair_novices`, `experienced`
+//! members count as having served); the lightest load; team rotation (`team_rotation`, judged
+//! by whole arrival weeks); then fewest terms, longest ago, member id. So fairness is a goal
+//! that team rotation yields to, and novice pairing may cost one term of load, never two.
+//! Every relaxation is reported as a note naming the week and why (docs/rota.md).
 //!
 //! # Term lengths
 //!
@@ -67,6 +62,7 @@ use std::fmt;
 
 mod availability;
 mod board;
+mod covers;
 mod fill;
 mod plan;
 mod ranking;
@@ -78,11 +74,12 @@ mod tests;
 
 use availability::*;
 use board::*;
+pub use covers::{cover_at, cover_problems};
 pub use fill::plan;
 use plan::*;
 pub use plan::{Change, Plan, PlanRequest};
 use ranking::*;
 pub use rules::{violations, Violation};
-pub use swap::{swap_candidates, swap_problems};
+pub use swap::{swap_candidates, swap_problems, SwapProblem};
 use terms::*;
 pub use terms::{incoming, outgoing, terms, wider_for_terms, Term};

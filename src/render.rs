@@ -80,6 +80,31 @@ pub const BUILTIN: &[(&str, &str)] = builtin![
     "_scoreboard.txt",
     "_rota.txt",
     "_maturity.txt",
+    "org.md",
+    "org.html",
+    "org.slack",
+    "quarter.md",
+    "quarter.html",
+    "_org.md",
+    "_org.html",
+    "_quarter.md",
+    "_quarter.html",
+    "_style.css",
+    "site/_layout.html",
+    "site/style.css",
+    "site/index.html",
+    "site/journal.html",
+    "site/quarter.html",
+    "site/week.html",
+    "site/incident.html",
+    "site/rota.html",
+    "site/rota-year.html",
+    "site/member.html",
+    "site/scoreboard.html",
+    "site/objective.html",
+    "site/maturity.html",
+    "site/search.html",
+    "site/list.html",
 ];
 
 /// What a page is rendered to by a template (`json` needs none: it is the data itself).
@@ -188,13 +213,11 @@ fn chart<T: for<'de> Deserialize<'de>>(
 }
 
 fn add_filters(env: &mut Environment<'static>) {
-    env.add_filter("duration", |minutes: f64| {
-        // Out of chrono's range (a template's own huge number) shows as nothing, not a panic.
-        chrono::Duration::try_seconds((minutes * 60.0).round() as i64)
-            .map(crate::report::human)
-            .unwrap_or_default()
-    });
-    env.add_filter("num", crate::report::scoreboard::number);
+    // The one formatter (src/format.rs), so a template shows numbers as the CLI does.
+    env.add_filter("duration", crate::format::minutes);
+    env.add_filter("num", crate::format::number);
+    env.add_filter("percent", crate::format::percent);
+    env.add_filter("op", |s: String| crate::format::op_text(&s));
     env.add_filter("mermaid", |s: String| Value::from_safe_string(escape::mermaid(&s)));
     env.add_filter("code", |state: &State, s: String| {
         Value::from_safe_string(match state.auto_escape() {
@@ -214,8 +237,15 @@ fn add_filters(env: &mut Environment<'static>) {
     env.add_filter("format", format);
     env.add_filter("http_url", |s: String| http_url(&s));
     env.add_function("trend_chart", |v: Value| chart(v, |o: &chart::TrendInput| Ok(chart::trend(o))));
-    env.add_function("incidents_chart", |v: Value| {
-        chart(v, |w: &Vec<chart::IncidentWeek>| Ok(chart::incidents(w)))
+    env.add_function("incidents_chart", |v: Value, scale: Option<Value>| {
+        // An optional shared scale `{incidents, restore_minutes}`: small multiples share axes.
+        let scale: chart::Scale = match scale {
+            Some(s) => {
+                chart::Scale::deserialize(s).map_err(|e| invalid(format!("cannot chart this scale: {e}")))?
+            }
+            None => chart::Scale::default(),
+        };
+        chart(v, |w: &Vec<chart::IncidentWeek>| Ok(chart::incidents_on(w, &scale)))
     });
     env.add_function("maturity_chart", |v: Value| {
         chart(v, |m: &chart::MaturityInput| Ok(chart::maturity(m)))
@@ -349,7 +379,12 @@ impl Renderer {
     /// A page in a format: its view's template (`summary.html`, …); for Slack, the Block Kit
     /// JSON message built from the template's text.
     pub fn page(&self, page: &Page, format: Format) -> Result<String> {
-        let text = self.render(&format!("{}.{}", page.meta.view, format.ext()), page)?;
+        self.view(page.meta.view, page, format)
+    }
+
+    /// The data of any view (`org`, `quarter`, …) in a format, by its template `VIEW.EXT`.
+    pub fn view<S: Serialize>(&self, view: &str, data: &S, format: Format) -> Result<String> {
+        let text = self.render(&format!("{view}.{}", format.ext()), data)?;
         match format {
             Format::Slack => serde_json::to_string_pretty(&slack::message(&text))
                 .map(|s| s + "\n")

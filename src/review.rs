@@ -6,6 +6,7 @@
 //! the sides are (the merge base, the base's tip) is decided by `usecase::review`.
 
 use crate::diagnostic::Diagnostic;
+use crate::format::duration as human;
 use crate::ids::MemberId;
 use crate::metrics::{self, Verdict};
 use crate::model::logbook::{Entry, Kind};
@@ -13,7 +14,7 @@ use crate::model::rota::{Status, Swap};
 use crate::model::Model;
 use crate::planner;
 use crate::store::FileChange;
-use crate::time::{human, rfc3339, IsoWeek};
+use crate::time::{rfc3339, IsoWeek};
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -381,7 +382,9 @@ fn objective_changes(
 }
 
 fn shown(e: &metrics::Evaluation) -> Option<String> {
-    e.value.map(|v| metrics::display_value(v, e.unit, e.aggregate))
+    e.value.map(|v| {
+        crate::format::value_against(v, e.unit, e.aggregate, &e.target, e.verdict == metrics::Verdict::Met)
+    })
 }
 
 fn moved(before: Option<Verdict>, after: Option<Verdict>) -> Option<&'static str> {

@@ -3,12 +3,15 @@
 
 /// `watchbill.toml` with every setting and its default.
 pub fn settings(name: &str, timezone: &str, holidays: &str) -> String {
+    // A TOML string, quoted and escaped: a crew may be called `Ops "night" crew`.
+    let name = toml_edit::Value::from(name).to_string();
+    let name = name.trim();
     format!(
         r#"# watchbill settings. Every field is optional; the defaults are shown.
 # Reference: docs/format.md
 
 # The crew's name, shown in summaries.
-name = "{name}"
+name = {name}
 
 # The crew's time zone (an IANA name). Handovers, weeks and business days are counted in it.
 timezone = "{timezone}"
@@ -244,6 +247,33 @@ jobs:
       - uses: watchbill/watchbill@v0.1.0
         with:
           working-directory: {working_directory}
+
+  # The crew's web site (docs/site.md), on pushes to main and on the schedule. Kept private by
+  # default, as a workflow artifact; to publish it with GitHub Pages, switch Pages on (Settings >
+  # Pages > Source: GitHub Actions) and set WATCHBILL_SITE below to "pages" ("off": no site).
+  site:
+    name: Build the crew's web site
+    if: github.event_name != 'pull_request'
+    runs-on: ubuntu-latest
+    env:
+      WATCHBILL_SITE: artifact
+    permissions:
+      contents: read
+      # Publishing with GitHub Pages, on this job only.
+      pages: write # to deploy the site to GitHub Pages
+      id-token: write # to prove to Pages that this run deploys it (OIDC)
+    concurrency:
+      group: watchbill-site
+      cancel-in-progress: false
+    steps:
+      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
+        with:
+          persist-credentials: false
+      - uses: watchbill/watchbill@v0.1.0
+        with:
+          working-directory: {working_directory}
+          comment: "false"
+          site: ${{{{ env.WATCHBILL_SITE }}}}
 "#
     )
 }

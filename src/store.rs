@@ -17,8 +17,8 @@ use git2::{build::TreeUpdateBuilder, ErrorCode, FileMode, ObjectType, Oid, Repos
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 pub mod merge_base;
 
@@ -42,7 +42,10 @@ mod atomic;
 mod change_set;
 mod checkout;
 mod commit;
+mod config;
+mod filters;
 mod history;
+mod hooks;
 mod identity;
 mod journal;
 mod lock;
@@ -51,6 +54,8 @@ mod paths;
 mod plain_files;
 mod reading;
 mod revisions;
+mod signing;
+mod sparse;
 mod templates;
 mod worktree;
 
@@ -58,7 +63,10 @@ use atomic::*;
 pub use change_set::*;
 use checkout::*;
 use commit::*;
+use config::*;
+use filters::*;
 pub use history::*;
+pub use hooks::*;
 pub use identity::*;
 use journal::*;
 use lock::*;
@@ -67,6 +75,8 @@ use paths::*;
 pub use plain_files::*;
 pub use reading::*;
 pub use revisions::*;
+use signing::*;
+use sparse::*;
 pub use templates::*;
 use worktree::*;
 

@@ -176,8 +176,16 @@ impl Schedule {
     }
 }
 
+/// "Now" from the clock: the crew's local time, to the second, with its offset. Files and ids
+/// say `2026-11-23T02:06:22+01:00`, as a person would read it in the crew's zone.
+pub fn clock_now(tz: Tz) -> DateTime<FixedOffset> {
+    let now = chrono::Utc::now().with_timezone(&tz).fixed_offset();
+    chrono::Timelike::with_nanosecond(&now, 0).unwrap_or(now)
+}
+
 /// Parses what a person types for a time: `now`, RFC 3339 (`2026-11-23T10:02:00+01:00`), or a
-/// local `YYYY-MM-DD HH:MM[:SS]` in the crew's time zone.
+/// local `YYYY-MM-DD HH:MM[:SS]` in the crew's time zone. The year must lie in [`YEARS`] both as
+/// written and in the crew's zone, where files and weeks are labelled.
 pub fn parse_time(s: &str, tz: Tz, now: DateTime<FixedOffset>) -> Result<DateTime<FixedOffset>, String> {
     let s = s.trim();
     if s.eq_ignore_ascii_case("now") {
@@ -197,12 +205,39 @@ pub fn parse_time(s: &str, tz: Tz, now: DateTime<FixedOffset>) -> Result<DateTim
         Some(t) if chrono::Timelike::nanosecond(&t) >= 1_000_000_000 => {
             Err(format!("{s:?} is a leap second (:60); write :59 or the next minute"))
         }
-        Some(t) if !YEARS.contains(&t.year()) => Err(out_of_years(s)),
+        Some(t) if !in_years(&t, tz) => Err(out_of_years(s, tz)),
         Some(t) => Ok(t),
         None => Err(format!(
             "{s:?} is not a time; write `now`, `2026-11-23 10:02` (in {tz}) or `2026-11-23T10:02:00+01:00`"
         )),
     }
+}
+
+/// The instant an option such as `--at` or `--until` names: a time as [`parse_time`] reads it,
+/// or a bare date `YYYY-MM-DD`, which means the end of that day in the crew's zone: its last
+/// second, so that nothing of the next day (its midnight included) is counted. One rule for
+/// every command.
+pub fn parse_until(s: &str, tz: Tz, now: DateTime<FixedOffset>) -> Result<DateTime<FixedOffset>, String> {
+    match s.trim().parse::<NaiveDate>() {
+        Ok(day) => end_of_day(tz, day).ok_or_else(|| out_of_years(s, tz)),
+        Err(_) => parse_time(s, tz, now),
+    }
+}
+
+/// The first instant of `day` in the crew's zone (`--since DATE` counts the whole day).
+pub fn start_of_day(tz: Tz, day: NaiveDate) -> DateTime<FixedOffset> {
+    resolve_local(tz, day.and_time(NaiveTime::MIN)).fixed_offset()
+}
+
+/// The last second of `day` in the crew's zone: one second before the next day begins (which
+/// is not always 23:59:59, where a zone skips or repeats midnight). `None` past year 9999.
+pub fn end_of_day(tz: Tz, day: NaiveDate) -> Option<DateTime<FixedOffset>> {
+    let next = day.succ_opt().filter(|d| YEARS.contains(&d.year()))?;
+    Some(start_of_day(tz, next) - Duration::seconds(1))
+}
+
+fn in_years(t: &DateTime<FixedOffset>, tz: Tz) -> bool {
+    YEARS.contains(&t.year()) && YEARS.contains(&t.with_timezone(&tz).year())
 }
 
 /// The years a time may fall in. Times are written to files as RFC 3339 and TOML, whose years
@@ -211,8 +246,8 @@ pub fn parse_time(s: &str, tz: Tz, now: DateTime<FixedOffset>) -> Result<DateTim
 /// `--started=-20-11-21` accepted and written as a file watchbill could not read back.
 pub const YEARS: std::ops::RangeInclusive<i32> = 1..=9999;
 
-fn out_of_years(s: &str) -> String {
-    format!("{s:?} is outside the years {} to {}", YEARS.start(), YEARS.end())
+fn out_of_years(s: &str, tz: Tz) -> String {
+    format!("{s:?} is outside the years {} to {} (in {tz}, the crew's time zone)", YEARS.start(), YEARS.end())
 }
 
 /// Converts a TOML date-time into an instant; it must carry its offset.
@@ -227,7 +262,12 @@ pub fn from_toml_datetime(dt: &toml::value::Datetime) -> Result<DateTime<FixedOf
         None => DateTime::parse_from_rfc3339(&dt.to_string()).map_err(|e| format!("{dt}: {e}"))?,
     };
     if !YEARS.contains(&t.year()) {
-        return Err(out_of_years(&dt.to_string()));
+        return Err(format!(
+            "{:?} is outside the years {} to {}",
+            dt.to_string(),
+            YEARS.start(),
+            YEARS.end()
+        ));
     }
     Ok(t)
 }
@@ -283,19 +323,6 @@ where
         _ => t,
     };
     t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)
-}
-
-/// "4 min 30 s", "2 h 05 min", "3 d 4 h": a duration as a person says it.
-pub fn human(d: Duration) -> String {
-    let s = d.num_seconds().max(0);
-    match s {
-        s if s < 60 => format!("{s} s"),
-        s if s < 3600 => {
-            format!("{} min{}", s / 60, if s % 60 != 0 { format!(" {:02} s", s % 60) } else { String::new() })
-        }
-        s if s < 86_400 => format!("{} h {:02} min", s / 3600, (s % 3600) / 60),
-        s => format!("{} d {} h", s / 86_400, (s % 86_400) / 3600),
-    }
 }
 
 /// Parses a weekday name in English (`monday`, `Mon`).

@@ -1115,6 +1115,7 @@ fn check_case(case: &Case) -> String {
         &["status"],
         &["log", "note", "Probe", "--as", "alice", "-m", "probe", "--dry-run"],
         &["handover", "--no-edit", "--as", "alice", "--dry-run"],
+        &["site", "-o", "/nonexistent/watchbill-site", "--dry-run"],
     ] {
         let out = run(&root, args);
         assert_kept(case, args, &out);

@@ -14,10 +14,6 @@ fn entry_files(dir: &Path, week: &str) -> Vec<String> {
     v
 }
 
-fn commits(dir: &Path) -> usize {
-    git(dir, &["rev-list", "--count", "HEAD"]).trim().parse().unwrap()
-}
-
 /// An editor: a script that runs `body` with the file as $1.
 fn editor(dir: &Path, body: &str) -> String {
     let path = dir.join("editor.sh");
@@ -130,10 +126,14 @@ fn update_edits_the_front_matter_and_keeps_the_body() {
     let mine = v.as_array().unwrap().iter().find(|e| e["id"] == id.as_str()).expect("listed");
     assert_eq!(mine["open"], true, "restored but not fixed is still open");
     assert_eq!(mine["times"]["restored"], "2026-11-23T08:07:00+01:00");
-    // A time out of order is caught by check.
-    wb(t.path()).args(["log", "update", &id, "--fixed", "2026-11-23 08:05"]).assert().success();
-    let out = stdout(&wb(t.path()).arg("check").assert().code(1));
-    assert!(out.contains("error[timestamp-order]") && out.contains("`fixed`"), "{out}");
+    // A time out of order is refused by the write gate, with check's located diagnostic.
+    let head = git(t.path(), &["rev-parse", "HEAD"]);
+    let refused = wb(t.path()).args(["log", "update", &id, "--fixed", "2026-11-23 08:05"]).assert().code(3);
+    let err = stderr(&refused);
+    assert!(err.contains(&format!("{id}.md:")) && err.contains("error[timestamp-order]"), "{err}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), after, "nothing written");
+    assert_eq!(git(t.path(), &["rev-parse", "HEAD"]), head, "nothing committed");
+    wb(t.path()).arg("check").assert().success();
 }
 
 #[test]

@@ -286,3 +286,60 @@ fn templates_list_and_show() {
     wb(empty.path()).args(["templates", "show", "handover.md"]).assert().success();
     wb(empty.path()).args(["templates", "list"]).assert().success();
 }
+
+/// Item 6 of issue 13: what the CLI says of the objectives and the matrix (at risk, no data,
+/// open records not counted, a level claimed beyond its evidence) every summary says too, in
+/// every format. The example has two objectives at risk (one with open records) and a flagged
+/// axis; an objective without any check-in adds one with no data.
+#[test]
+fn every_format_says_at_risk_no_data_open_records_and_the_maturity_flag() {
+    let t = example_repo();
+    let dir = t.path();
+    wb(dir)
+        .args(["objective", "add", "on-call-drills", "--title", "Quarterly on-call drills"])
+        .args(["--measure", "checkin", "--aggregate", "max", "--target", ">= 1", "--window", "quarter"])
+        .assert()
+        .success();
+    let cli = stdout(&wb(dir).args(["objective", "status"]).assert().success());
+    let maturity = stdout(&wb(dir).args(["maturity", "show"]).assert().success());
+    let flag = "level 3 is claimed, but the evidence supports 2: tickets-under-10 (missed, level 3)";
+    assert!(
+        cli.contains("AT RISK") && cli.contains("NO DATA") && cli.contains("open, not counted (2)"),
+        "{cli}"
+    );
+    assert!(maturity.contains(flag), "{maturity}");
+    let open = "20261118T1334-scheduled-e-mails-not-sent-y533";
+    let risk = "one more record missing the bound and it is missed";
+    for format in FORMATS {
+        let scoreboard = render(dir, &["scoreboard", "--format", format]);
+        let matrix = render(dir, &["maturity", "--format", format]);
+        let summary = render(dir, &["summary", "--format", format]);
+        for (view, out) in [("scoreboard", &scoreboard), ("summary", &summary)] {
+            let said = |what: &str| out.contains(what);
+            let (at_risk, no_data) = match format {
+                "md" => ("⚠️ at risk", "⚪ no data"),
+                "html" => (
+                    "<span class=\"badge at_risk\">at risk</span>",
+                    "<span class=\"badge no_data\">no data</span>",
+                ),
+                "slack" => (":warning: Two developers", ":white_circle: Quarterly on-call drills: *no data*"),
+                "text" => ("[AT RISK]", "[NO DATA] Quarterly on-call drills"),
+                _ => ("\"status\": \"at_risk\"", "\"status_text\": \"no data\""),
+            };
+            assert!(said(at_risk) && said(risk), "{view} {format}: at risk\n{out}");
+            assert!(said(no_data), "{view} {format}: no data\n{out}");
+            // The records themselves where there is room (slack and html give their number).
+            let open_said = if matches!(format, "slack" | "html") { "2 open, not counted" } else { open };
+            assert!(said(open_said), "{view} {format}: open records\n{out}");
+            let counted = match format {
+                "html" => "<b>2</b>of them at risk",
+                "json" => "\"at_risk\": 2,",
+                _ => "3 met (2 at risk)",
+            };
+            assert!(said(counted), "{view} {format}: how many at risk\n{out}");
+        }
+        for (view, out) in [("maturity", &matrix), ("summary", &summary)] {
+            assert!(out.contains(flag), "{view} {format}: the flag\n{out}");
+        }
+    }
+}

@@ -96,15 +96,20 @@ fn the_scale_is_bounded() {
 /// `watchbill -C dir --now NOW args…` with the test environment, reading only what the command
 /// needs, or every week with `WATCHBILL_READ_ALL`.
 fn run(dir: &Path, now: &str, read_all: bool, args: &[&str]) -> String {
+    let out = output(dir, now, read_all, args);
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The same, whatever it exits with.
+fn output(dir: &Path, now: &str, read_all: bool, args: &[&str]) -> std::process::Output {
     let mut p = std::process::Command::new(assert_cmd::cargo::cargo_bin!("watchbill"));
     common::env(&mut p);
     if read_all {
         p.env("WATCHBILL_READ_ALL", "1");
     }
     p.arg("-C").arg(dir).arg("--now").arg(now).args(args);
-    let out = p.output().expect("watchbill runs");
-    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    p.output().expect("watchbill runs")
 }
 
 /// The command's answer, checked to be the same when it reads every week.
@@ -261,5 +266,178 @@ fn a_scoped_read_reads_only_its_weeks() {
             .read(Needs::rota_in(Weeks::between(w("2026-W10"), w("2026-W10"))))
             .expect("read")
             .is_empty());
+    }
+}
+
+/// A record the property test adds to the example: dated anywhere from mid-2025 to early 2027,
+/// and often named or filed so that only its contents say when it happened.
+#[derive(Clone, Debug)]
+enum Extra {
+    /// A check-in taken `day` days after 2025-06-01 at `hour` UTC, named for `named` days later
+    /// (-1, 0 or 1: a name written in another zone; -400: a lying name, refused), or with no
+    /// date in its name at all.
+    Checkin { day: i64, hour: u32, named: Option<i64>, value: u32 },
+    /// A survey answer given `day` days after 2025-06-01, in the round of its quarter, of the
+    /// quarter before (a late answer), a round not named for a quarter, or a round two years
+    /// old (refused).
+    Answer { day: i64, member: usize, comfort: u32, round: u8 },
+    /// An incident started `day` days after 2025-06-01 at `hour` UTC, restored `minutes` later,
+    /// fixed or left open, filed under the week of its watch.
+    Incident { day: i64, hour: u32, minutes: i64, fixed: bool },
+}
+
+fn extra() -> impl proptest::strategy::Strategy<Value = Extra> {
+    use proptest::prelude::*;
+    prop_oneof![
+        (
+            0i64..600,
+            0u32..24,
+            prop_oneof![Just(None), (-1i64..=1).prop_map(Some), Just(Some(-400))],
+            0u32..=100
+        )
+            .prop_map(|(day, hour, named, value)| Extra::Checkin { day, hour, named, value }),
+        (0i64..600, 0usize..6, 1u32..=5, 0u8..4).prop_map(|(day, member, comfort, round)| Extra::Answer {
+            day,
+            member,
+            comfort,
+            round
+        }),
+        (0i64..600, 12u32..20, 1i64..600, any::<bool>())
+            .prop_map(|(day, hour, minutes, fixed)| Extra::Incident { day, hour, minutes, fixed }),
+    ]
+}
+
+/// The path and text of an extra record (the `n`th, for unique names).
+fn extra_file(e: &Extra, n: usize) -> (String, String) {
+    use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc};
+    let start = NaiveDate::from_ymd_opt(2025, 6, 1).expect("a date");
+    let at = |day: i64, hour: u32| {
+        Utc.from_utc_datetime(&(start + Duration::days(day)).and_hms_opt(hour, 0, 0).expect("a time"))
+    };
+    let quarter = |d: NaiveDate| format!("{}-q{}", d.year(), d.month0() / 3 + 1);
+    match *e {
+        Extra::Checkin { day, hour, named, value } => {
+            let t = at(day, hour);
+            let name = match named {
+                Some(off) => format!("{}-alice-g{n:03}", (t + Duration::days(off)).format("%Y%m%dT%H%M")),
+                None => format!("by-hand-{n}"),
+            };
+            (
+                format!("checkins/runbook-coverage/{name}.toml"),
+                format!("value = {value}\nat = {}\nby = \"alice\"\n", t.to_rfc3339()),
+            )
+        }
+        Extra::Answer { day, member, comfort, round } => {
+            let d = start + Duration::days(day);
+            let round = match round {
+                0 => quarter(d),
+                1 => quarter(d - Duration::days(60)),
+                2 => "kick-off".to_string(),
+                _ => quarter(d - Duration::days(730)),
+            };
+            let member = ["alice", "bruno", "chloe", "david", "emma", "farid"][member];
+            (format!("surveys/{round}/{member}.toml"), format!("comfort = {comfort}\nanswered = {d}\n"))
+        }
+        Extra::Incident { day, hour, minutes, fixed } => {
+            let t = at(day, hour);
+            let week = format!("{}-W{:02}", t.iso_week().year(), t.iso_week().week());
+            let restored = t + Duration::minutes(minutes);
+            let fixed = if fixed {
+                format!("fixed = {}\n", (restored + Duration::hours(3)).to_rfc3339())
+            } else {
+                String::new()
+            };
+            (
+                format!("logbook/{week}/{}-generated-{n}.md", t.format("%Y%m%dT%H%M")),
+                format!(
+                    "+++\nkind = \"incident\"\ntitle = \"Generated {n}\"\nauthor = \"alice\"\nseverity = \"minor\"\nstarted = {}\ndetected = {}\nalerted = {}\nacknowledged = {}\nrestored = {}\n{fixed}+++\n\nGenerated.\n",
+                    t.to_rfc3339(), t.to_rfc3339(), t.to_rfc3339(), t.to_rfc3339(), restored.to_rfc3339()
+                ),
+            )
+        }
+    }
+}
+
+/// Every read command, with the options that change what it reads.
+const READ_COMMANDS: &[&[&str]] = &[
+    &["who"],
+    &["who", "--at", "2026-03-30", "--format", "json"],
+    &["when", "alice"],
+    &["when", "bruno", "--all", "--format", "json"],
+    &["rota", "show"],
+    &["rota", "show", "--from", "2026-W01", "--weeks", "6", "--format", "json"],
+    &["rota", "ics"],
+    &["status"],
+    &["status", "--format", "json"],
+    &["log", "list"],
+    &["log", "list", "--since", "2026-01-01", "--format", "json"],
+    &["log", "list", "--since", "2025-01-01", "--open"],
+    &["log", "list", "--week", "2026-W20"],
+    &["log", "show", "20261004T0359-api-latency-above-2-s-ugak"],
+    &["log", "show", "20261001T2242", "--format", "json"],
+    &["objective", "status"],
+    &["objective", "status", "--format", "json"],
+    &["objective", "status", "--at", "2026-06-30"],
+    &["objective", "list"],
+    &["objective", "roadmap"],
+    &["maturity", "show"],
+    &["maturity", "show", "--format", "json"],
+    &["crew", "list", "--format", "json"],
+    &["render", "summary", "--format", "json"],
+    &["render", "scoreboard", "--format", "text"],
+    &["render", "journal", "--format", "md"],
+    &["render", "rota", "--format", "html"],
+    &["templates", "list"],
+    &["check"],
+];
+
+/// Item 4 of issue 13: whatever the repository holds, a scoped read prints what a full read
+/// prints, byte for byte, with the same exit code, for every read command and at any time.
+/// (A scoped read may warn on stderr about fewer broken files: it did not read the others.)
+#[test]
+fn every_read_command_answers_a_scoped_read_as_a_full_read() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+    let t = common::example_repo();
+    let dir = t.path();
+    let mut runner = TestRunner::new(Config { cases: 12, failure_persistence: None, ..Config::default() });
+    let nows = prop_oneof![
+        Just("2025-12-01T12:00:00+01:00"),
+        Just("2026-03-30T10:00:00+02:00"),
+        Just("2026-07-01T09:59:00+02:00"),
+        Just(common::NOW),
+        Just("2027-01-10T12:00:00+01:00"),
+    ];
+    let result = runner.run(&(proptest::collection::vec(extra(), 1..25), nows), |(extras, now)| {
+        let files: Vec<(String, String)> = extras.iter().enumerate().map(|(n, e)| extra_file(e, n)).collect();
+        for (path, text) in &files {
+            let full = dir.join(path);
+            std::fs::create_dir_all(full.parent().expect("a folder")).expect("mkdir");
+            std::fs::write(&full, text).expect("write");
+        }
+        let mut differs = None;
+        for args in READ_COMMANDS {
+            let (scoped, full) = (output(dir, now, false, args), output(dir, now, true, args));
+            if (scoped.status.code(), &scoped.stdout) != (full.status.code(), &full.stdout) {
+                differs = Some(format!(
+                    "{args:?} at {now}:\n--- scoped ({:?})\n{}\n--- full ({:?})\n{}",
+                    scoped.status.code(),
+                    String::from_utf8_lossy(&scoped.stdout),
+                    full.status.code(),
+                    String::from_utf8_lossy(&full.stdout)
+                ));
+                break;
+            }
+        }
+        for (path, _) in &files {
+            let _ = std::fs::remove_file(dir.join(path));
+        }
+        match differs {
+            Some(d) => Err(TestCaseError::fail(d)),
+            None => Ok(()),
+        }
+    });
+    if let Err(e) = result {
+        panic!("{e}");
     }
 }

@@ -236,6 +236,7 @@ fn child_without_author() {
     // libgit2 reads the system config regardless of GIT_CONFIG_NOSYSTEM when not opened "from
     // env"; point it at an empty folder so a machine-wide user.name cannot make this pass.
     // SAFETY: nothing else in this child process uses libgit2 yet.
+    #[allow(unsafe_code)]
     unsafe { git2::opts::set_search_path(git2::ConfigLevel::System, dir.join("empty")) }
         .expect("search path");
     let err = store::apply(&dir.join("repo"), &set("m", vec![new_file("crew.toml", "")]), &WriteMode::Commit)

@@ -62,30 +62,63 @@ pub fn everything(
     Ok((loaded.model, now, diags))
 }
 
+/// Above several crews: every crew's problems, their paths relative to the repository's top
+/// (the crew's folder below the top outside git), and the files read by all.
+fn every_crew(ctx: &Ctx, crews: &[crate::org::Crew], rev: &Revision) -> Result<(usize, Vec<Diagnostic>)> {
+    let (mut files, mut all) = (0, Vec::new());
+    for crew in crews {
+        let (model, _, diags) = everything(ctx, &crew.path, rev)?;
+        files += model.files_read;
+        let prefix = store::repo_prefix(&crew.path).unwrap_or_else(|_| crew.folder.clone());
+        all.extend(diags.into_iter().map(|mut d| {
+            if !prefix.is_empty() && prefix != "." {
+                d.path = format!("{prefix}/{}", d.path);
+            }
+            d
+        }));
+    }
+    diagnostic::sort(&mut all);
+    Ok((files, all))
+}
+
 pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<Exit> {
-    let root = ctx.root()?;
     let rev = args.read.rev.clone().map_or(Revision::WorkTree, Revision::Rev);
+    // From above several crews: check them all.
+    if let Some(crews) = crate::org::discover::above_crews(&ctx.dir)? {
+        let (files, diags) = every_crew(ctx, &crews, &rev)?;
+        return report(&args, files, &diags, "");
+    }
+    let root = ctx.root()?;
     let (model, _, diags) = everything(ctx, &root, &rev)?;
     let files = model.files_read;
+    let prefix = match args.format {
+        Format::Github => store::repo_prefix(&root).unwrap_or_default(),
+        _ => String::new(),
+    };
+    let exit = report(&args, files, &diags, &prefix)?;
+    // The process ends right after: freeing tens of thousands of records one by one would cost
+    // a tenth of the whole check of a large history, for nothing.
+    std::mem::forget(model);
+    Ok(exit)
+}
+
+/// Prints the problems in the chosen format; `prefix` goes before paths in annotations.
+fn report(args: &CheckArgs, files: usize, diags: &[Diagnostic], prefix: &str) -> Result<Exit> {
     let out = match args.format {
         Format::Text => output::colour_report(
-            &diagnostic::to_text(&diags, files),
+            &diagnostic::to_text(diags, files),
             output::colour(std::io::stdout().is_terminal()),
         ),
         Format::Json => output::json(&Report {
             files,
             errors: diags.iter().filter(|d| d.is_error()).count(),
             warnings: diags.iter().filter(|d| !d.is_error()).count(),
-            problems: &diags,
+            problems: diags,
         })?,
         Format::Github => {
-            let prefix = store::repo_prefix(&root).unwrap_or_default();
-            diagnostic::to_github(&diags, &prefix) + &diagnostic::summary_line(&diags, files) + "\n"
+            diagnostic::to_github(diags, prefix) + &diagnostic::summary_line(diags, files) + "\n"
         }
     };
-    print!("{out}");
-    // The process ends right after: freeing tens of thousands of records one by one would cost
-    // a tenth of the whole check of a large history, for nothing.
-    std::mem::forget(model);
+    out!("{out}");
     Ok(if diags.iter().any(Diagnostic::is_error) { Exit::Problems } else { Exit::Ok })
 }

@@ -58,7 +58,7 @@ pub fn run(ctx: &Ctx, a: CiArgs) -> Result<Exit> {
     let (model, now, diags) = super::check::everything(ctx, &root, &Revision::WorkTree)?;
     let prefix = store::repo_prefix(&root).unwrap_or_default();
     // Workflow commands go to stdout, where the runner reads them.
-    print!("{}", diagnostic::to_github(&diags, &prefix));
+    out!("{}", diagnostic::to_github(&diags, &prefix));
 
     // The findings may be many: they get half the room, so what follows them always fits.
     let findings = github::truncate(
@@ -91,7 +91,7 @@ pub fn run(ctx: &Ctx, a: CiArgs) -> Result<Exit> {
     );
     store::append_file(Path::new(&env("GITHUB_STEP_SUMMARY")), &summary)?;
     store::append_file(Path::new(&env("GITHUB_OUTPUT")), &github::outputs(&outputs, &delimiter()))?;
-    println!("{}", diagnostic::summary_line(&diags, model.files_read));
+    outln!("{}", diagnostic::summary_line(&diags, model.files_read));
     Ok(if diags.iter().any(Diagnostic::is_error) { Exit::Problems } else { Exit::Ok })
 }
 
@@ -128,7 +128,7 @@ fn pull_request_review(ctx: &Ctx, root: &Path, pr: &github::PullRequest) -> Resu
 
 /// The note that replaces a review the history was missing for, also as a workflow notice.
 fn skipped(what: &str, why: &str) -> String {
-    println!(
+    outln!(
         "::notice title=watchbill::{}",
         diagnostic::escape_data(&format!(
             "review skipped: the checkout lacks {what} ({why}); set `{}` in actions/checkout",

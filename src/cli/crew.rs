@@ -6,6 +6,7 @@ use crate::ids::{MemberId, TeamId};
 use crate::model::crew::{edit, Away, Crew, FILE};
 use crate::model::Needs;
 use crate::parse::Source;
+use crate::store::{Base, Change, ChangeSet};
 use crate::time::Date;
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
@@ -27,7 +28,7 @@ pub enum CrewCommand {
   watchbill crew edit alice --team api
   watchbill crew edit bob --active false     bob left: never planned again")]
     Edit(EditArgs),
-    /// Record time away; the planner never puts a member on watch then.
+    /// Record time away; the planned weeks it breaks are planned again in the same commit.
     #[command(after_help = "Examples:
   watchbill crew away alice --from 2026-12-21 --to 2027-01-03 --reason holidays
   watchbill crew away bob --from 2026-12-01 --to 2026-12-01")]
@@ -168,16 +169,52 @@ pub fn run(ctx: &Ctx, cmd: CrewCommand) -> Result<Exit> {
             write_crew(ctx, &root, |t| edit::change_member(t, &a.id, &changes), message, &a.write)
         }
         CrewCommand::Away(a) => {
-            let (root, _) = ctx.load(None, Needs::CREW)?;
+            let (root, model) = ctx.load(None, Needs::ROTA)?;
             if a.from > a.to {
                 return Err(Error::usage(format!("--from {} is after --to {}", a.from, a.to))
                     .help("--from is the first day away, --to the last"));
             }
+            let now = ctx.now(&model)?;
             let away = Away { from: Date(a.from), to: Date(a.to), reason: a.reason.clone() };
             let message = format!("crew: {} away {} to {}", a.id, a.from, a.to);
-            write_crew(ctx, &root, |t| edit::add_away(t, &a.id, &away), message, &a.write)
+            let mut replanned = Vec::new();
+            ctx.write_edit(&root, &a.write, |read| {
+                let before = read(FILE)?;
+                let text = before.as_deref().map(String::from_utf8_lossy).unwrap_or_default();
+                let after = crew_edited(&text, |t| edit::add_away(t, &a.id, &away))?;
+                // What each rota file holds where the write lands (a missing one is new).
+                let base = |path: &str| read(path).ok().flatten();
+                let (mut changes, lines) = crate::usecase::crew::replanned(&model, now, &after, &base);
+                let message = match lines.is_empty() {
+                    true => message.clone(),
+                    false => format!("{message}\n\nre-planned:\n{}", lines.join("\n")),
+                };
+                changes.insert(
+                    0,
+                    Change {
+                        path: FILE.to_string(),
+                        contents: after.into_bytes(),
+                        base: before.map_or(Base::Absent, Base::Bytes),
+                    },
+                );
+                replanned = lines;
+                Ok(ChangeSet { message, changes })
+            })?;
+            for l in &replanned {
+                outln!("re-planned: {l}");
+            }
+            Ok(Exit::Ok)
         }
     }
+}
+
+/// crew.toml after `change`, refused when the edit fails or would leave it invalid.
+fn crew_edited(before: &str, change: impl Fn(&str) -> std::result::Result<String, String>) -> Result<String> {
+    let after = change(before).map_err(|e| Error::refused(e).help("see `watchbill crew list`"))?;
+    Source::toml_file(FILE, &after)
+        .parse::<Crew>()
+        .map_err(|d| Error::problems("the edit would leave crew.toml invalid", vec![d]))?;
+    Ok(after)
 }
 
 /// Applies an edit to crew.toml (on its latest version), checks the result still parses, and
@@ -189,13 +226,7 @@ fn write_crew(
     message: String,
     write: &WriteArgs,
 ) -> Result<Exit> {
-    ctx.edit_file(root, write, FILE, Some(""), &message, |before| {
-        let after = change(before).map_err(|e| Error::refused(e).help("see `watchbill crew list`"))?;
-        Source::toml_file(FILE, &after)
-            .parse::<Crew>()
-            .map_err(|d| Error::problems("the edit would leave crew.toml invalid", vec![d]))?;
-        Ok(after)
-    })?;
+    ctx.edit_file(root, write, FILE, Some(""), &message, |before| crew_edited(before, &change))?;
     Ok(Exit::Ok)
 }
 
@@ -230,7 +261,7 @@ fn list(ctx: &Ctx, a: ListArgs) -> Result<Exit> {
         })
         .collect();
     if a.format == ListFormat::Json {
-        print!("{}", output::json(&members)?);
+        out!("{}", output::json(&members)?);
         return Ok(Exit::Ok);
     }
     let mut out = String::new();
@@ -259,6 +290,6 @@ fn list(ctx: &Ctx, a: ListArgs) -> Result<Exit> {
     if crew.members.is_empty() {
         out.push_str("no members yet: add one with `watchbill crew add ID --name NAME --team TEAM`\n");
     }
-    print!("{out}");
+    out!("{out}");
     Ok(Exit::Ok)
 }

@@ -27,7 +27,8 @@ use std::path::{Path, PathBuf};
   watchbill init ops --name \"Pix crew\" set up ./ops
   watchbill init --example demo       a complete example in ./demo
   watchbill init --example demo --now 2026-11-23T09:00:00+01:00   the same files every time
-  watchbill init --example big --years 10 --members 500            ten years of 50 teams")]
+  watchbill init --example big --years 10 --members 500            ten years of 50 teams
+  watchbill init --example-org org    three crews side by side (then `watchbill -C org org status`)")]
 pub struct InitArgs {
     /// The folder (default: the current one). Created if missing.
     #[arg(value_name = "DIR")]
@@ -41,6 +42,10 @@ pub struct InitArgs {
     /// With --example: members of a generated organisation (10 to 5000; default 100).
     #[arg(long, requires = "example", value_parser = clap::value_parser!(u32).range(10..=5000))]
     pub members: Option<u32>,
+    /// Generate three crews under crews/ with a year of history: one improving, one flat, one
+    /// in a learning trough (for `watchbill org status` and `render quarter`).
+    #[arg(long, conflicts_with_all = ["example", "years", "members", "name"])]
+    pub example_org: bool,
     /// The crew's name, shown in summaries.
     #[arg(long, default_value = "Production crew")]
     pub name: String,
@@ -59,6 +64,9 @@ pub fn run(ctx: &Ctx, a: InitArgs) -> Result<Exit> {
             .help("edit the existing files, or choose another folder"));
     }
     let now = ctx.now_in(chrono_tz::Europe::Paris)?;
+    if a.example_org {
+        return super::org::init_example(ctx, &dir, now, &a.write);
+    }
     if let Some(scale) = a.scale() {
         return organisation(&dir, now, scale, &a.write);
     }
@@ -68,18 +76,12 @@ pub fn run(ctx: &Ctx, a: InitArgs) -> Result<Exit> {
     } else {
         "init: watchbill settings, crew and maturity matrix".to_string()
     };
-    if a.write.mode() != WriteMode::DryRun {
-        store::create_dir(&dir)?;
-    }
-    if a.write.mode() == WriteMode::Commit && store::init_repository(&dir)? {
-        println!("created a git repository in {}", dir.display());
-    }
     let mut files = files;
     // GitHub reads workflows only at the repository's top: write one when the crew's folder is
     // the top, otherwise say where it goes.
     // Outside any repository (--no-commit, --dry-run), the folder will be the top.
     match store::repo_prefix(&dir) {
-        Ok(prefix) if !prefix.is_empty() => println!(
+        Ok(prefix) if !prefix.is_empty() => outln!(
             "to check these files in GitHub Actions, add {} at the repository's top with working-directory: {prefix} (docs/action.md)",
             scaffold::WORKFLOW_PATH
         ),
@@ -92,9 +94,16 @@ pub fn run(ctx: &Ctx, a: InitArgs) -> Result<Exit> {
             .map(|(path, text)| Change { path, contents: text.into_bytes(), base: Base::Absent })
             .collect(),
     };
+    ctx.refuse_problems(&dir, &set)?;
+    if a.write.mode() != WriteMode::DryRun {
+        store::create_dir(&dir)?;
+    }
+    if a.write.mode() == WriteMode::Commit && store::init_repository(&dir)? {
+        outln!("created a git repository in {}", dir.display());
+    }
     ctx.write(&dir, &set, &a.write)?;
     if a.write.mode() != WriteMode::DryRun {
-        println!("next: `watchbill -C {} check`", dir.display());
+        outln!("next: `watchbill -C {} check`", dir.display());
     }
     Ok(Exit::Ok)
 }
@@ -154,9 +163,9 @@ fn organisation(dir: &Path, now: DateTime<FixedOffset>, scale: Scale, write: &Wr
         }
     };
     progress.clear();
-    println!("{done}");
+    outln!("{done}");
     if mode != WriteMode::DryRun {
-        println!("next: `watchbill -C {} check`", dir.display());
+        outln!("next: `watchbill -C {} check`", dir.display());
     }
     Ok(Exit::Ok)
 }

@@ -1,14 +1,13 @@
-//! `watchbill log …`, `watchbill handover`, `watchbill status`.
+//! `watchbill log …`, `watchbill status`.
 
 use super::{output, Ctx, ListFormat, ReadArgs, Session, WriteArgs};
 use crate::error::{Error, Exit, Result};
 use crate::ids::MemberId;
 use crate::model::logbook::write::{self as entry_write, NewEntry};
 use crate::model::logbook::{self, Entry, Kind, Severity};
-use crate::model::rota::{self, Status};
 use crate::model::{Model, Needs, Weeks};
 use crate::report::{self, sorted};
-use crate::store::{self, Base, Change, ChangeSet, WriteMode};
+use crate::store::{self, Base, Change, ChangeSet};
 use crate::time::{self, parse_time, rfc3339, IsoWeek};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime};
 use clap::{Args, Subcommand};
@@ -207,7 +206,7 @@ pub(super) fn author(root: &Path, model: &Model, given: Option<&MemberId>) -> Re
         }
         return Ok(id.clone());
     }
-    let email = store::user_email(root);
+    let email = store::git_email(root)?;
     match email.as_deref().and_then(|e| model.crew.by_email(e)) {
         Some(m) => Ok(m.id().clone()),
         None => Err(Error::usage(format!(
@@ -224,30 +223,12 @@ fn time(model: &Model, now: DateTime<FixedOffset>, flag: &str, s: &str) -> Resul
 
 /// Four random characters: two people writing at the same minute never pick the same name.
 pub(super) fn suffix() -> String {
-    use std::hash::{BuildHasher, Hasher};
-    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyz23456789";
-    // RandomState is seeded from the operating system's randomness for every process.
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos()),
-    );
-    h.write_u32(std::process::id());
-    let mut n = h.finish();
-    (0..4)
-        .map(|_| {
-            let c = ALPHABET[(n % ALPHABET.len() as u64) as usize] as char;
-            n /= ALPHABET.len() as u64;
-            c
-        })
-        .collect()
+    crate::random::Random::from_entropy().suffix()
 }
 
-/// Opens the user's editor on `text`; `None` when the user left the file empty (abort).
-pub fn edit(text: &str, name: &str) -> Result<Option<String>> {
-    let editor = ["VISUAL", "EDITOR"]
-        .iter()
-        .find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()))
-        .unwrap_or_else(|| "vi".to_string());
+/// Opens git's editor (see [`store::editor`]) on `text`; `None` when the user left the file empty (abort).
+pub fn edit(root: &Path, text: &str, name: &str) -> Result<Option<String>> {
+    let editor = store::editor(root);
     let edited = store::edit_in_editor(
         &editor,
         text,
@@ -262,7 +243,7 @@ fn wants_editor(message: &Option<String>) -> bool {
     use std::io::IsTerminal;
     message.is_none()
         && (std::io::stdin().is_terminal()
-            || ["VISUAL", "EDITOR"].iter().any(|v| std::env::var_os(v).is_some()))
+            || ["GIT_EDITOR", "VISUAL", "EDITOR"].iter().any(|v| std::env::var_os(v).is_some()))
 }
 
 /// Writes a new entry (after the editor, if any), checking what the editor left.
@@ -276,11 +257,12 @@ fn write_entry(
     write: &WriteArgs,
 ) -> Result<Exit> {
     let week = model.settings.schedule.week_at(&when);
-    let name = format!("{}-{}-{}", when.format("%Y%m%dT%H%M"), logbook::slug(new.title, 40), suffix());
+    let stamp = crate::ids::local_stamp(&when, model.settings.schedule.tz);
+    let name = format!("{stamp}-{}-{}", logbook::slug(new.title, 40), suffix());
     let path = format!("{}/{name}.md", logbook::week_dir(week));
     let mut text = entry_write::entry_text(new);
     if editor {
-        match edit(&text, &format!("{name}.md"))? {
+        match edit(root, &text, &format!("{name}.md"))? {
             Some(t) => text = t,
             None => return Err(Error::refused("the entry was left empty: nothing was written")),
         }
@@ -296,7 +278,7 @@ fn write_entry(
         changes: vec![Change { path: path.clone(), contents: text.into_bytes(), base: Base::Absent }],
     };
     ctx.write(root, &set, write)?;
-    println!("id: {name}");
+    outln!("id: {name}");
     Ok(Exit::Ok)
 }
 
@@ -521,14 +503,14 @@ fn list(ctx: &Ctx, a: LogListArgs) -> Result<Exit> {
             .filter(|e| !a.open || e.is_open()),
     );
     if a.format == ListFormat::Json {
-        print!("{}", output::json(&entries.iter().map(|e| entry_view(e)).collect::<Vec<_>>())?);
+        out!("{}", output::json(&entries.iter().map(|e| entry_view(e)).collect::<Vec<_>>())?);
         return Ok(Exit::Ok);
     }
     if entries.is_empty() {
-        println!("no entries");
+        outln!("no entries");
     }
     for e in entries {
-        println!("{}", line(e));
+        outln!("{}", line(e));
     }
     Ok(Exit::Ok)
 }
@@ -543,102 +525,10 @@ fn show(ctx: &Ctx, a: ShowArgs) -> Result<Exit> {
             view: EntryView<'a>,
             body: &'a str,
         }
-        print!("{}", output::json(&Full { view: entry_view(e), body: &e.body })?);
+        out!("{}", output::json(&Full { view: entry_view(e), body: &e.body })?);
         return Ok(Exit::Ok);
     }
-    print!("{}", model.source(&e.origin.path).unwrap_or_default());
-    Ok(Exit::Ok)
-}
-
-// ---- handover -------------------------------------------------------------------------------
-
-/// Draft the weekly handover from the week's entries and the rota, edit it, commit it with the
-/// next week's rota confirmation.
-#[derive(Args, Debug)]
-#[command(after_help = "Examples:
-  watchbill handover                      the current week, in $EDITOR, committed on this branch
-  watchbill handover --no-edit            keep the draft as generated
-  watchbill handover --branch             commit on handover/<week> for a pull request
-  watchbill handover --week 2026-W47 --dry-run")]
-pub struct HandoverArgs {
-    /// The week handed over (default: the current watch, which ends at the next handover).
-    #[arg(long)]
-    pub week: Option<IsoWeek>,
-    /// Do not open $EDITOR.
-    #[arg(long)]
-    pub no_edit: bool,
-    /// Commit on a new branch `handover/<week>` without touching the checkout.
-    #[arg(long)]
-    pub branch: bool,
-    #[arg(long = "as", value_name = "MEMBER")]
-    pub author: Option<MemberId>,
-    #[command(flatten)]
-    pub write: WriteArgs,
-}
-
-fn ids(people: &[report::Person]) -> String {
-    people.iter().map(|p| format!("\"{}\"", p.id)).collect::<Vec<_>>().join(", ")
-}
-
-pub fn handover(ctx: &Ctx, a: HandoverArgs) -> Result<Exit> {
-    let mut session = ctx.session(None)?;
-    let week = a.week.unwrap_or_else(|| session.model.settings.schedule.week_at(&session.now));
-    session.read(
-        Needs::logbook_in(Weeks::between(week.plus(-logbook::OPEN_WEEKS), week))
-            .and_rota_in(Weeks::between(week, week.next())),
-    )?;
-    let Session { root, model, now, .. } = session;
-    let who = author(&root, &model, a.author.as_ref())?;
-    // The draft is written from the week's journal page (docs/render.md documents its fields).
-    let data = report::journal::week(&model, week, now);
-    let templates = store::read_templates(&root)?;
-    let body = crate::render::Renderer::new(templates).render("handover.md", &data)?;
-    let path = format!("{}/{}", logbook::week_dir(week), logbook::HANDOVER);
-    let mut text = format!(
-        "+++\nweek = \"{week}\"\nauthor = \"{who}\"\nwritten = {}\noutgoing = [{}]\nincoming = [{}]\n+++\n\n{body}",
-        rfc3339(&now),
-        ids(&data.outgoing),
-        ids(&data.incoming)
-    );
-    if !a.no_edit && a.write.mode() != WriteMode::DryRun {
-        text = edit(&text, "handover.md")?
-            .ok_or_else(|| Error::refused("the handover was left empty: nothing was written"))?;
-        let (src, _) = crate::parse::front_matter(&path, &text)
-            .map_err(|d| Error::problems("the edited handover is not valid", vec![d]))?;
-        src.parse::<logbook::HandoverFile>()
-            .map_err(|d| Error::problems("the edited handover is not valid", vec![d]))?;
-    }
-    let before = model.source(&path);
-    let mut changes = vec![Change {
-        path,
-        contents: text.into_bytes(),
-        base: before.map_or(Base::Absent, |b| Base::Bytes(b.as_bytes().to_vec())),
-    }];
-    // The next week's crew is confirmed by the same commit: the handover announces it.
-    if let Some(r) = model.rota.get(&week.next()).filter(|r| r.status == Status::Planned) {
-        let path = rota::path(r.week);
-        changes.push(Change {
-            contents: rota::to_toml(r.week, Status::Confirmed, &r.crew, &r.swaps).into_bytes(),
-            base: model.source(&path).map_or(Base::Absent, |b| Base::Bytes(b.as_bytes().to_vec())),
-            path,
-        });
-    }
-    let names = |p: &[report::Person]| p.iter().map(|p| p.id.as_str()).collect::<Vec<_>>().join(" and ");
-    let message = if data.incoming.is_empty() {
-        format!("logbook: handover {week}")
-    } else {
-        format!("logbook: handover {week}: {} hands over to {}", names(&data.outgoing), names(&data.incoming))
-    };
-    let set = ChangeSet { message, changes };
-    if a.branch && a.write.mode() == WriteMode::Commit {
-        let branch = format!("handover/{week}");
-        store::apply(&root, &set, &WriteMode::CommitOnBranch(branch.clone()))?;
-        println!(
-            "committed the handover on branch {branch}; for a pull request: git push -u origin {branch}"
-        );
-    } else {
-        ctx.write(&root, &set, &a.write)?;
-    }
+    out!("{}", model.source(&e.origin.path).unwrap_or_default());
     Ok(Exit::Ok)
 }
 
@@ -700,38 +590,36 @@ pub fn status(ctx: &Ctx, a: StatusArgs) -> Result<Exit> {
         open: sorted(model.entries.iter().filter(open)).into_iter().map(entry_view).collect(),
         handover_written: model.handovers.contains_key(&week),
         handover_due: rfc3339(&ends),
-        objectives: super::objective::needing_attention(&model, now),
+        objectives: crate::usecase::status::needing_attention(&model, now),
     };
     if a.format == ListFormat::Json {
-        print!("{}", output::json(&view)?);
+        out!("{}", output::json(&view)?);
         return Ok(Exit::Ok);
     }
     let local = |s: &DateTime<chrono_tz::Tz>| s.format("%a %d %b %H:%M").to_string();
-    println!("{week}: on watch until {}", local(&ends));
+    outln!("{week}: on watch until {}", local(&ends));
     if view.crew.is_empty() {
-        println!("  nobody is on the rota: `watchbill rota plan`");
+        outln!("  nobody is on the rota: `watchbill rota plan`");
     }
     for p in &view.crew {
-        println!("  {} ({}, {})", p.id, p.name, p.team);
+        outln!("  {} ({}, {})", p.id, p.name, p.team);
     }
-    println!("\nThis week: {} entr{}", view.entries.len(), if view.entries.len() == 1 { "y" } else { "ies" });
+    outln!("\nThis week: {} entr{}", view.entries.len(), if view.entries.len() == 1 { "y" } else { "ies" });
     for e in sorted(model.entries.iter().filter(|e| e.week == week)) {
-        println!("  {}", line(e).replace('\n', "\n  "));
+        outln!("  {}", line(e).replace('\n', "\n  "));
     }
-    println!("\nOpen since {}: {}", view.open_since, view.open.len());
+    outln!("\nOpen since {}: {}", view.open_since, view.open.len());
     for e in sorted(model.entries.iter().filter(open)) {
-        println!("  {}", line(e).replace('\n', "\n  "));
+        outln!("  {}", line(e).replace('\n', "\n  "));
     }
-    print!("{}", super::objective::attention_text(&view.objectives));
-    let hours_left = (ends.fixed_offset() - now).num_hours();
-    println!(
+    out!("{}", super::objective::attention_text(&view.objectives));
+    use crate::usecase::status::{self as due, Handover};
+    outln!(
         "\nHandover: {}",
-        if view.handover_written {
-            "written".to_string()
-        } else if hours_left <= 24 {
-            format!("due in {hours_left} h: `watchbill handover`")
-        } else {
-            format!("due {}", local(&ends))
+        match due::handover(view.handover_written, ends.fixed_offset(), now) {
+            Handover::Written => "written".to_string(),
+            Handover::DueSoon { hours_left } => format!("due in {hours_left} h: `watchbill handover`"),
+            Handover::Due => format!("due {}", local(&ends)),
         }
     );
     Ok(Exit::Ok)

@@ -3,23 +3,40 @@
 //! Each command module turns its arguments into a call to the core (load the model, compute,
 //! maybe build a change set) and prints the result. Nothing here decides a rule.
 
+/// `print!` for commands: see [`output::emit`] (a closed pipe ends the command quietly).
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::cli::output::emit(format_args!($($arg)*)) };
+}
+
+/// `println!` for commands: see [`output::emit`].
+macro_rules! outln {
+    () => { $crate::cli::output::emit(format_args!("\n")) };
+    ($($arg:tt)*) => { $crate::cli::output::emit(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
 mod check;
 mod ci;
 mod crew;
+mod export;
+mod handover;
+mod import;
 mod init;
 mod log;
 mod objective;
-mod output;
+mod org;
+pub mod output;
 mod progress;
 mod render;
 mod review;
 mod rota;
+mod site;
 
 use crate::error::{Error, Exit, Result};
+use crate::gate::Gate;
 use crate::model::{self, Model, Needs, Weeks};
 use crate::store::{self, ChangeSet, Revision, WriteMode};
-use crate::time;
-use chrono::{DateTime, Datelike, FixedOffset, Utc};
+use crate::{scope, time};
+use chrono::{DateTime, FixedOffset};
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;
@@ -62,11 +79,12 @@ pub enum Command {
     #[command(subcommand)]
     Crew(crew::CrewCommand),
     Check(check::CheckArgs),
+    Import(import::ImportArgs),
     #[command(subcommand)]
     Rota(rota::RotaCommand),
     #[command(subcommand)]
     Log(log::LogCommand),
-    Handover(log::HandoverArgs),
+    Handover(handover::HandoverArgs),
     Status(log::StatusArgs),
     Review(review::ReviewArgs),
     Ci(ci::CiArgs),
@@ -79,6 +97,10 @@ pub enum Command {
     #[command(subcommand)]
     Maturity(objective::MaturityCommand),
     Render(render::RenderArgs),
+    Crews(org::CrewsArgs),
+    #[command(subcommand)]
+    Org(org::OrgCommand),
+    Site(site::SiteArgs),
     #[command(subcommand)]
     Templates(render::TemplatesCommand),
     /// Print shell completions (bash, zsh, fish, elvish, powershell).
@@ -111,10 +133,15 @@ pub struct WriteArgs {
     /// Write the files but do not commit them.
     #[arg(long, conflicts_with = "dry_run")]
     pub no_commit: bool,
+    /// Skip git's pre-commit and commit-msg hooks, as `git commit --no-verify` does.
+    #[arg(long)]
+    pub no_verify: bool,
 }
 
 impl WriteArgs {
+    /// The write mode; also where `--no-verify` reaches the store (every write asks for it).
     pub fn mode(&self) -> WriteMode {
+        store::skip_verification(self.no_verify);
         if self.dry_run {
             WriteMode::DryRun
         } else if self.no_commit {
@@ -140,25 +167,26 @@ pub struct Ctx {
 impl Ctx {
     /// The watchbill root above the working directory.
     pub fn root(&self) -> Result<PathBuf> {
-        store::find_root(&self.dir)
+        // Above several crews, picking one would be a guess: say which there are.
+        store::find_root(&self.dir).map_err(|e| match crate::org::crews_below(&self.dir) {
+            Ok(crews) if !crews.is_empty() => crate::org::discover::pick_one(&crews),
+            _ => e,
+        })
     }
 
     /// "Now": `--now` if given (read in the crew's time zone), else the clock.
     pub fn now(&self, model: &Model) -> Result<DateTime<FixedOffset>> {
-        let clock = Utc::now().fixed_offset();
-        match &self.now_arg {
-            None => Ok(clock),
-            Some(s) => time::parse_time(s, model.settings.schedule.tz, clock)
-                .map_err(|e| Error::usage(format!("--now: {e}"))),
-        }
+        self.now_in(model.settings.schedule.tz)
     }
 
-    /// "Now" before any settings are read (for `init`).
+    /// "Now" in the zone `tz` (`init` has no settings to read it from yet): the clock's local
+    /// time to the second (see [`time::clock_now`]), or `--now` read as [`time::parse_until`]
+    /// reads any `--at`.
     pub fn now_in(&self, tz: chrono_tz::Tz) -> Result<DateTime<FixedOffset>> {
-        let clock = Utc::now().fixed_offset();
+        let clock = time::clock_now(tz);
         match &self.now_arg {
             None => Ok(clock),
-            Some(s) => time::parse_time(s, tz, clock).map_err(|e| Error::usage(format!("--now: {e}"))),
+            Some(s) => time::parse_until(s, tz, clock).map_err(|e| Error::usage(format!("--now: {e}"))),
         }
     }
 
@@ -192,11 +220,42 @@ impl Ctx {
         Ok(Session { root, model: loaded.model, now, reader, read_all, warned })
     }
 
-    /// Applies a change set and tells the user what happened.
+    /// Applies a change set, once the gate admits it, and tells the user what happened.
     pub fn write(&self, root: &std::path::Path, set: &ChangeSet, args: &WriteArgs) -> Result<()> {
+        let gate = self.gate(root)?;
+        let warnings = admit(&gate, set)?;
         let outcome = store::apply(root, set, &args.mode())?;
-        report(set, &outcome, args);
+        report(set, &outcome, args, &warnings);
         Ok(())
+    }
+
+    /// Commits `set` on `branch` (created from HEAD if missing; the checkout is not touched),
+    /// once the gate admits it: the handover drafted for a pull request.
+    pub fn write_on_branch(&self, root: &std::path::Path, set: &ChangeSet, branch: &str) -> Result<()> {
+        let warnings = admit(&self.gate(root)?, set)?;
+        store::apply(root, set, &WriteMode::CommitOnBranch(branch.to_string()))?;
+        output::mark_written();
+        if !warnings.is_empty() {
+            let _ = writeln!(std::io::stderr(), "{}", warnings_text(&warnings));
+        }
+        Ok(())
+    }
+
+    /// Refuses `set` as [`Ctx::write`] would, before anything is made for it (`init` creates
+    /// the folder and the repository first).
+    pub fn refuse_problems(&self, root: &std::path::Path, set: &ChangeSet) -> Result<()> {
+        admit(&self.gate(root)?, set).map(drop)
+    }
+
+    /// The write gate over the files as `check` reads them (the working tree), every kind and
+    /// week. A folder without settings yet (`init`) starts from nothing.
+    fn gate(&self, root: &std::path::Path) -> Result<Gate> {
+        let loaded = match std::fs::symlink_metadata(root.join(model::settings::FILE)) {
+            Ok(_) => model::load(store::read_files(root, &Revision::WorkTree, Needs::ALL)?),
+            Err(_) => model::load(Vec::new()),
+        };
+        let now = self.now(&loaded.model)?;
+        Ok(Gate::new(loaded, now))
     }
 
     /// Rewrites one file with `change`, recomputed on its latest version when another writer
@@ -231,16 +290,40 @@ impl Ctx {
     }
 
     /// Applies an edit recomputed on the latest version of its files (see [`store::apply_edit`]).
+    /// The gate judges each version built, so what it admitted is what was applied.
     pub fn write_edit(
         &self,
         root: &std::path::Path,
         args: &WriteArgs,
-        build: impl FnMut(&dyn Fn(&str) -> Result<Option<Vec<u8>>>) -> Result<ChangeSet>,
+        mut build: impl FnMut(&dyn Fn(&str) -> Result<Option<Vec<u8>>>) -> Result<ChangeSet>,
     ) -> Result<()> {
-        let (set, outcome) = store::apply_edit(root, &args.mode(), build)?;
-        report(&set, &outcome, args);
+        let gate = self.gate(root)?;
+        let mut warnings = Vec::new();
+        let (set, outcome) = store::apply_edit(root, &args.mode(), |read| {
+            let set = build(read)?;
+            warnings = admit(&gate, &set)?;
+            Ok(set)
+        })?;
+        report(&set, &outcome, args, &warnings);
         Ok(())
     }
+}
+
+/// Refuses a change set that adds an error `check` would report (exit 3, with the located
+/// diagnostics); returns the warnings it adds, to print once the write is done.
+fn admit(gate: &Gate, set: &ChangeSet) -> Result<Vec<crate::diagnostic::Diagnostic>> {
+    let verdict = gate.judge(set);
+    if verdict.admits() {
+        return Ok(verdict.warnings);
+    }
+    let n = verdict.errors.len();
+    Err(Error::refused_with(
+        format!(
+            "refused: this change would add {n} error(s) that `watchbill check` reports; nothing was written"
+        ),
+        verdict.errors,
+    )
+    .help("correct the values given (details above) and run the command again"))
 }
 
 /// Problems in the settings or the crew stop the command; problems elsewhere are announced once
@@ -291,41 +374,25 @@ impl Session {
     }
 
     /// Adds the objectives and the maturity matrix, then the records their windows ending at
-    /// `at` measure (with `previous` windows of trend before each): the logbook, the rota, the
-    /// check-ins and the survey answers from the week the earliest window starts.
+    /// `at` measure, with `previous` windows of trend before each (planned by [`scope`]).
     pub fn read_for_objectives(&mut self, at: DateTime<FixedOffset>, previous: usize) -> Result<()> {
-        // The settings were read when the session started; reading records does not change them.
-        let schedule = self.model.settings.schedule;
-        let this = schedule.week_at(&self.now);
-        let nothing = Weeks::between(this.next(), this);
-        self.read(Needs { objectives: true, maturity: true, measured_weeks: nothing, ..Needs::CREW })?;
-        let since = match crate::metrics::reaches_back_to(&self.model, at, previous) {
-            // The week before the first watch a window touches: a handover due at its start.
-            Some(from) if from.year() > 1 => Weeks::since(schedule.week_at(&from).prev()),
-            Some(_) => Weeks::ALL,
-            None => return Ok(()),
-        };
-        self.read(Needs {
-            objectives: true,
-            maturity: true,
-            measured_weeks: since,
-            ..Needs::logbook_in(since).and_rota_in(since)
-        })
+        self.read(scope::objectives(&self.model, &self.now))?;
+        match scope::measured(&self.model, at, previous) {
+            Some(needs) => self.read(needs),
+            None => Ok(()),
+        }
     }
 
     /// Adds the rota weeks of `wanted` and around it, until every term touching `wanted` is
     /// whole (a term's first and last weeks may lie outside the weeks a command shows).
     pub fn read_terms(&mut self, wanted: Weeks) -> Result<()> {
-        // Twice a term each side: one read is enough unless a swap made a term longer.
-        let margin = 2 * i64::from(self.model.settings.rota.term_weeks.max(1));
-        let mut read =
-            Weeks { from: wanted.from.map(|f| f.plus(-margin)), to: wanted.to.map(|t| t.plus(margin)) };
+        let mut read = scope::terms(&self.model, wanted);
         loop {
             self.read(Needs::rota_in(read))?;
             if self.read_all {
                 return Ok(());
             }
-            match crate::planner::wider_for_terms(&self.model.crews(), read, wanted) {
+            match scope::wider_terms(&self.model, read, wanted) {
                 Some(wider) => read = wider,
                 None => return Ok(()),
             }
@@ -333,22 +400,37 @@ impl Session {
     }
 }
 
-fn report(set: &ChangeSet, outcome: &store::Outcome, args: &WriteArgs) {
-    let mut out = std::io::stdout().lock();
+fn report(
+    set: &ChangeSet,
+    outcome: &store::Outcome,
+    args: &WriteArgs,
+    warnings: &[crate::diagnostic::Diagnostic],
+) {
+    if !args.dry_run {
+        output::mark_written();
+    }
+    if !warnings.is_empty() {
+        let _ = writeln!(std::io::stderr(), "{}", warnings_text(warnings));
+    }
     let verb = if args.dry_run { "would write" } else { "wrote" };
     for p in &outcome.paths {
-        let _ = writeln!(out, "{verb} {p}");
+        outln!("{verb} {p}");
     }
     match (&outcome.commit, &outcome.branch) {
         (Some(c), Some(b)) => {
-            let _ = writeln!(out, "committed {} on {b}: {}", &c[..c.len().min(10)], first_line(&set.message));
+            outln!("committed {} on {b}: {}", &c[..c.len().min(10)], first_line(&set.message));
         }
         _ if args.dry_run => {
-            let _ =
-                writeln!(out, "dry run: nothing written; the commit would say: {}", first_line(&set.message));
+            outln!("dry run: nothing written; the commit would say: {}", first_line(&set.message));
         }
         _ => {}
     }
+}
+
+/// Warnings as `check` prints them, without its summary line.
+fn warnings_text(warnings: &[crate::diagnostic::Diagnostic]) -> String {
+    let text = crate::diagnostic::to_text(warnings, 0);
+    text.lines().filter(|l| !l.contains(" checked")).collect::<Vec<_>>().join("\n")
 }
 
 fn first_line(s: &str) -> &str {
@@ -374,9 +456,10 @@ fn run(ctx: &Ctx, command: Command) -> Result<Exit> {
         Command::Init(a) => init::run(ctx, a),
         Command::Crew(c) => crew::run(ctx, c),
         Command::Check(a) => check::run(ctx, a),
+        Command::Import(a) => import::run(ctx, a),
         Command::Rota(c) => rota::run(ctx, c),
         Command::Log(c) => log::run(ctx, c),
-        Command::Handover(a) => log::handover(ctx, a),
+        Command::Handover(a) => handover::handover(ctx, a),
         Command::Status(a) => log::status(ctx, a),
         Command::Review(a) => review::run(ctx, a),
         Command::Ci(a) => ci::run(ctx, a),
@@ -387,9 +470,14 @@ fn run(ctx: &Ctx, command: Command) -> Result<Exit> {
         Command::Assess(a) => objective::assess(ctx, a),
         Command::Maturity(c) => objective::maturity_run(ctx, c),
         Command::Render(a) => render::render(ctx, a),
+        Command::Crews(a) => org::crews(ctx, a),
+        Command::Org(c) => org::run(ctx, c),
+        Command::Site(a) => site::run(ctx, a),
         Command::Templates(c) => render::templates(ctx, c),
         Command::Completions { shell } => {
-            clap_complete::generate(shell, &mut Cli::command(), "watchbill", &mut std::io::stdout());
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "watchbill", &mut buf);
+            output::emit_bytes(&buf);
             Ok(Exit::Ok)
         }
         Command::Man => {
@@ -397,7 +485,7 @@ fn run(ctx: &Ctx, command: Command) -> Result<Exit> {
             clap_mangen::Man::new(Cli::command())
                 .render(&mut buf)
                 .map_err(|e| Error::usage(format!("cannot render the man page: {e}")))?;
-            std::io::stdout().write_all(&buf).map_err(|e| Error::usage(format!("cannot write: {e}")))?;
+            output::emit_bytes(&buf);
             Ok(Exit::Ok)
         }
     }

@@ -4,18 +4,17 @@ use super::log::{author, suffix, SeverityArg};
 use super::{output, Ctx, ListFormat, ReadArgs, WriteArgs};
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Exit, Result};
-use crate::ids::{id_problem, AxisId, MemberId, ObjectiveId};
+use crate::ids::{AxisId, MemberId, ObjectiveId};
 use crate::metrics::{self, display_value, AxisStatus, Evaluation, Verdict};
 use crate::model::logbook::Severity;
 use crate::model::objective::{
     write as objective_write, Aggregate, Comparison, Measure, Unit, CHECKIN_DIR, DIR,
 };
-use crate::model::{maturity, survey, Model, Needs, RawFile};
+use crate::model::{Model, Needs, RawFile};
 use crate::store::{self, Base, Change, ChangeSet};
-use crate::time::{parse_time, rfc3339};
+use crate::time::rfc3339;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use clap::{Args, Subcommand};
-use std::collections::BTreeMap;
 use std::path::Path;
 
 /// What the objective commands read: the crew, the objectives and check-ins, the matrix.
@@ -476,13 +475,17 @@ fn checkin(ctx: &Ctx, a: CheckinArgs) -> Result<Exit> {
         return Err(Error::usage(format!("{} is not a number", a.value)));
     }
     let at = match &a.at {
-        Some(s) => {
-            parse_time(s, model.settings.schedule.tz, now).map_err(|e| Error::usage(format!("--at: {e}")))?
-        }
+        Some(s) => crate::time::parse_until(s, model.settings.schedule.tz, now)
+            .map_err(|e| Error::usage(format!("--at: {e}")))?,
         None => now,
     };
     let who = author(&root, &model, a.author.as_ref())?;
-    let path = format!("{CHECKIN_DIR}/{}/{}-{who}-{}.toml", a.id, at.format("%Y%m%dT%H%M"), suffix());
+    let path = format!(
+        "{CHECKIN_DIR}/{}/{}-{who}-{}.toml",
+        a.id,
+        crate::ids::local_stamp(&at, model.settings.schedule.tz),
+        suffix()
+    );
     let text = objective_write::checkin(a.value, &at, Some(who.as_str()), a.note.as_deref());
     let set = ChangeSet {
         message: format!("objectives: check-in {} = {}", a.id, a.value),
@@ -562,14 +565,14 @@ fn list(ctx: &Ctx, a: ListArgs) -> Result<Exit> {
         })
         .collect();
     if a.format == ListFormat::Json {
-        print!("{}", output::json(&views)?);
+        out!("{}", output::json(&views)?);
         return Ok(Exit::Ok);
     }
     if views.is_empty() {
-        println!("no objectives yet: add one with `watchbill objective add`");
+        outln!("no objectives yet: add one with `watchbill objective add`");
     }
     for v in &views {
-        println!("{}  {}", v.id, v.title);
+        outln!("{}  {}", v.id, v.title);
         let mut about = Vec::new();
         if let Some(a) = v.area {
             about.push(format!("area {a}"));
@@ -584,13 +587,13 @@ fn list(ctx: &Ctx, a: ListArgs) -> Result<Exit> {
             about.push(format!("reviewed {r}"));
         }
         let judged = describe(v.measure, v.unit, v.bound.as_ref(), v.aggregate, &v.target);
-        println!("    {judged}, over {}", v.window);
+        outln!("    {judged}, over {}", v.window);
         if !about.is_empty() {
-            println!("    {}", about.join(", "));
+            outln!("    {}", about.join(", "));
         }
         if !v.actions.is_empty() {
             let done = v.actions.iter().filter(|a| a.done).count();
-            println!("    roadmap: {done} of {} done", v.actions.len());
+            outln!("    roadmap: {done} of {} done", v.actions.len());
             for a in &v.actions {
                 let mut who = Vec::new();
                 if let Some(o) = a.owner {
@@ -600,7 +603,7 @@ fn list(ctx: &Ctx, a: ListArgs) -> Result<Exit> {
                     who.push(format!("due {}", d.0));
                 }
                 let who = if who.is_empty() { String::new() } else { format!(" ({})", who.join(", ")) };
-                println!("      {}. [{}] {}{who}", a.number, if a.done { "x" } else { " " }, a.title);
+                outln!("      {}. [{}] {}{who}", a.number, if a.done { "x" } else { " " }, a.title);
             }
         }
     }
@@ -616,7 +619,7 @@ fn describe(
     agg: Aggregate,
     target: &Comparison,
 ) -> String {
-    let in_unit = |c: &Comparison, agg| format!("{} {}", c.op.symbol(), display_value(c.value, unit, agg));
+    let in_unit = |c: &Comparison, agg| crate::format::target(c, unit, agg);
     let records = match measure {
         "survey.comfort" => "members",
         "checkin" => "check-ins",
@@ -651,8 +654,11 @@ fn verdict_word(e: &Evaluation) -> &'static str {
 }
 
 /// The value of an evaluation or a trend point, or "no data".
-fn shown(value: Option<f64>, e: &Evaluation) -> String {
-    value.map_or_else(|| "no data".to_string(), |v| display_value(v, e.unit, e.aggregate))
+fn shown(value: Option<f64>, verdict: Verdict, e: &Evaluation) -> String {
+    value.map_or_else(
+        || "no data".to_string(),
+        |v| crate::format::value_against(v, e.unit, e.aggregate, &e.target, verdict == Verdict::Met),
+    )
 }
 
 /// Up to `max` records, then how many more.
@@ -683,13 +689,15 @@ pub fn status_text(evaluations: &[Evaluation]) -> String {
         out.push_str(&format!("         {judged}, over {} (since {since})\n", e.window));
         let samples = if e.samples == 1 { "1 sample".to_string() } else { format!("{} samples", e.samples) };
         match e.value {
-            Some(_) => out.push_str(&format!("         now: {} from {samples}\n", shown(e.value, e))),
+            Some(_) => {
+                out.push_str(&format!("         now: {} from {samples}\n", shown(e.value, e.verdict, e)))
+            }
             None => out.push_str("         now: no data in the window (not a pass)\n"),
         }
         if let Some(r) = &e.risk {
             out.push_str(&format!("         at risk: {r}\n"));
         }
-        let trend: Vec<String> = e.trend.iter().map(|p| shown(p.value, e)).collect();
+        let trend: Vec<String> = e.trend.iter().map(|p| shown(p.value, p.verdict, e)).collect();
         out.push_str(&format!("         trend, oldest first: {}\n", trend.join(" · ")));
         if !e.misses.is_empty() {
             out.push_str(&format!("         missing it ({}): {}\n", e.misses.len(), some(&e.misses, 5)));
@@ -712,16 +720,6 @@ pub fn status_text(evaluations: &[Evaluation]) -> String {
     out
 }
 
-/// The objectives missed or at risk at `now`, for `watchbill status`.
-pub fn needing_attention(model: &Model, now: DateTime<FixedOffset>) -> Vec<Evaluation> {
-    model
-        .objectives
-        .values()
-        .map(|o| metrics::evaluate_over(model, o, now, 0))
-        .filter(|e| e.verdict == Verdict::Missed || e.at_risk)
-        .collect()
-}
-
 /// `status`'s lines about the objectives needing attention (nothing when none does).
 pub fn attention_text(evaluations: &[Evaluation]) -> String {
     if evaluations.is_empty() {
@@ -731,7 +729,12 @@ pub fn attention_text(evaluations: &[Evaluation]) -> String {
     let mut out = format!("\nObjectives: {missed} missed, {} at risk\n", evaluations.len() - missed);
     for e in evaluations {
         let target = describe(&e.measure, e.unit, e.bound.as_ref(), e.aggregate, &e.target);
-        out.push_str(&format!("  {:8} {}: {} ({target})\n", verdict_word(e), e.id, shown(e.value, e)));
+        out.push_str(&format!(
+            "  {:8} {}: {} ({target})\n",
+            verdict_word(e),
+            e.id,
+            shown(e.value, e.verdict, e)
+        ));
         if let Some(r) = &e.risk {
             out.push_str(&format!("           {r}\n"));
         }
@@ -739,14 +742,14 @@ pub fn attention_text(evaluations: &[Evaluation]) -> String {
     out
 }
 
-/// The time `--at` names (a date alone is the end of that day), or now.
+/// The time `--at` names (a date alone is the end of that day, see [`time::parse_until`]), or
+/// now.
 fn at_or_now(model: &Model, at: Option<&str>, now: DateTime<FixedOffset>) -> Result<DateTime<FixedOffset>> {
-    let Some(s) = at else { return Ok(now) };
-    let tz = model.settings.schedule.tz;
-    if let Some(next) = s.trim().parse::<NaiveDate>().ok().and_then(|d| d.succ_opt()) {
-        return Ok(crate::time::resolve_local(tz, next.and_time(chrono::NaiveTime::MIN)).fixed_offset());
+    match at {
+        Some(s) => crate::time::parse_until(s, model.settings.schedule.tz, now)
+            .map_err(|e| Error::usage(format!("--at: {e}"))),
+        None => Ok(now),
     }
-    parse_time(s, tz, now).map_err(|e| Error::usage(format!("--at: {e}")))
 }
 
 fn status(ctx: &Ctx, a: StatusArgs) -> Result<Exit> {
@@ -767,15 +770,15 @@ fn status(ctx: &Ctx, a: StatusArgs) -> Result<Exit> {
         .map(|o| metrics::evaluate(&model, o, at))
         .collect();
     if a.format == ListFormat::Json {
-        print!("{}", output::json(&evaluations)?);
+        out!("{}", output::json(&evaluations)?);
         return Ok(Exit::Ok);
     }
     if evaluations.is_empty() {
-        println!("no objectives yet: add one with `watchbill objective add`");
+        outln!("no objectives yet: add one with `watchbill objective add`");
         return Ok(Exit::Ok);
     }
-    println!("At {}:", rfc3339(&at));
-    print!("{}", status_text(&evaluations));
+    outln!("At {}:", rfc3339(&at));
+    out!("{}", status_text(&evaluations));
     Ok(Exit::Ok)
 }
 
@@ -784,92 +787,33 @@ fn status(ctx: &Ctx, a: StatusArgs) -> Result<Exit> {
 pub fn survey(ctx: &Ctx, a: SurveyArgs) -> Result<Exit> {
     let (root, model) = ctx.load(None, Needs { objectives: true, ..Needs::CREW })?;
     let now = ctx.now(&model)?;
-    if !model.member_exists(&a.member) {
-        return Err(
-            Error::refused(format!("`{}` is not in crew.toml", a.member)).help("see `watchbill crew list`")
-        );
-    }
-    let day = today(&model, now);
-    let round = a.round.clone().unwrap_or_else(|| survey::quarter_round(day));
-    if let Some(why) = id_problem(&round) {
-        return Err(Error::usage(format!("invalid round {round:?}: {why}")).help("name rounds like 2026-q4"));
-    }
-    let path = format!("{}/{round}/{}.toml", survey::DIR, a.member);
-    if model.source(&path).is_some() {
-        return Err(Error::refused(format!("{} already answered the {round} round", a.member))
-            .help(format!("edit {path}, or answer another round with --round")));
-    }
-    let text = survey::answer_text(a.score, a.answered.unwrap_or(day), a.comment.as_deref());
-    let set = ChangeSet {
-        message: format!("surveys: {} answered the {round} round", a.member),
-        changes: vec![Change { path, contents: text.into_bytes(), base: Base::Absent }],
+    let answer = crate::usecase::survey::Answer {
+        member: &a.member,
+        score: a.score,
+        round: a.round.as_deref(),
+        answered: a.answered,
+        comment: a.comment.as_deref(),
     };
-    ctx.write(&root, &set, &a.write)?;
+    ctx.write(&root, &crate::usecase::survey::answer(&model, now, &answer)?, &a.write)?;
     Ok(Exit::Ok)
 }
 
 /// `AXIS=N` into an axis and a level of the matrix.
-fn level(matrix: &maturity::Maturity, s: &str) -> Result<(AxisId, u32)> {
-    let bad = || Error::usage(format!("--level {s:?}: write it like stability=3"));
-    let (axis, n) = s.split_once('=').ok_or_else(bad)?;
-    let axis = AxisId::new(axis.trim()).map_err(|e| Error::usage(format!("--level: {e}")))?;
-    let n: u32 = n.trim().parse().map_err(|_| bad())?;
-    let known = matrix.axis(axis.as_str()).ok_or_else(|| {
-        let ids: Vec<String> = matrix.axes.iter().map(|a| a.id.get_ref().to_string()).collect();
-        Error::refused(format!("`{axis}` is not an axis of maturity.toml"))
-            .help(format!("use one of: {}", ids.join(", ")))
-    })?;
-    if n < 1 || n as usize > known.levels.len() {
-        return Err(Error::refused(format!(
-            "level {n} of `{axis}` is not between 1 and {}",
-            known.levels.len()
-        )));
-    }
-    Ok((axis, n))
-}
-
 pub fn assess(ctx: &Ctx, a: AssessArgs) -> Result<Exit> {
     let (root, model) = ctx.load(None, Needs { maturity: true, ..Needs::CREW })?;
     let now = ctx.now(&model)?;
-    let matrix = model.maturity.as_ref().ok_or_else(|| {
-        Error::refused("there is no maturity.toml to assess")
-            .help("`watchbill init` writes one to start from")
-    })?;
-    let mut levels = BTreeMap::new();
-    for s in &a.levels {
-        let (axis, n) = level(matrix, s)?;
-        if levels.insert(axis.clone(), n).is_some() {
-            return Err(Error::usage(format!("--level gives `{axis}` twice")));
-        }
-    }
-    let (mut notes, mut general) = (BTreeMap::new(), Vec::new());
-    for n in &a.notes {
-        match n.split_once('=').filter(|(axis, _)| matrix.axis(axis.trim()).is_some()) {
-            Some((axis, text)) => {
-                let axis = AxisId::new(axis.trim()).map_err(Error::usage)?;
-                notes.insert(axis, text.trim().to_string());
-            }
-            None => general.push(n.trim()),
-        }
-    }
-    let date = a.date.unwrap_or_else(|| today(&model, now));
-    let path = format!("{}/{date}.toml", maturity::ASSESSMENT_DIR);
-    if model.source(&path).is_some() {
-        return Err(Error::refused(format!("there is already an assessment on {date}"))
-            .help(format!("edit {path}, or give another --date")));
-    }
+    // Who assessed: git's user, when they are in the crew (the store answers, not the use case).
     let by = a
         .by
         .clone()
         .or_else(|| store::user_email(&root).and_then(|e| model.crew.by_email(&e).map(|m| m.name.clone())));
-    let general = (!general.is_empty()).then(|| general.join("\n"));
-    let text = maturity::assessment_text(date, by.as_deref(), general.as_deref(), &levels, &notes);
-    let summary: Vec<String> = levels.iter().map(|(axis, n)| format!("{axis} {n}")).collect();
-    let set = ChangeSet {
-        message: format!("assessments: {date} {}", summary.join(", ")),
-        changes: vec![Change { path, contents: text.into_bytes(), base: Base::Absent }],
+    let asked = crate::usecase::assess::Assessment {
+        levels: &a.levels,
+        notes: &a.notes,
+        date: a.date,
+        by: by.as_deref(),
     };
-    ctx.write(&root, &set, &a.write)?;
+    ctx.write(&root, &crate::usecase::assess::assess(&model, now, &asked)?, &a.write)?;
     Ok(Exit::Ok)
 }
 
@@ -885,10 +829,10 @@ pub fn maturity_run(ctx: &Ctx, cmd: MaturityCommand) -> Result<Exit> {
     }
     let axes = metrics::maturity(&model, at);
     if format == ListFormat::Json {
-        print!("{}", output::json(&axes)?);
+        out!("{}", output::json(&axes)?);
         return Ok(Exit::Ok);
     }
-    print!("{}", maturity_text(&axes));
+    out!("{}", maturity_text(&axes));
     Ok(Exit::Ok)
 }
 

@@ -3,7 +3,41 @@
 use crate::error::{Error, Result};
 use clap::ValueEnum;
 use serde::Serialize;
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Set once a write command has committed (or written) its files: from then on nothing that
+/// goes wrong printing may turn the command into a failure.
+static WRITTEN: AtomicBool = AtomicBool::new(false);
+
+/// Marks the command's files as written (see [`emit`]).
+pub fn mark_written() {
+    WRITTEN.store(true, Ordering::Relaxed);
+}
+
+/// Writes to standard output. A reader that went away (`watchbill log list | head -1`) ends the
+/// command at once with exit 0, quietly: what it wanted was read. Any other failure to print
+/// ends a read command with exit 2; after a write has committed, the command ends with exit 0,
+/// since what it was asked to do is done.
+pub fn emit(args: std::fmt::Arguments<'_>) {
+    let mut out = std::io::stdout().lock();
+    settle_output(out.write_fmt(args).and_then(|()| out.flush()));
+}
+
+/// Writes bytes to standard output, as [`emit`] does.
+pub fn emit_bytes(bytes: &[u8]) {
+    let mut out = std::io::stdout().lock();
+    settle_output(out.write_all(bytes).and_then(|()| out.flush()));
+}
+
+fn settle_output(written: std::io::Result<()>) {
+    let Err(e) = written else { return };
+    let closed = e.kind() == std::io::ErrorKind::BrokenPipe;
+    if !closed {
+        let _ = writeln!(std::io::stderr(), "error: cannot write the output: {e}");
+    }
+    std::process::exit(if closed || WRITTEN.load(Ordering::Relaxed) { 0 } else { 2 });
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {

@@ -23,16 +23,22 @@ pub enum What {
     Maturity,
     /// All of the above for one week: the page CI publishes.
     Summary,
+    /// One crew's quarterly review pack (`--quarter 2026-Q4`; md, html or json).
+    Quarter,
+    /// The crews of the repository side by side, a chart per crew (run above the crews).
+    Org,
 }
 
-impl From<What> for View {
-    fn from(w: What) -> View {
-        match w {
-            What::Journal => View::Journal,
-            What::Scoreboard => View::Scoreboard,
-            What::Rota => View::Rota,
-            What::Maturity => View::Maturity,
-            What::Summary => View::Summary,
+impl What {
+    /// The view of a one-crew, one-period page; `None` for `quarter` and `org` (cli::org).
+    fn view(self) -> Option<View> {
+        match self {
+            What::Journal => Some(View::Journal),
+            What::Scoreboard => Some(View::Scoreboard),
+            What::Rota => Some(View::Rota),
+            What::Maturity => Some(View::Maturity),
+            What::Summary => Some(View::Summary),
+            What::Quarter | What::Org => None,
         }
     }
 }
@@ -60,6 +66,8 @@ pub enum RenderFormat {
   watchbill render journal --week 2026-W46 --format slack | curl -d @- \"$SLACK_WEBHOOK\"
   watchbill render rota --from 2026-W40 --to 2027-W05
   watchbill render scoreboard --format json          the data, to write your own template
+  watchbill render quarter --quarter 2026-Q4 --format html -o review.html
+  watchbill render org --format html -o org.html     from above several crews
 
 Templates: `watchbill templates list`; the repository's templates/ override the built-ins.
 The data each template sees is documented in docs/render.md.")]
@@ -68,8 +76,11 @@ pub struct RenderArgs {
     #[arg(value_enum)]
     pub what: What,
     /// The week (default: the current watch).
-    #[arg(long, conflicts_with_all = ["from", "to"])]
+    #[arg(long, conflicts_with_all = ["from", "to", "quarter"])]
     pub week: Option<IsoWeek>,
+    /// For `render quarter`: the quarter, e.g. 2026-Q4 (default: the current one).
+    #[arg(long, value_name = "YYYY-QN", conflicts_with_all = ["from", "to"])]
+    pub quarter: Option<crate::report::quarter::Quarter>,
     /// The first week of a range: a week (2026-W40) or a date (its ISO week).
     #[arg(long, value_parser = week_or_date, value_name = "WEEK|DATE")]
     pub from: Option<IsoWeek>,
@@ -148,21 +159,40 @@ fn needs(view: View) -> Needs {
     }
 }
 
+impl RenderFormat {
+    /// The template format; `None` for `json`.
+    fn template(self) -> Option<Format> {
+        match self {
+            RenderFormat::Json => None,
+            RenderFormat::Html => Some(Format::Html),
+            RenderFormat::Slack => Some(Format::Slack),
+            RenderFormat::Text => Some(Format::Text),
+            RenderFormat::Md => Some(Format::Markdown),
+        }
+    }
+}
+
 pub fn render(ctx: &Ctx, a: RenderArgs) -> Result<Exit> {
-    let view = View::from(a.what);
+    let Some(view) = a.what.view() else {
+        if a.week.is_some() || a.from.is_some() || a.to.is_some() {
+            return Err(Error::usage("render quarter and render org take no --week, --from or --to")
+                .help("pass --quarter 2026-Q4 to render quarter"));
+        }
+        return match a.what {
+            What::Org => super::org::render_org(ctx, &a, a.format.template()),
+            _ => super::org::render_quarter(ctx, &a, a.format.template()),
+        };
+    };
+    if a.quarter.is_some() {
+        return Err(Error::usage("--quarter is for render quarter").help("pass --week, or --from and --to"));
+    }
     let (root, model) = ctx.load(Some(&a.read), needs(view))?;
     let now = ctx.now(&model)?;
     let period = period(&a, model.settings.schedule.week_at(&now))?;
     let page = report::page(&model, view, period, now);
-    let text = match a.format {
-        RenderFormat::Json => output::json(&page)?,
-        f => {
-            let format = match f {
-                RenderFormat::Html => Format::Html,
-                RenderFormat::Slack => Format::Slack,
-                RenderFormat::Text => Format::Text,
-                _ => Format::Markdown,
-            };
+    let text = match a.format.template() {
+        None => output::json(&page)?,
+        Some(format) => {
             let rev = a.read.rev.clone().map_or(Revision::WorkTree, Revision::Rev);
             let templates = store::read_templates_at(&root, &rev)?;
             Renderer::new(templates).in_zone(model.settings.schedule.tz).page(&page, format)?
@@ -171,7 +201,7 @@ pub fn render(ctx: &Ctx, a: RenderArgs) -> Result<Exit> {
     match &a.output {
         Some(path) => std::fs::write(path, text)
             .map_err(|e| Error::usage(format!("cannot write {}: {e}", path.display())))?,
-        None => print!("{text}"),
+        None => out!("{text}"),
     }
     Ok(Exit::Ok)
 }
@@ -186,7 +216,7 @@ pub fn templates(ctx: &Ctx, cmd: TemplatesCommand) -> Result<Exit> {
             };
             let listed = render::catalogue(&overrides);
             if a.format == ListFormat::Json {
-                print!("{}", output::json(&listed)?);
+                out!("{}", output::json(&listed)?);
                 return Ok(Exit::Ok);
             }
             let width = listed.iter().map(|l| l.name.len()).max().unwrap_or(0);
@@ -195,13 +225,13 @@ pub fn templates(ctx: &Ctx, cmd: TemplatesCommand) -> Result<Exit> {
                     "built-in" => String::new(),
                     other => format!(" [{other}]"),
                 };
-                println!("{:width$}  {}{mark}", l.name, l.description);
+                outln!("{:width$}  {}{mark}", l.name, l.description);
             }
             Ok(Exit::Ok)
         }
         TemplatesCommand::Show(a) => match render::builtin(&a.name) {
             Some(text) => {
-                print!("{text}");
+                out!("{text}");
                 Ok(Exit::Ok)
             }
             None => Err(Error::usage(format!("no built-in template named {:?}", a.name))

@@ -66,7 +66,7 @@ pub fn run(ctx: &Ctx, a: ReviewArgs) -> Result<Exit> {
         ReviewFormat::Md => render(&root, &r, "review.md")?,
         ReviewFormat::Text => render(&root, &r, "review.txt")?,
     };
-    print!("{text}");
+    out!("{text}");
     Ok(Exit::Ok)
 }
 

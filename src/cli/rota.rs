@@ -3,11 +3,12 @@
 use super::{output, Ctx, ListFormat, ReadArgs, WriteArgs};
 use crate::error::{Error, Exit, Result};
 use crate::ids::MemberId;
-use crate::model::rota::{self, Status, Swap};
+use crate::model::rota::{Cover, Swap};
 use crate::model::{Model, Needs, Weeks};
-use crate::planner::{self, PlanRequest};
-use crate::store::{self, Base, Change, ChangeSet};
+use crate::planner;
+use crate::store;
 use crate::time::{rfc3339, IsoWeek};
+use crate::usecase::{cover, plan as plan_case, rotate as rotate_case, swap as swap_case};
 use chrono::{DateTime, FixedOffset};
 use clap::{Args, Subcommand};
 use serde::Serialize;
@@ -33,6 +34,11 @@ pub enum RotaCommand {
   watchbill rota swap 2026-W49 alice dan --reason \"sick\"
   watchbill rota swap 2026-W49 alice dan --force --reason \"dan insists\"   record an exception")]
     Swap(SwapArgs),
+    /// Record that OTHER stands in for MEMBER over part of a watch (from TIME to TIME).
+    #[command(after_help = "Examples:
+  watchbill rota cover alice --by bob --from \"2026-12-02 14:00\" --to \"2026-12-02 18:00\" --reason \"dentist\"
+  watchbill rota cover alice --by bob --from \"2026-12-02 14:00\" --to \"2026-12-02 18:00\" --dry-run")]
+    Cover(CoverArgs),
     /// Show the rota: the crew of each week, who comes in and who goes back.
     #[command(after_help = "Examples:
   watchbill rota show
@@ -44,10 +50,14 @@ pub enum RotaCommand {
   watchbill rota ics -o rota.ics
   watchbill rota ics --member alice > alice.ics")]
     Ics(IcsArgs),
+    Export(super::export::ExportArgs),
 }
 
 #[derive(Args, Debug)]
 pub struct PlanArgs {
+    /// The first week to plan (default: the next week, or the current one on a new rota).
+    #[arg(long)]
+    pub from: Option<IsoWeek>,
     /// The last week to plan (e.g. 2027-W10).
     #[arg(long, conflicts_with = "weeks")]
     pub until: Option<IsoWeek>,
@@ -75,6 +85,26 @@ pub struct SwapArgs {
     /// Record the swap even though it breaks a rule (check then warns instead of failing).
     #[arg(long)]
     pub force: bool,
+    #[command(flatten)]
+    pub write: WriteArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct CoverArgs {
+    /// The captain who is covered.
+    pub member: MemberId,
+    /// Who stands in for them.
+    #[arg(long, value_name = "OTHER")]
+    pub by: MemberId,
+    /// When the cover starts (local `YYYY-MM-DD HH:MM`, or RFC 3339).
+    #[arg(long, value_name = "TIME")]
+    pub from: String,
+    /// When it ends (excluded).
+    #[arg(long, value_name = "TIME")]
+    pub to: String,
+    /// Why; it goes into the week's file and the commit message.
+    #[arg(long)]
+    pub reason: Option<String>,
     #[command(flatten)]
     pub write: WriteArgs,
 }
@@ -143,213 +173,79 @@ pub fn run(ctx: &Ctx, cmd: RotaCommand) -> Result<Exit> {
         RotaCommand::Plan(a) => plan(ctx, a),
         RotaCommand::Rotate(a) => rotate(ctx, a),
         RotaCommand::Swap(a) => swap(ctx, a),
+        RotaCommand::Cover(a) => cover(ctx, a),
         RotaCommand::Show(a) => show(ctx, a),
         RotaCommand::Ics(a) => ics(ctx, a),
+        RotaCommand::Export(a) => super::export::run(ctx, a),
     }
 }
 
-fn member_label(model: &Model, id: &MemberId) -> String {
-    match model.crew.member(id.as_str()) {
-        Some(m) => format!("{id} (team {})", m.team_id()),
-        None => id.to_string(),
-    }
-}
-
-/// The change to one week's file, keeping its swaps.
-fn week_change(model: &Model, week: IsoWeek, status: Status, crew: &[MemberId], swaps: &[Swap]) -> Change {
-    let path = rota::path(week);
-    let before = model.source(&path);
-    Change {
-        contents: rota::to_toml(week, status, crew, swaps).into_bytes(),
-        base: before.map_or(Base::Absent, |b| Base::Bytes(b.as_bytes().to_vec())),
-        path,
-    }
-}
-
-/// Plans `from..=until` and returns the changed files and what to print.
-fn planned_changes(model: &Model, from: IsoWeek, until: IsoWeek) -> (Vec<Change>, Vec<String>) {
-    let plan = planner::plan(&PlanRequest {
-        settings: &model.settings,
-        crew: &model.crew,
-        existing: &model.rota,
-        from,
-        until,
-    });
-    let changes = plan
-        .weeks
-        .iter()
-        .map(|(w, crew)| {
-            let swaps = model.rota.get(w).map(|r| r.swaps.clone()).unwrap_or_default();
-            week_change(model, *w, Status::Planned, crew, &swaps)
-        })
-        .collect();
-    let mut lines: Vec<String> = plan.changes.iter().map(|c| c.to_string()).collect();
-    lines.extend(plan.notes.iter().map(|n| format!("note: {n}")));
-    (changes, lines)
-}
-
-/// The first week the planner may write: the current one on a new rota, else the next one.
-fn first_plannable(model: &Model, today: IsoWeek) -> IsoWeek {
-    if model.rota.is_empty() {
-        today
-    } else {
-        today.next()
-    }
-}
+use rotate_case::member_label;
 
 fn plan(ctx: &Ctx, a: PlanArgs) -> Result<Exit> {
     let (root, model) = ctx.load(None, Needs::ROTA)?;
-    let today = model.settings.schedule.week_at(&ctx.now(&model)?);
+    let now = ctx.now(&model)?;
+    let today = model.settings.schedule.week_at(&now);
     let until =
         a.until.unwrap_or_else(|| today.plus(a.weeks.unwrap_or(model.settings.rota.horizon_weeks) as i64));
-    let from = first_plannable(&model, today);
-    if until < from {
-        return Err(Error::usage(format!(
-            "--until {until} is before the first week that can be planned ({from})"
-        )));
+    let planned = plan_case::plan(&model, &now, a.from, until)?;
+    for l in &planned.lines {
+        outln!("{l}");
     }
-    let (changes, lines) = planned_changes(&model, from, until);
-    for l in &lines {
-        println!("{l}");
-    }
-    if changes.is_empty() {
-        println!("the plan up to {until} is already complete: nothing to change");
+    if planned.set.changes.is_empty() {
+        outln!("the plan up to {until} is already complete: nothing to change");
         return Ok(Exit::Ok);
     }
-    let message = format!("rota: plan {from} to {until}\n\n{}", lines.join("\n"));
-    ctx.write(&root, &ChangeSet { message, changes }, &a.write)?;
+    ctx.write(&root, &planned.set, &a.write)?;
     Ok(Exit::Ok)
 }
 
 fn rotate(ctx: &Ctx, a: RotateArgs) -> Result<Exit> {
     let (root, model) = ctx.load(None, Needs::ROTA)?;
-    let today = model.settings.schedule.week_at(&ctx.now(&model)?);
-    let next = today.next();
-    let until = today.plus(model.settings.rota.horizon_weeks as i64);
-    let (mut changes, lines) = planned_changes(&model, first_plannable(&model, today), until);
-    // The next week's crew: as just planned, or as already on file.
-    let planned_next = changes.iter().find(|c| c.path == rota::path(next)).map(|c| c.contents.clone());
-    let crew_next = match &planned_next {
-        Some(_) => planner_crew(&model, &changes, next),
-        None => model.rota.get(&next).map(|r| r.crew.clone()).unwrap_or_default(),
-    };
-    if model.rota.get(&next).is_some_and(|r| r.status == Status::Confirmed) && planned_next.is_none() {
-        println!("{next} is already confirmed");
-    } else {
-        let swaps = model.rota.get(&next).map(|r| r.swaps.clone()).unwrap_or_default();
-        changes.retain(|c| c.path != rota::path(next));
-        changes.push(week_change(&model, next, Status::Confirmed, &crew_next, &swaps));
+    let rotated = rotate_case::rotate(&model, &ctx.now(&model)?);
+    outln!("{}", rotated.headline);
+    for l in &rotated.lines {
+        outln!("{l}");
     }
-    let current = model.rota.get(&today).map(|r| r.crew.clone()).unwrap_or_default();
-    let incoming: Vec<String> =
-        crew_next.iter().filter(|m| !current.contains(m)).map(|m| member_label(&model, m)).collect();
-    let outgoing: Vec<String> =
-        current.iter().filter(|m| !crew_next.contains(m)).map(|m| m.to_string()).collect();
-    let headline = match (incoming.is_empty(), outgoing.is_empty()) {
-        (false, false) => {
-            format!("rota: {next} {} takes over from {}", incoming.join(" and "), outgoing.join(" and "))
-        }
-        (false, true) => format!("rota: {next} {} comes aboard", incoming.join(" and ")),
-        _ => format!("rota: {next} confirmed"),
-    };
-    println!("{}", headline.trim_start_matches("rota: "));
-    for l in &lines {
-        println!("{l}");
-    }
-    let message = if lines.is_empty() { headline } else { format!("{headline}\n\n{}", lines.join("\n")) };
-    ctx.write(&root, &ChangeSet { message, changes }, &a.write)?;
+    ctx.write(&root, &rotated.set, &a.write)?;
     Ok(Exit::Ok)
-}
-
-/// The crew of `week` in a set of planned week files.
-fn planner_crew(model: &Model, changes: &[Change], week: IsoWeek) -> Vec<MemberId> {
-    let path = rota::path(week);
-    changes
-        .iter()
-        .find(|c| c.path == path)
-        .and_then(|c| std::str::from_utf8(&c.contents).ok())
-        .and_then(|text| crate::parse::Source::toml_file(&path, text).parse::<rota::WeekFile>().ok())
-        .map(|f| f.crew.into_inner().into_iter().map(|m| m.into_inner()).collect())
-        .unwrap_or_else(|| model.rota.get(&week).map(|r| r.crew.clone()).unwrap_or_default())
 }
 
 fn swap(ctx: &Ctx, a: SwapArgs) -> Result<Exit> {
     let (root, model) = ctx.load(None, Needs::ROTA)?;
     let now = ctx.now(&model)?;
-    let schedule = &model.settings.schedule;
-    if schedule.handover(a.week.next()) <= now {
-        return Err(Error::refused(format!("the watch of {} is over: history is not rewritten", a.week)));
-    }
-    for id in [&a.member, &a.replacement] {
-        if !model.member_exists(id) {
-            return Err(
-                Error::refused(format!("`{id}` is not in crew.toml")).help("see `watchbill crew list`")
-            );
-        }
-    }
-    let term_weeks: Vec<IsoWeek> = term_from(&model, a.week, &a.member);
-    if term_weeks.is_empty() {
-        return Err(Error::refused(format!("`{}` is not on watch in {}", a.member, a.week))
-            .help(format!("see `watchbill when {}`", a.member)));
-    }
-    let problems =
-        planner::swap_problems(&model.settings, &model.crew, &model.rota, a.week, &a.member, &a.replacement);
-    if !problems.is_empty() && !a.force {
-        return Err(Error::refused(format!(
-            "{} cannot take over from {}: {}",
-            a.replacement,
-            a.member,
-            problems.join("; ")
-        ))
-        .help("choose another replacement, or pass --force to record an exception (check will warn)"));
-    }
-    let forced = !problems.is_empty();
-    let record = Swap {
-        member: a.member.clone(),
-        replacement: a.replacement.clone(),
-        reason: a.reason.clone(),
-        forced,
+    let req = swap_case::SwapRequest {
+        week: a.week,
+        member: &a.member,
+        replacement: &a.replacement,
+        reason: a.reason.as_deref(),
+        force: a.force,
     };
-    let changes = term_weeks
-        .iter()
-        .filter_map(|w| model.rota.get(w))
-        .map(|r| {
-            let crew: Vec<MemberId> = r
-                .crew
-                .iter()
-                .map(|m| if *m == a.member { a.replacement.clone() } else { m.clone() })
-                .collect();
-            let mut swaps = r.swaps.clone();
-            swaps.push(record.clone());
-            week_change(&model, r.week, r.status, &crew, &swaps)
-        })
-        .collect();
-    let weeks = match (term_weeks.first(), term_weeks.last()) {
-        (Some(f), Some(l)) if f != l => format!("{f} to {l}"),
-        (Some(f), _) => f.to_string(),
-        _ => String::new(),
-    };
-    let mut message =
-        format!("rota: {weeks} {} takes over from {}", member_label(&model, &a.replacement), a.member);
-    if let Some(r) = &a.reason {
-        message.push_str(&format!(" ({r})"));
+    let swapped = swap_case::swap(&model, &now, &req)?;
+    for w in &swapped.warnings {
+        eprintln!("warning: {w}");
     }
-    if forced {
-        message.push_str(&format!("\n\nForced despite: {}", problems.join("; ")));
-    }
-    ctx.write(&root, &ChangeSet { message, changes }, &a.write)?;
+    ctx.write(&root, &swapped.set, &a.write)?;
     Ok(Exit::Ok)
 }
 
-/// The weeks of `member`'s term from `week` on (consecutive weeks they are in the crew).
-fn term_from(model: &Model, week: IsoWeek, member: &MemberId) -> Vec<IsoWeek> {
-    let mut out = Vec::new();
-    let mut w = week;
-    while model.rota.get(&w).is_some_and(|r| r.crew.contains(member)) {
-        out.push(w);
-        w = w.next();
-    }
-    out
+fn cover(ctx: &Ctx, a: CoverArgs) -> Result<Exit> {
+    let (root, model) = ctx.load(None, Needs::ROTA)?;
+    let now = ctx.now(&model)?;
+    let tz = model.settings.schedule.tz;
+    let time = |flag: &str, s: &str| {
+        crate::time::parse_time(s, tz, now).map_err(|e| Error::usage(format!("--{flag}: {e}")))
+    };
+    let req = cover::CoverRequest {
+        member: &a.member,
+        by: &a.by,
+        from: time("from", &a.from)?,
+        to: time("to", &a.to)?,
+        reason: a.reason.as_deref(),
+    };
+    let set = cover::cover(&model, &now, &req)?;
+    ctx.write(&root, &set, &a.write)?;
+    Ok(Exit::Ok)
 }
 
 #[derive(Serialize)]
@@ -361,8 +257,9 @@ struct WeekView {
     crew: Vec<MemberId>,
     incoming: Vec<MemberId>,
     outgoing: Vec<MemberId>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// Always present, empty when none, so a script can rely on them.
     swaps: Vec<Swap>,
+    covers: Vec<Cover>,
 }
 
 fn week_view(model: &Model, crews: &BTreeMap<IsoWeek, Vec<MemberId>>, w: IsoWeek) -> Option<WeekView> {
@@ -377,6 +274,7 @@ fn week_view(model: &Model, crews: &BTreeMap<IsoWeek, Vec<MemberId>>, w: IsoWeek
         incoming: planner::incoming(crews, w),
         outgoing: planner::outgoing(crews, w),
         swaps: r.swaps.clone(),
+        covers: r.covers.clone(),
     })
 }
 
@@ -391,11 +289,11 @@ fn show(ctx: &Ctx, a: ShowArgs) -> Result<Exit> {
     let weeks: Vec<WeekView> =
         (0..a.weeks as i64).filter_map(|i| week_view(&model, &crews, from.plus(i))).collect();
     if a.format == ListFormat::Json {
-        print!("{}", output::json(&weeks)?);
+        out!("{}", output::json(&weeks)?);
         return Ok(Exit::Ok);
     }
     if weeks.is_empty() {
-        println!("no rota weeks from {from}: plan them with `watchbill rota plan`");
+        outln!("no rota weeks from {from}: plan them with `watchbill rota plan`");
         return Ok(Exit::Ok);
     }
     let tz = model.settings.schedule.tz;
@@ -413,9 +311,28 @@ fn show(ctx: &Ctx, a: ShowArgs) -> Result<Exit> {
         if !v.incoming.is_empty() && !v.outgoing.is_empty() {
             line.push_str(&format!("   ({} in, {} out)", join(&v.incoming), join(&v.outgoing)));
         }
-        println!("{line}");
+        outln!("{line}");
+        for c in &v.covers {
+            outln!("      {}", cover_text(&model, c));
+        }
     }
     Ok(Exit::Ok)
+}
+
+/// `bob covers alice Wed 02 Dec 14:00 to 18:00 (dentist)`, in the crew's time zone.
+fn cover_text(model: &Model, c: &Cover) -> String {
+    let tz = model.settings.schedule.tz;
+    let (from, to) = (c.from.0.with_timezone(&tz), c.to.0.with_timezone(&tz));
+    let end = if from.date_naive() == to.date_naive() {
+        to.format("%H:%M").to_string()
+    } else {
+        to.format("%a %d %b %H:%M").to_string()
+    };
+    let mut s = format!("{} covers {} {} to {end}", c.by, c.member, from.format("%a %d %b %H:%M"));
+    if let Some(r) = &c.reason {
+        s.push_str(&format!(" ({r})"));
+    }
+    s
 }
 
 fn join(ids: &[MemberId]) -> String {
@@ -429,6 +346,11 @@ struct CaptainView<'a> {
     team: &'a str,
     term_starts: String,
     term_ends: String,
+    /// The captain this one stands in for at that time (`rota cover`), with the cover's end.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    covering: Option<&'a MemberId>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cover_ends: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -448,7 +370,7 @@ fn term_span(model: &Model, term: &planner::Term) -> (String, String) {
 pub fn who(ctx: &Ctx, a: WhoArgs) -> Result<Exit> {
     let mut session = ctx.session(Some(&a.read))?;
     let at: DateTime<FixedOffset> = match &a.at {
-        Some(s) => crate::time::parse_time(s, session.model.settings.schedule.tz, session.now)
+        Some(s) => crate::time::parse_until(s, session.model.settings.schedule.tz, session.now)
             .map_err(|e| Error::usage(format!("--at: {e}")))?,
         None => session.now,
     };
@@ -459,43 +381,55 @@ pub fn who(ctx: &Ctx, a: WhoArgs) -> Result<Exit> {
     let crews = model.crews();
     let terms = planner::terms(&crews);
     let (starts, ends) = schedule.span(week);
-    let crew: Vec<CaptainView> = model
-        .rota
-        .get(&week)
+    let on_file = model.rota.get(&week);
+    let crew: Vec<CaptainView> = on_file
         .map(|r| r.crew.as_slice())
         .unwrap_or_default()
         .iter()
         .filter_map(|id| {
-            let m = model.crew.member(id.as_str());
             let term = terms.iter().find(|t| &t.member == id && t.covers(week))?;
             let (term_starts, term_ends) = term_span(&model, term);
+            let cover = on_file.and_then(|r| planner::cover_at(r, id, &at));
+            let shown = cover.map_or(id, |c| &c.by);
+            let m = model.crew.member(shown.as_str());
             Some(CaptainView {
-                id,
-                name: m.map_or(id.as_str(), |m| m.name.as_str()),
+                id: shown,
+                name: m.map_or(shown.as_str(), |m| m.name.as_str()),
                 team: m.map_or("", |m| m.team_id().as_str()),
                 term_starts,
                 term_ends,
+                covering: cover.map(|_| id),
+                cover_ends: cover.map(|c| rfc3339(&c.to.0)),
             })
         })
         .collect();
     let view = WhoView { at: rfc3339(&at), week, starts: rfc3339(&starts), ends: rfc3339(&ends), crew };
     if a.format == ListFormat::Json {
-        print!("{}", output::json(&view)?);
+        out!("{}", output::json(&view)?);
         return Ok(Exit::Ok);
     }
     if view.crew.is_empty() {
-        println!("nobody is on watch in {week}: plan the rota with `watchbill rota plan`");
+        outln!("nobody is on watch in {week}: plan the rota with `watchbill rota plan`");
         return Ok(Exit::Ok);
     }
-    println!("{week}: on watch until {}", ends.format("%a %d %b %H:%M %Z"));
+    outln!("{week}: on watch until {}", ends.format("%a %d %b %H:%M %Z"));
     for c in &view.crew {
-        println!(
-            "  {} ({}, team {}), term until {}",
-            c.id,
-            c.name,
-            c.team,
-            &c.term_ends[..16].replace('T', " ")
-        );
+        match (c.covering, &c.cover_ends) {
+            (Some(of), Some(ends)) => outln!(
+                "  {} ({}, team {}), covering {of} until {}",
+                c.id,
+                c.name,
+                c.team,
+                &ends[..16].replace('T', " ")
+            ),
+            _ => outln!(
+                "  {} ({}, team {}), term until {}",
+                c.id,
+                c.name,
+                c.team,
+                &c.term_ends[..16].replace('T', " ")
+            ),
+        }
     }
     Ok(Exit::Ok)
 }
@@ -511,6 +445,8 @@ struct TermView {
     weeks: u32,
     starts: String,
     ends: String,
+    /// Parts of the term someone else covers (`rota cover`).
+    covered: Vec<Cover>,
 }
 
 pub fn when(ctx: &Ctx, a: WhenArgs) -> Result<Exit> {
@@ -530,17 +466,29 @@ pub fn when(ctx: &Ctx, a: WhenArgs) -> Result<Exit> {
         .filter(|t| t.member == a.member && shown.overlaps(t.first, t.last()))
         .map(|t| {
             let (starts, ends) = term_span(&model, &t);
-            TermView { first: t.first, last: t.last(), weeks: t.weeks, starts, ends }
+            let covered = t
+                .each_week()
+                .filter_map(|w| model.rota.get(&w))
+                .flat_map(|r| r.covers.iter().filter(|c| c.member == a.member).cloned())
+                .collect();
+            TermView { first: t.first, last: t.last(), weeks: t.weeks, starts, ends, covered }
         })
         .collect();
     if a.format == ListFormat::Json {
-        print!("{}", output::json(&terms)?);
+        out!("{}", output::json(&terms)?);
         return Ok(Exit::Ok);
     }
-    if terms.is_empty() {
+    // Covers this member takes for others, shown after their terms.
+    let covering: Vec<&Cover> = model
+        .rota
+        .iter()
+        .filter(|(w, _)| shown.contains(**w))
+        .flat_map(|(_, r)| r.covers.iter().filter(|c| c.by == a.member))
+        .collect();
+    if terms.is_empty() && covering.is_empty() {
         let since =
             if a.all { String::new() } else { " in the last year (--all for the whole history)".into() };
-        println!("{} has no term on the rota{since}", a.member);
+        outln!("{} has no term on the rota{since}", a.member);
         return Ok(Exit::Ok);
     }
     for t in &terms {
@@ -551,7 +499,7 @@ pub fn when(ctx: &Ctx, a: WhenArgs) -> Result<Exit> {
         } else {
             "planned"
         };
-        println!(
+        outln!(
             "{} to {}  {:8}  {} → {}",
             t.first,
             t.last,
@@ -559,6 +507,12 @@ pub fn when(ctx: &Ctx, a: WhenArgs) -> Result<Exit> {
             &t.starts[..16].replace('T', " "),
             &t.ends[..16].replace('T', " ")
         );
+        for c in &t.covered {
+            outln!("    {}", cover_text(&model, c));
+        }
+    }
+    for c in covering {
+        outln!("{}", cover_text(&model, c));
     }
     Ok(Exit::Ok)
 }
@@ -572,10 +526,10 @@ fn ics(ctx: &Ctx, a: IcsArgs) -> Result<Exit> {
         }
     }
     let text =
-        crate::ics::calendar(&model.settings, &model.crew, &model.crews(), a.member.as_ref(), now.to_utc());
+        crate::ics::calendar_of(&model.settings, &model.crew, &model.rota, a.member.as_ref(), now.to_utc());
     match &a.output {
         Some(path) => store::write_file(path, &text)?,
-        None => print!("{text}"),
+        None => out!("{text}"),
     }
     Ok(Exit::Ok)
 }

@@ -180,7 +180,7 @@ impl Org {
 /// The generated history, oldest commit first. The union of the commits' files is the
 /// repository; no path is written twice.
 pub fn history(now: DateTime<FixedOffset>, scale: Scale) -> Vec<Commit> {
-    let mut rng = Rng(0x5EED_CAFE ^ ((scale.members as u64) << 32) ^ u64::from(scale.years));
+    let mut rng = Rng::seeded(0x5EED_CAFE ^ ((scale.members as u64) << 32) ^ u64::from(scale.years));
     let org = Org::new(scale);
     let start = years_before(now.date_naive(), scale.years);
     let mut slots: BTreeMap<Slot, BTreeMap<String, String>> = BTreeMap::new();

@@ -34,8 +34,18 @@ pub struct Member {
     pub github: Option<String>,
     #[serde(default = "yes")]
     pub active: bool,
+    /// Served as captain before watchbill, or otherwise ready: counts as someone who has served
+    /// for novice pairing from their first term on the rota.
+    #[serde(default)]
+    pub experienced: bool,
     #[serde(default)]
     pub away: Vec<Spanned<Away>>,
+    /// The member's user id in each paging tool, for when their e-mail there differs
+    /// (docs/interop.md): `import` names handlers and `rota export` the override's user by it.
+    pub pagerduty: Option<String>,
+    pub opsgenie: Option<String>,
+    pub grafana_oncall: Option<String>,
+    pub goalert: Option<String>,
 }
 
 fn yes() -> bool {

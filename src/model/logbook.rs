@@ -62,6 +62,21 @@ pub struct EntryFile {
     #[serde(default)]
     pub ongoing: bool,
     pub closed: Option<Spanned<Timestamp>>,
+    /// The paging tool's record this incident was imported from, `"<tool>:<id>"`
+    /// (`"pagerduty:Q1PD0001"`): a later import finds and updates this entry by it.
+    pub source: Option<Spanned<String>>,
+    /// The values the last import wrote, so the next one can tell a person's edit (the field
+    /// now differs from them) from its own (docs/interop.md).
+    pub imported: Option<Imported>,
+}
+
+/// The fields an import keeps up to date, as it last wrote them.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Imported {
+    pub severity: Option<Severity>,
+    pub acknowledged: Option<Timestamp>,
+    pub restored: Option<Timestamp>,
 }
 
 impl EntryFile {

@@ -332,8 +332,12 @@ impl Weeks {
     /// in the span: its calendar week or the next (a watch starts before its calendar week ends).
     /// A name not starting with a date is always read.
     pub fn admits_checkin(&self, name: &str) -> bool {
-        match name.get(..8).and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y%m%d").ok()) {
-            Some(day) => self.overlaps(IsoWeek::of(day), IsoWeek::of(day).next()),
+        match checkin_name_date(name) {
+            // Taken within a day of its name (the loader refuses a name further off).
+            Some(day) => self.overlaps(
+                IsoWeek::of(day.pred_opt().unwrap_or(day)),
+                IsoWeek::of(day.succ_opt().unwrap_or(day)).next(),
+            ),
             None => true,
         }
     }
@@ -343,7 +347,9 @@ impl Weeks {
     /// named otherwise is always read.
     pub fn admits_round(&self, round: &str) -> bool {
         match survey::quarter_of_round(round) {
-            Some((first, last)) => self.overlaps(IsoWeek::of(first), IsoWeek::of(last).plus(14)),
+            Some((first, last)) => {
+                self.overlaps(IsoWeek::of(first), IsoWeek::of(last).plus(survey::LATE_WEEKS as i64))
+            }
             None => true,
         }
     }
@@ -411,6 +417,9 @@ struct Parsed {
 }
 
 /// The record a file holds.
+// A record lives only from its file's parse to its place in the model, one per file: boxing the
+// largest (an objective) would cost an allocation each and save nothing that lasts.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 enum Record {
     Settings(Settings),
@@ -505,7 +514,8 @@ fn record(path: &str, text: &str) -> Found {
         [objective::DIR, name] => load_objective(path, text, name),
         [objective::CHECKIN_DIR, objective, name] if name.ends_with(".toml") => {
             let src = Source::toml_file(path, text);
-            let file = src.parse().map_err(|d| vec![d])?;
+            let file: objective::CheckinFile = src.parse().map_err(|d| vec![d])?;
+            checkin_named_for_its_time(path, name, &file)?;
             Ok(Record::Checkin(objective::Checkin {
                 objective: ObjectiveId::new(objective).ok(),
                 file,
@@ -543,7 +553,8 @@ fn record(path: &str, text: &str) -> Found {
                 .help("name rounds like surveys/2026-q3/")]);
             }
             let src = Source::toml_file(path, text);
-            let file = src.parse().map_err(|d| vec![d])?;
+            let file: survey::AnswerFile = src.parse().map_err(|d| vec![d])?;
+            answer_in_its_round(path, round, &file)?;
             Ok(Record::Survey(survey::Answer {
                 round: round.to_string(),
                 member,
@@ -553,6 +564,58 @@ fn record(path: &str, text: &str) -> Found {
         }
         _ => misplaced(path, "it is not where any record lives"),
     }
+}
+
+/// A check-in named for a day (`20261123T1002-alice-k3x9.toml`) must be taken within a day of
+/// it (the name may be written in another zone than `at`): a scoped read picks check-ins by their
+/// names (see [`Weeks::admits_checkin`]), so a name that lies would make it answer differently
+/// from a full read. A name not starting with a date is always read, and so never lies.
+fn checkin_named_for_its_time(
+    path: &str,
+    name: &str,
+    file: &objective::CheckinFile,
+) -> Result<(), Vec<Diagnostic>> {
+    let Some(named) = checkin_name_date(name) else { return Ok(()) };
+    let taken = file.at.0.date_naive();
+    if (taken - named).num_days().abs() <= 1 {
+        return Ok(());
+    }
+    let stamp = file.at.0.format("%Y%m%dT%H%M").to_string();
+    let renamed = format!("{stamp}{}", name.get(stamp.len().min(name.len())..).unwrap_or(""));
+    Err(vec![Diagnostic::error(
+        "name-mismatch",
+        path,
+        format!("the check-in is named for {named} but was taken at {}", crate::time::rfc3339(&file.at.0)),
+    )
+    .help(format!("the name starts with the time it was taken: rename it to {renamed}"))])
+}
+
+/// The day a check-in's name starts with, if it starts with one (`20261123T…`).
+pub(crate) fn checkin_name_date(name: &str) -> Option<chrono::NaiveDate> {
+    name.get(..8).and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y%m%d").ok())
+}
+
+/// An answer in a round named for a quarter (`2026-q4`) must be given in that quarter or within
+/// [`survey::LATE_WEEKS`] weeks after it: a scoped read picks rounds by their names (see
+/// [`Weeks::admits_round`]). A round named otherwise is always read.
+fn answer_in_its_round(path: &str, round: &str, file: &survey::AnswerFile) -> Result<(), Vec<Diagnostic>> {
+    let Some((first, last)) = survey::quarter_of_round(round) else { return Ok(()) };
+    let late = last + chrono::Days::new(7 * survey::LATE_WEEKS);
+    let answered = file.answered.get_ref().0;
+    if (first..=late).contains(&answered) {
+        return Ok(());
+    }
+    Err(vec![Diagnostic::error(
+        "name-mismatch",
+        path,
+        format!(
+            "the {round} round holds answers given from {first} to {late}, but this one was given on {answered}"
+        ),
+    )
+    .help(format!(
+        "move it to surveys/{}/ (the quarter it was given in), or correct `answered`",
+        survey::quarter_round(answered)
+    ))])
 }
 
 /// A week written other than `2026-W48` (`2026w48`, ` 2026-W48`) still parses, but two such
@@ -593,6 +656,9 @@ fn load_rota_week(path: &str, text: &str, name: &str) -> Found {
         status: file.status,
         crew: file.crew.get_ref().iter().map(|m| m.get_ref().clone()).collect(),
         swaps: file.swaps.clone(),
+        covers: file.covers.iter().map(|c| c.get_ref().clone()).collect(),
+        revision: file.revision.unwrap_or(0),
+        changed: file.changed,
         origin: Origin::of(&src),
         file,
     }))
@@ -779,7 +845,9 @@ mod tests {
         assert!(needs.wants("checkins/runbooks/20261001T1200-alice-k3x9.toml"));
         // Sunday of the week before: the watch that holds it may reach into the span.
         assert!(needs.wants("checkins/runbooks/20260927T1200-alice-k3x9.toml"));
-        assert!(!needs.wants("checkins/runbooks/20260920T1200-alice-k3x9.toml"));
+        // A day after its name (the loader's slack): the Monday of the span's week before.
+        assert!(needs.wants("checkins/runbooks/20260920T1200-alice-k3x9.toml"));
+        assert!(!needs.wants("checkins/runbooks/20260919T1200-alice-k3x9.toml"));
         assert!(needs.wants("checkins/runbooks/by-hand.toml"), "a name without a date is read");
         assert!(needs.wants("surveys/2026-q4/alice.toml") && needs.wants("surveys/2026-q3/alice.toml"));
         assert!(!needs.wants("surveys/2026-q1/alice.toml"), "answers a quarter late are the latest read");

@@ -256,13 +256,49 @@ pub enum Op {
     Ge,
 }
 
-/// A comparator and a value, e.g. `< 10` or `>= 80%`.
+/// A comparator and a value, e.g. `< 10`, `>= 80%` or `>= 2/3` (a share as a fraction).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Comparison {
     pub op: Op,
+    /// In the measure's unit, or a percentage when `percent` (`2/3` is 66.666…).
     pub value: f64,
-    /// Written with `%`.
+    /// Written with `%`, or as a fraction: a share of records.
     pub percent: bool,
+    /// Written as a fraction (`2/3`): shown so.
+    #[serde(skip)]
+    pub fraction: bool,
+    /// `value` exactly, when it is written as a decimal or a fraction (not with an exponent):
+    /// a share is judged by it in integers, so 4 of 6 meets `>= 2/3` and misses `>= 66.7%`.
+    #[serde(skip)]
+    pub exact: Option<Exact>,
+}
+
+/// A rational number `num / den`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Exact {
+    pub num: i64,
+    pub den: std::num::NonZeroU32,
+}
+
+impl Exact {
+    /// A decimal as written (`66.7`, `-3`, `.5`), exactly; `None` for other forms (`1e3`).
+    fn decimal(s: &str) -> Option<Exact> {
+        let (neg, digits) = match s.strip_prefix('-') {
+            Some(d) => (true, d),
+            None => (false, s.strip_prefix('+').unwrap_or(s)),
+        };
+        let (whole, frac) = digits.split_once('.').unwrap_or((digits, ""));
+        if whole.is_empty() && frac.is_empty()
+            || !whole.chars().chain(frac.chars()).all(|c| c.is_ascii_digit())
+            || whole.len() > 9
+            || frac.len() > 9
+        {
+            return None;
+        }
+        let num: i64 = format!("{whole}{frac}").parse().ok()?;
+        let den = std::num::NonZeroU32::new(10u32.checked_pow(u32::try_from(frac.len()).ok()?)?)?;
+        Some(Exact { num: if neg { -num } else { num }, den })
+    }
 }
 
 impl Comparison {
@@ -280,6 +316,9 @@ impl Comparison {
             return Err(format!("{s:?} has no comparator; write it like \"< 10\" or \">= 80%\""));
         };
         let rest = rest.trim();
+        if let Some((n, d)) = rest.split_once('/') {
+            return Self::fraction(op, n.trim(), d.trim());
+        }
         let (num, percent) = match rest.strip_suffix('%') {
             Some(n) => (n.trim(), true),
             None => (rest, false),
@@ -289,7 +328,49 @@ impl Comparison {
             .ok()
             .filter(|v: &f64| v.is_finite())
             .ok_or_else(|| format!("{num:?} is not a number; write it like \"< 10\" or \">= 80%\""))?;
-        Ok(Comparison { op, value, percent })
+        Ok(Comparison { op, value, percent, fraction: false, exact: Exact::decimal(num) })
+    }
+
+    /// `>= 2/3`: a share of records, as the percentage it is.
+    fn fraction(op: Op, n: &str, d: &str) -> Result<Comparison, String> {
+        let bad = || format!("{n}/{d} is not a fraction of whole numbers; write it like \">= 2/3\"");
+        let (num, den) = (n.parse::<u32>().map_err(|_| bad())?, d.parse::<u32>().map_err(|_| bad())?);
+        let Some(den) = std::num::NonZeroU32::new(den) else {
+            return Err(format!("{n}/{d} divides by zero; write it like \">= 2/3\""));
+        };
+        Ok(Comparison {
+            op,
+            value: 100.0 * f64::from(num) / f64::from(den.get()),
+            percent: true,
+            fraction: true,
+            exact: Some(Exact { num: 100 * i64::from(num), den }),
+        })
+    }
+
+    /// The fraction as written (`2/3` is `(2, 3)`), if it is one.
+    pub fn written_fraction(&self) -> Option<(i64, u32)> {
+        self.exact.filter(|_| self.fraction).map(|e| (e.num / 100, e.den.get()))
+    }
+
+    /// The same comparator against another value (to compare shown numbers).
+    pub fn with_value(&self, value: f64) -> Comparison {
+        Comparison { value, fraction: false, exact: None, ..*self }
+    }
+
+    /// Whether `met` records of `total` meet this target as a share (in percent), exactly when
+    /// the target is exact.
+    pub fn holds_share(&self, met: usize, total: usize) -> bool {
+        let Some(e) = self.exact.filter(|_| total > 0) else {
+            return self.holds(100.0 * met as f64 / total as f64);
+        };
+        // 100 · met / total  against  num / den, both sides times den · total (den, total > 0).
+        let (left, right) = (100 * met as i128 * i128::from(e.den.get()), i128::from(e.num) * total as i128);
+        match self.op {
+            Op::Lt => left < right,
+            Op::Le => left <= right,
+            Op::Gt => left > right,
+            Op::Ge => left >= right,
+        }
     }
 
     pub fn holds(&self, x: f64) -> bool {
@@ -315,7 +396,10 @@ impl Op {
 
 impl fmt::Display for Comparison {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}{}", self.op.symbol(), self.value, if self.percent { "%" } else { "" })
+        match self.written_fraction() {
+            Some((n, d)) => write!(f, "{} {n}/{d}", self.op.symbol()),
+            None => write!(f, "{} {}{}", self.op.symbol(), self.value, if self.percent { "%" } else { "" }),
+        }
     }
 }
 
@@ -605,6 +689,15 @@ mod tests {
         assert!(Comparison::parse("< 10").unwrap().holds(9.99));
         assert!(!Comparison::parse("< 10").unwrap().holds(10.0));
         assert!(Comparison::parse("10").is_err());
+        let third = Comparison::parse(">= 2/3").unwrap();
+        assert!(third.percent && third.holds_share(4, 6) && !third.holds_share(3, 5));
+        assert_eq!(third.to_string(), ">= 2/3");
+        let rounded = Comparison::parse(">= 66.7%").unwrap();
+        assert!(!rounded.holds_share(4, 6) && rounded.holds_share(667, 1000));
+        assert!(Comparison::parse(">= 80%").unwrap().holds_share(4, 5));
+        assert!(!Comparison::parse("> 80%").unwrap().holds_share(4, 5));
+        assert!(Comparison::parse(">= 2/0").is_err() && Comparison::parse(">= 2.5/3").is_err());
+        assert_eq!(Comparison::parse("< 1e1").unwrap().exact, None);
         assert!(Comparison::parse("< ten").is_err());
         assert!(Comparison::parse("< NaN").is_err());
     }

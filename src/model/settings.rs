@@ -20,6 +20,21 @@ pub struct Settings {
     /// Days that are not business days, besides holidays.
     pub weekend: Vec<Weekday>,
     pub holidays: BTreeSet<NaiveDate>,
+    /// How `watchbill import` maps a paging tool's values (docs/interop.md).
+    pub import: ImportRules,
+}
+
+/// `[import]`: a paging tool's urgency or priority → a severity, its service → the crew's.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportRules {
+    /// Keys compared without case (`"P1"`, `"high"`); they add to or replace the defaults of
+    /// [`crate::import::DEFAULT_SEVERITY`].
+    #[serde(default)]
+    pub severity: std::collections::BTreeMap<String, crate::model::logbook::Severity>,
+    /// The tool's service, by id or by name, → the service name the crew's entries use.
+    #[serde(default)]
+    pub services: std::collections::BTreeMap<String, String>,
 }
 
 impl Settings {
@@ -44,6 +59,12 @@ pub struct RotaRules {
     pub team_rotation: bool,
     /// A first-time captain serves beside someone who has served before.
     pub pair_novices: bool,
+    /// At most this many terms start for one member in any 52 weeks (`None`: no cap). The
+    /// planner leaves a seat empty rather than break it, and says so.
+    pub max_terms_per_year: Option<u32>,
+    /// At least this many weeks off watch between two terms of one member (0: none). The planner
+    /// gives way on it only before leaving a seat empty, and says so.
+    pub min_rest_weeks: u32,
 }
 
 impl Default for Settings {
@@ -61,9 +82,12 @@ impl Default for Settings {
                 horizon_weeks: 12,
                 team_rotation: true,
                 pair_novices: true,
+                max_terms_per_year: None,
+                min_rest_weeks: 0,
             },
             weekend: vec![Weekday::Sat, Weekday::Sun],
             holidays: BTreeSet::new(),
+            import: ImportRules::default(),
         }
     }
 }
@@ -79,6 +103,8 @@ struct File {
     rota: RotaFile,
     #[serde(default)]
     calendar: CalendarFile,
+    #[serde(default)]
+    import: ImportRules,
 }
 
 #[derive(Deserialize, Default)]
@@ -96,6 +122,8 @@ struct RotaFile {
     horizon_weeks: Option<Spanned<u32>>,
     team_rotation: Option<bool>,
     pair_novices: Option<bool>,
+    max_terms_per_year: Option<Spanned<u32>>,
+    min_rest_weeks: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -169,6 +197,18 @@ pub fn parse(src: &Source) -> (Settings, Vec<Diagnostic>) {
     positive(file.rota.crew_size, 20, &mut s.rota.crew_size, "crew_size");
     positive(file.rota.term_weeks, 26, &mut s.rota.term_weeks, "term_weeks");
     positive(file.rota.horizon_weeks, 520, &mut s.rota.horizon_weeks, "horizon_weeks");
+    let mut cap = 0;
+    positive(file.rota.max_terms_per_year, 52, &mut cap, "max_terms_per_year");
+    s.rota.max_terms_per_year = (cap > 0).then_some(cap);
+    if let Some(v) = file.rota.min_rest_weeks {
+        match u32::try_from(*v.get_ref()).ok().filter(|n| *n <= 52) {
+            Some(n) => s.rota.min_rest_weeks = n,
+            None => diags.push(
+                src.error("invalid-setting", Some(&v.span()), "min_rest_weeks must be between 0 and 52")
+                    .help("set min_rest_weeks to a whole number of weeks from 0 to 52"),
+            ),
+        }
+    }
     if let Some(b) = file.rota.team_rotation {
         s.rota.team_rotation = b;
     }
@@ -186,5 +226,6 @@ pub fn parse(src: &Source) -> (Settings, Vec<Diagnostic>) {
         }
     }
     s.holidays = file.calendar.holidays.into_iter().map(|d| d.0).collect();
+    s.import = file.import;
     (s, diags)
 }

@@ -12,7 +12,7 @@ pub const DIR: &str = "surveys";
 pub struct AnswerFile {
     /// 1 (not at all) to 5 (entirely).
     pub comfort: Spanned<i64>,
-    pub answered: Date,
+    pub answered: Spanned<Date>,
     pub comment: Option<String>,
 }
 
@@ -34,6 +34,9 @@ pub fn answer_text(comfort: u8, answered: chrono::NaiveDate, comment: Option<&st
     }
     doc.to_string()
 }
+
+/// How many weeks after its quarter a round named for it still takes answers.
+pub const LATE_WEEKS: u64 = 14;
 
 /// The round a survey answered on `day` belongs to by default: its calendar quarter, `2026-q4`.
 pub fn quarter_round(day: chrono::NaiveDate) -> String {

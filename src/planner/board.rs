@@ -133,8 +133,4 @@ impl Opening {
     pub(super) fn is_after(&self, a: &Arrival) -> bool {
         (a.week, a.slot) < (self.first, self.slot)
     }
-
-    pub(super) fn is_before(&self, a: &Arrival) -> bool {
-        (a.week, a.slot) > (self.first, self.slot)
-    }
 }

@@ -32,6 +32,7 @@ pub fn violations(
         out.extend(checker.doubles(*w, r));
         out.extend(checker.inactive(*w, r));
         out.extend(checker.away(*w, r));
+        out.extend(checker.covers(*w, r));
     }
     out.extend(checker.term_lengths());
     out.extend(checker.team_repeats());
@@ -134,6 +135,26 @@ impl Checker<'_> {
         out
     }
 
+    /// Covers that break a rule: outside the watch, of someone not on watch, by someone not
+    /// free, or two at once for one member. An error for current and future weeks.
+    fn covers(&self, w: IsoWeek, r: &RotaWeek) -> Vec<Violation> {
+        let mut out = Vec::new();
+        for c in &r.covers {
+            for message in cover_problems(self.settings, self.crew, r, c, &r.covers) {
+                out.push(Violation {
+                    message,
+                    help: if w < self.today {
+                        HISTORY.to_string()
+                    } else {
+                        format!("fix or remove the [[cover]] of {} by {} in rota/{w}.toml", c.member, c.by)
+                    },
+                    ..self.violation(w, "cover", true, Some(&c.member))
+                });
+            }
+        }
+        out
+    }
+
     /// How to give `m`'s term from `w` on to someone free, naming the best candidate.
     pub(super) fn swap_help(&self, w: IsoWeek, m: &MemberId, r: &RotaWeek) -> String {
         let replan = if r.status == Status::Planned && w > self.today {
@@ -165,7 +186,9 @@ impl Checker<'_> {
             let (first, last) = (term.first, term.last());
             if term.weeks == t
                 || !self.ctx.roster.contains_key(&term.member)
-                || self.swapped(&term.member, first, last)
+                // A swap that cut a term short was agreed on; one that made a term longer is
+                // still a term-length warning, as the same rota written by hand.
+                || (term.weeks < t && self.swapped(&term.member, first, last))
             {
                 continue;
             }
@@ -217,19 +240,24 @@ impl Checker<'_> {
         }
         let arrivals = &self.ctx.arrivals;
         let mut out = Vec::new();
-        for (a, b) in arrivals.iter().zip(arrivals.iter().skip(1)) {
-            let (Some(ta), Some(tb)) = (self.ctx.team_of(&a.member), self.ctx.team_of(&b.member)) else {
-                continue;
-            };
-            if ta != tb {
-                continue;
-            }
+        for b in arrivals {
+            // The one it repeats: in the previous arrival week, or in its own week with a smaller
+            // id (each pair once), so that the order of names in a file never matters.
+            let before = arrivals.iter().map(|a| a.week).filter(|w| *w < b.week).max();
+            let tb = self.ctx.team_of(&b.member);
+            let a = arrivals.iter().find(|a| {
+                (Some(a.week) == before || (a.week == b.week && a.member < b.member))
+                    && tb.is_some()
+                    && self.ctx.team_of(&a.member) == tb
+            });
+            let (Some(a), Some(ta)) = (a, tb) else { continue };
             let Some((o, without)) = self.vacancy(&b.member, b.week) else { continue };
             let ctx = Context::new(self.settings, self.crew, &without);
-            let alternative = ctx
-                .ranked(&o, Some(&b.member))
-                .into_iter()
-                .find(|(f, _)| !f.adjacent && !f.novice_clash && !f.team_repeat);
+            // Only a better fit by the planner's own order counts: one that rests enough, is not
+            // loaded more and keeps novices paired.
+            let Some((own, others)) = ctx.own_and_best_other(&o, &b.member) else { continue };
+            let alternative =
+                others.into_iter().find(|(f, _)| !f.team_repeat && f.rotation_key() < own.rotation_key());
             if let Some((_, x)) = alternative {
                 let (w, m) = (b.week, &b.member);
                 out.push(Violation {
@@ -253,17 +281,16 @@ impl Checker<'_> {
         let mut out = Vec::new();
         for term in &self.ctx.terms {
             let m = &term.member;
-            if !self.ctx.roster.contains_key(m)
+            if !self.ctx.novice_at(m, term.first)
                 || self.ctx.first_terms.get(m).map(|t| t.first) != Some(term.first)
             {
                 continue;
             }
-            let slot = self.board.slot_of(term.first, m).unwrap_or(0);
-            // Each pair is reported once, on the one who joined the other.
+            // Each pair is reported once, on the one who joined the other (by id in one week, so
+            // that the names' order in a file never matters).
             let joined = |o: &MemberId| {
-                let (of, os) =
-                    (self.ctx.first_terms.get(o).map(|t| t.first), self.board.slot_of(term.first, o));
-                of < Some(term.first) || (of == Some(term.first) && os < Some(slot))
+                let of = self.ctx.first_terms.get(o).map(|t| t.first);
+                of < Some(term.first) || (of == Some(term.first) && o < m)
             };
             let partner = term
                 .each_week()
@@ -272,7 +299,9 @@ impl Checker<'_> {
             let Some(partner) = partner else { continue };
             let Some((o, without)) = self.vacancy(m, term.first) else { continue };
             let ctx = Context::new(self.settings, self.crew, &without);
-            let veteran = ctx.ranked(&o, Some(m)).into_iter().find(|(f, _)| !f.adjacent && !f.novice_clash);
+            let Some((own, others)) = ctx.own_and_best_other(&o, m) else { continue };
+            let veteran =
+                others.into_iter().find(|(f, _)| !f.novice_clash && f.pairing_key() < own.pairing_key());
             if let Some((_, x)) = veteran {
                 let w = term.first;
                 out.push(Violation {

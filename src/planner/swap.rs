@@ -24,6 +24,24 @@ pub fn swap_candidates(
         .collect()
 }
 
+/// One reason a swap breaks a rule. `soft` ones (time away) may be recorded with `--force`;
+/// the others (inactive, on watch already, the same member) `check` fails on whatever is recorded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SwapProblem {
+    pub soft: bool,
+    pub message: String,
+}
+
+impl fmt::Display for SwapProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+fn hard(message: String) -> SwapProblem {
+    SwapProblem { soft: false, message }
+}
+
 /// Why giving `member`'s term from `week` on to `replacement` would break availability, overlap
 /// or activity (empty: the swap is allowed).
 pub fn swap_problems(
@@ -33,27 +51,34 @@ pub fn swap_problems(
     week: IsoWeek,
     member: &MemberId,
     replacement: &MemberId,
-) -> Vec<String> {
+) -> Vec<SwapProblem> {
     if member == replacement {
-        return vec![format!("{member} cannot take over from themselves")];
+        return vec![hard(format!("{member} cannot take over from themselves"))];
     }
     let board = Board::from_rota(rota);
     if !board.has(week, member) {
-        return vec![format!("{member} is not on watch in {week}")];
+        return vec![hard(format!("{member} is not on watch in {week}"))];
     }
     let Some(r) = crew.member(replacement.as_str()) else {
-        return vec![format!("{replacement} is not in crew.toml")];
+        return vec![hard(format!("{replacement} is not in crew.toml"))];
     };
     let last = board.run_end(member, week);
     let mut out = Vec::new();
     if !r.active {
-        out.push(format!("{replacement} is not active"));
+        out.push(hard(format!("{replacement} is not active")));
     }
     if let Some(a) = away_during(r, days(settings, week, last)) {
-        out.push(format!("{replacement} is {} during the term ({})", away_text(a), weeks_text(week, last)));
+        out.push(SwapProblem {
+            soft: true,
+            message: format!(
+                "{replacement} is {} during the term ({})",
+                away_text(a),
+                weeks_text(week, last)
+            ),
+        });
     }
     for w in week.through(last).filter(|w| board.has(*w, replacement)) {
-        out.push(format!("{replacement} is already on watch in {w}"));
+        out.push(hard(format!("{replacement} is already on watch in {w}")));
     }
     out
 }

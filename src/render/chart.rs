@@ -58,6 +58,13 @@ fn short_date(s: &str) -> String {
         .map_or_else(|| s.to_string(), |d| d.format("%d %b").to_string())
 }
 
+/// "12 Nov 2026" from an RFC 3339 time or a date.
+fn dated(s: &str) -> String {
+    s.get(..10)
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .map_or_else(|| s.to_string(), |d| d.format("%d %b %Y").to_string())
+}
+
 /// Round numbers for an axis from 0 to at least `max`: (top, step).
 fn nice_scale(max: f64) -> (f64, f64) {
     if max <= 0.0 || !max.is_finite() {
@@ -71,7 +78,7 @@ fn nice_scale(max: f64) -> (f64, f64) {
 }
 
 fn fmt_tick(v: f64) -> String {
-    crate::report::scoreboard::number(v)
+    crate::format::number(v)
 }
 
 // ---- objective trend --------------------------------------------------------------------
@@ -83,6 +90,10 @@ pub struct TrendInput {
     #[serde(default)]
     pub trend: Vec<TrendPoint>,
     pub target: Option<Target>,
+    /// When set (the site's objective pages), the value axis is labelled with this unit and
+    /// the dates carry their year.
+    #[serde(default)]
+    pub axis_unit: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -104,8 +115,10 @@ pub struct Target {
 /// A small line chart of an objective's windows, the target dashed, each point coloured by its
 /// verdict.
 pub fn trend(o: &TrendInput) -> String {
-    let (w, h) = (300.0, 96.0);
-    let (left, right, top, bottom) = (34.0, 10.0, 10.0, 20.0);
+    // A labelled axis takes a line above the plot for its unit.
+    let extra = if o.axis_unit.is_some() { 12.0 } else { 0.0 };
+    let (w, h) = (300.0, 96.0 + extra);
+    let (left, right, top, bottom) = (34.0, 10.0, 10.0 + extra, 20.0);
     let title = format!("Trend of “{}”", o.title);
     let values: Vec<f64> = o.trend.iter().filter_map(|p| p.value).filter(|v| v.is_finite()).collect();
     if values.is_empty() {
@@ -132,6 +145,16 @@ pub fn trend(o: &TrendInput) -> String {
     body.push_str(&grid(left, y(lo), w - right, y(lo)));
     body.push_str(&grid(left, y(top_value), w - right, y(top_value)));
     body.push_str(&text(left - 4.0, y(top_value) + 4.0, "end", " font-size=\"10\"", &fmt_tick(top_value)));
+    if let Some(unit) = &o.axis_unit {
+        body.push_str(&text(
+            2.0,
+            y(top_value) - 10.0,
+            "start",
+            " font-size=\"10\" fill-opacity=\"0.7\"",
+            unit,
+        ));
+    }
+    let date = |s: &str| if o.axis_unit.is_some() { dated(s) } else { short_date(s) };
     body.push_str(&text(left - 4.0, y(lo) + 4.0, "end", " font-size=\"10\"", &fmt_tick(lo)));
     if let Some(t) = target {
         let _ = write!(
@@ -173,7 +196,7 @@ pub fn trend(o: &TrendInput) -> String {
                 x(i),
                 y(v),
                 verdict_colour(&p.verdict),
-                xml(&short_date(&p.to)),
+                xml(&date(&p.to)),
                 fmt_tick(v)
             );
         }
@@ -184,14 +207,14 @@ pub fn trend(o: &TrendInput) -> String {
             h - 5.0,
             "start",
             " font-size=\"10\" fill-opacity=\"0.7\"",
-            &short_date(&first.to),
+            &date(&first.to),
         ));
         body.push_str(&text(
             x(o.trend.len() - 1),
             h - 5.0,
             "end",
             " font-size=\"10\" fill-opacity=\"0.7\"",
-            &short_date(&last.to),
+            &date(&last.to),
         ));
     }
     svg(w, h, "wb-trend", &title, &body)
@@ -222,9 +245,23 @@ fn week_label(w: &str) -> String {
     }
 }
 
+/// The least tops of the incidents chart's two axes, so several charts can share them.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct Scale {
+    #[serde(default)]
+    pub incidents: f64,
+    #[serde(default)]
+    pub restore_minutes: f64,
+}
+
 /// Stacked bars of incidents per week by severity, and the median time to restore of each
 /// week as a line on its own axis.
 pub fn incidents(weeks: &[IncidentWeek]) -> String {
+    incidents_on(weeks, &Scale::default())
+}
+
+/// [`incidents`] with axes that reach at least `scale`'s tops.
+pub fn incidents_on(weeks: &[IncidentWeek], scale: &Scale) -> String {
     let n = weeks.len().max(1);
     let (left, right, top, bottom) = (36.0, 46.0, 34.0, 26.0);
     let slot = 30.0;
@@ -234,10 +271,12 @@ pub fn incidents(weeks: &[IncidentWeek]) -> String {
     let slot = plot_w / n as f64;
     let plot_h = h - top - bottom;
     let count = |x: &IncidentWeek| x.critical + x.major + x.minor + x.unrated;
-    let (count_top, count_step) = nice_scale(weeks.iter().map(count).max().unwrap_or(0) as f64);
+    let (count_top, count_step) =
+        nice_scale((weeks.iter().map(count).max().unwrap_or(0) as f64).max(scale.incidents));
     let restores: Vec<f64> =
         weeks.iter().filter_map(|x| x.restore_median_minutes).filter(|v| v.is_finite()).collect();
-    let (restore_top, restore_step) = nice_scale(restores.iter().copied().fold(0.0, f64::max));
+    let (restore_top, restore_step) =
+        nice_scale(restores.iter().copied().fold(scale.restore_minutes.max(0.0), f64::max));
     let y_count = |v: f64| top + plot_h * (1.0 - v / count_top);
     let y_restore = |v: f64| top + plot_h * (1.0 - v / restore_top);
     let mut body = String::new();
@@ -607,6 +646,7 @@ mod tests {
                 },
             ],
             target: Some(Target { value: 80.0, percent: true }),
+            axis_unit: None,
         };
         let s = trend(&o);
         assert!(!s.contains("<script"), "{s}");
@@ -617,8 +657,12 @@ mod tests {
         assert_eq!(path.matches('M').count(), 2, "{path}");
         assert!(!path.contains('L'), "{path}");
         assert!(s.contains(MISSED) && s.contains(MET));
-        let empty = trend(&TrendInput { title: "x".into(), trend: vec![], target: None });
+        let empty = trend(&TrendInput { title: "x".into(), trend: vec![], target: None, axis_unit: None });
         assert!(empty.contains("no data yet"));
+        // With a unit (the site's objective pages), the axis names it and the dates their year.
+        let labelled = trend(&TrendInput { axis_unit: Some("%".into()), ..o });
+        assert!(labelled.contains(">%</text>") && labelled.contains(">01 Nov 2026</text>"), "{labelled}");
+        assert!(!s.contains(" 2026</text>"), "the summaries' charts are unchanged: {s}");
     }
 
     #[test]

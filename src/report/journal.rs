@@ -132,7 +132,8 @@ fn time(t: Option<&toml::Spanned<Timestamp>>) -> Option<String> {
     t.map(|t| rfc3339(&t.get_ref().0))
 }
 
-fn incident(model: &Model, e: &Entry) -> Incident {
+/// An incident as every page shows it (the quarterly pack lists them too).
+pub fn incident(model: &Model, e: &Entry) -> Incident {
     let m = &e.meta;
     let since = |name: &str| Some(m.timestamp(name)?.0 - m.timestamp("started")?.0);
     Incident {

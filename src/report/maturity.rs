@@ -31,6 +31,11 @@ pub struct Axis {
     pub current_description: Option<String>,
     /// `current >= target`.
     pub at_target: bool,
+    /// The highest level the evidence supports today (`null` when no level names evidence).
+    pub evidenced: Option<u32>,
+    /// Set, as `maturity show` says it, when the current level is at or above a level whose
+    /// evidence does not hold: "level 3 is claimed, but the evidence supports 2: …".
+    pub flag: Option<String>,
     /// One point per date of `dates`, in the same order; `level` is null when that
     /// assessment did not rate this axis.
     pub history: Vec<Point>,
@@ -51,6 +56,8 @@ pub struct Evidence {
     pub title: Option<String>,
     /// `met`, `missed` or `no_data`; `unknown` when no objective has this id.
     pub verdict: &'static str,
+    /// Met, but likely to be missed.
+    pub at_risk: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -82,6 +89,7 @@ pub fn build(model: &Model, at: DateTime<FixedOffset>, evaluations: &[Evaluation
         model.assessments.iter().filter(|a| a.date <= today).collect();
     assessed.sort_by_key(|a| a.date);
     let dates: Vec<String> = assessed.iter().map(|a| a.date.format("%Y-%m-%d").to_string()).collect();
+    let statuses = crate::metrics::maturity_of(model, at, evaluations);
     let axes: Vec<Axis> = model
         .maturity
         .iter()
@@ -98,6 +106,7 @@ pub fn build(model: &Model, at: DateTime<FixedOffset>, evaluations: &[Evaluation
                 })
                 .collect();
             let current = history.iter().rev().find_map(|p| p.level);
+            let status = statuses.iter().find(|s| s.id.as_str() == id.as_str());
             let target = axis.target.as_ref().map(|t| *t.get_ref());
             let levels: Vec<Level> = axis
                 .levels
@@ -115,6 +124,7 @@ pub fn build(model: &Model, at: DateTime<FixedOffset>, evaluations: &[Evaluation
                                 id: o.get_ref().to_string(),
                                 title: e.map(|e| e.title.clone()),
                                 verdict: e.map_or("unknown", |e| verdict(e.verdict)),
+                                at_risk: e.is_some_and(|e| e.at_risk),
                             }
                         })
                         .collect(),
@@ -129,6 +139,8 @@ pub fn build(model: &Model, at: DateTime<FixedOffset>, evaluations: &[Evaluation
                     .and_then(|c| levels.get((c as usize).checked_sub(1)?))
                     .map(|l| l.description.clone()),
                 at_target: matches!((current, target), (Some(c), Some(t)) if c >= t),
+                evidenced: status.and_then(|s| s.evidenced),
+                flag: status.and_then(|s| s.flag.clone()),
                 levels,
                 history,
             }

@@ -9,6 +9,8 @@
 
 pub mod journal;
 pub mod maturity;
+pub mod org;
+pub mod quarter;
 pub mod rota;
 pub mod scoreboard;
 
@@ -99,19 +101,8 @@ pub fn people(model: &Model, ids: &[MemberId]) -> Vec<Person> {
     ids.iter().map(|m| person(model, m)).collect()
 }
 
-/// "4 min 30 s", "2 h 05 min", "3 d 4 h": a duration as a person says it.
-pub fn human(d: chrono::Duration) -> String {
-    let s = d.num_seconds().max(0);
-    match s {
-        s if s < 60 => format!("{s} s"),
-        s if s < 3600 => {
-            format!("{} min{}", s / 60, if s % 60 != 0 { format!(" {:02} s", s % 60) } else { String::new() })
-        }
-        s if s < 86_400 => format!("{} h {:02} min", s / 3600, (s % 3600) / 60),
-        s if s % 86_400 < 3600 => format!("{} d", s / 86_400),
-        s => format!("{} d {} h", s / 86_400, (s % 86_400) / 3600),
-    }
-}
+/// A duration as a person says it (see [`crate::format::duration`]).
+pub use crate::format::duration as human;
 
 /// Minutes, to the second, as a number for charts and JSON.
 pub fn minutes(d: chrono::Duration) -> f64 {
@@ -202,18 +193,6 @@ pub fn page(model: &Model, view: View, period: Period, now: DateTime<FixedOffset
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn durations_read_like_speech() {
-        let d = chrono::Duration::seconds;
-        assert_eq!(human(d(45)), "45 s");
-        assert_eq!(human(d(270)), "4 min 30 s");
-        assert_eq!(human(d(240)), "4 min");
-        assert_eq!(human(d(7500)), "2 h 05 min");
-        assert_eq!(human(d(3 * 86_400 + 4 * 3600)), "3 d 4 h");
-        assert_eq!(human(d(6 * 86_400 + 60)), "6 d");
-        assert_eq!(human(d(-5)), "0 s");
-    }
 
     #[test]
     fn medians_of_odd_even_and_empty_lists() {

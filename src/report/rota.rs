@@ -45,6 +45,18 @@ pub struct Week {
     pub incoming: Vec<Person>,
     pub outgoing: Vec<Person>,
     pub swaps: Vec<Swap>,
+    /// Parts of the watch someone stands in for a captain (`rota cover`).
+    pub covers: Vec<CoverView>,
+}
+
+/// A cover as the summaries show it: who stands in for whom, from when to when (RFC 3339).
+#[derive(Clone, Debug, Serialize)]
+pub struct CoverView {
+    pub member: Person,
+    pub by: Person,
+    pub from: String,
+    pub to: String,
+    pub reason: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -103,6 +115,17 @@ pub fn build(model: &Model, period: Period, now: DateTime<FixedOffset>) -> Rota 
                 incoming: people(model, &planner::incoming(&crews, *w)),
                 outgoing: people(model, &planner::outgoing(&crews, *w)),
                 swaps: r.swaps.clone(),
+                covers: r
+                    .covers
+                    .iter()
+                    .map(|c| CoverView {
+                        member: person(model, &c.member),
+                        by: person(model, &c.by),
+                        from: rfc3339(&c.from.0),
+                        to: rfc3339(&c.to.0),
+                        reason: c.reason.clone(),
+                    })
+                    .collect(),
             }
         })
         .collect();

@@ -2,9 +2,9 @@
 //! [`crate::metrics`]), and the incidents of recent weeks with their restore times.
 
 use super::{median, minutes, person, Period, Person};
+use crate::format;
 use crate::metrics::{Evaluation, Verdict};
 use crate::model::logbook::{Kind, Severity};
-use crate::model::objective::{Comparison, Op, Unit};
 use crate::model::Model;
 use crate::time::{rfc3339, IsoWeek};
 use chrono::{DateTime, FixedOffset};
@@ -18,7 +18,10 @@ pub const HISTORY_WEEKS: i64 = 26;
 pub struct Scoreboard {
     /// When the objectives are evaluated (`meta.at`).
     pub at: String,
+    /// Objectives met, those at risk among them included.
     pub met: usize,
+    /// Objectives met but likely to be missed (`risk` says why).
+    pub at_risk: usize,
     pub missed: usize,
     pub no_data: usize,
     pub objectives: Vec<Objective>,
@@ -31,6 +34,11 @@ pub struct Scoreboard {
 pub struct Objective {
     #[serde(flatten)]
     pub evaluation: Evaluation,
+    /// What the CLI says: `met`, `at_risk` (met, but `risk` says why it is likely to be
+    /// missed), `missed` or `no_data`.
+    pub status: &'static str,
+    /// The same as people read it: "met", "at risk", "missed", "no data".
+    pub status_text: &'static str,
     /// "≥ 80%", "< 10 min".
     pub target_text: String,
     /// What each record must meet, "< 10 min", when the aggregate judges records.
@@ -91,48 +99,22 @@ impl IncidentWeek {
     }
 }
 
-/// A number as people write it: at most one decimal, no trailing zero.
-pub fn number(x: f64) -> String {
-    let r = (x * 10.0).round() / 10.0;
-    if r == 0.0 {
-        "0".into()
-    } else if r.fract() == 0.0 {
-        format!("{r:.0}")
-    } else {
-        format!("{r:.1}")
-    }
-}
-
-fn unit_suffix(unit: Unit) -> &'static str {
-    match unit {
-        Unit::Minutes => " min",
-        Unit::Hours => " h",
-        Unit::Days => " d",
-        Unit::BusinessDays => " business days",
-        Unit::Count => "",
-        Unit::Score => " / 5",
-        Unit::Percent => "%",
-    }
-}
-
-/// "≥ 80%", "< 10 min".
-pub fn comparison(c: &Comparison, unit: Unit) -> String {
-    let op = match c.op {
-        Op::Lt => "<",
-        Op::Le => "≤",
-        Op::Gt => ">",
-        Op::Ge => "≥",
-    };
-    let suffix = if c.percent { "%" } else { unit_suffix(unit) };
-    format!("{op} {}{suffix}", number(c.value))
-}
-
-/// The value in the target's terms: a share is a percentage whatever the measure's unit.
+/// The value in the target's terms ("83.3%", "4.5 min", "no data"), never rounded so as to
+/// look as if it met a target it misses.
 fn value_text(e: &Evaluation) -> String {
     match e.value {
         None => "no data".into(),
-        Some(v) if e.target.percent => format!("{}%", number(v)),
-        Some(v) => format!("{}{}", number(v), unit_suffix(e.unit)),
+        Some(v) => format::value_against(v, e.unit, e.aggregate, &e.target, e.verdict == Verdict::Met),
+    }
+}
+
+/// The verdict as the CLI gives it, with "at risk" apart from "met".
+fn status(e: &Evaluation) -> (&'static str, &'static str) {
+    match e.verdict {
+        Verdict::Met if e.at_risk => ("at_risk", "at risk"),
+        Verdict::Met => ("met", "met"),
+        Verdict::Missed => ("missed", "missed"),
+        Verdict::NoData => ("no_data", "no data"),
     }
 }
 
@@ -155,9 +137,12 @@ fn objective(model: &Model, e: &Evaluation) -> Objective {
         .area
         .as_ref()
         .and_then(|a| model.maturity.as_ref().and_then(|m| m.axis(a.as_str())).map(|axis| axis.name.clone()));
+    let (status, status_text) = status(e);
     Objective {
-        target_text: comparison(&e.target, e.unit),
-        bound_text: e.bound.as_ref().map(|b| comparison(b, e.unit)),
+        status,
+        status_text,
+        target_text: format::target(&e.target, e.unit, e.aggregate),
+        bound_text: e.bound.as_ref().map(|b| format::comparison(b, e.unit)),
         value_text: value_text(e),
         owner: file.and_then(|f| f.owner.as_ref()).map(|o| person(model, o.get_ref())),
         area_name,
@@ -212,32 +197,10 @@ pub fn build(
     Scoreboard {
         at: rfc3339(&at),
         met: count(Verdict::Met),
+        at_risk: evaluations.iter().filter(|e| e.at_risk).count(),
         missed: count(Verdict::Missed),
         no_data: count(Verdict::NoData),
         objectives,
         incidents: incidents_per_week(model, first, last),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers_have_at_most_one_decimal() {
-        assert_eq!(number(83.333), "83.3");
-        assert_eq!(number(80.0), "80");
-        assert_eq!(number(0.04), "0");
-        assert_eq!(number(-0.04), "0");
-        assert_eq!(number(9.96), "10");
-    }
-
-    #[test]
-    fn comparisons_read_with_their_unit() {
-        let c = |s: &str| Comparison::parse(s).unwrap();
-        assert_eq!(comparison(&c(">= 80%"), Unit::Minutes), "≥ 80%");
-        assert_eq!(comparison(&c("< 10"), Unit::Minutes), "< 10 min");
-        assert_eq!(comparison(&c("<= 2.5"), Unit::BusinessDays), "≤ 2.5 business days");
-        assert_eq!(comparison(&c("> 3"), Unit::Count), "> 3");
     }
 }

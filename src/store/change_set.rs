@@ -60,6 +60,8 @@ pub struct Outcome {
 /// working tree would make the checkout look as if it undid the change.
 pub fn apply(root: &Path, set: &ChangeSet, mode: &WriteMode) -> Result<Outcome> {
     let paths = checked_paths(set)?;
+    let styled = styled(set);
+    let set = &styled;
     if paths.is_empty() {
         return Ok(written(paths));
     }
@@ -138,4 +140,18 @@ pub(super) fn read_worktree(root: &Path, path: &str) -> Result<Option<Vec<u8>>> 
 
 pub(super) fn written(paths: Vec<String>) -> Outcome {
     Outcome { commit: None, branch: None, paths }
+}
+
+/// Each edited file's new contents in the style of what it was computed from (its BOM and
+/// CRLF), so an edit changes only the lines it means to.
+fn styled(set: &ChangeSet) -> ChangeSet {
+    let changes = set
+        .changes
+        .iter()
+        .map(|c| match &c.base {
+            Base::Bytes(b) => Change { contents: keep_style(b, c.contents.clone()), ..c.clone() },
+            Base::Absent => c.clone(),
+        })
+        .collect();
+    ChangeSet { message: set.message.clone(), changes }
 }

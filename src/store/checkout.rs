@@ -4,9 +4,10 @@ use super::*;
 
 /// Writes the committed files into the working tree and stages exactly those paths, so
 /// `git status` shows nothing for them and leaves the user's other work as it was.
-/// The caller holds the [`IndexLock`].
+/// The caller holds the [`IndexLock`] and git's [`GitIndexLock`].
 pub(super) fn update_checkout(
     repo: &Repository,
+    git_lock: &GitIndexLock,
     root: &Path,
     prefix: &str,
     changes: &[Change],
@@ -22,18 +23,18 @@ pub(super) fn update_checkout(
             }
         }
     }
+    let config = GitConfig::open(Some(repo))?;
     for c in &current {
-        write_atomic(root, &c.path, &c.contents)?;
+        let eol = checkout_eol(repo, &config, &in_repo(prefix, &c.path))?;
+        write_atomic(root, &c.path, &smudged(&c.contents, eol))?;
     }
-    let mut index = repo.index().map_err(git_error("cannot open git's index"))?;
-    // Forced re-read: another writer may have updated the index since this repository read it.
-    index.read(true).map_err(git_error("cannot read git's index"))?;
+    let mut index = git_lock.index(repo)?;
     for c in &current {
         index
             .add_path(Path::new(&in_repo(prefix, &c.path)))
             .map_err(git_error(format!("cannot stage {}", c.path)))?;
     }
-    write_index(&mut index, repo.path())
+    git_lock.write(&mut index)
 }
 
 /// Writes the index, waiting a little while git's own `index.lock` is held.

@@ -18,10 +18,23 @@ pub(super) struct Tip {
     pub(super) parent: Option<Oid>,
 }
 
+/// What git's configuration asks of every commit: a signature, and the hooks.
+pub(super) struct Policy {
+    pub(super) signer: Option<Signer>,
+    pub(super) hooks: Hooks,
+}
+
+pub(super) fn policy(repo: &Repository) -> Result<Policy> {
+    let config = GitConfig::open(Some(repo))?;
+    Ok(Policy { signer: signer(&config)?, hooks: hooks(repo, &config) })
+}
+
 pub(super) fn commit_checked_out(root: &Path, set: &ChangeSet, paths: Vec<String>) -> Result<Outcome> {
     let repo = open_repo(root, NOT_A_REPO_HELP)?;
     let prefix = prefix_in(&repo, root)?;
     let target = checked_out_branch(&repo)?;
+    // From here on, contents and bases are as git stores them (line ends normalised).
+    let set = &cleaned_set(&repo, &prefix, set)?;
     for c in &set.changes {
         refuse_links(root, &c.path)?;
     }
@@ -29,12 +42,15 @@ pub(super) fn commit_checked_out(root: &Path, set: &ChangeSet, paths: Vec<String
     // must never see our commit made but our files not yet written (it would take them for the
     // user's uncommitted edits).
     let _lock = IndexLock::acquire(repo.path())?;
-    wait_for_git_index(repo.path())?;
-    finish_pending(&repo)?;
+    // git's own lock, from before the branch moves until the index holds our files: a `git
+    // commit` racing us would otherwise commit its index without them, deleting our records.
+    let git_lock = GitIndexLock::acquire(repo.path())?;
+    finish_pending(&repo, &git_lock)?;
     refuse_uncommitted(&repo, root, &prefix, &set.changes)?;
     let who = signatures(&repo)?;
+    let policy = policy(&repo)?;
     write_atomic(repo.path(), PENDING, pending_journal(&prefix, &set.changes)?.as_bytes())?;
-    let committed = commit_with_retry(&repo, &target, &prefix, set, &who);
+    let committed = commit_with_retry(&repo, &target, &prefix, set, &who, &policy);
     if committed.is_err() {
         // Nothing landed: the journal has nothing to finish.
         let _ = clear_pending(&repo);
@@ -43,7 +59,7 @@ pub(super) fn commit_checked_out(root: &Path, set: &ChangeSet, paths: Vec<String
         clear_pending(&repo)?;
         return Ok(written(paths));
     };
-    update_checkout(&repo, root, &prefix, &set.changes).map_err(|e| {
+    update_checkout(&repo, &git_lock, root, &prefix, &set.changes).map_err(|e| {
         let id = commit.to_string();
         let restore = format!("git restore --staged --worktree --source=HEAD -- {}", paths.join(" "));
         e.context(format!(
@@ -54,6 +70,10 @@ pub(super) fn commit_checked_out(root: &Path, set: &ChangeSet, paths: Vec<String
         .help(format!("the next watchbill command that writes finishes it; or run: {restore}"))
     })?;
     clear_pending(&repo)?;
+    drop(git_lock);
+    // After the locks: a post-commit hook may run git (or watchbill) in this checkout.
+    drop(_lock);
+    policy.hooks.after_commit();
     Ok(Outcome { commit: Some(commit.to_string()), branch: Some(target.short), paths })
 }
 
@@ -75,8 +95,13 @@ pub(super) fn commit_on_branch(
         return commit_checked_out(root, set, paths);
     }
     let target = Target { refname, short: name.to_string(), checked_out: false };
+    let set = &cleaned_set(&repo, &prefix, set)?;
     let who = signatures(&repo)?;
-    let commit = commit_with_retry(&repo, &target, &prefix, set, &who)?;
+    let policy = policy(&repo)?;
+    let commit = commit_with_retry(&repo, &target, &prefix, set, &who, &policy)?;
+    if commit.is_some() {
+        policy.hooks.after_commit();
+    }
     Ok(Outcome { commit: commit.map(|c| c.to_string()), branch: commit.map(|_| target.short), paths })
 }
 
@@ -88,12 +113,30 @@ pub(super) fn head_branch(repo: &Repository) -> Option<String> {
 }
 
 pub(super) fn checked_out_branch(repo: &Repository) -> Result<Target> {
-    let refname = head_branch(repo).ok_or_else(|| {
-        Error::usage("HEAD is detached (not on a branch)")
-            .help("check out a branch (`git switch main`) or pass --branch")
-    })?;
+    let refname = head_branch(repo).ok_or_else(|| detached(repo))?;
     let short = refname.trim_start_matches("refs/heads/").to_string();
     Ok(Target { refname, short, checked_out: true })
+}
+
+/// Why there is no branch to commit on, and the fix that fits the repository's state: in the
+/// middle of a rebase, `git switch` would be wrong advice.
+pub(super) fn detached(repo: &Repository) -> Error {
+    use git2::RepositoryState::{
+        ApplyMailbox, ApplyMailboxOrRebase, Bisect, Rebase, RebaseInteractive, RebaseMerge,
+    };
+    match repo.state() {
+        Rebase | RebaseInteractive | RebaseMerge | ApplyMailboxOrRebase => {
+            Error::usage("a rebase is in progress (HEAD is not on a branch)").help(
+                "nothing was written; finish the rebase (`git rebase --continue`) or abort it (`git rebase --abort`), then run the command again",
+            )
+        }
+        ApplyMailbox => Error::usage("`git am` is in progress (HEAD is not on a branch)")
+            .help("nothing was written; finish it (`git am --continue`) or abort it (`git am --abort`)"),
+        Bisect => Error::usage("a bisect is in progress (HEAD is detached)")
+            .help("nothing was written; end it with `git bisect reset`, then run the command again"),
+        _ => Error::usage("HEAD is detached (not on a branch)")
+            .help("nothing was written; check out a branch first (`git switch <branch>`, or `git switch -c <new-branch>`)"),
+    }
 }
 
 /// Refuses to commit over uncommitted work: the bases were read from the working tree, so a
@@ -105,7 +148,10 @@ pub(super) fn refuse_uncommitted(
     changes: &[Change],
 ) -> Result<()> {
     let head = head_tree(repo)?;
-    let index = repo.index().map_err(git_error("cannot read git's index"))?;
+    let mut index = repo.index().map_err(git_error("cannot read git's index"))?;
+    // Forced: the clean filter's attribute lookup may have loaded the index before the lock,
+    // and another writer has replaced it since.
+    index.read(true).map_err(git_error("cannot read git's index"))?;
     for c in changes {
         let repo_path = in_repo(prefix, &c.path);
         let committed = entry_at(repo, head.as_ref(), &repo_path)?;
@@ -119,7 +165,11 @@ pub(super) fn refuse_uncommitted(
         let dirty = match (&c.base, &committed) {
             (Base::Absent, Entry::Missing) => disk.is_some() || staged.is_some(),
             (Base::Absent, _) => false, // the base check reports it as a conflict
-            (Base::Bytes(_), Entry::Blob(id, bytes)) => disk.as_ref() != Some(bytes) || staged != Some(*id),
+            (Base::Bytes(_), Entry::Blob(id, bytes)) => {
+                // What `git status` compares: the file through git's clean filter.
+                let disk = disk.map(|d| cleaned(repo, &repo_path, &d)).transpose()?;
+                disk.as_ref() != Some(bytes) || staged != Some(*id)
+            }
             (Base::Bytes(_), _) => disk.is_some() || staged.is_some(),
         };
         if dirty {
@@ -170,11 +220,14 @@ pub(super) fn commit_with_retry(
     prefix: &str,
     set: &ChangeSet,
     who: &Who,
+    policy: &Policy,
 ) -> Result<Option<Oid>> {
     let mut jitter = Jitter::seeded();
+    // Set by the hooks on the first attempt; a retry commits the same message.
+    let mut message = None;
     for attempt in 0..MAX_ATTEMPTS {
         let tip = read_tip(repo, target)?;
-        let Some(commit) = make_commit(repo, prefix, set, &tip, who)? else {
+        let Some(commit) = make_commit(repo, prefix, set, &tip, who, policy, &mut message)? else {
             return Ok(None);
         };
         if move_branch(repo, target, &tip, commit, &reflog_message(set, &tip))? {
@@ -225,6 +278,8 @@ pub(super) fn make_commit(
     set: &ChangeSet,
     tip: &Tip,
     who: &Who,
+    policy: &Policy,
+    message: &mut Option<String>,
 ) -> Result<Option<Oid>> {
     let parent = tip
         .parent
@@ -247,10 +302,27 @@ pub(super) fn make_commit(
     }
     let tree = repo.find_tree(tree_id).map_err(git_error("cannot read the new tree"))?;
     let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
-    let message = commit_message(&set.message)?;
-    repo.commit(None, &who.author, &who.committer, &message, &tree, &parents)
+    let message = match message {
+        Some(m) => m.clone(),
+        None => message
+            .insert(commit_message(&policy.hooks.before_commit(&tree, &commit_message(&set.message)?)?)?)
+            .clone(),
+    };
+    let Some(signer) = &policy.signer else {
+        return repo
+            .commit(None, &who.author, &who.committer, &message, &tree, &parents)
+            .map(Some)
+            .map_err(git_error("cannot write the commit"));
+    };
+    let buffer = repo
+        .commit_create_buffer(&who.author, &who.committer, &message, &tree, &parents)
+        .map_err(git_error("cannot build the commit"))?;
+    let signature = signer.sign(repo.path(), &buffer, &who.committer)?;
+    let content = std::str::from_utf8(&buffer)
+        .map_err(|_| Error::usage("the commit is not UTF-8 text").help("check user.name and the message"))?;
+    repo.commit_signed(content, &signature, None)
         .map(Some)
-        .map_err(git_error("cannot write the commit"))
+        .map_err(git_error("cannot write the signed commit"))
 }
 
 pub(super) fn empty_tree(repo: &Repository) -> Result<Tree<'_>> {
@@ -322,30 +394,23 @@ pub(super) fn move_branch(
     }
 }
 
-/// A small xorshift generator: enough to spread retries apart without another crate.
-pub(super) struct Jitter(u64);
-
-pub(super) static JITTER_SEQ: AtomicU64 = AtomicU64::new(0);
+/// Pauses between retries, spread apart at random so racing writers do not retry in step.
+pub(super) struct Jitter(crate::random::Random);
 
 impl Jitter {
     pub(super) fn seeded() -> Jitter {
-        let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0);
-        // Threads of one process start at the same nanosecond often enough; the counter splits them.
-        let seq = JITTER_SEQ.fetch_add(1, Ordering::Relaxed).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        Jitter((nanos ^ (u64::from(std::process::id()) << 32) ^ seq) | 1)
+        Jitter(crate::random::Random::from_entropy())
     }
 
-    pub(super) fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
+    #[cfg(test)]
+    fn next(&mut self) -> u64 {
+        self.0.next_u64()
     }
 
     /// Sleeps 1 ms up to a ceiling that grows with the attempts, to at most 20 ms.
     pub(super) fn pause(&mut self, attempt: u32) {
         let ceiling = (2 + 2 * u64::from(attempt)).min(20);
-        std::thread::sleep(Duration::from_millis(1 + self.next() % ceiling));
+        std::thread::sleep(Duration::from_millis(1 + self.0.below(ceiling)));
     }
 }
 

@@ -2,17 +2,40 @@
 
 use super::*;
 
-/// The email git would put on a commit made in `root` (GIT_AUTHOR_EMAIL, else `user.email`), to
-/// default the author of a record.
+/// The email git would put on a commit made in `root` (as `git var GIT_AUTHOR_IDENT` gives it),
+/// to default the author of a record.
 pub fn user_email(root: &Path) -> Option<String> {
-    if let Some(email) = std::env::var("GIT_AUTHOR_EMAIL").ok().filter(|v| !v.trim().is_empty()) {
-        return Some(email);
-    }
-    let config = match open_raw(root) {
-        Ok(repo) => repo.config().ok(),
-        Err(_) => git2::Config::open_default().ok(),
+    git_email(root).ok().flatten()
+}
+
+/// [`user_email`], or why git's configuration cannot be read (a broken file is named, never
+/// taken for a missing identity).
+pub fn git_email(root: &Path) -> Result<Option<String>> {
+    let repo = match open_raw(root) {
+        Ok(repo) => Some(repo),
+        Err(e) if e.code() == ErrorCode::NotFound => None,
+        // SHA-256, reftable, another owner: say so, not "git has no user.email".
+        Err(e) => return Err(open_error(root, &e, NOT_A_REPO_HELP)),
     };
-    config.and_then(|c| c.get_string("user.email").ok()).filter(|v| !v.trim().is_empty())
+    let config = GitConfig::open(repo.as_ref())?;
+    let from_env = |key: &str| std::env::var(key).ok();
+    let from_config = |key: &str| config.get(key);
+    Ok(person(&from_env, &from_config, "AUTHOR", "author").1)
+}
+
+/// The editor git would open in `root`: `GIT_EDITOR`, `core.editor`, `VISUAL` (unless the
+/// terminal is dumb), `EDITOR`, then `vi`, in git's order.
+pub fn editor(root: &Path) -> String {
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+    let repo = open_raw(root).ok();
+    let configured =
+        || GitConfig::open(repo.as_ref()).ok()?.get("core.editor").filter(|v| !v.trim().is_empty());
+    let dumb = env("TERM").is_none_or(|t| t == "dumb");
+    env("GIT_EDITOR")
+        .or_else(configured)
+        .or_else(|| if dumb { None } else { env("VISUAL") })
+        .or_else(|| env("EDITOR"))
+        .unwrap_or_else(|| "vi".to_string())
 }
 
 /// The author and committer of a commit.
@@ -31,8 +54,8 @@ pub(super) struct Ident {
 }
 
 pub(super) fn signatures(repo: &Repository) -> Result<Who> {
-    let config = repo.config().ok();
-    let from_config = |key: &str| config.as_ref().and_then(|c| c.get_string(key).ok());
+    let config = GitConfig::open(Some(repo))?;
+    let from_config = |key: &str| config.get(key);
     let from_env = |key: &str| std::env::var(key).ok();
     let now = chrono::Local::now();
     let now = (now.timestamp(), now.offset().local_minus_utc() / 60);
@@ -40,37 +63,55 @@ pub(super) fn signatures(repo: &Repository) -> Result<Who> {
     Ok(Who { author: signature(&author)?, committer: signature(&committer)? })
 }
 
-/// The author and committer as git would pick them: GIT_AUTHOR_* (then `user.*`), and
-/// GIT_COMMITTER_* falling back to the author's values. Lookups are closures so the rules can be
-/// tested without touching the process environment.
+/// The author and committer as git picks them, each on its own: `GIT_AUTHOR_*`, then
+/// `author.name`/`author.email`, then `user.*`, then `EMAIL`; the committer likewise with
+/// `GIT_COMMITTER_*` and `committer.*` (so the configured user stays the committer when only
+/// `GIT_AUTHOR_*` is set). Each date is its variable's, else now. Lookups are closures so the
+/// rules can be tested without touching the process environment.
 pub(super) fn identities(
     env: &dyn Fn(&str) -> Option<String>,
     config: &dyn Fn(&str) -> Option<String>,
     now: (i64, i32),
 ) -> Result<(Ident, Ident)> {
+    Ok((ident(env, config, "AUTHOR", "author", now)?, ident(env, config, "COMMITTER", "committer", now)?))
+}
+
+/// A person's name and email: `GIT_<ROLE>_NAME`, `<role>.name`, `user.name` (and the same for
+/// the email, then `EMAIL`).
+fn person(
+    env: &dyn Fn(&str) -> Option<String>,
+    config: &dyn Fn(&str) -> Option<String>,
+    role: &str,
+    section: &str,
+) -> (Option<String>, Option<String>) {
     let env = |key: &str| env(key).filter(|v| !v.trim().is_empty());
     let config = |key: &str| config(key).filter(|v| !v.trim().is_empty());
-    let name = env("GIT_AUTHOR_NAME").or_else(|| config("user.name"));
-    let email = env("GIT_AUTHOR_EMAIL").or_else(|| config("user.email"));
-    let (Some(name), Some(email)) = (name, email) else {
+    let name = env(&format!("GIT_{role}_NAME"))
+        .or_else(|| config(&format!("{section}.name")))
+        .or_else(|| config("user.name"));
+    let email = env(&format!("GIT_{role}_EMAIL"))
+        .or_else(|| config(&format!("{section}.email")))
+        .or_else(|| config("user.email"))
+        .or_else(|| env("EMAIL"));
+    (name, email)
+}
+
+fn ident(
+    env: &dyn Fn(&str) -> Option<String>,
+    config: &dyn Fn(&str) -> Option<String>,
+    role: &str,
+    section: &str,
+    now: (i64, i32),
+) -> Result<Ident> {
+    let (Some(name), Some(email)) = person(env, config, role, section) else {
         return Err(Error::usage("git does not know who you are").help(UNKNOWN_AUTHOR_HELP));
     };
-    let (seconds, offset_minutes) = match env("GIT_AUTHOR_DATE") {
-        Some(d) => date_from_env("GIT_AUTHOR_DATE", &d)?,
+    let var = format!("GIT_{role}_DATE");
+    let (seconds, offset_minutes) = match env(&var).filter(|v| !v.trim().is_empty()) {
+        Some(d) => date_from_env(&var, &d)?,
         None => now,
     };
-    let author = Ident { name, email, seconds, offset_minutes };
-    let (seconds, offset_minutes) = match env("GIT_COMMITTER_DATE") {
-        Some(d) => date_from_env("GIT_COMMITTER_DATE", &d)?,
-        None => (author.seconds, author.offset_minutes),
-    };
-    let committer = Ident {
-        name: env("GIT_COMMITTER_NAME").unwrap_or_else(|| author.name.clone()),
-        email: env("GIT_COMMITTER_EMAIL").unwrap_or_else(|| author.email.clone()),
-        seconds,
-        offset_minutes,
-    };
-    Ok((author, committer))
+    Ok(Ident { name, email, seconds, offset_minutes })
 }
 
 pub(super) fn date_from_env(var: &str, value: &str) -> Result<(i64, i32)> {
@@ -155,7 +196,7 @@ mod tests {
     }
 
     #[test]
-    fn env_wins_over_config_and_committer_falls_back_to_author() {
+    fn env_wins_over_config_and_the_committer_stays_the_configured_user() {
         let env = lookup(&[("GIT_AUTHOR_NAME", "Env Name"), ("GIT_AUTHOR_DATE", "@100 +0200")]);
         let config = lookup(&[("user.name", "Config Name"), ("user.email", "c@example.org")]);
         let (author, committer) = identities(&env, &config, (5, 0)).map_err(|e| e.message).unwrap();
@@ -168,7 +209,15 @@ mod tests {
                 offset_minutes: 120
             }
         );
-        assert_eq!(committer, author);
+        assert_eq!(
+            committer,
+            Ident {
+                name: "Config Name".into(),
+                email: "c@example.org".into(),
+                seconds: 5,
+                offset_minutes: 0
+            }
+        );
     }
 
     #[test]
@@ -179,11 +228,12 @@ mod tests {
             ("GIT_COMMITTER_NAME", "C"),
             ("GIT_COMMITTER_DATE", "@200 +0000"),
         ]);
-        let (author, committer) = identities(&env, &lookup(&[]), (5, 60)).map_err(|e| e.message).unwrap();
+        let config = lookup(&[("committer.email", "c@example.org")]);
+        let (author, committer) = identities(&env, &config, (5, 60)).map_err(|e| e.message).unwrap();
         assert_eq!((author.seconds, author.offset_minutes), (5, 60));
         assert_eq!(
             (committer.name.as_str(), committer.email.as_str(), committer.seconds),
-            ("C", "a@example.org", 200)
+            ("C", "c@example.org", 200)
         );
     }
 

@@ -30,7 +30,7 @@ pub(super) fn blob_id(bytes: &[u8]) -> Result<Oid> {
 /// Brings the working tree and the index in line with the branch for the files of a killed
 /// writer's journal, then removes it. A file is only written where it still holds what the
 /// killed writer saw (or is missing): a person's edit since then is left alone.
-pub(super) fn finish_pending(repo: &Repository) -> Result<()> {
+pub(super) fn finish_pending(repo: &Repository, git_lock: &GitIndexLock) -> Result<()> {
     let journal = repo.path().join(PENDING);
     let text = match fs::read_to_string(&journal) {
         Ok(t) => t,
@@ -39,8 +39,8 @@ pub(super) fn finish_pending(repo: &Repository) -> Result<()> {
     };
     let Some(workdir) = repo.workdir() else { return Ok(()) };
     let head = head_tree(repo)?;
-    let mut index = repo.index().map_err(git_error("cannot open git's index"))?;
-    index.read(true).map_err(git_error("cannot read git's index"))?;
+    let config = GitConfig::open(Some(repo))?;
+    let mut index = git_lock.index(repo)?;
     let mut staged = false;
     for line in text.lines() {
         let mut parts = line.splitn(3, ' ');
@@ -60,12 +60,13 @@ pub(super) fn finish_pending(repo: &Repository) -> Result<()> {
             continue;
         }
         let current = read_worktree(workdir, path)?;
-        let disk = current.as_deref().map(blob_id).transpose()?;
+        let disk = current.map(|d| cleaned(repo, path, &d)).transpose()?;
+        let disk = disk.as_deref().map(blob_id).transpose()?;
         if disk != Some(new) {
             if disk != base {
                 continue;
             }
-            write_atomic(workdir, path, &bytes)?;
+            write_atomic(workdir, path, &smudged(&bytes, checkout_eol(repo, &config, path)?))?;
         }
         if index.get_path(Path::new(path), 0).map(|e| e.id) != Some(new) {
             index.add_path(Path::new(path)).map_err(git_error(format!("cannot stage {path}")))?;
@@ -73,7 +74,7 @@ pub(super) fn finish_pending(repo: &Repository) -> Result<()> {
         }
     }
     if staged {
-        write_index(&mut index, repo.path())?;
+        git_lock.write(&mut index)?;
     }
     clear_pending(repo)
 }

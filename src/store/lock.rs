@@ -84,23 +84,103 @@ pub(super) fn same_file(_file: &fs::File, path: &Path) -> bool {
     path.exists()
 }
 
-/// Waits a little while git's own `index.lock` is held, so a commit is not made that could not
-/// be staged afterwards. Git's lock says nothing of its holder: only a person can tell a
-/// running git command from one that died, so after the wait they are asked.
-pub(super) fn wait_for_git_index(git_dir: &Path) -> Result<()> {
-    let lock = git_dir.join("index.lock");
-    for _ in 0..50 {
-        if !lock.exists() {
-            return Ok(());
+/// git's own lock on its index, taken as git takes it: `.git/index.lock` created exclusively.
+///
+/// Held from before the branch moves until the index is written, so a `git commit`, `git add`
+/// or an IDE in the same checkout cannot build a commit from an index that lacks our files (it
+/// fails with "index.lock: File exists", or waits, as it would for another git). The file is
+/// git's, not the kernel's: a killed holder leaves it, and only a person can tell a running git
+/// command from a dead one, so after a short wait they are asked to delete it.
+pub(super) struct GitIndexLock {
+    git_dir: PathBuf,
+    lock: PathBuf,
+    _file: fs::File,
+}
+
+/// The scratch index libgit2 writes to while we hold `index.lock` (libgit2 would otherwise try
+/// to take `index.lock` itself); it is renamed over `.git/index` under the lock.
+const SCRATCH_INDEX: &str = "watchbill-index.new";
+
+impl GitIndexLock {
+    /// Takes `.git/index.lock`, waiting up to 1 s while a git command holds it.
+    pub(super) fn acquire(git_dir: &Path) -> Result<GitIndexLock> {
+        let lock = git_dir.join("index.lock");
+        for _ in 0..50 {
+            match fs::OpenOptions::new().write(true).create_new(true).open(&lock) {
+                Ok(file) => return Ok(GitIndexLock { git_dir: git_dir.to_path_buf(), lock, _file: file }),
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                    std::thread::sleep(Duration::from_millis(20))
+                }
+                Err(e) => return Err(write_error(&lock, e)),
+            }
         }
-        std::thread::sleep(Duration::from_millis(20));
+        Err(index_locked(&lock))
     }
-    Err(index_locked(&lock))
+
+    /// git's index as it is on disk now, bound to `repo` so paths can be staged from the
+    /// working tree.
+    pub(super) fn index(&self, repo: &Repository) -> Result<git2::Index> {
+        let scratch = self.git_dir.join(SCRATCH_INDEX);
+        // A writer killed while libgit2 wrote the scratch leaves it and its `.lock`: under
+        // git's index.lock both are ours to remove.
+        let _ = fs::remove_file(&scratch);
+        let _ = fs::remove_file(self.git_dir.join(format!("{SCRATCH_INDEX}.lock")));
+        match fs::copy(self.git_dir.join("index"), &scratch) {
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(write_error(&scratch, e)),
+        }
+        let mut index = git2::Index::open(&scratch).map_err(git_error("cannot read git's index"))?;
+        repo.set_index(&mut index).map_err(git_error("cannot read git's index"))?;
+        Ok(index)
+    }
+
+    /// Writes `index` (from [`GitIndexLock::index`]) as git's index, still under the lock.
+    pub(super) fn write(&self, index: &mut git2::Index) -> Result<()> {
+        let scratch = self.git_dir.join(SCRATCH_INDEX);
+        index.write().map_err(git_error("cannot write git's index"))?;
+        let target = self.git_dir.join("index");
+        fs::rename(&scratch, &target).map_err(|e| write_error(&target, e))?;
+        sync_dir(&self.git_dir);
+        Ok(())
+    }
+}
+
+impl Drop for GitIndexLock {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(self.git_dir.join(SCRATCH_INDEX));
+        let _ = fs::remove_file(&self.lock);
+    }
 }
 
 pub(super) fn index_locked(lock: &Path) -> Error {
+    // A killed writer may have left git's other locks too (the branch's, during its move):
+    // name them all, so one deletion is not followed by another stop.
+    let mut locks = vec![lock.to_path_buf()];
+    if let Some(git_dir) = lock.parent() {
+        locks.extend(other_git_locks(git_dir).into_iter().filter(|l| l != lock));
+    }
+    let names: Vec<String> = locks.iter().map(|l| l.display().to_string()).collect();
     Error::conflict(format!("git's index is locked ({})", lock.display())).help(format!(
         "a git command is running, or one was killed: if none is running, delete {}",
-        lock.display()
+        names.join(" and ")
     ))
+}
+
+/// git's lock files on HEAD, `packed-refs` and the branches, where they exist.
+fn other_git_locks(git_dir: &Path) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> =
+        ["HEAD.lock", "packed-refs.lock"].iter().map(|n| git_dir.join(n)).filter(|p| p.exists()).collect();
+    let mut dirs = vec![git_dir.join("refs/heads")];
+    while let Some(dir) = dirs.pop() {
+        for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            match entry.file_type() {
+                Ok(t) if t.is_dir() => dirs.push(path),
+                Ok(_) if path.extension().is_some_and(|e| e == "lock") => found.push(path),
+                _ => {}
+            }
+        }
+    }
+    found
 }

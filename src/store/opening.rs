@@ -14,9 +14,9 @@ pub fn init_repository(dir: &Path) -> Result<bool> {
         Ok(_) => Ok(false),
         Err(e) if e.code() == ErrorCode::NotFound => {
             // git's own default branch name when the user set one, else `main`.
-            let branch = git2::Config::open_default()
+            let branch = GitConfig::open(None)
                 .ok()
-                .and_then(|c| c.get_string("init.defaultBranch").ok())
+                .and_then(|c| c.get("init.defaultBranch"))
                 .filter(|b| git2::Branch::name_is_valid(b).unwrap_or(false))
                 .unwrap_or_else(|| "main".to_string());
             let mut opts = git2::RepositoryInitOptions::new();
@@ -52,6 +52,12 @@ pub(super) fn open_error(root: &Path, e: &git2::Error, not_found_help: &str) -> 
             "this repository uses git's reftable ref storage, which watchbill (libgit2) cannot read yet",
         )
         .help("convert it with `git refs migrate --ref-format=files`");
+    }
+    if msg.contains("object format") || msg.contains("objectformat") {
+        return Error::usage(
+            "this repository stores objects by SHA-256 (extensions.objectFormat), which watchbill (libgit2) cannot read yet",
+        )
+        .help("nothing was written; keep the crew's files in a SHA-1 repository (`git init --object-format=sha1`)");
     }
     match e.code() {
         ErrorCode::NotFound => {
@@ -113,7 +119,17 @@ pub(super) fn in_repo(prefix: &str, path: &str) -> String {
 
 pub(super) fn git_error(what: impl std::fmt::Display) -> impl FnOnce(git2::Error) -> Error {
     move |e| {
+        if e.message().contains("extension: 'link'") {
+            return split_index();
+        }
         Error::usage(format!("{what}: {}", e.message()))
             .help("check the repository with `git status` and `git fsck`")
     }
+}
+
+/// git's split index (`core.splitIndex`) keeps part of the index in `.git/sharedindex.*`, which
+/// libgit2 cannot read or write.
+pub(super) fn split_index() -> Error {
+    Error::usage("this repository uses git's split index (core.splitIndex), which watchbill (libgit2) cannot read yet")
+        .help("nothing was written; turn it off: git config core.splitIndex false && git update-index --no-split-index")
 }

@@ -105,7 +105,14 @@ impl Reader {
                 self.skipped.extend(listing.skipped);
                 let paths: Vec<(String, PathBuf)> =
                     listing.files.into_iter().filter(|(p, _)| !self.read.contains(p)).collect();
-                read_worktree_files(paths)?
+                let mut files = read_worktree_files(paths)?;
+                // A sparse checkout leaves files out of the working tree: they are read from
+                // git's index, as HEAD checked them out.
+                if let Some((repo, mut blobs)) = skipped_files(&self.root, wanted)? {
+                    blobs.retain(|(path, _)| !self.read.contains(path));
+                    files.extend(read_blobs(&repo, &self.root, blobs)?);
+                }
+                files
             }
             Some((repo, tree)) => {
                 let mut blobs = Vec::new();

@@ -158,3 +158,14 @@ pub(super) fn read_blobs(repo: &Repository, root: &Path, blobs: Vec<(String, Oid
     );
     runs.into_iter().collect::<Result<Vec<Vec<RawFile>>>>().map(|r| r.concat())
 }
+
+/// Whether the repository around `root` has the local branch `name`.
+pub fn branch_exists(root: &Path, name: &str) -> Result<bool> {
+    let repo = open_repo(root, NOT_A_REPO_HELP)?;
+    let found = match repo.find_branch(name, git2::BranchType::Local) {
+        Ok(_) => Ok(true),
+        Err(e) if e.code() == ErrorCode::NotFound => Ok(false),
+        Err(e) => Err(git_error(format!("cannot read the branch {name}"))(e)),
+    };
+    found
+}

@@ -77,3 +77,27 @@ pub fn stdout(a: &assert_cmd::assert::Assert) -> String {
 pub fn stderr(a: &assert_cmd::assert::Assert) -> String {
     String::from_utf8_lossy(&a.get_output().stderr).into_owned()
 }
+
+/// `watchbill -C dir …` with the test environment but the real clock (no `--now`).
+pub fn wb_clock(dir: &Path) -> Command {
+    let mut p = Proc::new(assert_cmd::cargo::cargo_bin!("watchbill"));
+    env(&mut p);
+    p.arg("-C").arg(dir);
+    Command::from_std(p)
+}
+
+/// Runs `watchbill args` (with `--now` pinned), which must succeed, and parses its JSON output.
+pub fn json(dir: &Path, args: &[&str]) -> serde_json::Value {
+    let out = stdout(&wb(dir).args(args).assert().success());
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"))
+}
+
+/// The number of commits on HEAD.
+pub fn commits(dir: &Path) -> usize {
+    git(dir, &["rev-list", "--count", "HEAD"]).trim().parse().expect("a count")
+}
+
+/// HEAD's commit id.
+pub fn head(dir: &Path) -> String {
+    git(dir, &["rev-parse", "HEAD"]).trim().to_string()
+}

@@ -1,0 +1,221 @@
+//! `watchbill rota export`: the rota as a paging tool's overrides, printed or pushed.
+
+use super::{output, Ctx, ListFormat, WriteArgs};
+use crate::error::{Error, Exit, Result};
+use crate::export::{self, push, record, Request};
+use crate::import::Tool;
+use crate::model::{Needs, Weeks};
+use crate::store;
+use crate::time::IsoWeek;
+use clap::Args;
+
+/// Print (or --push) the requests that create one override per captain per watch in a paging
+/// tool's schedule.
+#[derive(Args, Debug)]
+#[command(after_help = "Examples:
+  watchbill rota export pagerduty --schedule PABC123
+  watchbill rota export opsgenie --schedule 4513b7ea-3b91-438f-b7e4-e3e54af9147c --weeks 8 --format json
+  PAGERDUTY_TOKEN=… watchbill rota export pagerduty --schedule PABC123 --push
+  watchbill rota export grafana-oncall --from 2026-W48
+
+Members are the tool's users by e-mail (Opsgenie) or by their id in crew.toml
+(`pagerduty = \"PXXXX\"`, `opsgenie = …`, `grafana_oncall = \"UXXXX\"`); a member who is
+neither is reported with the fix. --push records what it created in
+exports/<tool>-<schedule>.toml and, on a later push, deletes those of a re-planned week.")]
+pub struct ExportArgs {
+    /// pagerduty, opsgenie or grafana-oncall.
+    #[arg(value_enum)]
+    pub tool: Tool,
+    /// The tool's schedule the overrides go into (needed for pagerduty and opsgenie).
+    #[arg(long, value_name = "ID")]
+    pub schedule: Option<String>,
+    /// First week (default: the current one).
+    #[arg(long)]
+    pub from: Option<IsoWeek>,
+    /// How many weeks.
+    #[arg(long, default_value_t = 4)]
+    pub weeks: u32,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: ListFormat,
+    /// Send the requests, with the token in PAGERDUTY_TOKEN or OPSGENIE_TOKEN.
+    #[arg(long)]
+    pub push: bool,
+    /// The tool's API (default: its public one); for a regional or self-hosted instance.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    #[command(flatten)]
+    pub write: WriteArgs,
+}
+
+pub fn run(ctx: &Ctx, a: ExportArgs) -> Result<Exit> {
+    if !export::supported(a.tool) {
+        return Err(Error::usage(format!("{} has no override API watchbill writes to", a.tool.title()))
+            .help("export to pagerduty, opsgenie or grafana-oncall"));
+    }
+    let schedule = match (&a.schedule, a.tool) {
+        (Some(s), _) => s.clone(),
+        (None, Tool::GrafanaOncall) => String::new(),
+        (None, _) => {
+            return Err(Error::usage(format!("{} needs --schedule ID", a.tool.title()))
+                .help("the id is in the schedule's URL in the tool"))
+        }
+    };
+    if a.weeks == 0 || a.weeks > 520 {
+        return Err(Error::usage("--weeks must be between 1 and 520"));
+    }
+    let mut session = ctx.session(None)?;
+    let from = a.from.unwrap_or_else(|| session.model.settings.schedule.week_at(&session.now));
+    let weeks: Vec<IsoWeek> = (0..i64::from(a.weeks)).map(|i| from.plus(i)).collect();
+    session.read(Needs::rota_in(Weeks::between(from, from.plus(i64::from(a.weeks) - 1))))?;
+    let model = &session.model;
+    // PagerDuty takes a user id: a push looks up the captains who have only an e-mail.
+    let mut found = std::collections::BTreeMap::new();
+    let to_find = if a.push { export::emails_to_find(model, a.tool, &weeks) } else { Vec::new() };
+    if !to_find.is_empty() && !a.write.dry_run {
+        let client = client(&a)?;
+        for email in to_find {
+            if let Some(id) = export::user_with_email(&client.send(&export::find_user(&email))?, &email) {
+                found.insert(email, id);
+            }
+        }
+    }
+    let wanted = export::overrides(model, a.tool, &weeks, &found).map_err(|unmatched| {
+        let list: Vec<String> =
+            unmatched.iter().map(|u| format!("{} {}: {}", u.week, u.member, u.help)).collect();
+        Error::refused(format!(
+            "{} captain(s) cannot be matched to a {} user:\n  {}",
+            unmatched.len(),
+            a.tool.title(),
+            list.join("\n  ")
+        ))
+        .help("watchbill never guesses who a person is in the tool; add the ids, then run again")
+    })?;
+    let tz = model.settings.schedule.tz.name();
+    if !a.push {
+        let requests: Vec<Request> =
+            wanted.iter().map(|o| export::create(a.tool, &schedule, o, tz)).collect();
+        print_requests(&requests, a.format)?;
+        if wanted.is_empty() {
+            eprintln!(
+                "no rota weeks from {from} for {} weeks: plan them with `watchbill rota plan`",
+                a.weeks
+            );
+        }
+        return Ok(Exit::Ok);
+    }
+    if a.tool == Tool::GrafanaOncall {
+        return Err(Error::usage("--push is not supported for Grafana OnCall").help(
+            "OnCall adds a shift to a schedule through the schedule's own list of shifts; print the shifts \
+             and create them with its API or Terraform",
+        ));
+    }
+    let path = record::path(a.tool, &schedule);
+    let before = match store::read_current(&session.root, &a.write.mode(), &path)? {
+        Some(b) => {
+            record::parse(&path, &String::from_utf8_lossy(&b)).map_err(|m| Error::problems(m, Vec::new()))?
+        }
+        None => record::Record::default(),
+    };
+    let plan = export::push_plan(&before, &wanted, &weeks);
+    if plan.delete.is_empty() && plan.create.is_empty() {
+        outln!("nothing to push: {} already as planned", plural(plan.unchanged.len()));
+        return Ok(Exit::Ok);
+    }
+    let deletes: Vec<Request> =
+        plan.delete.iter().map(|c| export::delete(a.tool, &schedule, &c.id)).collect();
+    let creates: Vec<Request> =
+        plan.create.iter().map(|o| export::create(a.tool, &schedule, o, tz)).collect();
+    if a.write.dry_run {
+        for r in deletes.iter().chain(&creates) {
+            outln!("would send {} {}", r.method, r.path);
+        }
+        return Ok(Exit::Ok);
+    }
+    let client = client(&a)?;
+    // Whatever happens half-way, what was done is recorded, so the next push starts from it.
+    let mut deleted = Vec::new();
+    let mut created = Vec::new();
+    let mut failure = None;
+    for (c, r) in plan.delete.iter().zip(&deletes) {
+        match client.send(r) {
+            Ok(_) => deleted.push(c.id.clone()),
+            Err(e) => {
+                failure = Some(e);
+                break;
+            }
+        }
+    }
+    if failure.is_none() {
+        for (o, r) in plan.create.iter().zip(&creates) {
+            match client.send(r).and_then(|body| push::created_id(a.tool, &o.alias, &body)) {
+                Ok(id) => created.push(record::Created {
+                    week: o.week,
+                    member: o.member.clone(),
+                    user: o.user.clone(),
+                    start: o.start.clone(),
+                    end: o.end.clone(),
+                    id,
+                }),
+                Err(e) => {
+                    failure = Some(e);
+                    break;
+                }
+            }
+        }
+    }
+    outln!("{} {}: {} deleted, {} created", a.tool.title(), schedule, deleted.len(), created.len());
+    if !deleted.is_empty() || !created.is_empty() {
+        let message = format!(
+            "rota export: {} override(s) created, {} deleted in {} schedule {schedule}",
+            created.len(),
+            deleted.len(),
+            a.tool.title()
+        );
+        ctx.edit_file(&session.root, &a.write, &path, Some(""), &message, |text| {
+            let mut r = if text.is_empty() {
+                record::Record::default()
+            } else {
+                record::parse(&path, text).map_err(|m| Error::problems(m, Vec::new()))?
+            };
+            r.created.retain(|c| !deleted.contains(&c.id));
+            r.created.extend(created.iter().cloned());
+            Ok(record::to_toml(a.tool, &schedule, &r))
+        })?;
+    }
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(Exit::Ok),
+    }
+}
+
+/// A client of the tool's API with the token from the environment.
+fn client(a: &ExportArgs) -> Result<push::Client> {
+    let token = std::env::var(push::token_var(a.tool))
+        .ok()
+        .filter(|t| !t.trim().is_empty())
+        .ok_or_else(|| Error::usage(format!("--push needs the API token in {}", push::token_var(a.tool))))?;
+    let base = a.base_url.as_deref().or(push::default_base(a.tool)).ok_or_else(|| {
+        Error::usage(format!("{} has no public API address: give --base-url", a.tool.title()))
+    })?;
+    Ok(push::Client::new(a.tool, base, token))
+}
+
+fn print_requests(requests: &[Request], format: ListFormat) -> Result<()> {
+    if format == ListFormat::Json {
+        out!("{}", output::json(&requests)?);
+        return Ok(());
+    }
+    for r in requests {
+        outln!("{} {}", r.method, r.path);
+        outln!("{}\n", serde_json::to_string_pretty(&r.body).unwrap_or_default());
+    }
+    Ok(())
+}
+
+fn plural(n: usize) -> String {
+    if n == 1 {
+        "1 week is".into()
+    } else {
+        format!("{n} weeks are")
+    }
+}

@@ -1,0 +1,316 @@
+//! `watchbill rota export`: the rota as the paging tools' override requests (pure).
+//!
+//! One override per captain per watch, from the handover that starts the week's watch to the
+//! one that ends it, for the user the member is in the tool: by e-mail where the tool takes an
+//! e-mail (Opsgenie's `username`), else by the member's id for the tool in crew.toml
+//! (`pagerduty = "PXXXX"`, `grafana_oncall = "UXXXX"`), else, for PagerDuty when pushing, by
+//! the one user the tool has with the member's e-mail. A member who cannot be matched is
+//! reported with the fix, never guessed. [`push`] sends them (the HTTP edge) and keeps what it
+//! created in [`record`], so a later push deletes exactly those of a re-planned week.
+
+pub mod push;
+pub mod record;
+
+use crate::ids::MemberId;
+use crate::import::Tool;
+use crate::model::Model;
+use crate::time::{rfc3339, IsoWeek};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+/// One captain's watch, as an override to create.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Override {
+    pub week: IsoWeek,
+    pub member: MemberId,
+    pub start: String,
+    pub end: String,
+    /// The user in the tool (an id, or the e-mail for Opsgenie).
+    pub user: String,
+    /// A name the tool keeps (Opsgenie's `alias`, OnCall's `name`), unique per week and member.
+    pub alias: String,
+}
+
+/// An HTTP request to the tool's API, as printed and as sent.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Request {
+    pub method: &'static str,
+    /// Below the base URL, e.g. `/schedules/PABC123/overrides`.
+    pub path: String,
+    #[serde(skip_serializing_if = "Value::is_null")]
+    pub body: Value,
+}
+
+/// A captain the tool cannot be told about, and how to fix it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unmatched {
+    pub week: IsoWeek,
+    pub member: MemberId,
+    pub help: String,
+}
+
+/// The tools `rota export` writes to.
+pub fn supported(tool: Tool) -> bool {
+    tool != Tool::Goalert
+}
+
+/// The overrides of `weeks` (each week's crew as planned or confirmed; weeks without a rota
+/// file are passed over), or every captain the tool cannot be told about.
+///
+/// `found` holds the tool's user ids looked up by e-mail (PagerDuty's `GET /users?query=`, done
+/// by `--push`), for members without an id in crew.toml.
+pub fn overrides(
+    model: &Model,
+    tool: Tool,
+    weeks: &[IsoWeek],
+    found: &BTreeMap<String, String>,
+) -> Result<Vec<Override>, Vec<Unmatched>> {
+    let schedule = model.settings.schedule;
+    let mut out = Vec::new();
+    let mut unmatched = Vec::new();
+    for &week in weeks {
+        let Some(r) = model.rota.get(&week) else { continue };
+        let (start, end) = schedule.span(week);
+        for m in &r.crew {
+            match user(model, tool, m, found) {
+                Ok(user) => out.push(Override {
+                    week,
+                    member: m.clone(),
+                    start: rfc3339(&start.fixed_offset()),
+                    end: rfc3339(&end.fixed_offset()),
+                    user,
+                    alias: format!("watchbill-{week}-{m}").to_lowercase(),
+                }),
+                Err(help) => unmatched.push(Unmatched { week, member: m.clone(), help }),
+            }
+        }
+    }
+    if unmatched.is_empty() {
+        Ok(out)
+    } else {
+        Err(unmatched)
+    }
+}
+
+/// The member's user in the tool.
+fn user(
+    model: &Model,
+    tool: Tool,
+    id: &MemberId,
+    found: &BTreeMap<String, String>,
+) -> Result<String, String> {
+    let Some(m) = model.member(id) else {
+        return Err(format!("`{id}` is not in crew.toml"));
+    };
+    let by_id = tool.member_id(m).map(str::to_string);
+    let email = m.email.as_ref().map(|e| e.to_lowercase());
+    let by_email = match tool {
+        Tool::Opsgenie => m.email.clone(),
+        _ => email.and_then(|e| found.get(&e).cloned()),
+    };
+    let by_email_first = tool == Tool::Opsgenie;
+    let user = if by_email_first { by_email.or(by_id) } else { by_id.or(by_email) };
+    user.ok_or_else(|| {
+        let what = match tool {
+            Tool::Opsgenie => "an e-mail (their Opsgenie username) or",
+            _ => "their",
+        };
+        let push = match tool {
+            Tool::Pagerduty => " (or their PagerDuty e-mail: --push looks users up by e-mail)",
+            _ => "",
+        };
+        format!(
+            "give `{id}` {what} {} user id in crew.toml: `{} = \"…\"` in their [[member]]{push}",
+            tool.title(),
+            tool.member_field()
+        )
+    })
+}
+
+/// The request that creates an override in schedule `schedule` of the tool.
+pub fn create(tool: Tool, schedule: &str, o: &Override, tz: &str) -> Request {
+    let utc = |s: &str| {
+        DateTime::parse_from_rfc3339(s)
+            .map(|t| t.with_timezone(&Utc).to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+    };
+    match tool {
+        // POST /schedules/{id}/overrides: "Create one or more overrides".
+        Tool::Pagerduty => Request {
+            method: "POST",
+            path: format!("/schedules/{}/overrides", segment(schedule)),
+            body: json!({"overrides": [{
+                "start": o.start,
+                "end": o.end,
+                "user": {"id": o.user, "type": "user_reference"},
+                "time_zone": tz,
+            }]}),
+        },
+        // POST /v2/schedules/{identifier}/overrides: the alias names it for a later delete.
+        Tool::Opsgenie => Request {
+            method: "POST",
+            path: format!("/v2/schedules/{}/overrides?scheduleIdentifierType=id", segment(schedule)),
+            body: json!({
+                "alias": o.alias,
+                "user": {"type": "user", "username": o.user},
+                "startDate": utc(&o.start).unwrap_or_else(|_| o.start.clone()),
+                "endDate": utc(&o.end).unwrap_or_else(|_| o.end.clone()),
+            }),
+        },
+        // POST /api/v1/on_call_shifts/: a single event above the schedule's rotations.
+        Tool::GrafanaOncall | Tool::Goalert => {
+            let (start, end) = (DateTime::parse_from_rfc3339(&o.start), DateTime::parse_from_rfc3339(&o.end));
+            let (start, duration) = match (start, end) {
+                (Ok(s), Ok(e)) => {
+                    (s.with_timezone(&Utc).format("%Y-%m-%dT%H:%M:%S").to_string(), (e - s).num_seconds())
+                }
+                _ => (o.start.clone(), 0),
+            };
+            Request {
+                method: "POST",
+                path: "/api/v1/on_call_shifts/".into(),
+                body: json!({
+                    "name": o.alias,
+                    "type": "single_event",
+                    "team_id": null,
+                    "time_zone": "UTC",
+                    "level": 100,
+                    "start": start,
+                    "duration": duration,
+                    "users": [o.user],
+                }),
+            }
+        }
+    }
+}
+
+/// The captains' e-mails a push must look up in the tool: PagerDuty members with an e-mail but
+/// no `pagerduty` id in crew.toml (lowercased).
+pub fn emails_to_find(model: &Model, tool: Tool, weeks: &[IsoWeek]) -> Vec<String> {
+    if tool != Tool::Pagerduty {
+        return Vec::new();
+    }
+    let mut out: Vec<String> = (weeks.iter().filter_map(|w| model.rota.get(w)))
+        .flat_map(|r| r.crew.iter())
+        .filter_map(|id| model.member(id))
+        .filter(|m| tool.member_id(m).is_none())
+        .filter_map(|m| m.email.as_ref().map(|e| e.to_lowercase()))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// `GET /users?query=<e-mail>`: PagerDuty's users whose name or e-mail match.
+pub fn find_user(email: &str) -> Request {
+    Request { method: "GET", path: format!("/users?query={}", segment(email)), body: Value::Null }
+}
+
+/// The id of the one user whose e-mail is exactly `email` in a `GET /users` answer (`users[]`
+/// with `id` and `email`); none when no user or several have it.
+pub fn user_with_email(answer: &str, email: &str) -> Option<String> {
+    let v: Value = serde_json::from_str(answer).ok()?;
+    let same: Vec<&Value> = (v.get("users")?.as_array()?.iter())
+        .filter(|u| u.get("email").and_then(Value::as_str).is_some_and(|e| e.eq_ignore_ascii_case(email)))
+        .collect();
+    match same.as_slice() {
+        [one] => one.get("id")?.as_str().map(str::to_string),
+        _ => None,
+    }
+}
+
+/// The request that deletes an override created before, by the id the tool gave it.
+pub fn delete(tool: Tool, schedule: &str, id: &str) -> Request {
+    let path = match tool {
+        Tool::Pagerduty => format!("/schedules/{}/overrides/{}", segment(schedule), segment(id)),
+        Tool::Opsgenie => {
+            format!("/v2/schedules/{}/overrides/{}?scheduleIdentifierType=id", segment(schedule), segment(id))
+        }
+        Tool::GrafanaOncall | Tool::Goalert => format!("/api/v1/on_call_shifts/{}/", segment(id)),
+    };
+    Request { method: "DELETE", path, body: Value::Null }
+}
+
+/// A value safe in a URL path segment (ids are letters and digits; anything else is escaped).
+fn segment(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// What a push does to one week: nothing when the tool already has this week's captains as
+/// watchbill created them; else delete what it created before and create the week anew.
+#[derive(Debug, Default, PartialEq)]
+pub struct PushPlan {
+    pub delete: Vec<record::Created>,
+    pub create: Vec<Override>,
+    pub unchanged: Vec<IsoWeek>,
+}
+
+pub fn push_plan(before: &record::Record, wanted: &[Override], weeks: &[IsoWeek]) -> PushPlan {
+    let mut plan = PushPlan::default();
+    for &week in weeks {
+        let had: Vec<&record::Created> = before.created.iter().filter(|c| c.week == week).collect();
+        let want: Vec<&Override> = wanted.iter().filter(|o| o.week == week).collect();
+        let same = had.len() == want.len()
+            && want.iter().all(|o| {
+                had.iter()
+                    .any(|c| c.member == o.member && c.user == o.user && c.start == o.start && c.end == o.end)
+            });
+        if same {
+            if !want.is_empty() {
+                plan.unchanged.push(week);
+            }
+            continue;
+        }
+        plan.delete.extend(had.into_iter().cloned());
+        plan.create.extend(want.into_iter().cloned());
+    }
+    plan
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn o(week: &str, member: &str) -> Override {
+        Override {
+            week: week.parse().unwrap(),
+            member: MemberId::new(member).unwrap(),
+            start: "2026-11-23T10:00:00+01:00".into(),
+            end: "2026-11-30T10:00:00+01:00".into(),
+            user: member.to_uppercase(),
+            alias: format!("watchbill-{week}-{member}"),
+        }
+    }
+
+    #[test]
+    fn a_push_redoes_only_weeks_that_changed() {
+        let w = |s: &str| s.parse::<IsoWeek>().unwrap();
+        let made = |x: &Override, id: &str| record::Created {
+            week: x.week,
+            member: x.member.clone(),
+            user: x.user.clone(),
+            start: x.start.clone(),
+            end: x.end.clone(),
+            id: id.into(),
+        };
+        let before = record::Record {
+            created: vec![made(&o("2026-W48", "alice"), "A1"), made(&o("2026-W49", "bob"), "B1")],
+        };
+        let wanted = [o("2026-W48", "alice"), o("2026-W49", "carol")];
+        let plan = push_plan(&before, &wanted, &[w("2026-W48"), w("2026-W49")]);
+        assert_eq!(plan.unchanged, vec![w("2026-W48")]);
+        assert_eq!(plan.delete.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), ["B1"]);
+        assert_eq!(plan.create, vec![o("2026-W49", "carol")]);
+    }
+
+    #[test]
+    fn ids_are_escaped_in_paths() {
+        assert_eq!(delete(Tool::Pagerduty, "P/1", "a b").path, "/schedules/P%2F1/overrides/a%20b");
+    }
+}

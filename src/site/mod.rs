@@ -1,0 +1,148 @@
+//! `watchbill site`: the crew's static web site, as a list of pages (path, bytes).
+//!
+//! Pure, like the summaries it is made of: the model, "now" and the templates in, the pages
+//! out; [`sync`] is the one part that touches the disk. Every page is rendered by a template
+//! under `site/` (`templates/site/` in the source, overridable by the crew's repository) that
+//! includes the summaries' own parts (`_journal.html`, `_scoreboard.html`, `_rota.html`,
+//! `_maturity.html`, `_style.css`), so a crew's overrides apply to the site too.
+//!
+//! The site fetches nothing from elsewhere and runs no script: every page carries [`CSP`],
+//! links are relative (it works opened from disk and served from a sub-path such as GitHub
+//! Pages' `/<repo>/`), and only `--base-url` makes absolute addresses (the canonical link and
+//! the calendar subscription).
+//!
+//! A page shows what "now" changes only where it must (the home page, the objectives, the
+//! rota's tenses, the current week), so a rebuild a day later rewrites few files.
+
+mod data;
+pub mod sync;
+
+use crate::error::Result;
+use crate::model::Model;
+use crate::render::Renderer;
+use chrono::{DateTime, FixedOffset};
+use serde::Serialize;
+
+pub use data::Page;
+
+/// The policy of every page: nothing but the site's own style sheet and inline images.
+pub const CSP: &str =
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'";
+
+/// How the site is built.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Where the site is served (`https://crew.example.org/site/`), for absolute addresses.
+    pub base_url: Option<String>,
+}
+
+/// Every page of the site, as it stands at `now`, in path order. `progress` is told how many
+/// pages are done out of how many.
+pub fn build(
+    model: &Model,
+    now: DateTime<FixedOffset>,
+    renderer: &Renderer,
+    options: &Options,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Vec<Page>> {
+    let plan = data::Plan::new(model, now, options);
+    let mut pages = plan.render(renderer, progress)?;
+    pages.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(pages)
+}
+
+/// A link in the site: a path from its root, and what it shows.
+#[derive(Clone, Debug, Serialize)]
+pub struct Link {
+    pub href: String,
+    pub title: String,
+}
+
+/// Path segments for names from the files (services, member, objective or entry ids), in a
+/// folder: a name is its own segment, lowercased, when that is a safe file name not taken yet
+/// (case-insensitive disks too); else its slug and a short hash of it. So no two names share a
+/// page, and no name climbs out of its folder or hides as a dot-file.
+pub fn segments<'a>(names: impl IntoIterator<Item = &'a str>) -> std::collections::HashMap<String, String> {
+    let mut taken = std::collections::HashSet::new();
+    let mut out = std::collections::HashMap::new();
+    for name in names {
+        if out.contains_key(name) {
+            continue;
+        }
+        let lower = name.to_ascii_lowercase();
+        let safe = !lower.is_empty()
+            && lower.len() <= 100
+            && !lower.starts_with(['.', '-'])
+            && lower.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_'));
+        let seg = if safe && !taken.contains(&lower) { lower } else { hashed(name) };
+        taken.insert(seg.clone());
+        out.insert(name.to_string(), seg);
+    }
+    out
+}
+
+/// A name's slug and a short hash of the name itself.
+fn hashed(name: &str) -> String {
+    let slug = crate::model::logbook::slug(name, 40);
+    // FNV-1a: small, and stable across versions and platforms (std's hasher promises neither).
+    let hash =
+        name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    let short = format!("{:08x}", hash >> 32);
+    if slug.is_empty() {
+        short
+    } else {
+        format!("{slug}-{short}")
+    }
+}
+
+/// `../` as many times as `path` has folders: the way back to the site's root.
+pub fn root_of(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_are_safe_unique_file_names() {
+        let names = [
+            "db",
+            "20261123T0800-db-slow-ab12",
+            "../../etc/passwd",
+            "<script>",
+            "",
+            ".hidden",
+            "API",
+            "api",
+            "a/b",
+            "a\nb",
+            "a b",
+            "a-b",
+        ];
+        let s = segments(names);
+        assert_eq!(s["db"], "db");
+        assert_eq!(s["20261123T0800-db-slow-ab12"], "20261123t0800-db-slow-ab12");
+        for n in names {
+            let seg = &s[n];
+            assert!(
+                !seg.is_empty()
+                    && !seg.starts_with(['.', '-'])
+                    && seg
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_')),
+                "{n:?} gave {seg:?}"
+            );
+        }
+        let unique: std::collections::HashSet<&String> = s.values().collect();
+        assert_eq!(unique.len(), names.len(), "{s:?}");
+        assert_eq!(segments(names), s, "the same names give the same segments");
+    }
+
+    #[test]
+    fn roots_climb_back_from_every_folder() {
+        assert_eq!(root_of("index.html"), "");
+        assert_eq!(root_of("journal/2026-W47.html"), "../");
+        assert_eq!(root_of("incidents/2026-W47/x.html"), "../../");
+    }
+}

@@ -1,0 +1,146 @@
+//! `rota swap`: give a member's term from a week on to a replacement, keeping the rules.
+
+use super::plan::week_file;
+use super::rotate::member_label;
+use crate::error::{Error, Result};
+use crate::ids::MemberId;
+use crate::model::rota::{RotaWeek, Swap};
+use crate::model::Model;
+use crate::planner::{self, Violation};
+use crate::store::ChangeSet;
+use crate::time::IsoWeek;
+use chrono::{DateTime, FixedOffset};
+use std::collections::BTreeMap;
+
+/// What to swap.
+pub struct SwapRequest<'a> {
+    pub week: IsoWeek,
+    pub member: &'a MemberId,
+    pub replacement: &'a MemberId,
+    pub reason: Option<&'a str>,
+    /// Record an exception to the soft rule: the replacement is away (check then warns).
+    pub force: bool,
+}
+
+/// A swap to write, and the warnings `check` will give on it.
+#[derive(Debug)]
+pub struct Swapped {
+    pub set: ChangeSet,
+    pub warnings: Vec<String>,
+}
+
+/// Rules no swap may break, even forced: `check` fails on them whatever the file says.
+const HARD: [&str; 3] = ["inactive", "double", "crew-size"];
+
+/// The weeks of `member`'s term from `week` on (consecutive weeks they are in the crew).
+pub fn term_from(model: &Model, week: IsoWeek, member: &MemberId) -> Vec<IsoWeek> {
+    let mut out = Vec::new();
+    let mut w = week;
+    while model.rota.get(&w).is_some_and(|r| r.crew.contains(member)) {
+        out.push(w);
+        w = w.next();
+    }
+    out
+}
+
+/// The rota with the swap applied, each week recording it.
+fn swapped(model: &Model, weeks: &[IsoWeek], record: &Swap) -> BTreeMap<IsoWeek, RotaWeek> {
+    let mut rota = model.rota.clone();
+    for w in weeks {
+        if let Some(r) = rota.get_mut(w) {
+            for m in r.crew.iter_mut().filter(|m| **m == record.member) {
+                *m = record.replacement.clone();
+            }
+            r.swaps.push(record.clone());
+        }
+    }
+    rota
+}
+
+/// What the swap would add to `check`'s report: every problem not there before.
+fn added(model: &Model, after: &BTreeMap<IsoWeek, RotaWeek>, today: IsoWeek) -> Vec<Violation> {
+    let before = planner::violations(&model.settings, &model.crew, &model.rota, today);
+    let key = |v: &Violation| (v.week, v.code, v.member.clone(), v.message.clone());
+    let before: Vec<_> = before.iter().map(key).collect();
+    planner::violations(&model.settings, &model.crew, after, today)
+        .into_iter()
+        .filter(|v| !before.contains(&key(v)))
+        .collect()
+}
+
+/// The change set of a swap, or why it is refused: a rule `check` fails on is never written;
+/// time away only with `force`, recorded as `forced` in each week; new warnings are returned.
+pub fn swap(model: &Model, now: &DateTime<FixedOffset>, req: &SwapRequest) -> Result<Swapped> {
+    let schedule = &model.settings.schedule;
+    if schedule.handover(req.week.next()) <= *now {
+        return Err(Error::refused(format!("the watch of {} is over: history is not rewritten", req.week)));
+    }
+    for id in [req.member, req.replacement] {
+        if !model.member_exists(id) {
+            return Err(
+                Error::refused(format!("`{id}` is not in crew.toml")).help("see `watchbill crew list`")
+            );
+        }
+    }
+    let weeks = term_from(model, req.week, req.member);
+    if weeks.is_empty() {
+        return Err(Error::refused(format!("`{}` is not on watch in {}", req.member, req.week))
+            .help(format!("see `watchbill when {}`", req.member)));
+    }
+    let today = schedule.week_at(now);
+    let mut record = Swap {
+        member: req.member.clone(),
+        replacement: req.replacement.clone(),
+        reason: req.reason.map(str::to_string),
+        forced: false,
+    };
+    let problems = planner::swap_problems(
+        &model.settings,
+        &model.crew,
+        &model.rota,
+        req.week,
+        req.member,
+        req.replacement,
+    );
+    let added = added(model, &swapped(model, &weeks, &record), today);
+    let hard: Vec<String> = problems
+        .iter()
+        .filter(|p| !p.soft)
+        .map(|p| p.message.clone())
+        .chain(added.iter().filter(|v| HARD.contains(&v.code)).map(|v| v.message.clone()))
+        .collect();
+    let who = format!("{} cannot take over from {}", req.replacement, req.member);
+    if !hard.is_empty() {
+        return Err(Error::refused(format!("{who}: {}", hard.join("; ")))
+            .help("choose another replacement: `check` would fail on this, --force or not"));
+    }
+    // Soft: time away (documented as an exception --force may record). Warnings `check` would
+    // add are printed, never refused, as the write gate does for every command.
+    let soft: Vec<String> = problems.iter().map(|p| p.message.clone()).collect();
+    if !soft.is_empty() && !req.force {
+        return Err(Error::refused(format!("{who}: {}", soft.join("; ")))
+            .help("choose another replacement, or pass --force to record an exception (check will warn)"));
+    }
+    let warnings: Vec<String> = added
+        .iter()
+        .filter(|v| !v.severity_error && v.code != "away")
+        .map(|v| format!("{} ({}): {}", v.message, v.code, v.help))
+        .collect();
+    record.forced = !soft.is_empty();
+    let after = swapped(model, &weeks, &record);
+    let changes = weeks.iter().filter_map(|w| after.get(w)).map(|r| week_file(model, r, now)).collect();
+    let span = match (weeks.first(), weeks.last()) {
+        (Some(f), Some(l)) if f != l => format!("{f} to {l}"),
+        (Some(f), _) => f.to_string(),
+        _ => String::new(),
+    };
+    let mut message =
+        format!("rota: {span} {} takes over from {}", member_label(model, req.replacement), req.member);
+    if let Some(r) = req.reason {
+        message.push_str(&format!(" ({r})"));
+    }
+    if record.forced {
+        message.push_str(&format!("\n\nForced despite: {}", soft.join("; ")));
+    }
+    Ok(Swapped { set: ChangeSet { message, changes }, warnings })
+}
