@@ -82,6 +82,15 @@ fn main() {
         for (what, n, t) in rows {
             println!("  {what:34} {:6} files {}", n, ms(t));
         }
+        // Where `status`'s time goes besides parsing: judging its objectives on what it loaded
+        // (the current window only, as `status` does).
+        let judged = model::load(status).model;
+        let judge = |()| {
+            let over = |o| watchbill::metrics::evaluate_over(&judged, o, now, 0);
+            judged.objectives.values().map(over).collect::<Vec<_>>()
+        };
+        let t = median(budget, || (), judge);
+        println!("  {:34} {:6} files {}", "judge the objectives (status)", judged.files_read, ms(t));
         let all = model::load(files.clone()).model;
         let t = median(budget, || (), |()| watchbill::check::check(&all, now));
         println!("  {:34} {:6} files {}", "check's rules on the loaded model", files.len(), ms(t));

@@ -79,3 +79,9 @@ use signing::*;
 use sparse::*;
 pub use templates::*;
 use worktree::*;
+
+// A cache keyed by blob id (issue 20): which blob a file holds, and the file under .git/watchbill/.
+mod blob_ids;
+mod cache;
+pub use blob_ids::*;
+pub use cache::*;
