@@ -31,7 +31,11 @@ pub(super) fn cleaned(repo: &Repository, repo_path: &str, bytes: &[u8]) -> Resul
     Ok(blob.content().to_vec())
 }
 
-fn blob_through_filter(repo: &Repository, repo_path: &str, bytes: &[u8]) -> std::result::Result<Oid, git2::Error> {
+fn blob_through_filter(
+    repo: &Repository,
+    repo_path: &str,
+    bytes: &[u8],
+) -> std::result::Result<Oid, git2::Error> {
     let mut writer = repo.blob_writer(Some(Path::new(repo_path)))?;
     writer.write_all(bytes).map_err(|e| git2::Error::from_str(&e.to_string()))?;
     writer.commit()
