@@ -641,15 +641,24 @@ fn import_schedule(dir: &Path) -> String {
 
 #[test]
 fn a_final_schedule_becomes_past_rota_weeks() {
-    let t = crew_with(ROTA_SETTINGS, CREW);
+    // Alice is declared experienced already, with a comment; Bob is not.
+    let crew = CREW.replace("PXPGF42\"\n", "PXPGF42\"\nexperienced = true   # served in 2025\n");
+    let t = crew_with(ROTA_SETTINGS, &crew);
     let dir = t.path();
     let before = commits(dir);
     let out = import_schedule(dir);
     // W47's watch ends at 10:00 today, after --now: the rota plans it, the import does not.
     assert!(out.contains("3 past rota week(s) added, 0 already in the rota, 1 not over yet"), "{out}");
+    assert!(out.contains("declared experienced in crew.toml: bob\n"), "{out}");
     assert_eq!(commits(dir), before + 1);
     let message = git(dir, &["log", "-1", "--format=%B"]);
     assert!(message.contains("- 2026-W44: alice\n- 2026-W45: bob\n- 2026-W46: alice\n"), "{message}");
+    assert!(message.contains("- experienced (captains in the tool's past weeks): bob\n"), "{message}");
+    // The same commit edits crew.toml in place: Bob gains the field, Alice's line and comment stay.
+    let files = git(dir, &["show", "--name-only", "--format=", "HEAD"]);
+    assert!(files.lines().any(|l| l == "crew.toml"), "{files}");
+    let after = std::fs::read_to_string(dir.join("crew.toml")).unwrap();
+    assert_eq!(after, crew.replace("PBOB001\"\n", "PBOB001\"\nexperienced = true\n"));
     // Bob's six hours in W46 do not make him a captain of it.
     assert_eq!(captain(dir, "2026-W46"), "alice");
     let w46: toml::Table = std::fs::read_to_string(dir.join("rota/2026-W46.toml")).unwrap().parse().unwrap();
