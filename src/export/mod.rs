@@ -1,7 +1,8 @@
 //! `watchbill rota export`: the rota as the paging tools' override requests (pure).
 //!
 //! One override per captain per watch, from the handover that starts the week's watch to the
-//! one that ends it, for the user the member is in the tool: by e-mail where the tool takes an
+//! one that ends it, split around each cover of the captain, and one per cover for the
+//! stand-in over the cover (docs/interop.md says why split), for the user the member is in the tool: by e-mail where the tool takes an
 //! e-mail (Opsgenie's `username`), else by the member's id for the tool in crew.toml
 //! (`pagerduty = "PXXXX"`, `grafana_oncall = "UXXXX"`), else, for PagerDuty when pushing, by
 //! the one user the tool has with the member's e-mail. A member who cannot be matched is
@@ -15,7 +16,7 @@ use crate::ids::MemberId;
 use crate::import::Tool;
 use crate::model::Model;
 use crate::time::{rfc3339, IsoWeek};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, FixedOffset, Utc};
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -73,17 +74,18 @@ pub fn overrides(
     for &week in weeks {
         let Some(r) = model.rota.get(&week) else { continue };
         let (start, end) = schedule.span(week);
-        for m in &r.crew {
-            match user(model, tool, m, found) {
+        let (start, end) = (start.fixed_offset(), end.fixed_offset());
+        for (member, from, to, alias) in spans(r, start, end) {
+            match user(model, tool, &member, found) {
                 Ok(user) => out.push(Override {
                     week,
-                    member: m.clone(),
-                    start: rfc3339(&start.fixed_offset()),
-                    end: rfc3339(&end.fixed_offset()),
+                    member,
+                    start: rfc3339(&from.with_timezone(&schedule.tz).fixed_offset()),
+                    end: rfc3339(&to.with_timezone(&schedule.tz).fixed_offset()),
                     user,
-                    alias: format!("watchbill-{week}-{m}").to_lowercase(),
+                    alias: alias.to_lowercase(),
                 }),
-                Err(help) => unmatched.push(Unmatched { week, member: m.clone(), help }),
+                Err(help) => unmatched.push(Unmatched { week, member, help }),
             }
         }
     }
@@ -92,6 +94,56 @@ pub fn overrides(
     } else {
         Err(unmatched)
     }
+}
+
+type Span = (MemberId, DateTime<FixedOffset>, DateTime<FixedOffset>, String);
+
+/// Who is on call when during a week's watch `[start, end)`, with each override's alias: each
+/// captain from start to end less the covers where someone stands in for them, and each
+/// cover's stand-in over the cover (clipped to the watch). Splitting the captain's override
+/// around the cover, rather than stacking the cover on top of it, means no two overrides
+/// watchbill creates for one member's place ever overlap, so the result does not depend on
+/// which of two overlapping overrides the tool lets win (docs/interop.md).
+fn spans(
+    r: &crate::model::rota::RotaWeek,
+    start: DateTime<FixedOffset>,
+    end: DateTime<FixedOffset>,
+) -> Vec<Span> {
+    let week = r.week;
+    let mut out = Vec::new();
+    for m in &r.crew {
+        let mut covers: Vec<(DateTime<FixedOffset>, DateTime<FixedOffset>)> = (r.covers.iter())
+            .filter(|c| &c.member == m)
+            .map(|c| (c.from.0.max(start), c.to.0.min(end)))
+            .filter(|(f, t)| f < t)
+            .collect();
+        covers.sort();
+        let mut at = start;
+        let mut pieces = Vec::new();
+        for (f, t) in &covers {
+            if *f > at {
+                pieces.push((at, *f));
+            }
+            at = at.max(*t);
+        }
+        if at < end {
+            pieces.push((at, end));
+        }
+        for (n, (f, t)) in pieces.into_iter().enumerate() {
+            let alias = match n {
+                0 => format!("watchbill-{week}-{m}"),
+                _ => format!("watchbill-{week}-{m}-{}", n + 1),
+            };
+            out.push((m.clone(), f, t, alias));
+        }
+    }
+    for (n, c) in r.covers.iter().enumerate() {
+        let (f, t) = (c.from.0.max(start), c.to.0.min(end));
+        if f < t {
+            out.push((c.by.clone(), f, t, format!("watchbill-{week}-cover-{}-{}", n + 1, c.by)));
+        }
+    }
+    out
 }
 
 /// The member's user in the tool.
@@ -192,7 +244,7 @@ pub fn emails_to_find(model: &Model, tool: Tool, weeks: &[IsoWeek]) -> Vec<Strin
         return Vec::new();
     }
     let mut out: Vec<String> = (weeks.iter().filter_map(|w| model.rota.get(w)))
-        .flat_map(|r| r.crew.iter())
+        .flat_map(|r| r.crew.iter().chain(r.covers.iter().map(|c| &c.by)))
         .filter_map(|id| model.member(id))
         .filter(|m| tool.member_id(m).is_none())
         .filter_map(|m| m.email.as_ref().map(|e| e.to_lowercase()))
