@@ -14,6 +14,7 @@ pub mod record;
 
 use crate::ids::MemberId;
 use crate::import::Tool;
+use crate::model::rota::Cover;
 use crate::model::Model;
 use crate::time::{rfc3339, IsoWeek};
 use chrono::{DateTime, FixedOffset, Utc};
@@ -75,7 +76,7 @@ pub fn overrides(
         let Some(r) = model.rota.get(&week) else { continue };
         let (start, end) = schedule.span(week);
         let (start, end) = (start.fixed_offset(), end.fixed_offset());
-        for (member, from, to, alias) in spans(r, start, end) {
+        for (member, from, to, alias) in spans(week, &r.crew, &r.covers, start, end) {
             match user(model, tool, &member, found) {
                 Ok(user) => out.push(Override {
                     week,
@@ -105,22 +106,23 @@ type Span = (MemberId, DateTime<FixedOffset>, DateTime<FixedOffset>, String);
 /// watchbill creates for one member's place ever overlap, so the result does not depend on
 /// which of two overlapping overrides the tool lets win (docs/interop.md).
 fn spans(
-    r: &crate::model::rota::RotaWeek,
+    week: IsoWeek,
+    crew: &[MemberId],
+    covers: &[Cover],
     start: DateTime<FixedOffset>,
     end: DateTime<FixedOffset>,
 ) -> Vec<Span> {
-    let week = r.week;
     let mut out = Vec::new();
-    for m in &r.crew {
-        let mut covers: Vec<(DateTime<FixedOffset>, DateTime<FixedOffset>)> = (r.covers.iter())
+    for m in crew {
+        let mut mine: Vec<(DateTime<FixedOffset>, DateTime<FixedOffset>)> = (covers.iter())
             .filter(|c| &c.member == m)
             .map(|c| (c.from.0.max(start), c.to.0.min(end)))
             .filter(|(f, t)| f < t)
             .collect();
-        covers.sort();
+        mine.sort();
         let mut at = start;
         let mut pieces = Vec::new();
-        for (f, t) in &covers {
+        for (f, t) in &mine {
             if *f > at {
                 pieces.push((at, *f));
             }
@@ -137,7 +139,7 @@ fn spans(
             out.push((m.clone(), f, t, alias));
         }
     }
-    for (n, c) in r.covers.iter().enumerate() {
+    for (n, c) in covers.iter().enumerate() {
         let (f, t) = (c.from.0.max(start), c.to.0.min(end));
         if f < t {
             out.push((c.by.clone(), f, t, format!("watchbill-{week}-cover-{}-{}", n + 1, c.by)));
@@ -359,6 +361,76 @@ mod tests {
         assert_eq!(plan.unchanged, vec![w("2026-W48")]);
         assert_eq!(plan.delete.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), ["B1"]);
         assert_eq!(plan.create, vec![o("2026-W49", "carol")]);
+    }
+
+    #[test]
+    fn a_captain_is_split_around_covers_and_never_left_an_empty_piece() {
+        let t = |s: &str| DateTime::parse_from_rfc3339(s).unwrap();
+        let id = |s: &str| MemberId::new(s).unwrap();
+        let cover = |from: &str, to: &str| Cover {
+            member: id("alice"),
+            by: id("bob"),
+            from: crate::time::Timestamp(t(from)),
+            to: crate::time::Timestamp(t(to)),
+            reason: None,
+        };
+        let (start, end) = (t("2026-11-23T10:00:00+01:00"), t("2026-11-30T10:00:00+01:00"));
+        // One cover from the watch's start, two back to back mid-week, carol not covered.
+        let covers = [
+            cover("2026-11-23T10:00:00+01:00", "2026-11-23T12:00:00+01:00"),
+            cover("2026-11-26T08:00:00+01:00", "2026-11-26T09:00:00+01:00"),
+            cover("2026-11-26T09:00:00+01:00", "2026-11-26T10:00:00+01:00"),
+        ];
+        let week = "2026-W48".parse().unwrap();
+        let got: Vec<(String, String, String, String)> =
+            spans(week, &[id("alice"), id("carol")], &covers, start, end)
+                .into_iter()
+                .map(|(m, f, to, a)| (m.to_string(), rfc3339(&f), rfc3339(&to), a))
+                .collect();
+        let s = |m: &str, f: &str, to: &str, a: &str| {
+            (m.to_string(), f.to_string(), to.to_string(), a.to_string())
+        };
+        assert_eq!(
+            got,
+            [
+                s(
+                    "alice",
+                    "2026-11-23T12:00:00+01:00",
+                    "2026-11-26T08:00:00+01:00",
+                    "watchbill-2026-W48-alice"
+                ),
+                s(
+                    "alice",
+                    "2026-11-26T10:00:00+01:00",
+                    "2026-11-30T10:00:00+01:00",
+                    "watchbill-2026-W48-alice-2"
+                ),
+                s(
+                    "carol",
+                    "2026-11-23T10:00:00+01:00",
+                    "2026-11-30T10:00:00+01:00",
+                    "watchbill-2026-W48-carol"
+                ),
+                s(
+                    "bob",
+                    "2026-11-23T10:00:00+01:00",
+                    "2026-11-23T12:00:00+01:00",
+                    "watchbill-2026-W48-cover-1-bob"
+                ),
+                s(
+                    "bob",
+                    "2026-11-26T08:00:00+01:00",
+                    "2026-11-26T09:00:00+01:00",
+                    "watchbill-2026-W48-cover-2-bob"
+                ),
+                s(
+                    "bob",
+                    "2026-11-26T09:00:00+01:00",
+                    "2026-11-26T10:00:00+01:00",
+                    "watchbill-2026-W48-cover-3-bob"
+                ),
+            ]
+        );
     }
 
     #[test]
