@@ -545,6 +545,91 @@ fn rota_export_prints_one_override_per_captain_per_watch() {
     );
 }
 
+/// Records that the other member covers W48's captain on Wednesday 14:00–18:00.
+fn cover_w48(dir: &Path) -> (String, String) {
+    let captain = captain(dir, "2026-W48");
+    let other = if captain == "alice" { "bob" } else { "alice" }.to_string();
+    wb(dir)
+        .args(["rota", "cover", &captain, "--by", &other])
+        .args(["--from", "2026-11-25 14:00", "--to", "2026-11-25 18:00"])
+        .assert()
+        .success();
+    (captain, other)
+}
+
+fn pagerduty_id(member: &str) -> &'static str {
+    if member == "alice" {
+        "PXPGF42"
+    } else {
+        "PBOB001"
+    }
+}
+
+#[test]
+fn rota_export_splits_the_captain_around_a_cover() {
+    let t = planned_crew();
+    let dir = t.path();
+    let (captain, other) = cover_w48(dir);
+    let out = stdout(
+        &wb(dir)
+            .args([
+                "rota",
+                "export",
+                "pagerduty",
+                "--schedule",
+                "PSCHED1",
+                "--from",
+                "2026-W48",
+                "--weeks",
+                "1",
+            ])
+            .args(["--format", "json"])
+            .assert()
+            .success(),
+    );
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let spans: Vec<(String, String, String)> = (v.as_array().unwrap().iter())
+        .map(|r| {
+            let o = &r["body"]["overrides"][0];
+            let s = |k: &str| o[k].as_str().unwrap().to_string();
+            (s("start"), s("end"), o["user"]["id"].as_str().unwrap().to_string())
+        })
+        .collect();
+    let (c, o) = (pagerduty_id(&captain).to_string(), pagerduty_id(&other).to_string());
+    let span = |a: &str, b: &str, u: &str| (a.to_string(), b.to_string(), u.to_string());
+    assert_eq!(
+        spans,
+        [
+            span("2026-11-23T10:00:00+01:00", "2026-11-25T14:00:00+01:00", &c),
+            span("2026-11-25T18:00:00+01:00", "2026-11-30T10:00:00+01:00", &c),
+            span("2026-11-25T14:00:00+01:00", "2026-11-25T18:00:00+01:00", &o),
+        ],
+        "{out}"
+    );
+    // Opsgenie: the same three spans, each with its own alias.
+    let out = stdout(
+        &wb(dir)
+            .args(["rota", "export", "opsgenie", "--schedule", "S1", "--from", "2026-W48", "--weeks", "1"])
+            .args(["--format", "json"])
+            .assert()
+            .success(),
+    );
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let aliases: Vec<&str> =
+        v.as_array().unwrap().iter().map(|r| r["body"]["alias"].as_str().unwrap()).collect();
+    assert_eq!(
+        aliases,
+        [
+            format!("watchbill-2026-w48-{captain}"),
+            format!("watchbill-2026-w48-{captain}-2"),
+            format!("watchbill-2026-w48-cover-1-{other}"),
+        ],
+        "{out}"
+    );
+    assert_eq!(v[2]["body"]["startDate"], "2026-11-25T13:00:00Z");
+    assert_eq!(v[2]["body"]["user"]["username"], format!("{other}@example.org"));
+}
+
 #[test]
 fn rota_export_push_creates_then_replaces_only_replanned_weeks() {
     let t = planned_crew();
@@ -617,6 +702,41 @@ fn rota_export_push_creates_then_replaces_only_replanned_weeks() {
     assert!(!recorded.contains("QOVR1") && recorded.contains("QOVR3"), "{recorded}");
     clean(dir);
 
+    // A cover in W48: its override is deleted and the week created anew, split around the cover.
+    let (captain, other) = cover_w48(dir);
+    let out = stdout(&push(dir).success());
+    assert!(out.contains("1 deleted, 3 created"), "{out}");
+    let got = seen.lock().unwrap().clone();
+    assert_eq!(got.len(), 8);
+    assert_eq!(
+        (got[4].method.as_str(), got[4].path.as_str()),
+        ("DELETE", "/schedules/PSCHED1/overrides/QOVR0")
+    );
+    for r in &got[5..] {
+        pagerduty_override_shape(r).unwrap();
+    }
+    let cover: Value = serde_json::from_str(&got[7].body).unwrap();
+    assert_eq!(cover["overrides"][0]["user"]["id"], pagerduty_id(&other));
+    assert_eq!(cover["overrides"][0]["start"], "2026-11-25T14:00:00+01:00");
+    assert!(got[5].body.contains(pagerduty_id(&captain)), "{}", got[5].body);
+    let recorded = std::fs::read_to_string(dir.join("exports/pagerduty-PSCHED1.toml")).unwrap();
+    assert!(!recorded.contains("\"QOVR0\"") && recorded.contains("QOVR7"), "{recorded}");
+    clean(dir);
+
+    // The cover removed (by hand): the three are deleted, the one whole watch created again.
+    let file = std::fs::read_to_string(dir.join("rota/2026-W48.toml")).unwrap();
+    let at = file.find("[[cover]]").expect("the cover is in the week's file");
+    std::fs::write(dir.join("rota/2026-W48.toml"), file[..at].trim_end().to_string() + "\n").unwrap();
+    git(dir, &["commit", "-qam", "no cover"]);
+    let out = stdout(&push(dir).success());
+    assert!(out.contains("3 deleted, 1 created"), "{out}");
+    let got = seen.lock().unwrap().clone();
+    assert_eq!(got.len(), 12);
+    assert!(got[8..11].iter().all(|r| r.method == "DELETE"));
+    let whole: Value = serde_json::from_str(&got[11].body).unwrap();
+    assert_eq!(whole["overrides"][0]["end"], "2026-11-30T10:00:00+01:00");
+    clean(dir);
+
     // No token: nothing is sent.
     let err = stderr(
         &wb(dir)
@@ -641,15 +761,24 @@ fn import_schedule(dir: &Path) -> String {
 
 #[test]
 fn a_final_schedule_becomes_past_rota_weeks() {
-    let t = crew_with(ROTA_SETTINGS, CREW);
+    // Alice is declared experienced already, with a comment; Bob is not.
+    let crew = CREW.replace("PXPGF42\"\n", "PXPGF42\"\nexperienced = true   # served in 2025\n");
+    let t = crew_with(ROTA_SETTINGS, &crew);
     let dir = t.path();
     let before = commits(dir);
     let out = import_schedule(dir);
     // W47's watch ends at 10:00 today, after --now: the rota plans it, the import does not.
     assert!(out.contains("3 past rota week(s) added, 0 already in the rota, 1 not over yet"), "{out}");
+    assert!(out.contains("declared experienced in crew.toml: bob\n"), "{out}");
     assert_eq!(commits(dir), before + 1);
     let message = git(dir, &["log", "-1", "--format=%B"]);
     assert!(message.contains("- 2026-W44: alice\n- 2026-W45: bob\n- 2026-W46: alice\n"), "{message}");
+    assert!(message.contains("- experienced (captains in the tool's past weeks): bob\n"), "{message}");
+    // The same commit edits crew.toml in place: Bob gains the field, Alice's line and comment stay.
+    let files = git(dir, &["show", "--name-only", "--format=", "HEAD"]);
+    assert!(files.lines().any(|l| l == "crew.toml"), "{files}");
+    let after = std::fs::read_to_string(dir.join("crew.toml")).unwrap();
+    assert_eq!(after, crew.replace("PBOB001\"\n", "PBOB001\"\nexperienced = true\n"));
     // Bob's six hours in W46 do not make him a captain of it.
     assert_eq!(captain(dir, "2026-W46"), "alice");
     let w46: toml::Table = std::fs::read_to_string(dir.join("rota/2026-W46.toml")).unwrap().parse().unwrap();

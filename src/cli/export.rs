@@ -9,8 +9,8 @@ use crate::store;
 use crate::time::IsoWeek;
 use clap::Args;
 
-/// Print (or --push) the requests that create one override per captain per watch in a paging
-/// tool's schedule.
+/// Print (or --push) the requests that create one override per captain per watch (split around
+/// each cover, plus one per cover for the stand-in) in a paging tool's schedule.
 #[derive(Args, Debug)]
 #[command(after_help = "Examples:
   watchbill rota export pagerduty --schedule PABC123
@@ -21,7 +21,8 @@ use clap::Args;
 Members are the tool's users by e-mail (Opsgenie) or by their id in crew.toml
 (`pagerduty = \"PXXXX\"`, `opsgenie = …`, `grafana_oncall = \"UXXXX\"`); a member who is
 neither is reported with the fix. --push records what it created in
-exports/<tool>-<schedule>.toml and, on a later push, deletes those of a re-planned week.")]
+exports/<tool>-<schedule>.toml and, on a later push, deletes those of a re-planned week
+(or of a week whose covers changed) and creates them anew.")]
 pub struct ExportArgs {
     /// pagerduty, opsgenie or grafana-oncall.
     #[arg(value_enum)]

@@ -97,13 +97,15 @@ pub fn run(ctx: &Ctx, a: ImportArgs) -> Result<Exit> {
             Some(who) => usecase::import(&session.model, a.tool, &alerts, who.as_str(), since, read)?,
             None => usecase::Plan::default(),
         };
-        if !weeks.added.is_empty() {
+        let experience = usecase::experience_change(&weeks, read)?;
+        if !weeks.added.is_empty() || experience.is_some() {
             let lines = usecase::schedule_message(a.tool, &weeks);
             plan.set.message = match plan.set.changes.is_empty() {
                 true => lines,
                 false => format!("{}\n{lines}", plan.set.message),
             };
             plan.set.changes.extend(weeks.changes.iter().cloned());
+            plan.set.changes.extend(experience);
         }
         let set = plan.set.clone();
         summary = Some(plan);
@@ -133,6 +135,10 @@ pub fn run(ctx: &Ctx, a: ImportArgs) -> Result<Exit> {
             weeks.unchanged + weeks.differ.len(),
             weeks.not_over
         );
+        if !weeks.experienced.is_empty() {
+            let names: Vec<&str> = weeks.experienced.iter().map(MemberId::as_str).collect();
+            outln!("declared experienced in crew.toml: {}", names.join(", "));
+        }
     }
     Ok(Exit::Ok)
 }

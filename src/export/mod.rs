@@ -1,7 +1,8 @@
 //! `watchbill rota export`: the rota as the paging tools' override requests (pure).
 //!
 //! One override per captain per watch, from the handover that starts the week's watch to the
-//! one that ends it, for the user the member is in the tool: by e-mail where the tool takes an
+//! one that ends it, split around each cover of the captain, and one per cover for the
+//! stand-in over the cover (docs/interop.md says why split), for the user the member is in the tool: by e-mail where the tool takes an
 //! e-mail (Opsgenie's `username`), else by the member's id for the tool in crew.toml
 //! (`pagerduty = "PXXXX"`, `grafana_oncall = "UXXXX"`), else, for PagerDuty when pushing, by
 //! the one user the tool has with the member's e-mail. A member who cannot be matched is
@@ -13,9 +14,10 @@ pub mod record;
 
 use crate::ids::MemberId;
 use crate::import::Tool;
+use crate::model::rota::Cover;
 use crate::model::Model;
 use crate::time::{rfc3339, IsoWeek};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, FixedOffset, Utc};
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -73,17 +75,18 @@ pub fn overrides(
     for &week in weeks {
         let Some(r) = model.rota.get(&week) else { continue };
         let (start, end) = schedule.span(week);
-        for m in &r.crew {
-            match user(model, tool, m, found) {
+        let (start, end) = (start.fixed_offset(), end.fixed_offset());
+        for (member, from, to, alias) in spans(week, &r.crew, &r.covers, start, end) {
+            match user(model, tool, &member, found) {
                 Ok(user) => out.push(Override {
                     week,
-                    member: m.clone(),
-                    start: rfc3339(&start.fixed_offset()),
-                    end: rfc3339(&end.fixed_offset()),
+                    member,
+                    start: rfc3339(&from.with_timezone(&schedule.tz).fixed_offset()),
+                    end: rfc3339(&to.with_timezone(&schedule.tz).fixed_offset()),
                     user,
-                    alias: format!("watchbill-{week}-{m}").to_lowercase(),
+                    alias: alias.to_lowercase(),
                 }),
-                Err(help) => unmatched.push(Unmatched { week, member: m.clone(), help }),
+                Err(help) => unmatched.push(Unmatched { week, member, help }),
             }
         }
     }
@@ -92,6 +95,57 @@ pub fn overrides(
     } else {
         Err(unmatched)
     }
+}
+
+type Span = (MemberId, DateTime<FixedOffset>, DateTime<FixedOffset>, String);
+
+/// Who is on call when during a week's watch `[start, end)`, with each override's alias: each
+/// captain from start to end less the covers where someone stands in for them, and each
+/// cover's stand-in over the cover (clipped to the watch). Splitting the captain's override
+/// around the cover, rather than stacking the cover on top of it, means no two overrides
+/// watchbill creates for one member's place ever overlap, so the result does not depend on
+/// which of two overlapping overrides the tool lets win (docs/interop.md).
+fn spans(
+    week: IsoWeek,
+    crew: &[MemberId],
+    covers: &[Cover],
+    start: DateTime<FixedOffset>,
+    end: DateTime<FixedOffset>,
+) -> Vec<Span> {
+    let mut out = Vec::new();
+    for m in crew {
+        let mut mine: Vec<(DateTime<FixedOffset>, DateTime<FixedOffset>)> = (covers.iter())
+            .filter(|c| &c.member == m)
+            .map(|c| (c.from.0.max(start), c.to.0.min(end)))
+            .filter(|(f, t)| f < t)
+            .collect();
+        mine.sort();
+        let mut at = start;
+        let mut pieces = Vec::new();
+        for (f, t) in &mine {
+            if *f > at {
+                pieces.push((at, *f));
+            }
+            at = at.max(*t);
+        }
+        if at < end {
+            pieces.push((at, end));
+        }
+        for (n, (f, t)) in pieces.into_iter().enumerate() {
+            let alias = match n {
+                0 => format!("watchbill-{week}-{m}"),
+                _ => format!("watchbill-{week}-{m}-{}", n + 1),
+            };
+            out.push((m.clone(), f, t, alias));
+        }
+    }
+    for (n, c) in covers.iter().enumerate() {
+        let (f, t) = (c.from.0.max(start), c.to.0.min(end));
+        if f < t {
+            out.push((c.by.clone(), f, t, format!("watchbill-{week}-cover-{}-{}", n + 1, c.by)));
+        }
+    }
+    out
 }
 
 /// The member's user in the tool.
@@ -192,7 +246,7 @@ pub fn emails_to_find(model: &Model, tool: Tool, weeks: &[IsoWeek]) -> Vec<Strin
         return Vec::new();
     }
     let mut out: Vec<String> = (weeks.iter().filter_map(|w| model.rota.get(w)))
-        .flat_map(|r| r.crew.iter())
+        .flat_map(|r| r.crew.iter().chain(r.covers.iter().map(|c| &c.by)))
         .filter_map(|id| model.member(id))
         .filter(|m| tool.member_id(m).is_none())
         .filter_map(|m| m.email.as_ref().map(|e| e.to_lowercase()))
@@ -307,6 +361,76 @@ mod tests {
         assert_eq!(plan.unchanged, vec![w("2026-W48")]);
         assert_eq!(plan.delete.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), ["B1"]);
         assert_eq!(plan.create, vec![o("2026-W49", "carol")]);
+    }
+
+    #[test]
+    fn a_captain_is_split_around_covers_and_never_left_an_empty_piece() {
+        let t = |s: &str| DateTime::parse_from_rfc3339(s).unwrap();
+        let id = |s: &str| MemberId::new(s).unwrap();
+        let cover = |from: &str, to: &str| Cover {
+            member: id("alice"),
+            by: id("bob"),
+            from: crate::time::Timestamp(t(from)),
+            to: crate::time::Timestamp(t(to)),
+            reason: None,
+        };
+        let (start, end) = (t("2026-11-23T10:00:00+01:00"), t("2026-11-30T10:00:00+01:00"));
+        // One cover from the watch's start, two back to back mid-week, carol not covered.
+        let covers = [
+            cover("2026-11-23T10:00:00+01:00", "2026-11-23T12:00:00+01:00"),
+            cover("2026-11-26T08:00:00+01:00", "2026-11-26T09:00:00+01:00"),
+            cover("2026-11-26T09:00:00+01:00", "2026-11-26T10:00:00+01:00"),
+        ];
+        let week = "2026-W48".parse().unwrap();
+        let got: Vec<(String, String, String, String)> =
+            spans(week, &[id("alice"), id("carol")], &covers, start, end)
+                .into_iter()
+                .map(|(m, f, to, a)| (m.to_string(), rfc3339(&f), rfc3339(&to), a))
+                .collect();
+        let s = |m: &str, f: &str, to: &str, a: &str| {
+            (m.to_string(), f.to_string(), to.to_string(), a.to_string())
+        };
+        assert_eq!(
+            got,
+            [
+                s(
+                    "alice",
+                    "2026-11-23T12:00:00+01:00",
+                    "2026-11-26T08:00:00+01:00",
+                    "watchbill-2026-W48-alice"
+                ),
+                s(
+                    "alice",
+                    "2026-11-26T10:00:00+01:00",
+                    "2026-11-30T10:00:00+01:00",
+                    "watchbill-2026-W48-alice-2"
+                ),
+                s(
+                    "carol",
+                    "2026-11-23T10:00:00+01:00",
+                    "2026-11-30T10:00:00+01:00",
+                    "watchbill-2026-W48-carol"
+                ),
+                s(
+                    "bob",
+                    "2026-11-23T10:00:00+01:00",
+                    "2026-11-23T12:00:00+01:00",
+                    "watchbill-2026-W48-cover-1-bob"
+                ),
+                s(
+                    "bob",
+                    "2026-11-26T08:00:00+01:00",
+                    "2026-11-26T09:00:00+01:00",
+                    "watchbill-2026-W48-cover-2-bob"
+                ),
+                s(
+                    "bob",
+                    "2026-11-26T09:00:00+01:00",
+                    "2026-11-26T10:00:00+01:00",
+                    "watchbill-2026-W48-cover-3-bob"
+                ),
+            ]
+        );
     }
 
     #[test]

@@ -217,6 +217,19 @@ pub mod edit {
         Ok(doc.to_string())
     }
 
+    /// Sets `experienced = true` on each member (never un-sets it: a member already declared
+    /// experienced is left as written).
+    pub fn set_experienced(text: &str, ids: &[MemberId]) -> Result<String, String> {
+        let mut doc = doc(text)?;
+        for id in ids {
+            let t = member_table(&mut doc, id)?;
+            if t.get("experienced").and_then(Item::as_bool) != Some(true) {
+                t.insert("experienced", value(true));
+            }
+        }
+        Ok(doc.to_string())
+    }
+
     pub fn add_away(text: &str, id: &MemberId, away: &Away) -> Result<String, String> {
         let mut doc = doc(text)?;
         let t = member_table(&mut doc, id)?;

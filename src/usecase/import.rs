@@ -44,6 +44,9 @@ pub struct SchedulePlan {
     pub unchanged: usize,
     /// Weeks whose watch is not over at `now`: the rota plans those.
     pub not_over: usize,
+    /// Members who were captains of a week whose watch is over and whom crew.toml does not yet
+    /// declare `experienced`: the import declares them (they have served, before watchbill).
+    pub experienced: Vec<MemberId>,
 }
 
 /// Past rota weeks from a tool's final schedule: each week whose watch ended by `now` and that
@@ -82,6 +85,12 @@ pub fn schedule(
         if crew.is_empty() {
             continue;
         }
+        for m in &crew {
+            let declared = model.crew.member(m.as_str()).is_some_and(|x| x.experienced);
+            if !declared && !plan.experienced.contains(m) {
+                plan.experienced.push(m.clone());
+            }
+        }
         match model.rota.get(&week) {
             Some(r) if r.crew == crew => plan.unchanged += 1,
             Some(_) => plan.differ.push((week, crew)),
@@ -99,7 +108,8 @@ pub fn schedule(
     Ok(plan)
 }
 
-/// The commit message's lines for the weeks a schedule import adds.
+/// The commit message's lines for the weeks a schedule import adds and the members it
+/// declares experienced.
 pub fn schedule_message(tool: Tool, plan: &SchedulePlan) -> String {
     let mut m =
         format!("import: {} past rota week(s) from {}'s schedule\n\n", plan.added.len(), tool.title());
@@ -107,7 +117,25 @@ pub fn schedule_message(tool: Tool, plan: &SchedulePlan) -> String {
         let names: Vec<&str> = crew.iter().map(MemberId::as_str).collect();
         m.push_str(&format!("- {week}: {}\n", names.join(", ")));
     }
+    if !plan.experienced.is_empty() {
+        let names: Vec<&str> = plan.experienced.iter().map(MemberId::as_str).collect();
+        m.push_str(&format!("- experienced (captains in the tool's past weeks): {}\n", names.join(", ")));
+    }
     m
+}
+
+/// crew.toml with `experienced = true` set on the plan's members, edited in place (comments
+/// and layout kept); `None` when nobody is to be declared.
+pub fn experience_change(plan: &SchedulePlan, current: Current) -> crate::error::Result<Option<Change>> {
+    if plan.experienced.is_empty() {
+        return Ok(None);
+    }
+    let path = crate::model::crew::FILE;
+    let before = current(path)?.ok_or_else(|| crate::error::Error::usage(format!("{path} is missing")))?;
+    let text = String::from_utf8_lossy(&before);
+    let after = crate::model::crew::edit::set_experienced(&text, &plan.experienced)
+        .map_err(|e| crate::error::Error::usage(format!("{path}: {e}")))?;
+    Ok(Some(Change { path: path.into(), contents: after.into_bytes(), base: Base::Bytes(before) }))
 }
 
 /// What an import does.
