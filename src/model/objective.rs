@@ -267,8 +267,8 @@ pub struct Comparison {
     /// Written as a fraction (`2/3`): shown so.
     #[serde(skip)]
     pub fraction: bool,
-    /// `value` exactly, when it is written as a decimal or a fraction (not with an exponent):
-    /// a share is judged by it in integers, so 4 of 6 meets `>= 2/3` and misses `>= 66.7%`.
+    /// `value` exactly, as the shortest decimal it reads as (at most 9 digits either side of the
+    /// point) or as the fraction written: a share is judged by it in integers, so 4 of 6 meets `>= 2/3` and misses `>= 66.7%`.
     #[serde(skip)]
     pub exact: Option<Exact>,
 }
@@ -281,7 +281,8 @@ pub struct Exact {
 }
 
 impl Exact {
-    /// A decimal as written (`66.7`, `-3`, `.5`), exactly; `None` for other forms (`1e3`).
+    /// A decimal as written (`66.7`, `-3`, `.5`), exactly; `None` for other forms (`1e3`) and
+    /// for more than 9 digits either side of the point.
     fn decimal(s: &str) -> Option<Exact> {
         let (neg, digits) = match s.strip_prefix('-') {
             Some(d) => (true, d),
@@ -290,14 +291,35 @@ impl Exact {
         let (whole, frac) = digits.split_once('.').unwrap_or((digits, ""));
         if whole.is_empty() && frac.is_empty()
             || !whole.chars().chain(frac.chars()).all(|c| c.is_ascii_digit())
-            || whole.len() > 9
-            || frac.len() > 9
         {
             return None;
         }
-        let num: i64 = format!("{whole}{frac}").parse().ok()?;
+        // Leading and trailing zeros say nothing: `0100` and `1.50` are `100` and `1.5`, so one
+        // number has one exact form however it is written (and prints back to it).
+        let (whole, frac) = (whole.trim_start_matches('0'), frac.trim_end_matches('0'));
+        if whole.len() > 9 || frac.len() > 9 {
+            return None;
+        }
+        let digits = format!("{whole}{frac}");
+        let num: i64 = if digits.is_empty() { 0 } else { digits.parse().ok()? };
         let den = std::num::NonZeroU32::new(10u32.checked_pow(u32::try_from(frac.len()).ok()?)?)?;
         Some(Exact { num: if neg { -num } else { num }, den })
+    }
+}
+
+/// The decimal an [`Exact::decimal`] was read from, without its needless zeros.
+impl fmt::Display for Exact {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let den = i64::from(self.den.get());
+        let digits = self.den.get().ilog10() as usize;
+        let sign = if self.num < 0 { "-" } else { "" };
+        let (whole, frac) =
+            (self.num.unsigned_abs() / den.unsigned_abs(), self.num.unsigned_abs() % den.unsigned_abs());
+        if digits == 0 {
+            write!(f, "{sign}{whole}")
+        } else {
+            write!(f, "{sign}{whole}.{frac:0digits$}")
+        }
     }
 }
 
@@ -328,7 +350,9 @@ impl Comparison {
             .ok()
             .filter(|v: &f64| v.is_finite())
             .ok_or_else(|| format!("{num:?} is not a number; write it like \"< 10\" or \">= 80%\""))?;
-        Ok(Comparison { op, value, percent, fraction: false, exact: Exact::decimal(num) })
+        // The decimal the number reads as, however it was written (`6.67e1` is 66.7): one value,
+        // one exact form, so a target prints back to itself.
+        Ok(Comparison { op, value, percent, fraction: false, exact: Exact::decimal(&value.to_string()) })
     }
 
     /// `>= 2/3`: a share of records, as the percentage it is.
@@ -398,7 +422,14 @@ impl fmt::Display for Comparison {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.written_fraction() {
             Some((n, d)) => write!(f, "{} {n}/{d}", self.op.symbol()),
-            None => write!(f, "{} {}{}", self.op.symbol(), self.value, if self.percent { "%" } else { "" }),
+            None => {
+                let percent = if self.percent { "%" } else { "" };
+                match self.exact {
+                    // Printed as written, digit for digit: a float may round a long decimal.
+                    Some(e) => write!(f, "{} {e}{percent}", self.op.symbol()),
+                    None => write!(f, "{} {}{percent}", self.op.symbol(), self.value),
+                }
+            }
         }
     }
 }
@@ -697,7 +728,22 @@ mod tests {
         assert!(Comparison::parse(">= 80%").unwrap().holds_share(4, 5));
         assert!(!Comparison::parse("> 80%").unwrap().holds_share(4, 5));
         assert!(Comparison::parse(">= 2/0").is_err() && Comparison::parse(">= 2.5/3").is_err());
-        assert_eq!(Comparison::parse("< 1e1").unwrap().exact, None);
+        assert_eq!(Comparison::parse("< 6.67e1").unwrap().exact, Comparison::parse("< 66.7").unwrap().exact);
+        assert_eq!(Comparison::parse("< 1e-20").unwrap().exact, None);
+        // Found by fuzzing: a needless zero must not change the exact form, and a long decimal
+        // prints back digit for digit.
+        for (written, shown) in [
+            ("< 0100101011", "< 100101011"),
+            ("< 1.50", "< 1.5"),
+            ("> 00.0", "> 0"),
+            ("<=00e5", "<= 0"),
+            (">= -0.250", ">= -0.25"),
+            (">= 123456789.123456789%", ">= 123456789.12345679%"),
+        ] {
+            let c = Comparison::parse(written).unwrap();
+            assert_eq!(c.to_string(), shown);
+            assert_eq!(Comparison::parse(&c.to_string()), Ok(c), "{written}");
+        }
         assert!(Comparison::parse("< ten").is_err());
         assert!(Comparison::parse("< NaN").is_err());
     }
