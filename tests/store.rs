@@ -7,7 +7,7 @@ use std::sync::Once;
 use tempfile::TempDir;
 use watchbill::error::Exit;
 use watchbill::model::{Needs, RawFile};
-use watchbill::store::{self, Base, Change, ChangeSet, Outcome, Revision, WriteMode};
+use watchbill::store::{self, Base, Change, ChangeSet, Outcome, Revision, Verify, WriteMode};
 
 const DATE: &str = "2026-11-23T10:02:00+01:00";
 
@@ -86,7 +86,7 @@ fn set(message: &str, changes: Vec<Change>) -> ChangeSet {
 }
 
 fn commit(root: &Path, set: &ChangeSet) -> Outcome {
-    match store::apply(root, set, &WriteMode::Commit) {
+    match store::apply(root, set, &WriteMode::Commit, Verify::Run) {
         Ok(o) => o,
         Err(e) => panic!("apply failed: {} ({:?})", e.message, e.help),
     }
@@ -94,7 +94,7 @@ fn commit(root: &Path, set: &ChangeSet) -> Outcome {
 
 /// The exit code and message of a failed apply.
 fn failure(root: &Path, set: &ChangeSet, mode: &WriteMode) -> (Exit, String) {
-    match store::apply(root, set, mode) {
+    match store::apply(root, set, mode, Verify::Run) {
         Ok(o) => panic!("apply should have failed, but it returned {o:?}"),
         Err(e) => (e.exit, e.message),
     }
@@ -166,7 +166,7 @@ fn racing_writers_lose_nothing() {
                     let path = format!("logbook/2026-W48/w{i}-{j}.md");
                     let s =
                         set(&format!("writer {i} entry {j}"), vec![new_file(&path, &format!("{i} {j}\n"))]);
-                    if let Err(e) = store::apply(&root, &s, &WriteMode::Commit) {
+                    if let Err(e) = store::apply(&root, &s, &WriteMode::Commit, Verify::Run) {
                         panic!("writer {i} entry {j}: {} ({:?})", e.message, e.help);
                     }
                 }
@@ -222,7 +222,7 @@ fn outside_a_repository_commit_is_refused_but_no_commit_writes() {
     assert!(msg.contains("is not inside a git repository"), "{msg}");
     assert!(!t.path().join("crew.toml").exists());
 
-    let out = store::apply(t.path(), &s, &WriteMode::NoCommit).map_err(|e| e.message).expect("no-commit");
+    let out = store::apply(t.path(), &s, &WriteMode::NoCommit, Verify::Run).map_err(|e| e.message).expect("no-commit");
     assert_eq!(out, Outcome { commit: None, branch: None, paths: vec!["crew.toml".into()] });
     assert_eq!(read(t.path(), "crew.toml"), "[bob]\n");
 }
@@ -239,7 +239,7 @@ fn child_without_author() {
     #[allow(unsafe_code)]
     unsafe { git2::opts::set_search_path(git2::ConfigLevel::System, dir.join("empty")) }
         .expect("search path");
-    let err = store::apply(&dir.join("repo"), &set("m", vec![new_file("crew.toml", "")]), &WriteMode::Commit)
+    let err = store::apply(&dir.join("repo"), &set("m", vec![new_file("crew.toml", "")]), &WriteMode::Commit, Verify::Run)
         .expect_err("apply must fail without an author");
     assert_eq!(err.exit, Exit::Usage);
     assert_eq!(err.message, "git does not know who you are");
@@ -343,6 +343,7 @@ fn commit_on_branch_leaves_the_checkout_alone() {
         t.path(),
         &set("rota: propose W48", vec![new_file("rota/2026-W48.toml", "w48\n")]),
         &mode,
+        Verify::Run,
     )
     .map_err(|e| e.message)
     .expect("commit on branch");
@@ -357,6 +358,7 @@ fn commit_on_branch_leaves_the_checkout_alone() {
         t.path(),
         &set("rota: propose W49", vec![new_file("rota/2026-W49.toml", "w49\n")]),
         &mode,
+        Verify::Run,
     )
     .map_err(|e| e.message)
     .expect("commit on existing branch");
@@ -378,7 +380,7 @@ fn dry_run_writes_nothing() {
     let t = committed(&[("watchbill.toml", "x = 1\n")]);
     let before = head(t.path());
     let s = set("m", vec![new_file("rota/2026-W48.toml", "w48\n"), new_file("crew.toml", "c\n")]);
-    let out = store::apply(t.path(), &s, &WriteMode::DryRun).map_err(|e| e.message).expect("dry run");
+    let out = store::apply(t.path(), &s, &WriteMode::DryRun, Verify::Run).map_err(|e| e.message).expect("dry run");
     assert_eq!(
         out,
         Outcome { commit: None, branch: None, paths: vec!["rota/2026-W48.toml".into(), "crew.toml".into()] }
@@ -394,7 +396,7 @@ fn no_commit_writes_files_but_makes_no_commit() {
     let t = committed(&[("watchbill.toml", "x = 1\n"), ("crew.toml", "v1\n")]);
     let before = head(t.path());
     let s = set("m", vec![new_file("rota/2026-W48.toml", "w48\n"), edit("crew.toml", "v1\n", "v2\n")]);
-    let out = store::apply(t.path(), &s, &WriteMode::NoCommit).map_err(|e| e.message).expect("no-commit");
+    let out = store::apply(t.path(), &s, &WriteMode::NoCommit, Verify::Run).map_err(|e| e.message).expect("no-commit");
     assert_eq!(out.commit, None);
     assert_eq!(read(t.path(), "rota/2026-W48.toml"), "w48\n");
     assert_eq!(read(t.path(), "crew.toml"), "v2\n");

@@ -68,7 +68,7 @@ pub fn handover(ctx: &Ctx, a: HandoverArgs) -> Result<Exit> {
     }
     let set = handover::change_set(&model, &draft, text, &now);
     if on_branch {
-        ctx.write_on_branch(&root, &set, &branch)?;
+        ctx.write_on_branch(&root, &set, &branch, &a.write)?;
         outln!("committed the handover on branch {branch}; for a pull request: git push -u origin {branch}");
     } else {
         ctx.write(&root, &set, &a.write)?;

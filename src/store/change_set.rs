@@ -52,13 +52,14 @@ pub struct Outcome {
     pub paths: Vec<String>,
 }
 
-/// Applies a change set: writes the files and, depending on `mode`, commits them.
+/// Applies a change set: writes the files and, depending on `mode`, commits them, running git's
+/// hooks as `verify` says.
 ///
 /// A commit is refused when a changed file has uncommitted edits, and fails with a conflict
 /// when a file's [`Base`] no longer matches the branch tip. Naming the checked-out branch in
 /// [`WriteMode::CommitOnBranch`] is the same as [`WriteMode::Commit`]: moving it without the
 /// working tree would make the checkout look as if it undid the change.
-pub fn apply(root: &Path, set: &ChangeSet, mode: &WriteMode) -> Result<Outcome> {
+pub fn apply(root: &Path, set: &ChangeSet, mode: &WriteMode, verify: Verify) -> Result<Outcome> {
     let paths = checked_paths(set)?;
     let styled = styled(set);
     let set = &styled;
@@ -74,8 +75,8 @@ pub fn apply(root: &Path, set: &ChangeSet, mode: &WriteMode) -> Result<Outcome> 
             }
             Ok(written(paths))
         }
-        WriteMode::Commit => commit_checked_out(root, set, paths),
-        WriteMode::CommitOnBranch(name) => commit_on_branch(root, set, name, paths),
+        WriteMode::Commit => commit_checked_out(root, set, paths, verify),
+        WriteMode::CommitOnBranch(name) => commit_on_branch(root, set, name, paths, verify),
     }
 }
 
@@ -89,13 +90,14 @@ pub(super) const EDIT_ATTEMPTS: u32 = 20;
 pub fn apply_edit(
     root: &Path,
     mode: &WriteMode,
+    verify: Verify,
     mut build: impl FnMut(&dyn Fn(&str) -> Result<Option<Vec<u8>>>) -> Result<ChangeSet>,
 ) -> Result<(ChangeSet, Outcome)> {
     let mut jitter = Jitter::seeded();
     let mut attempt = 0;
     loop {
         let set = build(&|path| read_current(root, mode, path))?;
-        match apply(root, &set, mode) {
+        match apply(root, &set, mode, verify) {
             Err(e) if e.exit == crate::error::Exit::Conflict && attempt + 1 < EDIT_ATTEMPTS => {
                 attempt += 1;
                 jitter.pause(attempt);

@@ -24,12 +24,17 @@ pub(super) struct Policy {
     pub(super) hooks: Hooks,
 }
 
-pub(super) fn policy(repo: &Repository) -> Result<Policy> {
+pub(super) fn policy(repo: &Repository, verify: Verify) -> Result<Policy> {
     let config = GitConfig::open(Some(repo))?;
-    Ok(Policy { signer: signer(&config)?, hooks: hooks(repo, &config) })
+    Ok(Policy { signer: signer(&config)?, hooks: hooks(repo, &config, verify) })
 }
 
-pub(super) fn commit_checked_out(root: &Path, set: &ChangeSet, paths: Vec<String>) -> Result<Outcome> {
+pub(super) fn commit_checked_out(
+    root: &Path,
+    set: &ChangeSet,
+    paths: Vec<String>,
+    verify: Verify,
+) -> Result<Outcome> {
     let repo = open_repo(root, NOT_A_REPO_HELP)?;
     let prefix = prefix_in(&repo, root)?;
     let target = checked_out_branch(&repo)?;
@@ -48,7 +53,7 @@ pub(super) fn commit_checked_out(root: &Path, set: &ChangeSet, paths: Vec<String
     finish_pending(&repo, &git_lock)?;
     refuse_uncommitted(&repo, root, &prefix, &set.changes)?;
     let who = signatures(&repo)?;
-    let policy = policy(&repo)?;
+    let policy = policy(&repo, verify)?;
     write_atomic(repo.path(), PENDING, pending_journal(&prefix, &set.changes)?.as_bytes())?;
     let committed = commit_with_retry(&repo, &target, &prefix, set, &who, &policy);
     if committed.is_err() {
@@ -82,6 +87,7 @@ pub(super) fn commit_on_branch(
     set: &ChangeSet,
     name: &str,
     paths: Vec<String>,
+    verify: Verify,
 ) -> Result<Outcome> {
     if !git2::Branch::name_is_valid(name).unwrap_or(false) {
         return Err(Error::usage(format!("{name:?} is not a valid branch name"))
@@ -92,12 +98,12 @@ pub(super) fn commit_on_branch(
     let refname = format!("refs/heads/{name}");
     if head_branch(&repo).as_deref() == Some(refname.as_str()) {
         drop(repo);
-        return commit_checked_out(root, set, paths);
+        return commit_checked_out(root, set, paths, verify);
     }
     let target = Target { refname, short: name.to_string(), checked_out: false };
     let set = &cleaned_set(&repo, &prefix, set)?;
     let who = signatures(&repo)?;
-    let policy = policy(&repo)?;
+    let policy = policy(&repo, verify)?;
     let commit = commit_with_retry(&repo, &target, &prefix, set, &who, &policy)?;
     if commit.is_some() {
         policy.hooks.after_commit();
