@@ -667,3 +667,50 @@ fn skipped(root: &std::path::Path) -> Vec<watchbill::diagnostic::Diagnostic> {
     reader.read(Needs::ALL).map_err(|e| e.message).expect("read");
     reader.skipped()
 }
+
+fn moved(from: &str, to: &str, before: &str, after: &str) -> Change {
+    Change {
+        path: to.into(),
+        contents: after.as_bytes().to_vec(),
+        base: Base::Moved { from: from.into(), bytes: before.as_bytes().to_vec() },
+    }
+}
+
+/// A move is one commit: the new path added, the old one removed, the working tree and the
+/// index following, so `git status` shows nothing.
+#[test]
+fn a_move_commits_the_new_file_and_removes_the_old_one() {
+    let t = committed(&[("logbook/2026-W47/x.md", "one\n")]);
+    let before = head(t.path());
+    commit(t.path(), &set("move", vec![moved("logbook/2026-W47/x.md", "logbook/2026-W46/x.md", "one\n", "two\n")]));
+    assert_eq!(git(t.path(), &["rev-parse", "HEAD^"]).trim(), before);
+    assert_eq!(git(t.path(), &["ls-files"]), "logbook/2026-W46/x.md\n");
+    assert_eq!(read(t.path(), "logbook/2026-W46/x.md"), "two\n");
+    assert!(!t.path().join("logbook/2026-W47/x.md").exists());
+    assert_eq!(git(t.path(), &["status", "--porcelain"]), "");
+}
+
+/// A move whose old file changed since it was read is a conflict; one whose old file has
+/// uncommitted edits is refused; nothing is committed either way.
+#[test]
+fn a_move_is_refused_over_a_changed_or_edited_old_file() {
+    let t = committed(&[("a/x.md", "one\n")]);
+    let before = head(t.path());
+    let stale = set("move", vec![moved("a/x.md", "b/x.md", "zero\n", "two\n")]);
+    assert_eq!(failure(t.path(), &stale, &WriteMode::Commit).0, Exit::Conflict);
+    write(t.path(), "a/x.md", "edited\n");
+    let edited = set("move", vec![moved("a/x.md", "b/x.md", "one\n", "two\n")]);
+    assert_eq!(failure(t.path(), &edited, &WriteMode::Commit).0, Exit::Refused);
+    assert_eq!(head(t.path()), before);
+    assert_eq!(read(t.path(), "a/x.md"), "edited\n");
+    assert!(!t.path().join("b/x.md").exists());
+}
+
+#[test]
+fn a_move_without_commit_moves_the_file_on_disk() {
+    let t = committed(&[("a/x.md", "one\n")]);
+    let s = set("move", vec![moved("a/x.md", "b/x.md", "one\n", "two\n")]);
+    store::apply(t.path(), &s, &WriteMode::NoCommit, Verify::Run).map_err(|e| e.message).expect("no-commit");
+    assert_eq!(read(t.path(), "b/x.md"), "two\n");
+    assert!(!t.path().join("a/x.md").exists());
+}

@@ -10,6 +10,27 @@ pub enum Base {
     Absent,
     /// The bytes the new contents were computed from.
     Bytes(Vec<u8>),
+    /// A new file that replaces the file at `from`, which held `bytes`: a move, committed as one
+    /// change (the new path must not exist yet, the old one is removed).
+    Moved { from: String, bytes: Vec<u8> },
+}
+
+impl Base {
+    /// The bytes the change was computed from, at whichever path they were.
+    pub fn bytes(&self) -> Option<&[u8]> {
+        match self {
+            Base::Absent => None,
+            Base::Bytes(b) | Base::Moved { bytes: b, .. } => Some(b),
+        }
+    }
+
+    /// The path a moved file leaves.
+    pub fn moved_from(&self) -> Option<&str> {
+        match self {
+            Base::Moved { from, .. } => Some(from),
+            _ => None,
+        }
+    }
 }
 
 /// One file a command writes, with the content it was computed from.
@@ -72,6 +93,10 @@ pub fn apply(root: &Path, set: &ChangeSet, mode: &WriteMode, verify: Verify) -> 
             for c in &set.changes {
                 refuse_links(root, &c.path)?;
                 write_atomic(root, &c.path, &c.contents)?;
+                if let Some(from) = c.base.moved_from() {
+                    refuse_links(root, from)?;
+                    remove_file(root, from)?;
+                }
             }
             Ok(written(paths))
         }
@@ -140,6 +165,15 @@ pub(super) fn read_worktree(root: &Path, path: &str) -> Result<Option<Vec<u8>>> 
     }
 }
 
+/// Removes a file of the working tree (a moved file's old place); one already gone is fine.
+pub(super) fn remove_file(root: &Path, path: &str) -> Result<()> {
+    let full = on_disk(root, path);
+    match fs::remove_file(&full) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(write_error(&full, e)),
+        _ => Ok(()),
+    }
+}
+
 pub(super) fn written(paths: Vec<String>) -> Outcome {
     Outcome { commit: None, branch: None, paths }
 }
@@ -150,9 +184,9 @@ fn styled(set: &ChangeSet) -> ChangeSet {
     let changes = set
         .changes
         .iter()
-        .map(|c| match &c.base {
-            Base::Bytes(b) => Change { contents: keep_style(b, c.contents.clone()), ..c.clone() },
-            Base::Absent => c.clone(),
+        .map(|c| match c.base.bytes() {
+            Some(b) => Change { contents: keep_style(b, c.contents.clone()), ..c.clone() },
+            None => c.clone(),
         })
         .collect();
     ChangeSet { message: set.message.clone(), changes }
