@@ -40,12 +40,26 @@ fn log_update_refuses_a_restore_before_the_start() {
     assert!(err.contains(":7:"), "located to the line of `restored`:\n{err}");
 }
 
+/// `--started` in another week moves the file to that week's folder, in one commit, so what
+/// is committed is what `check` accepts (it would say `wrong-week` of the file left behind).
 #[test]
-fn log_update_refuses_a_start_in_another_week() {
+fn log_update_moves_an_entry_started_in_another_week() {
     let t = example_repo();
     let id = incident(t.path(), "2026-11-23 08:00");
-    let err = refused(t.path(), &["log", "update", &id, "--started", "2026-11-10 07:00"], "wrong-week", &id);
-    assert!(err.contains("logbook/2026-W46/"), "says where it would belong:\n{err}");
+    let before = commits(t.path());
+    let a = wb(t.path()).args(["log", "update", &id, "--started", "2026-11-10 07:00"]).assert().success();
+    assert_eq!(commits(t.path()), before + 1, "one commit");
+    let files = git(t.path(), &["show", "--name-status", "--no-renames", "--format=%s", "HEAD"]);
+    assert!(files.contains(&format!("logbook/2026-W46/{id}.md")), "{files}");
+    assert!(files.contains(&format!("D\tlogbook/2026-W47/{id}.md")), "the old place is removed:\n{files}");
+    assert!(files.contains("moved to 2026-W46"), "the message says so:\n{files}");
+    assert!(stdout(&a).contains(&format!("logbook/2026-W46/{id}.md")), "{}", stdout(&a));
+    assert_eq!(git(t.path(), &["status", "--porcelain"]), "");
+    assert!(!t.path().join(format!("logbook/2026-W47/{id}.md")).exists());
+    wb(t.path()).arg("check").assert().success();
+    // Found again under its new week, by the beginning of its id.
+    wb(t.path()).args(["log", "update", &id[..13], "--restored", "2026-11-10 08:00"]).assert().success();
+    wb(t.path()).arg("check").assert().success();
 }
 
 #[test]

@@ -222,7 +222,9 @@ fn outside_a_repository_commit_is_refused_but_no_commit_writes() {
     assert!(msg.contains("is not inside a git repository"), "{msg}");
     assert!(!t.path().join("crew.toml").exists());
 
-    let out = store::apply(t.path(), &s, &WriteMode::NoCommit, Verify::Run).map_err(|e| e.message).expect("no-commit");
+    let out = store::apply(t.path(), &s, &WriteMode::NoCommit, Verify::Run)
+        .map_err(|e| e.message)
+        .expect("no-commit");
     assert_eq!(out, Outcome { commit: None, branch: None, paths: vec!["crew.toml".into()] });
     assert_eq!(read(t.path(), "crew.toml"), "[bob]\n");
 }
@@ -239,8 +241,13 @@ fn child_without_author() {
     #[allow(unsafe_code)]
     unsafe { git2::opts::set_search_path(git2::ConfigLevel::System, dir.join("empty")) }
         .expect("search path");
-    let err = store::apply(&dir.join("repo"), &set("m", vec![new_file("crew.toml", "")]), &WriteMode::Commit, Verify::Run)
-        .expect_err("apply must fail without an author");
+    let err = store::apply(
+        &dir.join("repo"),
+        &set("m", vec![new_file("crew.toml", "")]),
+        &WriteMode::Commit,
+        Verify::Run,
+    )
+    .expect_err("apply must fail without an author");
     assert_eq!(err.exit, Exit::Usage);
     assert_eq!(err.message, "git does not know who you are");
     assert!(err.help.unwrap_or_default().contains("git config --global user.email"));
@@ -380,7 +387,8 @@ fn dry_run_writes_nothing() {
     let t = committed(&[("watchbill.toml", "x = 1\n")]);
     let before = head(t.path());
     let s = set("m", vec![new_file("rota/2026-W48.toml", "w48\n"), new_file("crew.toml", "c\n")]);
-    let out = store::apply(t.path(), &s, &WriteMode::DryRun, Verify::Run).map_err(|e| e.message).expect("dry run");
+    let out =
+        store::apply(t.path(), &s, &WriteMode::DryRun, Verify::Run).map_err(|e| e.message).expect("dry run");
     assert_eq!(
         out,
         Outcome { commit: None, branch: None, paths: vec!["rota/2026-W48.toml".into(), "crew.toml".into()] }
@@ -396,7 +404,9 @@ fn no_commit_writes_files_but_makes_no_commit() {
     let t = committed(&[("watchbill.toml", "x = 1\n"), ("crew.toml", "v1\n")]);
     let before = head(t.path());
     let s = set("m", vec![new_file("rota/2026-W48.toml", "w48\n"), edit("crew.toml", "v1\n", "v2\n")]);
-    let out = store::apply(t.path(), &s, &WriteMode::NoCommit, Verify::Run).map_err(|e| e.message).expect("no-commit");
+    let out = store::apply(t.path(), &s, &WriteMode::NoCommit, Verify::Run)
+        .map_err(|e| e.message)
+        .expect("no-commit");
     assert_eq!(out.commit, None);
     assert_eq!(read(t.path(), "rota/2026-W48.toml"), "w48\n");
     assert_eq!(read(t.path(), "crew.toml"), "v2\n");
@@ -682,7 +692,10 @@ fn moved(from: &str, to: &str, before: &str, after: &str) -> Change {
 fn a_move_commits_the_new_file_and_removes_the_old_one() {
     let t = committed(&[("logbook/2026-W47/x.md", "one\n")]);
     let before = head(t.path());
-    commit(t.path(), &set("move", vec![moved("logbook/2026-W47/x.md", "logbook/2026-W46/x.md", "one\n", "two\n")]));
+    commit(
+        t.path(),
+        &set("move", vec![moved("logbook/2026-W47/x.md", "logbook/2026-W46/x.md", "one\n", "two\n")]),
+    );
     assert_eq!(git(t.path(), &["rev-parse", "HEAD^"]).trim(), before);
     assert_eq!(git(t.path(), &["ls-files"]), "logbook/2026-W46/x.md\n");
     assert_eq!(read(t.path(), "logbook/2026-W46/x.md"), "two\n");

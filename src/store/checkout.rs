@@ -40,7 +40,9 @@ pub(super) fn update_checkout(
         if matches!(entry_at(repo, head.as_ref(), &repo_path)?, Entry::Missing) {
             remove_file(root, from)?;
             if index.get_path(Path::new(&repo_path), 0).is_some() {
-                index.remove_path(Path::new(&repo_path)).map_err(git_error(format!("cannot unstage {from}")))?;
+                index
+                    .remove_path(Path::new(&repo_path))
+                    .map_err(git_error(format!("cannot unstage {from}")))?;
             }
         }
     }

@@ -7,7 +7,8 @@ use super::*;
 pub(super) fn checked_paths(set: &ChangeSet) -> Result<Vec<String>> {
     let mut seen = std::collections::HashSet::new();
     // A moved file's old path is changed too: it must be as plain, and changed only once.
-    let touched = set.changes.iter().flat_map(|c| std::iter::once(c.path.as_str()).chain(c.base.moved_from()));
+    let touched =
+        set.changes.iter().flat_map(|c| std::iter::once(c.path.as_str()).chain(c.base.moved_from()));
     for path in touched {
         if let Some(why) = path_problem(path) {
             return Err(Error::refused(format!("refusing to write {path:?}: {why}"))
