@@ -57,16 +57,12 @@ pub fn handover(ctx: &Ctx, a: HandoverArgs) -> Result<Exit> {
     if editing {
         text = edit(&root, &text, "handover.md")?
             .ok_or_else(|| Error::refused("the handover was left empty: nothing was written"))?;
-        let (src, _) = crate::parse::front_matter(&draft.path, &text)
-            .map_err(|d| Error::problems("the edited handover is not valid", vec![d]))?;
-        src.parse::<logbook::HandoverFile>()
-            .map_err(|d| Error::problems("the edited handover is not valid", vec![d]))?;
     }
     if draft.existing && text == draft.text {
         outln!("the handover of {week} is unchanged: nothing was written");
         return Ok(Exit::Ok);
     }
-    let set = handover::change_set(&model, &draft, text, &now);
+    let set = handover::change_set(&model, &draft, text, &now)?;
     if on_branch {
         ctx.write_on_branch(&root, &set, &branch, &a.write)?;
         outln!("committed the handover on branch {branch}; for a pull request: git push -u origin {branch}");
