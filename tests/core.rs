@@ -509,10 +509,11 @@ fn a_read_piped_into_head_exits_0() {
     }
 }
 
-/// Writes that print after they commit (the files written, the weeks re-planned) still
+/// Writes that print before they commit (the plan's lines, `init`'s new repository) or after
+/// (the files written, the weeks re-planned) commit and
 /// report success into a closed pipe: the commit is made, and says so by its exit code.
 #[test]
-fn writes_that_print_after_committing_succeed_into_a_closed_pipe() {
+fn writes_that_print_succeed_into_a_closed_pipe() {
     let t = example_repo();
     for args in [
         &["crew", "away", "louis", "--from", "2026-11-24", "--to", "2026-11-26"][..],
@@ -526,6 +527,12 @@ fn writes_that_print_after_committing_succeed_into_a_closed_pipe() {
         assert_eq!(git(t.path(), &["status", "--porcelain"]), "");
     }
     wb(t.path()).arg("check").assert().success();
+    // `init` says it made a repository before it commits the files into it.
+    let fresh = tempfile::tempdir().expect("tempdir");
+    let out = closed_pipe(fresh.path(), &["init"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(commits(fresh.path()), 1, "init committed");
+    wb(fresh.path()).arg("check").assert().success();
 }
 
 #[test]

@@ -189,29 +189,25 @@ fn plan(ctx: &Ctx, a: PlanArgs) -> Result<Exit> {
     let until =
         a.until.unwrap_or_else(|| today.plus(a.weeks.unwrap_or(model.settings.rota.horizon_weeks) as i64));
     let planned = plan_case::plan(&model, &now, a.from, until)?;
-    // Printed once written: a closed pipe ends the command where it prints, and must never end
-    // it before the commit.
-    if !planned.set.changes.is_empty() {
-        ctx.write(&root, &planned.set, &a.write)?;
-    }
     for l in &planned.lines {
         outln!("{l}");
     }
     if planned.set.changes.is_empty() {
         outln!("the plan up to {until} is already complete: nothing to change");
+        return Ok(Exit::Ok);
     }
+    ctx.write(&root, &planned.set, &a.write)?;
     Ok(Exit::Ok)
 }
 
 fn rotate(ctx: &Ctx, a: RotateArgs) -> Result<Exit> {
     let (root, model) = ctx.load(None, Needs::ROTA)?;
     let rotated = rotate_case::rotate(&model, &ctx.now(&model)?);
-    // Printed once written, as `rota plan` does.
-    ctx.write(&root, &rotated.set, &a.write)?;
     outln!("{}", rotated.headline);
     for l in &rotated.lines {
         outln!("{l}");
     }
+    ctx.write(&root, &rotated.set, &a.write)?;
     Ok(Exit::Ok)
 }
 
