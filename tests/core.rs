@@ -509,9 +509,9 @@ fn a_read_piped_into_head_exits_0() {
     }
 }
 
-/// Writes that print before they commit (the plan's lines, `init`'s new repository) or after
-/// (the files written, the weeks re-planned) commit and
-/// report success into a closed pipe: the commit is made, and says so by its exit code.
+/// Into a closed pipe, a write that prints before it commits (the plan's lines, `init`'s new
+/// repository) or after (the files written, the weeks re-planned) still commits, and its exit
+/// code says so.
 #[test]
 fn writes_that_print_succeed_into_a_closed_pipe() {
     let t = example_repo();
