@@ -727,3 +727,39 @@ fn a_move_without_commit_moves_the_file_on_disk() {
     assert_eq!(read(t.path(), "b/x.md"), "two\n");
     assert!(!t.path().join("a/x.md").exists());
 }
+
+/// A writer killed after its move was committed but before the checkout followed: the next
+/// write finishes it from the journal (the new file written, the old one removed from the
+/// working tree and the index), so `git status` shows nothing.
+#[test]
+fn the_next_write_finishes_a_killed_writers_move() {
+    let t = committed(&[("a/x.md", "one\n")]);
+    let dir = t.path();
+    let hash = |text: &str| {
+        write(dir, "scratch", text);
+        let id = git(dir, &["hash-object", "-w", "scratch"]).trim().to_string();
+        std::fs::remove_file(dir.join("scratch")).expect("remove");
+        id
+    };
+    let (old, new) = (hash("one\n"), hash("two\n"));
+    // The killed writer's commit, made in an index of its own: HEAD moves, the checkout does not.
+    let index = dir.join(".git/killed-index");
+    let in_index = |args: &[&str]| {
+        let out = git_cmd(dir, args).env("GIT_INDEX_FILE", &index).output().expect("git runs");
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    in_index(&["read-tree", "HEAD"]);
+    in_index(&["update-index", "--add", "--cacheinfo", &format!("100644,{new},b/x.md")]);
+    in_index(&["update-index", "--force-remove", "a/x.md"]);
+    let tree = in_index(&["write-tree"]);
+    let commit = git(dir, &["commit-tree", "-p", "HEAD", "-m", "move", &tree]).trim().to_string();
+    git(dir, &["update-ref", "refs/heads/main", &commit]);
+    let zeros = "0".repeat(40);
+    write(dir, ".git/watchbill-pending", &format!("{new} - b/x.md\n{zeros} {old} a/x.md\n"));
+    commit(dir, &set("next", vec![new_file("c.md", "c\n")]));
+    assert_eq!(read(dir, "b/x.md"), "two\n");
+    assert!(!dir.join("a/x.md").exists(), "the old place is removed");
+    assert_eq!(git(dir, &["status", "--porcelain"]), "");
+    assert!(!dir.join(".git/watchbill-pending").exists());
+}
