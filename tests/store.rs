@@ -753,8 +753,8 @@ fn the_next_write_finishes_a_killed_writers_move() {
     in_index(&["update-index", "--add", "--cacheinfo", &format!("100644,{new},b/x.md")]);
     in_index(&["update-index", "--force-remove", "a/x.md"]);
     let tree = in_index(&["write-tree"]);
-    let commit = git(dir, &["commit-tree", "-p", "HEAD", "-m", "move", &tree]).trim().to_string();
-    git(dir, &["update-ref", "refs/heads/main", &commit]);
+    let killed = git(dir, &["commit-tree", "-p", "HEAD", "-m", "move", &tree]).trim().to_string();
+    git(dir, &["update-ref", "refs/heads/main", &killed]);
     let zeros = "0".repeat(40);
     write(dir, ".git/watchbill-pending", &format!("{new} - b/x.md\n{zeros} {old} a/x.md\n"));
     commit(dir, &set("next", vec![new_file("c.md", "c\n")]));
