@@ -106,7 +106,8 @@ fn log_update_moves_an_entry_started_in_another_week() {
     assert!(files.contains(&format!("logbook/2026-W46/{id}.md")), "{files}");
     assert!(files.contains(&format!("D\tlogbook/2026-W47/{id}.md")), "the old place is removed:\n{files}");
     assert!(files.contains("moved to 2026-W46"), "the message says so:\n{files}");
-    assert!(stdout(&a).contains(&format!("logbook/2026-W46/{id}.md")), "{}", stdout(&a));
+    let said = format!("wrote logbook/2026-W46/{id}.md (moved from logbook/2026-W47/{id}.md)");
+    assert!(stdout(&a).contains(&said), "{}", stdout(&a));
     assert_eq!(git(t.path(), &["status", "--porcelain"]), "");
     assert!(!t.path().join(format!("logbook/2026-W47/{id}.md")).exists());
     wb(t.path()).arg("check").assert().success();

@@ -428,7 +428,11 @@ fn report(
     }
     let verb = if args.dry_run { "would write" } else { "wrote" };
     for p in &outcome.paths {
-        outln!("{verb} {p}");
+        let moved = set.changes.iter().find(|c| c.path == *p).and_then(|c| c.base.moved_from());
+        match moved {
+            Some(from) => outln!("{verb} {p} (moved from {from})"),
+            None => outln!("{verb} {p}"),
+        }
     }
     match (&outcome.commit, &outcome.branch) {
         (Some(c), Some(b)) => {
