@@ -142,3 +142,50 @@ pub fn replanned(
     }
     (changes, plan.changes.iter().map(ToString::to_string).collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model;
+
+    fn example() -> (Model, DateTime<FixedOffset>, String) {
+        let now = DateTime::parse_from_rfc3339("2026-11-23T09:00:00+01:00").expect("a time");
+        let files: Vec<RawFile> = crate::example::files(now)
+            .into_iter()
+            .map(|(path, text)| RawFile { path, bytes: text.into_bytes() })
+            .collect();
+        let crew =
+            files.iter().find(|f| f.path == FILE).map(|f| String::from_utf8_lossy(&f.bytes).into_owned());
+        (model::load(files).model, now, crew.unwrap_or_default())
+    }
+
+    fn id<T: std::str::FromStr>(s: &str) -> T {
+        s.parse().ok().expect("an id")
+    }
+
+    #[test]
+    fn a_member_joins_a_team_that_exists_and_the_edit_keeps_the_file() {
+        let (m, _, text) = example();
+        let read = |_: &str| Ok(Some(text.clone().into_bytes()));
+        let (bob, nowhere, certif): (MemberId, TeamId, TeamId) = (id("bob2"), id("nowhere"), id("certif"));
+        let new =
+            |team| edit::NewMember { id: &bob, name: "Bob", team, email: None, github: None, active: true };
+        let err = add(&m, &new(&nowhere), &read).expect_err("no such team");
+        assert!(err.message.contains("there is no team `nowhere`"), "{}", err.message);
+        let set = add(&m, &new(&certif), &read).map_err(|e| e.message).expect("added");
+        let after = String::from_utf8_lossy(&set.changes[0].contents).into_owned();
+        assert!(after.starts_with(&text) && after.contains("id = \"bob2\""), "appended:\n{after}");
+        assert_eq!(set.changes[0].base, Base::Bytes(text.into_bytes()));
+        assert_eq!(set.message, "crew: add bob2 (team certif)");
+    }
+
+    #[test]
+    fn time_away_ending_before_it_starts_is_refused() {
+        let (m, now, text) = example();
+        let read = |_: &str| Ok(Some(text.clone().into_bytes()));
+        let louis: MemberId = id("louis");
+        let day = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").expect("a date");
+        let a = TimeAway { member: &louis, from: day("2026-12-02"), to: day("2026-12-01"), reason: None };
+        assert!(away(&m, now, &a, &read).is_err());
+    }
+}

@@ -258,3 +258,95 @@ fn parsed(path: &str, text: &str) -> std::result::Result<EntryFile, crate::diagn
     let (src, _) = crate::parse::front_matter(path, text)?;
     src.parse::<EntryFile>()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{self, RawFile};
+
+    fn t(s: &str) -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339(s).expect("a time")
+    }
+
+    /// The example crew (Paris, handover Monday 10:00) at Monday 23 November 2026, 09:00.
+    fn example() -> (Model, DateTime<FixedOffset>) {
+        let now = t("2026-11-23T09:00:00+01:00");
+        let files = crate::example::files(now)
+            .into_iter()
+            .map(|(path, text)| RawFile { path, bytes: text.into_bytes() })
+            .collect();
+        (model::load(files).model, now)
+    }
+
+    fn alice() -> MemberId {
+        "alice".parse().expect("an id")
+    }
+
+    /// The example with one incident started at `started`, and its id.
+    fn with_incident(started: &str) -> (Model, DateTime<FixedOffset>, String) {
+        let (mut m, now) = example();
+        let who = alice();
+        let w = Writer { given: Some(&who), git_email: None };
+        let a = Incident {
+            title: "Login 502",
+            severity: None,
+            services: &[],
+            times: vec![("started", t(started))],
+            tickets: None,
+            handlers: &[],
+            links: &[],
+            body: Some("x"),
+        };
+        let d = incident(&m, now, &w, &a, "abcd").expect("a draft");
+        let set = d.change_set(d.text.clone()).expect("valid");
+        let paths = [d.path.clone()].into_iter().collect();
+        m.replace_files(
+            &paths,
+            vec![RawFile { path: d.path.clone(), bytes: set.changes[0].contents.clone() }],
+        );
+        (m, now, d.id)
+    }
+
+    #[test]
+    fn an_id_is_the_crews_local_time_and_the_folder_its_watch() {
+        let (_, now, id) = with_incident("2026-11-23T07:30:00+00:00");
+        assert_eq!(id, "20261123T0830-login-502-abcd");
+        // 08:30 on Monday is before the 10:00 handover: the watch of the week before.
+        let (m, ..) = example();
+        let who = alice();
+        let w = Writer { given: Some(&who), git_email: None };
+        let d = note(&m, now, &w, &Note { title: "Q", ongoing: false, body: None }, "wxyz").expect("a note");
+        assert_eq!(d.path, "logbook/2026-W47/20261123T0900-q-wxyz.md");
+    }
+
+    #[test]
+    fn an_update_into_another_week_moves_the_file() {
+        let (m, now, id) = with_incident("2026-11-23T10:30:00+01:00");
+        let e = find(&m, &id).expect("found");
+        assert_eq!(e.week.to_string(), "2026-W48");
+        let current = m.source(&e.origin.path).map(|s| s.as_bytes().to_vec());
+        let u = |times| Update { id: &id, times, tickets: None, severity: None, close: false };
+        let set = update(&m, now, &u(vec![("started", t("2026-11-10T07:00:00+01:00"))]), current.clone())
+            .expect("a change");
+        let c = &set.changes[0];
+        assert_eq!(c.path, format!("logbook/2026-W46/{id}.md"));
+        assert_eq!(c.base.moved_from(), Some(e.origin.path.as_str()));
+        assert!(set.message.ends_with("moved to 2026-W46"), "{}", set.message);
+        // Within the same watch, the file stays where it is.
+        let set = update(&m, now, &u(vec![("restored", t("2026-11-23T11:00:00+01:00"))]), current)
+            .expect("a change");
+        assert_eq!(set.changes[0].path, e.origin.path);
+        assert!(matches!(set.changes[0].base, Base::Bytes(_)));
+    }
+
+    #[test]
+    fn an_author_comes_from_as_or_from_gits_email() {
+        let (m, _) = example();
+        let from_email = author(&m, &Writer { given: None, git_email: Some("alice@example.org") });
+        assert_eq!(from_email.map_err(|e| e.message).expect("alice"), alice());
+        let nobody = author(&m, &Writer { given: None, git_email: None }).expect_err("nobody");
+        assert!(nobody.message.contains("git has no user.email"), "{}", nobody.message);
+        let ghost: MemberId = "ghost".parse().expect("an id");
+        assert!(author(&m, &Writer { given: Some(&ghost), git_email: None }).is_err());
+    }
+}
