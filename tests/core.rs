@@ -152,6 +152,19 @@ fn log_incident_refuses_a_restore_before_the_start() {
     assert!(err.contains("`restored`"), "{err}");
 }
 
+/// Refused before the editor opens: the person's words are never written only to be thrown away.
+#[test]
+fn log_incident_is_judged_before_the_editor_opens() {
+    let t = example_repo();
+    let opened = t.path().join(".git/editor-opened");
+    let mut cmd = wb(t.path());
+    cmd.args(["log", "incident", "DB full", "--as", "alice", "--started", "2026-11-23 08:00"])
+        .args(["--restored", "2026-11-23 07:00"])
+        .env("GIT_EDITOR", format!("touch '{}' && true", opened.display()));
+    refused_with(t.path(), &mut cmd, "timestamp-order", "logbook/2026-W47/");
+    assert!(!opened.exists(), "the editor was not opened");
+}
+
 #[test]
 fn log_note_refuses_an_edited_author_not_in_the_crew() {
     let t = example_repo();

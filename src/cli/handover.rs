@@ -55,6 +55,8 @@ pub fn handover(ctx: &Ctx, a: HandoverArgs) -> Result<Exit> {
     let draft = handover::open(&model, week, now, &who, store::read_templates(&root)?, editing, a.branch)?;
     let mut text = draft.text.clone();
     if editing {
+        // Judged before the person writes: a rota that cannot be confirmed must not cost their words.
+        ctx.refuse_problems(&root, &handover::change_set(&model, &draft, text.clone(), &now)?)?;
         text = edit(&root, &text, "handover.md")?
             .ok_or_else(|| Error::refused("the handover was left empty: nothing was written"))?;
     }

@@ -250,6 +250,10 @@ fn wants_editor(message: &Option<String>) -> bool {
 
 /// Writes a new entry, after the editor when there is one, and prints its id.
 fn write_entry(ctx: &Ctx, root: &Path, draft: &Draft, editor: bool, write: &WriteArgs) -> Result<Exit> {
+    if editor {
+        // Judged before the person writes: a time given out of order must not cost their words.
+        ctx.refuse_problems(root, &draft.change_set(draft.text.clone())?)?;
+    }
     let text = match editor {
         true => edit(root, &draft.text, &format!("{}.md", draft.id))?
             .ok_or_else(|| Error::refused("the entry was left empty: nothing was written"))?,
