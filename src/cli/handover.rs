@@ -1,6 +1,6 @@
 //! `watchbill handover`: parse, call [`crate::usecase::handover`], print.
 
-use super::log::{author, edit};
+use super::log::{author, edit, keeping_words};
 use super::{Ctx, ReadArgs, Session, WriteArgs};
 use crate::error::{Error, Exit, Result};
 use crate::ids::MemberId;
@@ -64,12 +64,16 @@ pub fn handover(ctx: &Ctx, a: HandoverArgs) -> Result<Exit> {
         outln!("the handover of {week} is unchanged: nothing was written");
         return Ok(Exit::Ok);
     }
-    let set = handover::change_set(&model, &draft, text, &now)?;
+    let written = handover::change_set(&model, &draft, text.clone(), &now).and_then(|set| match on_branch {
+        true => ctx.write_on_branch(&root, &set, &branch, &a.write),
+        false => ctx.write(&root, &set, &a.write),
+    });
+    match editing {
+        true => keeping_words(&text, "handover.md", written)?,
+        false => written?,
+    }
     if on_branch {
-        ctx.write_on_branch(&root, &set, &branch, &a.write)?;
         outln!("committed the handover on branch {branch}; for a pull request: git push -u origin {branch}");
-    } else {
-        ctx.write(&root, &set, &a.write)?;
     }
     Ok(Exit::Ok)
 }

@@ -240,6 +240,22 @@ pub fn edit(root: &Path, text: &str, name: &str) -> Result<Option<String>> {
     Ok(Some(edited).filter(|t| !t.trim().is_empty()))
 }
 
+/// `result`, the write of what a person wrote in the editor; when it fails, their text is kept
+/// in a file the error names, so their words are never lost.
+pub(super) fn keeping_words<T>(text: &str, name: &str, result: Result<T>) -> Result<T> {
+    result.map_err(|e| {
+        let path = std::env::temp_dir().join(format!("watchbill-unsaved-{}-{name}", std::process::id()));
+        match store::write_file(&path, text) {
+            Ok(()) => {
+                let kept = format!("your text is kept in {}", path.display());
+                let help = e.help.clone().map_or(kept.clone(), |h| format!("{h}; {kept}"));
+                e.help(help)
+            }
+            Err(_) => e,
+        }
+    })
+}
+
 /// Whether to open an editor: no -m, and a terminal or an editor configured.
 fn wants_editor(message: &Option<String>) -> bool {
     use std::io::IsTerminal;
@@ -254,12 +270,17 @@ fn write_entry(ctx: &Ctx, root: &Path, draft: &Draft, editor: bool, write: &Writ
         // Judged before the person writes: a time given out of order must not cost their words.
         ctx.refuse_problems(root, &draft.change_set(draft.text.clone())?)?;
     }
+    let name = format!("{}.md", draft.id);
     let text = match editor {
-        true => edit(root, &draft.text, &format!("{}.md", draft.id))?
+        true => edit(root, &draft.text, &name)?
             .ok_or_else(|| Error::refused("the entry was left empty: nothing was written"))?,
         false => draft.text.clone(),
     };
-    ctx.write(root, &draft.change_set(text)?, write)?;
+    let written = draft.change_set(text.clone()).and_then(|set| ctx.write(root, &set, write));
+    match editor {
+        true => keeping_words(&text, &name, written)?,
+        false => written?,
+    }
     outln!("id: {}", draft.id);
     Ok(Exit::Ok)
 }

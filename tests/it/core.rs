@@ -170,7 +170,19 @@ fn log_note_refuses_an_edited_author_not_in_the_crew() {
     let mut cmd = wb(t.path());
     cmd.args(["log", "note", "Queue alert", "--as", "alice"])
         .env("GIT_EDITOR", editor_setting("author", "\"ghost\""));
-    refused_with(t.path(), &mut cmd, "unknown-member", "logbook/2026-W47/");
+    let err = refused_with(t.path(), &mut cmd, "unknown-member", "logbook/2026-W47/");
+    assert_kept(&err, "author = \"ghost\"");
+}
+
+/// The person's text, refused, is kept in the file the error names.
+fn assert_kept(err: &str, written: &str) {
+    let path =
+        err.split("your text is kept in ").nth(1).and_then(|r| r.lines().next()).unwrap_or_else(|| {
+            panic!("names where the text is kept:\n{err}");
+        });
+    let kept = std::fs::read_to_string(path.trim()).expect("the text is kept");
+    assert!(kept.contains(written), "{kept}");
+    std::fs::remove_file(path.trim()).expect("removed");
 }
 
 #[test]
@@ -182,6 +194,7 @@ fn log_incident_refuses_an_edited_time_filed_under_another_week() {
     let err = refused_with(t.path(), &mut cmd, "wrong-week", "logbook/2026-W47/");
     // Monday 08:00 is before the 10:00 handover: the watch of the week before.
     assert!(err.contains("logbook/2026-W44/"), "says where it belongs:\n{err}");
+    assert_kept(&err, "started = 2026-11-02T08:00:00+01:00");
 }
 
 #[test]
@@ -235,7 +248,8 @@ fn handover_refuses_an_edited_author_not_in_the_crew() {
     let t = example_repo();
     let mut cmd = wb(t.path());
     cmd.args(["handover", "--as", "alice"]).env("GIT_EDITOR", editor_setting("author", "\"ghost\""));
-    refused_with(t.path(), &mut cmd, "unknown-member", "logbook/2026-W47/handover.md");
+    let err = refused_with(t.path(), &mut cmd, "unknown-member", "logbook/2026-W47/handover.md");
+    assert_kept(&err, "author = \"ghost\"");
 }
 
 #[test]
