@@ -263,6 +263,19 @@ fn crew_add_refuses_a_duplicate_email() {
     );
 }
 
+/// `crew team` cannot write anything `check` rejects: the one team it adds has a new id (a
+/// second team of the same id is refused before anything is judged), and `check` has no other
+/// rule about a team.
+#[test]
+fn crew_team_refuses_a_team_that_exists_and_writes_nothing() {
+    let t = example_repo();
+    let before = head(t.path());
+    let err = stderr(&wb(t.path()).args(["crew", "team", "certif", "--name", "Again"]).assert().code(3));
+    assert!(err.contains("team `certif` already exists"), "{err}");
+    assert_eq!(head(t.path()), before);
+    assert_eq!(git(t.path(), &["status", "--porcelain"]), "");
+}
+
 #[test]
 fn crew_edit_refuses_a_duplicate_email() {
     let t = example_repo();
