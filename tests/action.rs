@@ -867,8 +867,11 @@ fn org_repo() -> tempfile::TempDir {
     t
 }
 
-const CREWS: [(&str, &str); 3] =
-    [("Identity crew", "crews/identity"), ("Payments crew", "crews/payments"), ("Search crew", "crews/search")];
+const CREWS: [(&str, &str); 3] = [
+    ("Identity crew", "crews/identity"),
+    ("Payments crew", "crews/payments"),
+    ("Search crew", "crews/search"),
+];
 
 #[test]
 fn ci_from_the_top_of_several_crews_checks_annotates_and_summarises_each_crew() {
@@ -885,7 +888,8 @@ fn ci_from_the_top_of_several_crews_checks_annotates_and_summarises_each_crew() 
     let mut at = 0;
     for (name, folder) in CREWS {
         let heading = format!("### {name} (`{folder}`)\n");
-        let here = summary[at..].find(&heading).unwrap_or_else(|| panic!("no {heading:?} in order: {summary}"));
+        let here =
+            summary[at..].find(&heading).unwrap_or_else(|| panic!("no {heading:?} in order: {summary}"));
         at += here + heading.len();
         // Each crew's own week, demoted under its heading.
         assert!(summary[at..].contains(&format!("#### {name}: week 2026-W47")), "{summary}");
@@ -900,10 +904,15 @@ fn ci_from_the_top_of_several_crews_checks_annotates_and_summarises_each_crew() 
     let crew = gh.output("crew").unwrap();
     let captains: Vec<&str> = crew.split(',').collect();
     assert_eq!(captains.len(), 6, "two captains a crew: {crew}");
-    assert!(CREWS.iter().all(|(_, f)| captains.iter().filter(|c| c.starts_with(&format!("{f}/"))).count() == 2));
+    assert!(CREWS
+        .iter()
+        .all(|(_, f)| captains.iter().filter(|c| c.starts_with(&format!("{f}/"))).count() == 2));
     let missed = gh.output("objectives-missed").unwrap();
     assert!(missed.contains("crews/search/restore-under-10-min"), "{missed}");
-    assert!(missed.split(',').all(|m| CREWS.iter().any(|(_, f)| m.starts_with(&format!("{f}/")))), "{missed}");
+    assert!(
+        missed.split(',').all(|m| CREWS.iter().any(|(_, f)| m.starts_with(&format!("{f}/")))),
+        "{missed}"
+    );
 
     // A pull request from the top: one comment, a section per crew.
     let base = rev(t.path(), "HEAD");
@@ -914,7 +923,10 @@ fn ci_from_the_top_of_several_crews_checks_annotates_and_summarises_each_crew() 
     let gh = Gh::new(&pr_event(&base, &head, false));
     gh.ci(t.path(), "pull_request").code(0);
     let comment = std::fs::read_to_string(gh.output("comment-file").unwrap()).unwrap();
-    assert!(comment.starts_with("<!-- watchbill-review -->\n## Identity crew (`crews/identity`)"), "{comment}");
+    assert!(
+        comment.starts_with("<!-- watchbill-review -->\n## Identity crew (`crews/identity`)"),
+        "{comment}"
+    );
     assert!(CREWS.iter().all(|(n, f)| comment.contains(&format!("## {n} (`{f}`)"))), "{comment}");
     assert_eq!(gh.output("pull-request").as_deref(), Some("42"));
 }

@@ -382,8 +382,13 @@ fn the_example_tells_three_stories_over_the_year() {
         assert!(a["owner"]["name"].is_string() && a["due"].is_string(), "{a}");
     }
     let members = q["rota"]["members"].as_array().unwrap();
-    assert!(members.iter().all(|m| m["terms"].as_u64().unwrap() >= 1 && m["terms"].as_u64() <= m["weeks"].as_u64()));
-    let first_year = json(&t.path().join("crews/search"), &["render", "quarter", "--quarter", "2026-Q1", "--format", "json"]);
+    assert!(members
+        .iter()
+        .all(|m| m["terms"].as_u64().unwrap() >= 1 && m["terms"].as_u64() <= m["weeks"].as_u64()));
+    let first_year = json(
+        &t.path().join("crews/search"),
+        &["render", "quarter", "--quarter", "2026-Q1", "--format", "json"],
+    );
     let first: Vec<&str> = first_year["quarter"]["rota"]["first_time"]
         .as_array()
         .unwrap()
@@ -392,14 +397,25 @@ fn the_example_tells_three_stories_over_the_year() {
         .collect();
     assert_eq!(first, ["rose"], "the one member who first served in 2026-Q1");
     let services = q["incidents"]["by_service"].as_array().unwrap();
-    assert!(services.iter().any(|s| s["restore_median"].is_string() && s["fix_median"].is_string()), "{services:?}");
+    assert!(
+        services.iter().any(|s| s["restore_median"].is_string() && s["fix_median"].is_string()),
+        "{services:?}"
+    );
 
     // The crew's own templates override the pack's, under the fuel limit.
     let search_dir = t.path().join("crews/search");
-    commit_file(&search_dir, "templates/quarter.md", "{# mine #}mine: {{ quarter.name }}, {{ quarter.troughs }} troughs\n");
+    commit_file(
+        &search_dir,
+        "templates/quarter.md",
+        "{# mine #}mine: {{ quarter.name }}, {{ quarter.troughs }} troughs\n",
+    );
     let mine = stdout(&wb(&search_dir).args(["render", "quarter"]).assert().success());
     assert_eq!(mine, "mine: 2026-Q4, 3 troughs\n");
-    commit_file(&search_dir, "templates/quarter.md", "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}");
+    commit_file(
+        &search_dir,
+        "templates/quarter.md",
+        "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}",
+    );
     let e = stderr(&wb(&search_dir).args(["render", "quarter"]).assert().failure());
     assert!(e.contains("templates/quarter.md") && e.contains("ran too long"), "{e}");
 }

@@ -443,7 +443,10 @@ fn a_crew_of_several_has_the_org_page_and_a_review_pack_per_quarter() {
     let index = String::from_utf8_lossy(&site["quarters/index.html"]);
     assert!(index.find("2026-Q4").unwrap() < index.find("2025-Q4").unwrap(), "newest first");
     let css = String::from_utf8_lossy(&site["style.css"]);
-    assert!(css.contains(".chart.multiple svg.wb-incidents"), "the small multiples' rule is in the style sheet");
+    assert!(
+        css.contains(".chart.multiple svg.wb-incidents"),
+        "the small multiples' rule is in the style sheet"
+    );
 
     // A crew alone: its quarters, and no org page or link to one.
     let t = example_repo();

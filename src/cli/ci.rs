@@ -138,7 +138,9 @@ pub fn run(ctx: &Ctx, a: CiArgs) -> Result<Exit> {
         checked
             .iter()
             .flat_map(|c| {
-                f(c).into_iter().map(|v| if from_top { format!("{}/{v}", c.folder) } else { v }).collect::<Vec<_>>()
+                f(c).into_iter()
+                    .map(|v| if from_top { format!("{}/{v}", c.folder) } else { v })
+                    .collect::<Vec<_>>()
             })
             .collect::<Vec<_>>()
             .join(",")

@@ -290,7 +290,9 @@ pub fn site_page(ctx: &Ctx) -> Result<Option<serde_json::Value>> {
     let (top, loaded) = load(ctx, Needs::ALL)?;
     let now = loaded.first().map_or_else(|| chrono::Utc::now().fixed_offset(), |l| l.now);
     let page = crate::report::org::build(&page_name(&top), &inputs(&loaded), now);
-    Ok(Some(serde_json::to_value(&page).map_err(|e| Error::usage(format!("cannot encode the org page: {e}")))?))
+    Ok(Some(
+        serde_json::to_value(&page).map_err(|e| Error::usage(format!("cannot encode the org page: {e}")))?,
+    ))
 }
 
 /// The org page's name: the top folder's.

@@ -171,7 +171,9 @@ fn incidents(
             continue;
         }
         let alerted = started
-            + Duration::seconds(if meets.next(0, q) { 15 + rng.below(40) } else { 70 + rng.below(400) } as i64);
+            + Duration::seconds(
+                if meets.next(0, q) { 15 + rng.below(40) } else { 70 + rng.below(400) } as i64
+            );
         let acknowledged = alerted + Duration::minutes(1 + rng.below(3) as i64);
         let restored = (started
             + Duration::minutes(if meets.next(1, q) { 3 + rng.below(6) } else { 12 + rng.below(60) } as i64))

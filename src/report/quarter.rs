@@ -693,7 +693,9 @@ mod tests {
         assert_eq!(Quarter::just_ended(day(10, 8)), None);
         assert_eq!(Quarter::just_ended(day(9, 30)), None);
         assert_eq!(
-            Quarter::just_ended(NaiveDate::from_ymd_opt(2027, 1, 4).unwrap()).map(|q| q.to_string()).as_deref(),
+            Quarter::just_ended(NaiveDate::from_ymd_opt(2027, 1, 4).unwrap())
+                .map(|q| q.to_string())
+                .as_deref(),
             Some("2026-Q4")
         );
         // Whatever weekday a weekly schedule runs on, it sees exactly one first run a quarter.

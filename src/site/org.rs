@@ -52,7 +52,8 @@ pub(super) fn pages(
     r: &Renderer,
     options: &Options,
 ) -> Result<Vec<Page>> {
-    let frame = Frame { model, base_url: options.base_url.as_ref().map(|u| format!("{}/", u.trim_end_matches('/'))) };
+    let frame =
+        Frame { model, base_url: options.base_url.as_ref().map(|u| format!("{}/", u.trim_end_matches('/'))) };
     let mut out = Vec::new();
     let mut listed = Vec::new();
     let all = quarters(model, now);
@@ -126,8 +127,10 @@ mod tests {
         let names = |m: &Model| quarters(m, now).iter().map(|q| q.to_string()).collect::<Vec<_>>();
         assert_eq!(names(&empty), ["2026-Q4"], "a crew without records has this quarter's");
         let files = crate::example::files(now);
-        let raw: Vec<crate::model::RawFile> =
-            files.into_iter().map(|(path, text)| crate::model::RawFile { path, bytes: text.into_bytes() }).collect();
+        let raw: Vec<crate::model::RawFile> = files
+            .into_iter()
+            .map(|(path, text)| crate::model::RawFile { path, bytes: text.into_bytes() })
+            .collect();
         let mut example = crate::model::load(raw).model;
         let first = example.rota.keys().next().copied().unwrap();
         let got = names(&example);
