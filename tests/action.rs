@@ -963,3 +963,46 @@ fn the_quarter_pack_is_in_the_summary_on_the_first_scheduled_run_of_a_quarter() 
         assert!(top.contains(&format!("#### {name}: quarterly review 2026-Q3")), "{name}: {top}");
     }
 }
+
+/// The Slack step (action/slack.sh) with a stand-in `curl`: inside a crew it posts the crew's
+/// week; at the top of several crews, the crews side by side.
+#[cfg(unix)]
+#[test]
+fn the_slack_step_posts_the_crews_side_by_side_from_the_top() {
+    use std::os::unix::fs::PermissionsExt;
+    let t = org_repo();
+    let tools = tempfile::tempdir().expect("tempdir");
+    let curl = tools.path().join("curl");
+    std::fs::write(
+        &curl,
+        "#!/bin/sh\nfor a in \"$@\"; do case \"$a\" in @*) cp \"${a#@}\" \"$CAPTURE\";; esac; done\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&curl, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let bin = PathBuf::from(assert_cmd::cargo::cargo_bin!("watchbill"));
+    let path = format!(
+        "{}:{}:{}",
+        tools.path().display(),
+        bin.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let post = |dir: &Path| -> serde_json::Value {
+        let capture = tools.path().join("posted.json");
+        let _ = std::fs::remove_file(&capture);
+        let mut p = std::process::Command::new("bash");
+        env(&mut p)
+            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/action/slack.sh"))
+            .env("PATH", &path)
+            .env("WATCHBILL_DIR", dir)
+            .env("WATCHBILL_NOW", NOW)
+            .env("SLACK_WEBHOOK_URL", "https://hooks.slack.invalid/x")
+            .env("CAPTURE", &capture);
+        let out = p.output().expect("bash runs");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_str(&std::fs::read_to_string(&capture).expect("posted")).expect("Block Kit JSON")
+    };
+    let top = post(t.path()).to_string();
+    assert!(top.contains("Shared objectives") && CREWS.iter().all(|(name, _)| top.contains(name)), "{top}");
+    let crew = post(&t.path().join("crews/search")).to_string();
+    assert!(crew.contains("2026-W47") && !crew.contains("Shared objectives"), "{crew}");
+}
