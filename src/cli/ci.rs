@@ -105,6 +105,15 @@ pub fn run(ctx: &Ctx, a: CiArgs) -> Result<Exit> {
     // them always fits.
     let room = github::SUMMARY_LIMIT / 2 / checked.len();
     let mut summary = "## watchbill\n\n".to_string();
+    // From the top, the quarter's first run opens with the crews side by side (`render org`).
+    if let Event::Other { name } = &event {
+        if from_top && checked.iter().any(|c| quarter_due(a.quarter_pack, name, &c.model, c.now).is_some()) {
+            summary.push_str(&format!(
+                "{}\n",
+                crate::render::markdown::demote(&org_page(&ctx.dir, &checked)?, 2)
+            ));
+        }
+    }
     let mut reviews = Vec::new();
     for c in &checked {
         let findings = github::truncate(
@@ -189,6 +198,27 @@ fn quarter_due(when: QuarterPack, event: &str, model: &Model, now: DateTime<Fixe
         QuarterPack::Auto if event == "schedule" => Quarter::just_ended(today),
         QuarterPack::Auto => None,
     }
+}
+
+/// The crews side by side in Markdown, as `watchbill render org` prints it from `top`.
+fn org_page(top: &Path, checked: &[Checked]) -> Result<String> {
+    let inputs: Vec<crate::org::status::Input> = checked
+        .iter()
+        .map(|c| crate::org::status::Input {
+            folder: &c.folder,
+            model: &c.model,
+            now: c.now,
+            problems: c.diags.iter().filter(|d| d.is_error()).count(),
+        })
+        .collect();
+    let name = std::fs::canonicalize(top)
+        .ok()
+        .and_then(|t| t.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "Crews".to_string());
+    let now = checked.first().map_or_else(|| chrono::Utc::now().fixed_offset(), |c| c.now);
+    let page = report::org::build(&name, &inputs, now);
+    let tz = checked.first().map_or(chrono_tz::UTC, |c| c.model.settings.schedule.tz);
+    Renderer::new(store::read_templates(top)?).in_zone(tz).view("org", &page, Format::Markdown)
 }
 
 /// The pack of `quarter` in Markdown, as `watchbill render quarter` prints it.

@@ -898,6 +898,7 @@ fn ci_from_the_top_of_several_crews_checks_annotates_and_summarises_each_crew() 
     let identity = &summary[..summary.find("### Payments crew").unwrap()];
     assert!(identity.contains("No problems found"), "{identity}");
     assert!(!summary.contains("quarterly review"), "a push in mid-quarter has no pack");
+    assert!(!summary.contains("crews side by side"), "nor the org page");
 
     assert_eq!(gh.output("errors").as_deref(), Some("1"));
     let crew = gh.output("crew").unwrap();
@@ -958,6 +959,10 @@ fn the_quarter_pack_is_in_the_summary_on_the_first_scheduled_run_of_a_quarter() 
     let gh = Gh::new("{}");
     gh.ci_at(t.path(), "schedule", "2026-10-05T10:15:00+02:00", &[]).code(0);
     let top = gh.read("summary.md");
+    // It opens with the crews side by side (`render org`), then each crew's section.
+    let org = top.find(": 3 crews side by side").expect("the org page");
+    assert!(org < top.find("### Identity crew (`crews/identity`)").unwrap(), "{top}");
+    assert!(top.contains("| Open incidents |"), "{top}");
     for (name, _) in CREWS {
         assert!(top.contains(&format!("#### {name}: quarterly review 2026-Q3")), "{name}: {top}");
     }
