@@ -122,7 +122,7 @@ pub fn run(ctx: &Ctx, a: CiArgs) -> Result<Exit> {
             "run `watchbill check` locally for every finding.",
         );
         if from_top {
-            summary.push_str(&format!("### {} (`{}`)\n\n", heading(&c.model.settings.name), c.folder));
+            summary.push_str(&format!("### {} ({})\n\n", heading(&c.model.settings.name), code(&c.folder)));
         }
         summary.push_str(&format!("{findings}\n"));
         match &event {
@@ -161,7 +161,9 @@ pub fn run(ctx: &Ctx, a: CiArgs) -> Result<Exit> {
             [(_, md)] if !from_top => md.clone(),
             all => all
                 .iter()
-                .map(|(c, md)| format!("## {} (`{}`)\n\n{md}", heading(&c.model.settings.name), c.folder))
+                .map(|(c, md)| {
+                    format!("## {} ({})\n\n{md}", heading(&c.model.settings.name), code(&c.folder))
+                })
                 .collect::<Vec<_>>()
                 .join("\n\n"),
         };
@@ -180,6 +182,11 @@ pub fn run(ctx: &Ctx, a: CiArgs) -> Result<Exit> {
     let files: usize = checked.iter().map(|c| c.model.files_read).sum();
     outln!("{}", diagnostic::summary_line(&all, files));
     Ok(if all.iter().any(Diagnostic::is_error) { Exit::Problems } else { Exit::Ok })
+}
+
+/// A crew's folder as a Markdown code span (a folder's name may hold a backtick).
+fn code(folder: &str) -> String {
+    crate::render::escape::markdown_code(&crate::render::escape::strip_controls(folder))
 }
 
 /// A crew's name as a Markdown heading's text: escaped, on one line.

@@ -929,6 +929,20 @@ fn ci_from_the_top_of_several_crews_checks_annotates_and_summarises_each_crew() 
     );
     assert!(CREWS.iter().all(|(n, f)| comment.contains(&format!("## {n} (`{f}`)"))), "{comment}");
     assert_eq!(gh.output("pull-request").as_deref(), Some("42"));
+
+    // A crew's name is text in its heading, never markup or a workflow command.
+    let settings = t.path().join("crews/identity/watchbill.toml");
+    let text = std::fs::read_to_string(&settings).unwrap();
+    std::fs::write(
+        &settings,
+        text.replace("name = \"Identity crew\"", "name = \"# <b>Id</b>\\n::error::x\""),
+    )
+    .unwrap();
+    let gh = Gh::new("{}");
+    let out = stdout(&gh.ci(t.path(), "push").code(0));
+    assert!(!out.contains("::error"), "{out}");
+    let summary = gh.read("summary.md");
+    assert!(summary.contains("### \\# \\<b\\>Id\\</b\\> ::error::x (`crews/identity`)\n"), "{summary}");
 }
 
 #[test]
