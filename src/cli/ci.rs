@@ -23,6 +23,7 @@ use std::path::{Path, PathBuf};
 #[command(after_help = "Examples:
   watchbill ci                                   in a workflow step (see action.yml)
   watchbill ci --comment-file \"$RUNNER_TEMP/comment.md\"
+  watchbill ci --quarter-pack always             a manual run: the last quarter's review pack too
 
 From the top of several crews, every crew is checked and summarised in its own section;
 the outputs crew and objectives-missed then name each as FOLDER/ID.
