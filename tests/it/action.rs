@@ -25,7 +25,14 @@ impl Gh {
     }
 
     fn ci(&self, repo: &Path, event: &str) -> assert_cmd::assert::Assert {
-        wb(repo)
+        self.ci_at(repo, event, NOW, &[])
+    }
+
+    /// `watchbill ci` at another "now", with more arguments.
+    fn ci_at(&self, repo: &Path, event: &str, now: &str, args: &[&str]) -> assert_cmd::assert::Assert {
+        let mut p = std::process::Command::new(assert_cmd::cargo::cargo_bin!("watchbill"));
+        env(&mut p).arg("-C").arg(repo).arg("--now").arg(now);
+        assert_cmd::Command::from_std(p)
             .env("GITHUB_ACTIONS", "true")
             .env("GITHUB_EVENT_NAME", event)
             .env("GITHUB_EVENT_PATH", self.path("event.json"))
@@ -33,6 +40,7 @@ impl Gh {
             .env("GITHUB_OUTPUT", self.path("output"))
             .env("RUNNER_TEMP", self.dir.path())
             .arg("ci")
+            .args(args)
             .assert()
     }
 
@@ -849,4 +857,170 @@ fn the_workflow_init_writes_runs_after_the_handover_and_lets_only_reviews_write(
         "{review}"
     );
     assert!(review.contains("fetch-depth: 0") && !summary.contains("fetch-depth"), "{w}");
+}
+
+/// A repository holding the three crews of `init --example-org`.
+fn org_repo() -> tempfile::TempDir {
+    let t = tempfile::tempdir().expect("tempdir");
+    wb(t.path()).args(["init", "--example-org"]).arg(t.path()).assert().success();
+    t
+}
+
+const CREWS: [(&str, &str); 3] = [
+    ("Identity crew", "crews/identity"),
+    ("Payments crew", "crews/payments"),
+    ("Search crew", "crews/search"),
+];
+
+#[test]
+fn ci_from_the_top_of_several_crews_checks_annotates_and_summarises_each_crew() {
+    let t = org_repo();
+    commit_file(t.path(), "crews/search/objectives/broken.toml", "title = \n");
+    let gh = Gh::new("{}");
+    // `working-directory` left at the repository's top: what action.yml passes as -C.
+    let a = gh.ci(t.path(), "push").code(1);
+    let out = stdout(&a);
+    assert!(out.contains("::error file=crews/search/objectives/broken.toml,line=1,"), "{out}");
+    assert_eq!(out.matches("::error ").count(), 1, "{out}");
+    let summary = gh.read("summary.md");
+    assert!(summary.starts_with("## watchbill\n\n### Identity crew (`crews/identity`)\n"), "{summary}");
+    let mut at = 0;
+    for (name, folder) in CREWS {
+        let heading = format!("### {name} (`{folder}`)\n");
+        let here =
+            summary[at..].find(&heading).unwrap_or_else(|| panic!("no {heading:?} in order: {summary}"));
+        at += here + heading.len();
+        // Each crew's own week, demoted under its heading.
+        assert!(summary[at..].contains(&format!("#### {name}: week 2026-W47")), "{summary}");
+    }
+    let search = &summary[summary.find("### Search crew").unwrap()..];
+    assert!(search.contains("crews/search/objectives/broken.toml"), "the finding is in its crew's section");
+    let identity = &summary[..summary.find("### Payments crew").unwrap()];
+    assert!(identity.contains("No problems found"), "{identity}");
+    assert!(!summary.contains("quarterly review"), "a push in mid-quarter has no pack");
+    assert!(!summary.contains("crews side by side"), "nor the org page");
+
+    assert_eq!(gh.output("errors").as_deref(), Some("1"));
+    let crew = gh.output("crew").unwrap();
+    let captains: Vec<&str> = crew.split(',').collect();
+    assert_eq!(captains.len(), 6, "two captains a crew: {crew}");
+    assert!(CREWS
+        .iter()
+        .all(|(_, f)| captains.iter().filter(|c| c.starts_with(&format!("{f}/"))).count() == 2));
+    let missed = gh.output("objectives-missed").unwrap();
+    assert!(missed.contains("crews/search/restore-under-10-min"), "{missed}");
+    assert!(
+        missed.split(',').all(|m| CREWS.iter().any(|(_, f)| m.starts_with(&format!("{f}/")))),
+        "{missed}"
+    );
+
+    // A pull request from the top: one comment, a section per crew.
+    let base = rev(t.path(), "HEAD");
+    git(t.path(), &["checkout", "-q", "-b", "pr"]);
+    git(t.path(), &["rm", "-q", "crews/search/objectives/broken.toml"]);
+    git(t.path(), &["commit", "-q", "-m", "fix"]);
+    let head = rev(t.path(), "HEAD");
+    let gh = Gh::new(&pr_event(&base, &head, false));
+    gh.ci(t.path(), "pull_request").code(0);
+    let comment = std::fs::read_to_string(gh.output("comment-file").unwrap()).unwrap();
+    assert!(
+        comment.starts_with("<!-- watchbill-review -->\n## Identity crew (`crews/identity`)"),
+        "{comment}"
+    );
+    assert!(CREWS.iter().all(|(n, f)| comment.contains(&format!("## {n} (`{f}`)"))), "{comment}");
+    assert_eq!(gh.output("pull-request").as_deref(), Some("42"));
+
+    // A crew's name is text in its heading, never markup or a workflow command.
+    let settings = t.path().join("crews/identity/watchbill.toml");
+    let text = std::fs::read_to_string(&settings).unwrap();
+    std::fs::write(
+        &settings,
+        text.replace("name = \"Identity crew\"", "name = \"# <b>Id</b>\\n::error::x\""),
+    )
+    .unwrap();
+    let gh = Gh::new("{}");
+    let out = stdout(&gh.ci(t.path(), "push").code(0));
+    assert!(!out.contains("::error"), "{out}");
+    let summary = gh.read("summary.md");
+    assert!(summary.contains("### \\# \\<b\\>Id\\</b\\> ::error::x (`crews/identity`)\n"), "{summary}");
+}
+
+#[test]
+fn the_quarter_pack_is_in_the_summary_on_the_first_scheduled_run_of_a_quarter() {
+    let t = org_repo();
+    let search = t.path().join("crews/search");
+    let pack = "# Search crew: quarterly review 2026-Q3";
+    let run = |event: &str, now: &str, args: &[&str]| {
+        let gh = Gh::new("{}");
+        gh.ci_at(&search, event, now, args).code(0);
+        gh.read("summary.md")
+    };
+    // Monday 5 October is in the first seven days of Q4: the quarter just ended is reviewed.
+    let first = run("schedule", "2026-10-05T10:15:00+02:00", &[]);
+    assert!(first.contains(pack), "{first}");
+    assert!(first.find("week 2026-W41").unwrap() < first.find(pack).unwrap(), "after the week's summary");
+    assert!(first.contains("Assessed on 30 Sep 2026"), "the quarter's own assessment: {first}");
+    // A week later, a push on the same first day, or `never`: no pack.
+    assert!(!run("schedule", "2026-10-12T10:15:00+02:00", &[]).contains("quarterly review"));
+    assert!(!run("push", "2026-10-05T10:15:00+02:00", &[]).contains("quarterly review"));
+    let never = run("schedule", "2026-10-05T10:15:00+02:00", &["--quarter-pack", "never"]);
+    assert!(!never.contains("quarterly review"));
+    // `always` (a manual run): the last complete quarter's, on any event.
+    let always = run("workflow_dispatch", NOW, &["--quarter-pack", "always"]);
+    assert!(always.contains(pack), "{always}");
+
+    // From the top, every crew's pack, under its heading.
+    let gh = Gh::new("{}");
+    gh.ci_at(t.path(), "schedule", "2026-10-05T10:15:00+02:00", &[]).code(0);
+    let top = gh.read("summary.md");
+    // It opens with the crews side by side (`render org`), then each crew's section.
+    let org = top.find(": 3 crews side by side").expect("the org page");
+    assert!(org < top.find("### Identity crew (`crews/identity`)").unwrap(), "{top}");
+    assert!(top.contains("| Open incidents |"), "{top}");
+    for (name, _) in CREWS {
+        assert!(top.contains(&format!("#### {name}: quarterly review 2026-Q3")), "{name}: {top}");
+    }
+}
+
+/// The Slack step (action/slack.sh) with a stand-in `curl`: inside a crew it posts the crew's
+/// week; at the top of several crews, the crews side by side.
+#[cfg(unix)]
+#[test]
+fn the_slack_step_posts_the_crews_side_by_side_from_the_top() {
+    use std::os::unix::fs::PermissionsExt;
+    let t = org_repo();
+    let tools = tempfile::tempdir().expect("tempdir");
+    let curl = tools.path().join("curl");
+    std::fs::write(
+        &curl,
+        "#!/bin/sh\nfor a in \"$@\"; do case \"$a\" in @*) cp \"${a#@}\" \"$CAPTURE\";; esac; done\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&curl, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let bin = PathBuf::from(assert_cmd::cargo::cargo_bin!("watchbill"));
+    let path = format!(
+        "{}:{}:{}",
+        tools.path().display(),
+        bin.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let post = |dir: &Path| -> serde_json::Value {
+        let capture = tools.path().join("posted.json");
+        let _ = std::fs::remove_file(&capture);
+        let mut p = std::process::Command::new("bash");
+        env(&mut p)
+            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/action/slack.sh"))
+            .env("PATH", &path)
+            .env("WATCHBILL_DIR", dir)
+            .env("WATCHBILL_NOW", NOW)
+            .env("SLACK_WEBHOOK_URL", "https://hooks.slack.invalid/x")
+            .env("CAPTURE", &capture);
+        let out = p.output().expect("bash runs");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_str(&std::fs::read_to_string(&capture).expect("posted")).expect("Block Kit JSON")
+    };
+    let top = post(t.path()).to_string();
+    assert!(top.contains("Shared objectives") && CREWS.iter().all(|(name, _)| top.contains(name)), "{top}");
+    let crew = post(&t.path().join("crews/search")).to_string();
+    assert!(crew.contains("2026-W47") && !crew.contains("Shared objectives"), "{crew}");
 }

@@ -156,6 +156,28 @@ fn the_org_page_loads_cleanly_in_a_real_browser() {
     screenshots(&browser, profile.path(), &page, "org", &[("desktop", (1280, 1800)), ("phone", (390, 2400))]);
 }
 
+/// The site of a crew of several: its org page and a quarter's pack, under the site's stricter
+/// policy (no inline style: a refused one would be logged), load cleanly.
+#[test]
+fn the_sites_org_and_quarter_pages_load_cleanly_in_a_real_browser() {
+    let Some(browser) = browser_for("the_sites_org_and_quarter_pages_load_cleanly_in_a_real_browser") else {
+        return;
+    };
+    let t = tempfile::tempdir().expect("tempdir");
+    wb(t.path()).args(["init", "--example-org"]).arg(t.path()).assert().success();
+    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("browser/org-site");
+    wb(&t.path().join("crews/search")).args(["site", "-o"]).arg(&out).assert().success();
+    let profile = tempfile::tempdir().expect("profile");
+    for (page, whole) in [("org.html", "id=\"shared\""), ("quarters/2026-q4.html", "id=\"trough\"")] {
+        let dom = browse(&browser, profile.path(), &out.join(page), &["--dump-dom"]);
+        let (html, log) = (String::from_utf8_lossy(&dom.stdout), String::from_utf8_lossy(&dom.stderr));
+        assert!(dom.status.success(), "{page}: the browser failed: {log}");
+        assert_eq!(console(&log), Vec::<&str>::new(), "{page} logged to the console");
+        assert!(html.contains(whole), "{page} is whole");
+    }
+    screenshots(&browser, profile.path(), &out.join("org.html"), "site-org", &[("desktop", (1280, 1800))]);
+}
+
 #[test]
 fn the_quarterly_pack_loads_cleanly_in_a_real_browser() {
     let Some(browser) = browser_for("the_quarterly_pack_loads_cleanly_in_a_real_browser") else { return };

@@ -344,3 +344,77 @@ fn check_from_the_top_checks_every_crew_with_paths_from_the_repository() {
     let inside = stdout(&wb(&t.path().join("crews/search")).arg("check").assert().code(1));
     assert!(inside.starts_with("objectives/broken.toml:1:"), "{inside}");
 }
+
+/// An objective's values at the end of each of the last four quarters.
+fn quarter_values(pack: &Value, id: &str) -> Vec<f64> {
+    let o = pack["quarter"]["objectives"].as_array().unwrap().iter().find(|o| o["id"] == id).unwrap();
+    o["quarters"].as_array().unwrap().iter().filter_map(|q| q["value"].as_f64()).collect()
+}
+
+#[test]
+fn the_example_tells_three_stories_over_the_year() {
+    let t = org_repo();
+    let pack = |crew: &str| json(&t.path().join(crew), &["render", "quarter", "--format", "json"]);
+    let (payments, identity, search) = (pack("crews/payments"), pack("crews/identity"), pack("crews/search"));
+    for id in ["restore-under-10-min", "alert-under-1-min", "tickets-under-10"] {
+        // The first quarter of history holds a few weeks only: the three full ones tell.
+        let p = quarter_values(&payments, id);
+        assert!(p.windows(2).all(|w| w[1] > w[0]), "payments improves quarter after quarter: {id} {p:?}");
+        let i = &quarter_values(&identity, id)[1..];
+        let (lo, hi) = i.iter().fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(*v), hi.max(*v)));
+        assert!(hi - lo <= 10.0, "identity stays flat: {id} {i:?}");
+        let s = quarter_values(&search, id);
+        assert!(s[1] < s[2] && s[3] < s[2] - 20.0, "search improved, then fell this quarter: {id} {s:?}");
+    }
+    assert_eq!(payments["quarter"]["troughs"], 0);
+    assert_eq!(identity["quarter"]["troughs"], 0, "a stalled roadmap is no learning trough");
+    assert_eq!(search["quarter"]["troughs"], 3);
+    // Every objective in the trough says since when, in plain words.
+    for o in search["quarter"]["objectives"].as_array().unwrap().iter().filter(|o| !o["trough"].is_null()) {
+        assert_eq!(o["trough"]["since"], "2026-10-01", "{o}");
+        let text = o["trough"]["text"].as_str().unwrap();
+        assert!(text.starts_with("Worse since 2026-10-01: ") && text.contains("learning trough"), "{text}");
+    }
+    // The pack's other parts: owners and due dates, the rota's spread, times by service.
+    let q = &search["quarter"];
+    for a in q["actions"]["done"].as_array().unwrap() {
+        assert!(a["owner"]["name"].is_string() && a["due"].is_string(), "{a}");
+    }
+    let members = q["rota"]["members"].as_array().unwrap();
+    assert!(members
+        .iter()
+        .all(|m| m["terms"].as_u64().unwrap() >= 1 && m["terms"].as_u64() <= m["weeks"].as_u64()));
+    let first_year = json(
+        &t.path().join("crews/search"),
+        &["render", "quarter", "--quarter", "2026-Q1", "--format", "json"],
+    );
+    let first: Vec<&str> = first_year["quarter"]["rota"]["first_time"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(first, ["rose"], "the one member who first served in 2026-Q1");
+    let services = q["incidents"]["by_service"].as_array().unwrap();
+    assert!(
+        services.iter().any(|s| s["restore_median"].is_string() && s["fix_median"].is_string()),
+        "{services:?}"
+    );
+
+    // The crew's own templates override the pack's, under the fuel limit.
+    let search_dir = t.path().join("crews/search");
+    commit_file(
+        &search_dir,
+        "templates/quarter.md",
+        "{# mine #}mine: {{ quarter.name }}, {{ quarter.troughs }} troughs\n",
+    );
+    let mine = stdout(&wb(&search_dir).args(["render", "quarter"]).assert().success());
+    assert_eq!(mine, "mine: 2026-Q4, 3 troughs\n");
+    commit_file(
+        &search_dir,
+        "templates/quarter.md",
+        "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}",
+    );
+    let e = stderr(&wb(&search_dir).args(["render", "quarter"]).assert().failure());
+    assert!(e.contains("templates/quarter.md") && e.contains("ran too long"), "{e}");
+}

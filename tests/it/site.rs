@@ -399,3 +399,59 @@ fn the_workflow_builds_the_site_in_a_job_of_its_own() {
         "the site input is off by default"
     );
 }
+
+/// A repository of several crews: each crew's site has the org page (`render org`'s) and the
+/// quarterly review pack of each of its quarters (`render quarter`'s), reached from the home
+/// page, under the site's policy, with no inline style.
+#[test]
+fn a_crew_of_several_has_the_org_page_and_a_review_pack_per_quarter() {
+    let t = tempfile::tempdir().expect("tempdir");
+    wb(t.path()).args(["init", "--example-org"]).arg(t.path()).assert().success();
+    let out = tempfile::tempdir().expect("tempdir");
+    build(&t.path().join("crews/search"), out.path(), &[]);
+    let site = files(out.path());
+    let reached = crawl(&site);
+    let quarters: Vec<&String> = site.keys().filter(|p| p.starts_with("quarters/")).collect();
+    assert_eq!(
+        quarters,
+        [
+            "quarters/2025-q4.html",
+            "quarters/2026-q1.html",
+            "quarters/2026-q2.html",
+            "quarters/2026-q3.html",
+            "quarters/2026-q4.html",
+            "quarters/index.html"
+        ],
+        "a year of history: five quarters"
+    );
+    for p in quarters.iter().copied().chain([&"org.html".to_string()]) {
+        assert!(reached.contains(p), "{p} is reached from the home page");
+        let html = String::from_utf8_lossy(&site[p]);
+        assert_eq!(html.matches(CSP).count(), 1, "{p} has the policy once");
+        assert!(!html.contains("<script") && !html.contains("<style") && !html.contains(" style=\""), "{p}");
+    }
+    let home = String::from_utf8_lossy(&site["index.html"]);
+    assert!(home.contains("href=\"quarters&#x2f;index.html\">Quarterly reviews</a>"), "{home}");
+    assert!(home.contains("href=\"org.html\">Every crew of the repository</a>"), "{home}");
+    let org = String::from_utf8_lossy(&site["org.html"]);
+    assert_eq!(org.matches("class=\"wb-chart wb-incidents\"").count(), 3, "a chart per crew");
+    assert!(org.contains("Identity crew") && org.contains("Payments crew") && org.contains("id=\"shared\""));
+    let q4 = String::from_utf8_lossy(&site["quarters/2026-q4.html"]);
+    assert!(q4.contains("id=\"trough\"") && q4.contains("trough since 01 Oct 2026"), "the learning trough");
+    assert!(q4.contains("rel=\"prev\" href=\"..&#x2f;quarters&#x2f;2026-q3.html\""), "{q4}");
+    let index = String::from_utf8_lossy(&site["quarters/index.html"]);
+    assert!(index.find("2026-Q4").unwrap() < index.find("2025-Q4").unwrap(), "newest first");
+    let css = String::from_utf8_lossy(&site["style.css"]);
+    assert!(
+        css.contains(".chart.multiple svg.wb-incidents"),
+        "the small multiples' rule is in the style sheet"
+    );
+
+    // A crew alone: its quarters, and no org page or link to one.
+    let t = example_repo();
+    let out = tempfile::tempdir().expect("tempdir");
+    build(t.path(), out.path(), &[]);
+    let site = files(out.path());
+    assert!(site.contains_key("quarters/index.html") && !site.contains_key("org.html"));
+    assert!(!String::from_utf8_lossy(&site["index.html"]).contains("org.html"));
+}
