@@ -70,7 +70,9 @@ impl Gate {
         if records.is_empty() {
             return Verdict::default();
         }
-        let paths: BTreeSet<String> = records.iter().map(|f| f.path.clone()).collect();
+        // A moved file's old place is re-read as gone.
+        let moved_from = set.changes.iter().filter_map(|c| c.base.moved_from()).map(String::from);
+        let paths: BTreeSet<String> = records.iter().map(|f| f.path.clone()).chain(moved_from).collect();
         let mut after = self.model.clone();
         // Problems of other files that parsing left in `before` stay there: only re-parsed
         // files and the rules between files are compared.

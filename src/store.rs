@@ -17,7 +17,7 @@ use git2::{build::TreeUpdateBuilder, ErrorCode, FileMode, ObjectType, Oid, Repos
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 pub mod merge_base;

@@ -7,7 +7,7 @@ use std::sync::Once;
 use tempfile::TempDir;
 use watchbill::error::Exit;
 use watchbill::model::{Needs, RawFile};
-use watchbill::store::{self, Base, Change, ChangeSet, Outcome, Revision, WriteMode};
+use watchbill::store::{self, Base, Change, ChangeSet, Outcome, Revision, Verify, WriteMode};
 
 const DATE: &str = "2026-11-23T10:02:00+01:00";
 
@@ -86,7 +86,7 @@ fn set(message: &str, changes: Vec<Change>) -> ChangeSet {
 }
 
 fn commit(root: &Path, set: &ChangeSet) -> Outcome {
-    match store::apply(root, set, &WriteMode::Commit) {
+    match store::apply(root, set, &WriteMode::Commit, Verify::Run) {
         Ok(o) => o,
         Err(e) => panic!("apply failed: {} ({:?})", e.message, e.help),
     }
@@ -94,7 +94,7 @@ fn commit(root: &Path, set: &ChangeSet) -> Outcome {
 
 /// The exit code and message of a failed apply.
 fn failure(root: &Path, set: &ChangeSet, mode: &WriteMode) -> (Exit, String) {
-    match store::apply(root, set, mode) {
+    match store::apply(root, set, mode, Verify::Run) {
         Ok(o) => panic!("apply should have failed, but it returned {o:?}"),
         Err(e) => (e.exit, e.message),
     }
@@ -166,7 +166,7 @@ fn racing_writers_lose_nothing() {
                     let path = format!("logbook/2026-W48/w{i}-{j}.md");
                     let s =
                         set(&format!("writer {i} entry {j}"), vec![new_file(&path, &format!("{i} {j}\n"))]);
-                    if let Err(e) = store::apply(&root, &s, &WriteMode::Commit) {
+                    if let Err(e) = store::apply(&root, &s, &WriteMode::Commit, Verify::Run) {
                         panic!("writer {i} entry {j}: {} ({:?})", e.message, e.help);
                     }
                 }
@@ -222,7 +222,9 @@ fn outside_a_repository_commit_is_refused_but_no_commit_writes() {
     assert!(msg.contains("is not inside a git repository"), "{msg}");
     assert!(!t.path().join("crew.toml").exists());
 
-    let out = store::apply(t.path(), &s, &WriteMode::NoCommit).map_err(|e| e.message).expect("no-commit");
+    let out = store::apply(t.path(), &s, &WriteMode::NoCommit, Verify::Run)
+        .map_err(|e| e.message)
+        .expect("no-commit");
     assert_eq!(out, Outcome { commit: None, branch: None, paths: vec!["crew.toml".into()] });
     assert_eq!(read(t.path(), "crew.toml"), "[bob]\n");
 }
@@ -239,8 +241,13 @@ fn child_without_author() {
     #[allow(unsafe_code)]
     unsafe { git2::opts::set_search_path(git2::ConfigLevel::System, dir.join("empty")) }
         .expect("search path");
-    let err = store::apply(&dir.join("repo"), &set("m", vec![new_file("crew.toml", "")]), &WriteMode::Commit)
-        .expect_err("apply must fail without an author");
+    let err = store::apply(
+        &dir.join("repo"),
+        &set("m", vec![new_file("crew.toml", "")]),
+        &WriteMode::Commit,
+        Verify::Run,
+    )
+    .expect_err("apply must fail without an author");
     assert_eq!(err.exit, Exit::Usage);
     assert_eq!(err.message, "git does not know who you are");
     assert!(err.help.unwrap_or_default().contains("git config --global user.email"));
@@ -343,6 +350,7 @@ fn commit_on_branch_leaves_the_checkout_alone() {
         t.path(),
         &set("rota: propose W48", vec![new_file("rota/2026-W48.toml", "w48\n")]),
         &mode,
+        Verify::Run,
     )
     .map_err(|e| e.message)
     .expect("commit on branch");
@@ -357,6 +365,7 @@ fn commit_on_branch_leaves_the_checkout_alone() {
         t.path(),
         &set("rota: propose W49", vec![new_file("rota/2026-W49.toml", "w49\n")]),
         &mode,
+        Verify::Run,
     )
     .map_err(|e| e.message)
     .expect("commit on existing branch");
@@ -378,7 +387,8 @@ fn dry_run_writes_nothing() {
     let t = committed(&[("watchbill.toml", "x = 1\n")]);
     let before = head(t.path());
     let s = set("m", vec![new_file("rota/2026-W48.toml", "w48\n"), new_file("crew.toml", "c\n")]);
-    let out = store::apply(t.path(), &s, &WriteMode::DryRun).map_err(|e| e.message).expect("dry run");
+    let out =
+        store::apply(t.path(), &s, &WriteMode::DryRun, Verify::Run).map_err(|e| e.message).expect("dry run");
     assert_eq!(
         out,
         Outcome { commit: None, branch: None, paths: vec!["rota/2026-W48.toml".into(), "crew.toml".into()] }
@@ -394,7 +404,9 @@ fn no_commit_writes_files_but_makes_no_commit() {
     let t = committed(&[("watchbill.toml", "x = 1\n"), ("crew.toml", "v1\n")]);
     let before = head(t.path());
     let s = set("m", vec![new_file("rota/2026-W48.toml", "w48\n"), edit("crew.toml", "v1\n", "v2\n")]);
-    let out = store::apply(t.path(), &s, &WriteMode::NoCommit).map_err(|e| e.message).expect("no-commit");
+    let out = store::apply(t.path(), &s, &WriteMode::NoCommit, Verify::Run)
+        .map_err(|e| e.message)
+        .expect("no-commit");
     assert_eq!(out.commit, None);
     assert_eq!(read(t.path(), "rota/2026-W48.toml"), "w48\n");
     assert_eq!(read(t.path(), "crew.toml"), "v2\n");
@@ -664,4 +676,90 @@ fn skipped(root: &std::path::Path) -> Vec<watchbill::diagnostic::Diagnostic> {
     let mut reader = store::Reader::open(root, &Revision::WorkTree).map_err(|e| e.message).expect("open");
     reader.read(Needs::ALL).map_err(|e| e.message).expect("read");
     reader.skipped()
+}
+
+fn moved(from: &str, to: &str, before: &str, after: &str) -> Change {
+    Change {
+        path: to.into(),
+        contents: after.as_bytes().to_vec(),
+        base: Base::Moved { from: from.into(), bytes: before.as_bytes().to_vec() },
+    }
+}
+
+/// A move is one commit: the new path added, the old one removed, the working tree and the
+/// index following, so `git status` shows nothing.
+#[test]
+fn a_move_commits_the_new_file_and_removes_the_old_one() {
+    let t = committed(&[("logbook/2026-W47/x.md", "one\n")]);
+    let before = head(t.path());
+    commit(
+        t.path(),
+        &set("move", vec![moved("logbook/2026-W47/x.md", "logbook/2026-W46/x.md", "one\n", "two\n")]),
+    );
+    assert_eq!(git(t.path(), &["rev-parse", "HEAD^"]).trim(), before);
+    assert_eq!(git(t.path(), &["ls-files"]), "logbook/2026-W46/x.md\n");
+    assert_eq!(read(t.path(), "logbook/2026-W46/x.md"), "two\n");
+    assert!(!t.path().join("logbook/2026-W47/x.md").exists());
+    assert_eq!(git(t.path(), &["status", "--porcelain"]), "");
+}
+
+/// A move whose old file changed since it was read is a conflict; one whose old file has
+/// uncommitted edits is refused; nothing is committed either way.
+#[test]
+fn a_move_is_refused_over_a_changed_or_edited_old_file() {
+    let t = committed(&[("a/x.md", "one\n")]);
+    let before = head(t.path());
+    let stale = set("move", vec![moved("a/x.md", "b/x.md", "zero\n", "two\n")]);
+    assert_eq!(failure(t.path(), &stale, &WriteMode::Commit).0, Exit::Conflict);
+    write(t.path(), "a/x.md", "edited\n");
+    let edited = set("move", vec![moved("a/x.md", "b/x.md", "one\n", "two\n")]);
+    assert_eq!(failure(t.path(), &edited, &WriteMode::Commit).0, Exit::Refused);
+    assert_eq!(head(t.path()), before);
+    assert_eq!(read(t.path(), "a/x.md"), "edited\n");
+    assert!(!t.path().join("b/x.md").exists());
+}
+
+#[test]
+fn a_move_without_commit_moves_the_file_on_disk() {
+    let t = committed(&[("a/x.md", "one\n")]);
+    let s = set("move", vec![moved("a/x.md", "b/x.md", "one\n", "two\n")]);
+    store::apply(t.path(), &s, &WriteMode::NoCommit, Verify::Run).map_err(|e| e.message).expect("no-commit");
+    assert_eq!(read(t.path(), "b/x.md"), "two\n");
+    assert!(!t.path().join("a/x.md").exists());
+}
+
+/// A writer killed after its move was committed but before the checkout followed: the next
+/// write finishes it from the journal (the new file written, the old one removed from the
+/// working tree and the index), so `git status` shows nothing.
+#[test]
+fn the_next_write_finishes_a_killed_writers_move() {
+    let t = committed(&[("a/x.md", "one\n")]);
+    let dir = t.path();
+    let hash = |text: &str| {
+        write(dir, "scratch", text);
+        let id = git(dir, &["hash-object", "-w", "scratch"]).trim().to_string();
+        std::fs::remove_file(dir.join("scratch")).expect("remove");
+        id
+    };
+    let (old, new) = (hash("one\n"), hash("two\n"));
+    // The killed writer's commit, made in an index of its own: HEAD moves, the checkout does not.
+    let index = dir.join(".git/killed-index");
+    let in_index = |args: &[&str]| {
+        let out = git_cmd(dir, args).env("GIT_INDEX_FILE", &index).output().expect("git runs");
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    in_index(&["read-tree", "HEAD"]);
+    in_index(&["update-index", "--add", "--cacheinfo", &format!("100644,{new},b/x.md")]);
+    in_index(&["update-index", "--force-remove", "a/x.md"]);
+    let tree = in_index(&["write-tree"]);
+    let killed = git(dir, &["commit-tree", "-p", "HEAD", "-m", "move", &tree]).trim().to_string();
+    git(dir, &["update-ref", "refs/heads/main", &killed]);
+    let zeros = "0".repeat(40);
+    write(dir, ".git/watchbill-pending", &format!("{new} - b/x.md\n{zeros} {old} a/x.md\n"));
+    commit(dir, &set("next", vec![new_file("c.md", "c\n")]));
+    assert_eq!(read(dir, "b/x.md"), "two\n");
+    assert!(!dir.join("a/x.md").exists(), "the old place is removed");
+    assert_eq!(git(dir, &["status", "--porcelain"]), "");
+    assert!(!dir.join(".git/watchbill-pending").exists());
 }

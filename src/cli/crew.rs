@@ -1,13 +1,11 @@
 //! `watchbill crew`: the roster and time away.
 
 use super::{output, Ctx, ListFormat, ReadArgs, WriteArgs};
-use crate::error::{Error, Exit, Result};
+use crate::error::{Exit, Result};
 use crate::ids::{MemberId, TeamId};
-use crate::model::crew::{edit, Away, Crew, FILE};
+use crate::model::crew::{edit, Away};
 use crate::model::Needs;
-use crate::parse::Source;
-use crate::store::{Base, Change, ChangeSet};
-use crate::time::Date;
+use crate::usecase::crew;
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use serde::Serialize;
@@ -118,10 +116,6 @@ pub fn run(ctx: &Ctx, cmd: CrewCommand) -> Result<Exit> {
         CrewCommand::List(a) => list(ctx, a),
         CrewCommand::Add(a) => {
             let (root, model) = ctx.load(None, Needs::CREW)?;
-            if model.crew.team(a.team.as_str()).is_none() {
-                return Err(Error::refused(format!("there is no team `{}`", a.team))
-                    .help(format!("add it first: watchbill crew team {} --name \"…\"", a.team)));
-            }
             let new = edit::NewMember {
                 id: &a.id,
                 name: &a.name,
@@ -130,22 +124,16 @@ pub fn run(ctx: &Ctx, cmd: CrewCommand) -> Result<Exit> {
                 github: a.github.as_deref(),
                 active: !a.inactive,
             };
-            let message = format!("crew: add {} (team {})", a.id, a.team);
-            write_crew(ctx, &root, |t| edit::add_member(t, &new), message, &a.write)
+            ctx.write_edit(&root, &a.write, |read| crew::add(&model, &new, read))?;
+            Ok(Exit::Ok)
         }
         CrewCommand::Team(a) => {
             let (root, _) = ctx.load(None, Needs::CREW)?;
-            let message = format!("crew: add team {} ({})", a.id, a.name);
-            write_crew(ctx, &root, |t| edit::add_team(t, &a.id, &a.name), message, &a.write)
+            ctx.write_edit(&root, &a.write, |read| crew::team(&a.id, &a.name, read))?;
+            Ok(Exit::Ok)
         }
         CrewCommand::Edit(a) => {
             let (root, model) = ctx.load(None, Needs::CREW)?;
-            if let Some(t) = &a.team {
-                if model.crew.team(t.as_str()).is_none() {
-                    return Err(Error::refused(format!("there is no team `{t}`"))
-                        .help(format!("add it first: watchbill crew team {t} --name \"…\"")));
-                }
-            }
             let changes = edit::MemberChanges {
                 name: a.name.as_deref(),
                 team: a.team.as_ref(),
@@ -153,52 +141,18 @@ pub fn run(ctx: &Ctx, cmd: CrewCommand) -> Result<Exit> {
                 github: a.github.as_deref(),
                 active: a.active,
             };
-            let mut what = Vec::new();
-            if let Some(t) = &a.team {
-                what.push(format!("moves to team {t}"));
-            }
-            match a.active {
-                Some(false) => what.push("inactive".into()),
-                Some(true) => what.push("active".into()),
-                None => {}
-            }
-            if what.is_empty() {
-                what.push("details".into());
-            }
-            let message = format!("crew: {} {}", a.id, what.join(", "));
-            write_crew(ctx, &root, |t| edit::change_member(t, &a.id, &changes), message, &a.write)
+            ctx.write_edit(&root, &a.write, |read| crew::change(&model, &a.id, &changes, read))?;
+            Ok(Exit::Ok)
         }
         CrewCommand::Away(a) => {
             let (root, model) = ctx.load(None, Needs::ROTA)?;
-            if a.from > a.to {
-                return Err(Error::usage(format!("--from {} is after --to {}", a.from, a.to))
-                    .help("--from is the first day away, --to the last"));
-            }
             let now = ctx.now(&model)?;
-            let away = Away { from: Date(a.from), to: Date(a.to), reason: a.reason.clone() };
-            let message = format!("crew: {} away {} to {}", a.id, a.from, a.to);
+            let away = crew::TimeAway { member: &a.id, from: a.from, to: a.to, reason: a.reason.as_deref() };
             let mut replanned = Vec::new();
             ctx.write_edit(&root, &a.write, |read| {
-                let before = read(FILE)?;
-                let text = before.as_deref().map(String::from_utf8_lossy).unwrap_or_default();
-                let after = crew_edited(&text, |t| edit::add_away(t, &a.id, &away))?;
-                // What each rota file holds where the write lands (a missing one is new).
-                let base = |path: &str| read(path).ok().flatten();
-                let (mut changes, lines) = crate::usecase::crew::replanned(&model, now, &after, &base);
-                let message = match lines.is_empty() {
-                    true => message.clone(),
-                    false => format!("{message}\n\nre-planned:\n{}", lines.join("\n")),
-                };
-                changes.insert(
-                    0,
-                    Change {
-                        path: FILE.to_string(),
-                        contents: after.into_bytes(),
-                        base: before.map_or(Base::Absent, Base::Bytes),
-                    },
-                );
-                replanned = lines;
-                Ok(ChangeSet { message, changes })
+                let recorded = crew::away(&model, now, &away, read)?;
+                replanned = recorded.replanned;
+                Ok(recorded.set)
             })?;
             for l in &replanned {
                 outln!("re-planned: {l}");
@@ -206,28 +160,6 @@ pub fn run(ctx: &Ctx, cmd: CrewCommand) -> Result<Exit> {
             Ok(Exit::Ok)
         }
     }
-}
-
-/// crew.toml after `change`, refused when the edit fails or would leave it invalid.
-fn crew_edited(before: &str, change: impl Fn(&str) -> std::result::Result<String, String>) -> Result<String> {
-    let after = change(before).map_err(|e| Error::refused(e).help("see `watchbill crew list`"))?;
-    Source::toml_file(FILE, &after)
-        .parse::<Crew>()
-        .map_err(|d| Error::problems("the edit would leave crew.toml invalid", vec![d]))?;
-    Ok(after)
-}
-
-/// Applies an edit to crew.toml (on its latest version), checks the result still parses, and
-/// writes it as one commit.
-fn write_crew(
-    ctx: &Ctx,
-    root: &std::path::Path,
-    change: impl Fn(&str) -> std::result::Result<String, String>,
-    message: String,
-    write: &WriteArgs,
-) -> Result<Exit> {
-    ctx.edit_file(root, write, FILE, Some(""), &message, |before| crew_edited(before, &change))?;
-    Ok(Exit::Ok)
 }
 
 #[derive(Serialize)]

@@ -1,6 +1,6 @@
 //! `watchbill handover`: parse, call [`crate::usecase::handover`], print.
 
-use super::log::{author, edit};
+use super::log::{author, edit, keeping_words};
 use super::{Ctx, ReadArgs, Session, WriteArgs};
 use crate::error::{Error, Exit, Result};
 use crate::ids::MemberId;
@@ -55,23 +55,25 @@ pub fn handover(ctx: &Ctx, a: HandoverArgs) -> Result<Exit> {
     let draft = handover::open(&model, week, now, &who, store::read_templates(&root)?, editing, a.branch)?;
     let mut text = draft.text.clone();
     if editing {
+        // Judged before the person writes: a rota that cannot be confirmed must not cost their words.
+        ctx.refuse_problems(&root, &handover::change_set(&model, &draft, text.clone(), &now)?)?;
         text = edit(&root, &text, "handover.md")?
             .ok_or_else(|| Error::refused("the handover was left empty: nothing was written"))?;
-        let (src, _) = crate::parse::front_matter(&draft.path, &text)
-            .map_err(|d| Error::problems("the edited handover is not valid", vec![d]))?;
-        src.parse::<logbook::HandoverFile>()
-            .map_err(|d| Error::problems("the edited handover is not valid", vec![d]))?;
     }
     if draft.existing && text == draft.text {
         outln!("the handover of {week} is unchanged: nothing was written");
         return Ok(Exit::Ok);
     }
-    let set = handover::change_set(&model, &draft, text, &now);
+    let written = handover::change_set(&model, &draft, text.clone(), &now).and_then(|set| match on_branch {
+        true => ctx.write_on_branch(&root, &set, &branch, &a.write),
+        false => ctx.write(&root, &set, &a.write),
+    });
+    match editing {
+        true => keeping_words(&text, "handover.md", written)?,
+        false => written?,
+    }
     if on_branch {
-        ctx.write_on_branch(&root, &set, &branch)?;
         outln!("committed the handover on branch {branch}; for a pull request: git push -u origin {branch}");
-    } else {
-        ctx.write(&root, &set, &a.write)?;
     }
     Ok(Exit::Ok)
 }

@@ -3,12 +3,13 @@
 use super::{output, Ctx, ListFormat, ReadArgs, Session, WriteArgs};
 use crate::error::{Error, Exit, Result};
 use crate::ids::MemberId;
-use crate::model::logbook::write::{self as entry_write, NewEntry};
-use crate::model::logbook::{self, Entry, Kind, Severity};
+use crate::model::logbook::{Entry, Kind, Severity};
 use crate::model::{Model, Needs, Weeks};
 use crate::report::{self, sorted};
-use crate::store::{self, Base, Change, ChangeSet};
+use crate::store;
 use crate::time::{self, parse_time, rfc3339, IsoWeek};
+use crate::usecase::status::{self as due, Handover};
+use crate::usecase::{self, log::find, log::Draft, log::Writer};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime};
 use clap::{Args, Subcommand};
 use std::path::Path;
@@ -196,29 +197,30 @@ pub fn run(ctx: &Ctx, cmd: LogCommand) -> Result<Exit> {
     }
 }
 
-/// The member writing: `--as`, else the member whose e-mail is git's.
+/// The member writing: `--as`, else the member whose e-mail is git's (see
+/// [`usecase::log::author`]).
 pub(super) fn author(root: &Path, model: &Model, given: Option<&MemberId>) -> Result<MemberId> {
-    if let Some(id) = given {
-        if !model.member_exists(id) {
-            return Err(
-                Error::refused(format!("`{id}` is not in crew.toml")).help("see `watchbill crew list`")
-            );
-        }
-        return Ok(id.clone());
-    }
-    let email = store::git_email(root)?;
-    match email.as_deref().and_then(|e| model.crew.by_email(e)) {
-        Some(m) => Ok(m.id().clone()),
-        None => Err(Error::usage(format!(
-            "no member of the crew has the e-mail {}",
-            email.as_deref().unwrap_or("(git has no user.email)")
-        ))
-        .help("pass --as MEMBER, or set your e-mail in crew.toml (`watchbill crew edit ID --email …`)")),
+    usecase::log::author(model, &Writer { given, git_email: email_unless(root, given)?.as_deref() })
+}
+
+/// git's `user.email`, read only when no member is given (it is then not needed).
+fn email_unless(root: &Path, given: Option<&MemberId>) -> Result<Option<String>> {
+    match given {
+        Some(_) => Ok(None),
+        None => store::git_email(root),
     }
 }
 
-fn time(model: &Model, now: DateTime<FixedOffset>, flag: &str, s: &str) -> Result<DateTime<FixedOffset>> {
-    parse_time(s, model.settings.schedule.tz, now).map_err(|e| Error::usage(format!("--{flag}: {e}")))
+/// The times given, read in the crew's zone, in the order the entry lists them.
+fn times(model: &Model, now: DateTime<FixedOffset>, given: &TimeArgs) -> Result<usecase::log::Times> {
+    let tz = model.settings.schedule.tz;
+    let mut out = Vec::new();
+    for (name, value) in given.given() {
+        if let Some(s) = value {
+            out.push((name, parse_time(s, tz, now).map_err(|e| Error::usage(format!("--{name}: {e}")))?));
+        }
+    }
+    Ok(out)
 }
 
 /// Four random characters: two people writing at the same minute never pick the same name.
@@ -238,6 +240,22 @@ pub fn edit(root: &Path, text: &str, name: &str) -> Result<Option<String>> {
     Ok(Some(edited).filter(|t| !t.trim().is_empty()))
 }
 
+/// `result`, the write of what a person wrote in the editor; when it fails, their text is kept
+/// in a file the error names, so their words are never lost.
+pub(super) fn keeping_words<T>(text: &str, name: &str, result: Result<T>) -> Result<T> {
+    result.map_err(|e| {
+        let path = std::env::temp_dir().join(format!("watchbill-unsaved-{}-{name}", std::process::id()));
+        match store::write_file(&path, text) {
+            Ok(()) => {
+                let kept = format!("your text is kept in {}", path.display());
+                let help = e.help.clone().map_or(kept.clone(), |h| format!("{h}; {kept}"));
+                e.help(help)
+            }
+            Err(_) => e,
+        }
+    })
+}
+
 /// Whether to open an editor: no -m, and a terminal or an editor configured.
 fn wants_editor(message: &Option<String>) -> bool {
     use std::io::IsTerminal;
@@ -246,134 +264,54 @@ fn wants_editor(message: &Option<String>) -> bool {
             || ["GIT_EDITOR", "VISUAL", "EDITOR"].iter().any(|v| std::env::var_os(v).is_some()))
 }
 
-/// Writes a new entry (after the editor, if any), checking what the editor left.
-fn write_entry(
-    ctx: &Ctx,
-    root: &Path,
-    model: &Model,
-    new: &NewEntry,
-    when: DateTime<FixedOffset>,
-    editor: bool,
-    write: &WriteArgs,
-) -> Result<Exit> {
-    let week = model.settings.schedule.week_at(&when);
-    let stamp = crate::ids::local_stamp(&when, model.settings.schedule.tz);
-    let name = format!("{stamp}-{}-{}", logbook::slug(new.title, 40), suffix());
-    let path = format!("{}/{name}.md", logbook::week_dir(week));
-    let mut text = entry_write::entry_text(new);
+/// Writes a new entry, after the editor when there is one, and prints its id.
+fn write_entry(ctx: &Ctx, root: &Path, draft: &Draft, editor: bool, write: &WriteArgs) -> Result<Exit> {
     if editor {
-        match edit(root, &text, &format!("{name}.md"))? {
-            Some(t) => text = t,
-            None => return Err(Error::refused("the entry was left empty: nothing was written")),
-        }
-        let (src, _) = crate::parse::front_matter(&path, &text)
-            .map_err(|d| Error::problems("the edited entry is not valid", vec![d]))?;
-        src.parse::<logbook::EntryFile>()
-            .map_err(|d| Error::problems("the edited entry is not valid", vec![d]))?;
+        // Judged before the person writes: a time given out of order must not cost their words.
+        ctx.refuse_problems(root, &draft.change_set(draft.text.clone())?)?;
     }
-    let kind = if new.kind == Kind::Incident { "incident" } else { "note" };
-    let message = format!("logbook: {kind} {:?} ({week})", new.title);
-    let set = ChangeSet {
-        message,
-        changes: vec![Change { path: path.clone(), contents: text.into_bytes(), base: Base::Absent }],
+    let name = format!("{}.md", draft.id);
+    let text = match editor {
+        true => edit(root, &draft.text, &name)?
+            .ok_or_else(|| Error::refused("the entry was left empty: nothing was written"))?,
+        false => draft.text.clone(),
     };
-    ctx.write(root, &set, write)?;
-    outln!("id: {name}");
+    let written = draft.change_set(text.clone()).and_then(|set| ctx.write(root, &set, write));
+    match editor {
+        true => keeping_words(&text, &name, written)?,
+        false => written?,
+    }
+    outln!("id: {}", draft.id);
     Ok(Exit::Ok)
 }
-
-const INCIDENT_BODY: &str = "## Timeline\n\n- \n\n## Cause\n\n\n## Resolution\n\n";
 
 fn incident(ctx: &Ctx, a: IncidentArgs) -> Result<Exit> {
     let (root, model) = ctx.load(None, Needs::CREW)?;
     let now = ctx.now(&model)?;
-    let who = author(&root, &model, a.author.as_ref())?;
-    for h in &a.handlers {
-        if !model.member_exists(h) {
-            return Err(Error::refused(format!("handler `{h}` is not in crew.toml")));
-        }
-    }
-    let mut times = Vec::new();
-    for (name, value) in a.times.given() {
-        let t = match (name, value) {
-            (_, Some(s)) => time(&model, now, name, s)?,
-            ("started", None) => now,
-            _ => continue,
-        };
-        times.push((name, t));
-    }
-    let started = times.iter().find(|(n, _)| *n == "started").map_or(now, |(_, t)| *t);
-    if let Some((n, t)) = times.iter().find(|(_, t)| *t < started) {
-        return Err(Error::usage(format!(
-            "--{n} ({}) is before --started ({})",
-            rfc3339(t),
-            rfc3339(&started)
-        )));
-    }
-    let handlers: Vec<String> = if a.handlers.is_empty() {
-        vec![who.to_string()]
-    } else {
-        a.handlers.iter().map(|h| h.to_string()).collect()
-    };
-    let editor = wants_editor(&a.message);
-    let body = a.message.clone().unwrap_or_else(|| INCIDENT_BODY.to_string());
-    let new = NewEntry {
-        kind: Kind::Incident,
+    let email = email_unless(&root, a.author.as_ref())?;
+    let writer = Writer { given: a.author.as_ref(), git_email: email.as_deref() };
+    let incident = usecase::log::Incident {
         title: &a.title,
-        author: who.as_str(),
-        at: None,
         severity: a.severity.map(Severity::from),
         services: &a.services,
-        times,
+        times: times(&model, now, &a.times)?,
         tickets: a.tickets,
-        handlers: &handlers,
+        handlers: &a.handlers,
         links: &a.links,
-        ongoing: false,
-        body: &body,
+        body: a.message.as_deref(),
     };
-    write_entry(ctx, &root, &model, &new, started, editor, &a.write)
+    let draft = usecase::log::incident(&model, now, &writer, &incident, &suffix())?;
+    write_entry(ctx, &root, &draft, wants_editor(&a.message), &a.write)
 }
 
 fn note(ctx: &Ctx, a: NoteArgs) -> Result<Exit> {
     let (root, model) = ctx.load(None, Needs::CREW)?;
     let now = ctx.now(&model)?;
-    let who = author(&root, &model, a.author.as_ref())?;
-    let editor = wants_editor(&a.message);
-    let body = a.message.clone().unwrap_or_default();
-    let new = NewEntry {
-        kind: Kind::Note,
-        title: &a.title,
-        author: who.as_str(),
-        at: Some(now),
-        severity: None,
-        services: &[],
-        times: Vec::new(),
-        tickets: None,
-        handlers: &[],
-        links: &[],
-        ongoing: a.ongoing,
-        body: &body,
-    };
-    write_entry(ctx, &root, &model, &new, now, editor, &a.write)
-}
-
-/// The entry whose id is `id` or uniquely begins with it.
-fn find<'m>(model: &'m Model, id: &str) -> Result<&'m Entry> {
-    if let Some(e) = model.entries.iter().find(|e| e.id == id) {
-        return Ok(e);
-    }
-    let matches: Vec<&Entry> = model.entries.iter().filter(|e| e.id.starts_with(id)).collect();
-    match matches.as_slice() {
-        [one] => Ok(one),
-        [] => Err(Error::refused(format!("no logbook entry `{id}`"))
-            .help("see `watchbill log list --since 2026-01-01`")),
-        many => Err(Error::refused(format!(
-            "`{id}` could be {} entries: {}",
-            many.len(),
-            many.iter().map(|e| e.id.as_str()).collect::<Vec<_>>().join(", ")
-        ))
-        .help("give more of the id")),
-    }
+    let email = email_unless(&root, a.author.as_ref())?;
+    let writer = Writer { given: a.author.as_ref(), git_email: email.as_deref() };
+    let note = usecase::log::Note { title: &a.title, ongoing: a.ongoing, body: a.message.as_deref() };
+    let draft = usecase::log::note(&model, now, &writer, &note, &suffix())?;
+    write_entry(ctx, &root, &draft, wants_editor(&a.message), &a.write)
 }
 
 /// Loads the logbook weeks that hold the entry `id` names: an id begins with the entry's time
@@ -395,35 +333,15 @@ fn session_for_entry(ctx: &Ctx, read: Option<&ReadArgs>, id: &str) -> Result<Ses
 
 fn update(ctx: &Ctx, a: UpdateArgs) -> Result<Exit> {
     let Session { root, model, now, .. } = session_for_entry(ctx, None, &a.id)?;
-    let e = find(&model, &a.id)?;
-    let mut fields = Vec::new();
-    for (name, value) in a.times.given() {
-        if let Some(s) = value {
-            fields.push((name, entry_write::datetime(&time(&model, now, name, s)?)));
-        }
-    }
-    if let Some(n) = a.tickets {
-        fields.push(("tickets", toml_edit::Value::from(i64::from(n))));
-    }
-    if let Some(s) = a.severity {
-        fields.push(("severity", toml_edit::Value::from(entry_write::severity_str(s.into()))));
-    }
-    if a.close {
-        if !e.meta.ongoing {
-            return Err(Error::refused(format!("`{}` is not ongoing work", e.id)));
-        }
-        fields.push(("closed", entry_write::datetime(&now)));
-    }
-    if fields.is_empty() {
-        return Err(Error::usage("nothing to update")
-            .help("give at least one of --restored, --fixed, --tickets, --close, …"));
-    }
-    let names: Vec<&str> = fields.iter().map(|(n, _)| *n).collect();
-    let message = format!("logbook: update {:?}: {} ({})", e.meta.title, names.join(", "), e.week);
-    let path = e.origin.path.clone();
-    ctx.edit_file(&root, &a.write, &path, None, &message, |text| {
-        entry_write::set_fields(text, &path, &fields).map_err(Error::refused)
-    })?;
+    let path = find(&model, &a.id)?.origin.path.clone();
+    let u = usecase::log::Update {
+        id: &a.id,
+        times: times(&model, now, &a.times)?,
+        tickets: a.tickets,
+        severity: a.severity.map(Severity::from),
+        close: a.close,
+    };
+    ctx.write_edit(&root, &a.write, |read| usecase::log::update(&model, now, &u, read(&path)?))?;
     Ok(Exit::Ok)
 }
 
@@ -553,7 +471,7 @@ struct StatusView<'a> {
     now: String,
     week: IsoWeek,
     watch_ends: String,
-    crew: Vec<report::Person>,
+    crew: &'a [report::Person],
     entries: Vec<EntryView<'a>>,
     /// The open entries listed are those filed from this week on (`check` warns about older ones).
     open_since: IsoWeek,
@@ -561,65 +479,57 @@ struct StatusView<'a> {
     handover_written: bool,
     handover_due: String,
     /// The objectives missed or at risk now.
-    objectives: Vec<crate::metrics::Evaluation>,
+    objectives: &'a [crate::metrics::Evaluation],
 }
 
 pub fn status(ctx: &Ctx, a: StatusArgs) -> Result<Exit> {
     let mut session = ctx.session(Some(&a.read))?;
     let week = session.model.settings.schedule.week_at(&session.now);
-    let recent = Weeks::since(week.plus(-logbook::OPEN_WEEKS));
     // This week's crew, this week's entries, and what is open in the weeks before.
-    session.read(Needs::logbook_in(recent).and_rota_in(Weeks::between(week, week)))?;
+    session.read(Needs::logbook_in(due::logbook_weeks(week)).and_rota_in(Weeks::between(week, week)))?;
     // The objectives on their current window only: `status` shows no trend.
     session.read_for_objectives(session.now, 0)?;
     let Session { model, now, .. } = session;
-    let schedule = &model.settings.schedule;
-    let open = |e: &&Entry| e.is_open() && recent.contains(e.week);
-    let ends = schedule.handover(week.next());
-    let crew = model.rota.get(&week).map(|r| report::people(&model, &r.crew)).unwrap_or_default();
-    let view = StatusView {
-        now: rfc3339(&now),
-        week,
-        watch_ends: rfc3339(&ends),
-        crew,
-        entries: sorted(model.entries.iter().filter(|e| e.week == week))
-            .into_iter()
-            .map(entry_view)
-            .collect(),
-        open_since: week.plus(-logbook::OPEN_WEEKS),
-        open: sorted(model.entries.iter().filter(open)).into_iter().map(entry_view).collect(),
-        handover_written: model.handovers.contains_key(&week),
-        handover_due: rfc3339(&ends),
-        objectives: crate::usecase::status::needing_attention(&model, now),
-    };
+    let s = due::status(&model, now);
     if a.format == ListFormat::Json {
+        let view = StatusView {
+            now: rfc3339(&s.now),
+            week: s.week,
+            watch_ends: rfc3339(&s.watch_ends),
+            crew: &s.crew,
+            entries: s.entries.iter().map(|e| entry_view(e)).collect(),
+            open_since: s.open_since,
+            open: s.open.iter().map(|e| entry_view(e)).collect(),
+            handover_written: s.handover_written,
+            handover_due: rfc3339(&s.watch_ends),
+            objectives: &s.objectives,
+        };
         out!("{}", output::json(&view)?);
         return Ok(Exit::Ok);
     }
     let local = |s: &DateTime<chrono_tz::Tz>| s.format("%a %d %b %H:%M").to_string();
-    outln!("{week}: on watch until {}", local(&ends));
-    if view.crew.is_empty() {
+    outln!("{}: on watch until {}", s.week, local(&s.watch_ends));
+    if s.crew.is_empty() {
         outln!("  nobody is on the rota: `watchbill rota plan`");
     }
-    for p in &view.crew {
+    for p in &s.crew {
         outln!("  {} ({}, {})", p.id, p.name, p.team);
     }
-    outln!("\nThis week: {} entr{}", view.entries.len(), if view.entries.len() == 1 { "y" } else { "ies" });
-    for e in sorted(model.entries.iter().filter(|e| e.week == week)) {
+    outln!("\nThis week: {} entr{}", s.entries.len(), if s.entries.len() == 1 { "y" } else { "ies" });
+    for e in &s.entries {
         outln!("  {}", line(e).replace('\n', "\n  "));
     }
-    outln!("\nOpen since {}: {}", view.open_since, view.open.len());
-    for e in sorted(model.entries.iter().filter(open)) {
+    outln!("\nOpen since {}: {}", s.open_since, s.open.len());
+    for e in &s.open {
         outln!("  {}", line(e).replace('\n', "\n  "));
     }
-    out!("{}", super::objective::attention_text(&view.objectives));
-    use crate::usecase::status::{self as due, Handover};
+    out!("{}", super::objective::attention_text(&s.objectives));
     outln!(
         "\nHandover: {}",
-        match due::handover(view.handover_written, ends.fixed_offset(), now) {
+        match s.handover {
             Handover::Written => "written".to_string(),
             Handover::DueSoon { hours_left } => format!("due in {hours_left} h: `watchbill handover`"),
-            Handover::Due => format!("due {}", local(&ends)),
+            Handover::Due => format!("due {}", local(&s.watch_ends)),
         }
     );
     Ok(Exit::Ok)

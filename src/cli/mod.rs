@@ -34,7 +34,7 @@ mod site;
 use crate::error::{Error, Exit, Result};
 use crate::gate::Gate;
 use crate::model::{self, Model, Needs, Weeks};
-use crate::store::{self, ChangeSet, Revision, WriteMode};
+use crate::store::{self, ChangeSet, Revision, Verify, WriteMode};
 use crate::{scope, time};
 use chrono::{DateTime, FixedOffset};
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
@@ -139,15 +139,23 @@ pub struct WriteArgs {
 }
 
 impl WriteArgs {
-    /// The write mode; also where `--no-verify` reaches the store (every write asks for it).
+    /// The write mode.
     pub fn mode(&self) -> WriteMode {
-        store::skip_verification(self.no_verify);
         if self.dry_run {
             WriteMode::DryRun
         } else if self.no_commit {
             WriteMode::NoCommit
         } else {
             WriteMode::Commit
+        }
+    }
+
+    /// Whether the commit runs git's `pre-commit` and `commit-msg` hooks (`--no-verify`).
+    pub fn verify(&self) -> Verify {
+        if self.no_verify {
+            Verify::Skip
+        } else {
+            Verify::Run
         }
     }
 }
@@ -224,16 +232,22 @@ impl Ctx {
     pub fn write(&self, root: &std::path::Path, set: &ChangeSet, args: &WriteArgs) -> Result<()> {
         let gate = self.gate(root)?;
         let warnings = admit(&gate, set)?;
-        let outcome = store::apply(root, set, &args.mode())?;
+        let outcome = store::apply(root, set, &args.mode(), args.verify())?;
         report(set, &outcome, args, &warnings);
         Ok(())
     }
 
     /// Commits `set` on `branch` (created from HEAD if missing; the checkout is not touched),
     /// once the gate admits it: the handover drafted for a pull request.
-    pub fn write_on_branch(&self, root: &std::path::Path, set: &ChangeSet, branch: &str) -> Result<()> {
+    pub fn write_on_branch(
+        &self,
+        root: &std::path::Path,
+        set: &ChangeSet,
+        branch: &str,
+        args: &WriteArgs,
+    ) -> Result<()> {
         let warnings = admit(&self.gate(root)?, set)?;
-        store::apply(root, set, &WriteMode::CommitOnBranch(branch.to_string()))?;
+        store::apply(root, set, &WriteMode::CommitOnBranch(branch.to_string()), args.verify())?;
         output::mark_written();
         if !warnings.is_empty() {
             let _ = writeln!(std::io::stderr(), "{}", warnings_text(&warnings));
@@ -299,7 +313,7 @@ impl Ctx {
     ) -> Result<()> {
         let gate = self.gate(root)?;
         let mut warnings = Vec::new();
-        let (set, outcome) = store::apply_edit(root, &args.mode(), |read| {
+        let (set, outcome) = store::apply_edit(root, &args.mode(), args.verify(), |read| {
             let set = build(read)?;
             warnings = admit(&gate, &set)?;
             Ok(set)
@@ -414,7 +428,11 @@ fn report(
     }
     let verb = if args.dry_run { "would write" } else { "wrote" };
     for p in &outcome.paths {
-        outln!("{verb} {p}");
+        let moved = set.changes.iter().find(|c| c.path == *p).and_then(|c| c.base.moved_from());
+        match moved {
+            Some(from) => outln!("{verb} {p} (moved from {from})"),
+            None => outln!("{verb} {p}"),
+        }
     }
     match (&outcome.commit, &outcome.branch) {
         (Some(c), Some(b)) => {

@@ -15,28 +15,40 @@ pub fn mark_written() {
     WRITTEN.store(true, Ordering::Relaxed);
 }
 
-/// Writes to standard output. A reader that went away (`watchbill log list | head -1`) ends the
-/// command at once with exit 0, quietly: what it wanted was read. Any other failure to print
-/// ends a read command with exit 2; after a write has committed, the command ends with exit 0,
-/// since what it was asked to do is done.
+/// Set once standard output's reader went away: what is printed from then on is dropped.
+static CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Writes to standard output. A reader that went away (`watchbill log list | head -1`) drops the
+/// rest of the output quietly, and the command runs to its end and its own exit code (0): what
+/// was wanted was read, and a write command that printed before committing still commits,
+/// rather than ending with exit 0 and nothing done. Any other failure to print ends a read
+/// command with exit 2; after a write has committed, the command ends with exit 0, since what it
+/// was asked to do is done.
 pub fn emit(args: std::fmt::Arguments<'_>) {
+    if CLOSED.load(Ordering::Relaxed) {
+        return;
+    }
     let mut out = std::io::stdout().lock();
     settle_output(out.write_fmt(args).and_then(|()| out.flush()));
 }
 
 /// Writes bytes to standard output, as [`emit`] does.
 pub fn emit_bytes(bytes: &[u8]) {
+    if CLOSED.load(Ordering::Relaxed) {
+        return;
+    }
     let mut out = std::io::stdout().lock();
     settle_output(out.write_all(bytes).and_then(|()| out.flush()));
 }
 
 fn settle_output(written: std::io::Result<()>) {
     let Err(e) = written else { return };
-    let closed = e.kind() == std::io::ErrorKind::BrokenPipe;
-    if !closed {
-        let _ = writeln!(std::io::stderr(), "error: cannot write the output: {e}");
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        CLOSED.store(true, Ordering::Relaxed);
+        return;
     }
-    std::process::exit(if closed || WRITTEN.load(Ordering::Relaxed) { 0 } else { 2 });
+    let _ = writeln!(std::io::stderr(), "error: cannot write the output: {e}");
+    std::process::exit(if WRITTEN.load(Ordering::Relaxed) { 0 } else { 2 });
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

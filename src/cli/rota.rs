@@ -222,9 +222,6 @@ fn swap(ctx: &Ctx, a: SwapArgs) -> Result<Exit> {
         force: a.force,
     };
     let swapped = swap_case::swap(&model, &now, &req)?;
-    for w in &swapped.warnings {
-        eprintln!("warning: {w}");
-    }
     ctx.write(&root, &swapped.set, &a.write)?;
     Ok(Exit::Ok)
 }

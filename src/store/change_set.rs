@@ -10,6 +10,27 @@ pub enum Base {
     Absent,
     /// The bytes the new contents were computed from.
     Bytes(Vec<u8>),
+    /// A new file that replaces the file at `from`, which held `bytes`: a move, committed as one
+    /// change (the new path must not exist yet, the old one is removed).
+    Moved { from: String, bytes: Vec<u8> },
+}
+
+impl Base {
+    /// The bytes the change was computed from, at whichever path they were.
+    pub fn bytes(&self) -> Option<&[u8]> {
+        match self {
+            Base::Absent => None,
+            Base::Bytes(b) | Base::Moved { bytes: b, .. } => Some(b),
+        }
+    }
+
+    /// The path a moved file leaves.
+    pub fn moved_from(&self) -> Option<&str> {
+        match self {
+            Base::Moved { from, .. } => Some(from),
+            _ => None,
+        }
+    }
 }
 
 /// One file a command writes, with the content it was computed from.
@@ -52,13 +73,14 @@ pub struct Outcome {
     pub paths: Vec<String>,
 }
 
-/// Applies a change set: writes the files and, depending on `mode`, commits them.
+/// Applies a change set: writes the files and, depending on `mode`, commits them, running git's
+/// hooks as `verify` says.
 ///
 /// A commit is refused when a changed file has uncommitted edits, and fails with a conflict
 /// when a file's [`Base`] no longer matches the branch tip. Naming the checked-out branch in
 /// [`WriteMode::CommitOnBranch`] is the same as [`WriteMode::Commit`]: moving it without the
 /// working tree would make the checkout look as if it undid the change.
-pub fn apply(root: &Path, set: &ChangeSet, mode: &WriteMode) -> Result<Outcome> {
+pub fn apply(root: &Path, set: &ChangeSet, mode: &WriteMode, verify: Verify) -> Result<Outcome> {
     let paths = checked_paths(set)?;
     let styled = styled(set);
     let set = &styled;
@@ -71,11 +93,15 @@ pub fn apply(root: &Path, set: &ChangeSet, mode: &WriteMode) -> Result<Outcome> 
             for c in &set.changes {
                 refuse_links(root, &c.path)?;
                 write_atomic(root, &c.path, &c.contents)?;
+                if let Some(from) = c.base.moved_from() {
+                    refuse_links(root, from)?;
+                    remove_file(root, from)?;
+                }
             }
             Ok(written(paths))
         }
-        WriteMode::Commit => commit_checked_out(root, set, paths),
-        WriteMode::CommitOnBranch(name) => commit_on_branch(root, set, name, paths),
+        WriteMode::Commit => commit_checked_out(root, set, paths, verify),
+        WriteMode::CommitOnBranch(name) => commit_on_branch(root, set, name, paths, verify),
     }
 }
 
@@ -89,13 +115,14 @@ pub(super) const EDIT_ATTEMPTS: u32 = 20;
 pub fn apply_edit(
     root: &Path,
     mode: &WriteMode,
+    verify: Verify,
     mut build: impl FnMut(&dyn Fn(&str) -> Result<Option<Vec<u8>>>) -> Result<ChangeSet>,
 ) -> Result<(ChangeSet, Outcome)> {
     let mut jitter = Jitter::seeded();
     let mut attempt = 0;
     loop {
         let set = build(&|path| read_current(root, mode, path))?;
-        match apply(root, &set, mode) {
+        match apply(root, &set, mode, verify) {
             Err(e) if e.exit == crate::error::Exit::Conflict && attempt + 1 < EDIT_ATTEMPTS => {
                 attempt += 1;
                 jitter.pause(attempt);
@@ -138,6 +165,15 @@ pub(super) fn read_worktree(root: &Path, path: &str) -> Result<Option<Vec<u8>>> 
     }
 }
 
+/// Removes a file of the working tree (a moved file's old place); one already gone is fine.
+pub(super) fn remove_file(root: &Path, path: &str) -> Result<()> {
+    let full = on_disk(root, path);
+    match fs::remove_file(&full) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(write_error(&full, e)),
+        _ => Ok(()),
+    }
+}
+
 pub(super) fn written(paths: Vec<String>) -> Outcome {
     Outcome { commit: None, branch: None, paths }
 }
@@ -148,9 +184,9 @@ fn styled(set: &ChangeSet) -> ChangeSet {
     let changes = set
         .changes
         .iter()
-        .map(|c| match &c.base {
-            Base::Bytes(b) => Change { contents: keep_style(b, c.contents.clone()), ..c.clone() },
-            Base::Absent => c.clone(),
+        .map(|c| match c.base.bytes() {
+            Some(b) => Change { contents: keep_style(b, c.contents.clone()), ..c.clone() },
+            None => c.clone(),
         })
         .collect();
     ChangeSet { message: set.message.clone(), changes }

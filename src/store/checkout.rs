@@ -34,6 +34,18 @@ pub(super) fn update_checkout(
             .add_path(Path::new(&in_repo(prefix, &c.path)))
             .map_err(git_error(format!("cannot stage {}", c.path)))?;
     }
+    // A moved file leaves its old place, unless a later commit put a file there again.
+    for from in current.iter().filter_map(|c| c.base.moved_from()) {
+        let repo_path = in_repo(prefix, from);
+        if matches!(entry_at(repo, head.as_ref(), &repo_path)?, Entry::Missing) {
+            remove_file(root, from)?;
+            if index.get_path(Path::new(&repo_path), 0).is_some() {
+                index
+                    .remove_path(Path::new(&repo_path))
+                    .map_err(git_error(format!("cannot unstage {from}")))?;
+            }
+        }
+    }
     git_lock.write(&mut index)
 }
 

@@ -24,12 +24,17 @@ pub(super) struct Policy {
     pub(super) hooks: Hooks,
 }
 
-pub(super) fn policy(repo: &Repository) -> Result<Policy> {
+pub(super) fn policy(repo: &Repository, verify: Verify) -> Result<Policy> {
     let config = GitConfig::open(Some(repo))?;
-    Ok(Policy { signer: signer(&config)?, hooks: hooks(repo, &config) })
+    Ok(Policy { signer: signer(&config)?, hooks: hooks(repo, &config, verify) })
 }
 
-pub(super) fn commit_checked_out(root: &Path, set: &ChangeSet, paths: Vec<String>) -> Result<Outcome> {
+pub(super) fn commit_checked_out(
+    root: &Path,
+    set: &ChangeSet,
+    paths: Vec<String>,
+    verify: Verify,
+) -> Result<Outcome> {
     let repo = open_repo(root, NOT_A_REPO_HELP)?;
     let prefix = prefix_in(&repo, root)?;
     let target = checked_out_branch(&repo)?;
@@ -37,6 +42,9 @@ pub(super) fn commit_checked_out(root: &Path, set: &ChangeSet, paths: Vec<String
     let set = &cleaned_set(&repo, &prefix, set)?;
     for c in &set.changes {
         refuse_links(root, &c.path)?;
+        if let Some(from) = c.base.moved_from() {
+            refuse_links(root, from)?;
+        }
     }
     // Held from the check of the working tree to its update: another watchbill in this checkout
     // must never see our commit made but our files not yet written (it would take them for the
@@ -48,7 +56,7 @@ pub(super) fn commit_checked_out(root: &Path, set: &ChangeSet, paths: Vec<String
     finish_pending(&repo, &git_lock)?;
     refuse_uncommitted(&repo, root, &prefix, &set.changes)?;
     let who = signatures(&repo)?;
-    let policy = policy(&repo)?;
+    let policy = policy(&repo, verify)?;
     write_atomic(repo.path(), PENDING, pending_journal(&prefix, &set.changes)?.as_bytes())?;
     let committed = commit_with_retry(&repo, &target, &prefix, set, &who, &policy);
     if committed.is_err() {
@@ -82,6 +90,7 @@ pub(super) fn commit_on_branch(
     set: &ChangeSet,
     name: &str,
     paths: Vec<String>,
+    verify: Verify,
 ) -> Result<Outcome> {
     if !git2::Branch::name_is_valid(name).unwrap_or(false) {
         return Err(Error::usage(format!("{name:?} is not a valid branch name"))
@@ -92,12 +101,12 @@ pub(super) fn commit_on_branch(
     let refname = format!("refs/heads/{name}");
     if head_branch(&repo).as_deref() == Some(refname.as_str()) {
         drop(repo);
-        return commit_checked_out(root, set, paths);
+        return commit_checked_out(root, set, paths, verify);
     }
     let target = Target { refname, short: name.to_string(), checked_out: false };
     let set = &cleaned_set(&repo, &prefix, set)?;
     let who = signatures(&repo)?;
-    let policy = policy(&repo)?;
+    let policy = policy(&repo, verify)?;
     let commit = commit_with_retry(&repo, &target, &prefix, set, &who, &policy)?;
     if commit.is_some() {
         policy.hooks.after_commit();
@@ -152,28 +161,33 @@ pub(super) fn refuse_uncommitted(
     // Forced: the clean filter's attribute lookup may have loaded the index before the lock,
     // and another writer has replaced it since.
     index.read(true).map_err(git_error("cannot read git's index"))?;
-    for c in changes {
-        let repo_path = in_repo(prefix, &c.path);
+    // Each path the set changes, and whether it had a base (a moved file's old place had one).
+    let paths = changes.iter().flat_map(|c| {
+        let written = (c.path.as_str(), matches!(c.base, Base::Bytes(_)));
+        std::iter::once(written).chain(c.base.moved_from().map(|from| (from, true)))
+    });
+    for (path, had_base) in paths {
+        let repo_path = in_repo(prefix, path);
         let committed = entry_at(repo, head.as_ref(), &repo_path)?;
-        let full = on_disk(root, &c.path);
+        let full = on_disk(root, path);
         let disk = match fs::read(&full) {
             Ok(bytes) => Some(bytes),
             Err(e) if e.kind() == io::ErrorKind::NotFound => None,
             Err(e) => return Err(read_error(&full, e)),
         };
         let staged = index.get_path(Path::new(&repo_path), 0).map(|e| e.id);
-        let dirty = match (&c.base, &committed) {
-            (Base::Absent, Entry::Missing) => disk.is_some() || staged.is_some(),
-            (Base::Absent, _) => false, // the base check reports it as a conflict
-            (Base::Bytes(_), Entry::Blob(id, bytes)) => {
+        let dirty = match (had_base, &committed) {
+            (false, Entry::Missing) => disk.is_some() || staged.is_some(),
+            (false, _) => false, // the base check reports it as a conflict
+            (true, Entry::Blob(id, bytes)) => {
                 // What `git status` compares: the file through git's clean filter.
                 let disk = disk.map(|d| cleaned(repo, &repo_path, &d)).transpose()?;
                 disk.as_ref() != Some(bytes) || staged != Some(*id)
             }
-            (Base::Bytes(_), _) => disk.is_some() || staged.is_some(),
+            (true, _) => disk.is_some() || staged.is_some(),
         };
         if dirty {
-            return Err(Error::refused(format!("{} has uncommitted changes", c.path))
+            return Err(Error::refused(format!("{path} has uncommitted changes"))
                 .help("commit or stash them first (git stash), or pass --no-commit to only write the file"));
         }
     }
@@ -295,6 +309,9 @@ pub(super) fn make_commit(
     for c in &set.changes {
         let blob = repo.blob(&c.contents).map_err(git_error(format!("cannot store {} in git", c.path)))?;
         update.upsert(in_repo(prefix, &c.path), blob, FileMode::Blob);
+        if let Some(from) = c.base.moved_from() {
+            update.remove(in_repo(prefix, from));
+        }
     }
     let tree_id = update.create_updated(repo, &base).map_err(git_error("cannot build the commit's tree"))?;
     if parent.is_some() && tree_id == base.id() {
@@ -341,9 +358,13 @@ pub(super) fn check_bases(
 ) -> Result<()> {
     for c in changes {
         let now = entry_at(repo, Some(tree), &in_repo(prefix, &c.path))?;
+        let holds = |path: &str, want: &[u8]| -> Result<bool> {
+            Ok(matches!(entry_at(repo, Some(tree), &in_repo(prefix, path))?, Entry::Blob(_, b) if b == want))
+        };
         let unchanged = match (&c.base, &now) {
             (Base::Absent, Entry::Missing) => true,
             (Base::Bytes(b), Entry::Blob(_, bytes)) => b == bytes,
+            (Base::Moved { from, bytes }, Entry::Missing) => holds(from, bytes)?,
             _ => false,
         };
         if !unchanged {

@@ -50,6 +50,9 @@ pub(super) fn cleaned_set(repo: &Repository, prefix: &str, set: &ChangeSet) -> R
         let base = match &c.base {
             Base::Absent => Base::Absent,
             Base::Bytes(b) => Base::Bytes(cleaned(repo, &repo_path, b)?),
+            Base::Moved { from, bytes } => {
+                Base::Moved { from: from.clone(), bytes: cleaned(repo, &in_repo(prefix, from), bytes)? }
+            }
         };
         changes.push(Change {
             path: c.path.clone(),

@@ -7,12 +7,14 @@
 use super::*;
 use std::process::{Command, Stdio};
 
-/// Set once by the command line's `--no-verify`; read by every commit of the process.
-static NO_VERIFY: AtomicBool = AtomicBool::new(false);
-
-/// Skips the `pre-commit` and `commit-msg` hooks for this process's commits (`--no-verify`).
-pub fn skip_verification(skip: bool) {
-    NO_VERIFY.store(skip, Ordering::Relaxed);
+/// Whether a commit runs git's verifying hooks, `pre-commit` and `commit-msg`: a parameter of
+/// each write (`--no-verify` skips them, as `git commit --no-verify` does), never a setting of
+/// the process, so one write's choice cannot leak into another's.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Verify {
+    #[default]
+    Run,
+    Skip,
 }
 
 /// Where the hooks are and where they run.
@@ -20,9 +22,10 @@ pub(super) struct Hooks {
     dir: PathBuf,
     workdir: Option<PathBuf>,
     git_dir: PathBuf,
+    verify: Verify,
 }
 
-pub(super) fn hooks(repo: &Repository, config: &GitConfig) -> Hooks {
+pub(super) fn hooks(repo: &Repository, config: &GitConfig, verify: Verify) -> Hooks {
     let workdir = repo.workdir().map(Path::to_path_buf);
     let dir = match config.get("core.hooksPath").filter(|p| !p.trim().is_empty()) {
         // A relative hooksPath is relative to where hooks run: the top of the working tree.
@@ -35,14 +38,14 @@ pub(super) fn hooks(repo: &Repository, config: &GitConfig) -> Hooks {
         }
         None => repo.path().join("hooks"),
     };
-    Hooks { dir, workdir, git_dir: repo.path().to_path_buf() }
+    Hooks { dir, workdir, git_dir: repo.path().to_path_buf(), verify }
 }
 
 impl Hooks {
     /// Runs the hooks before a commit of `tree` with `message`; returns the message as
     /// `prepare-commit-msg` and `commit-msg` left it. A hook that fails refuses the commit.
     pub(super) fn before_commit(&self, tree: &Tree<'_>, message: &str) -> Result<String> {
-        let verify = !NO_VERIFY.load(Ordering::Relaxed);
+        let verify = self.verify == Verify::Run;
         let names: Vec<&str> = ["pre-commit", "prepare-commit-msg", "commit-msg"]
             .into_iter()
             .filter(|n| verify || *n == "prepare-commit-msg")

@@ -8,17 +8,21 @@ use super::*;
 /// bring the files in line by hand and `git status` never shows a record as deleted.
 pub(super) const PENDING: &str = "watchbill-pending";
 
-/// One line per file: the blob the commit gives it, the blob it replaces (`-` for a new file),
-/// and its path in the repository (paths never hold a newline: see [`path_problem`]).
+/// One line per file: the blob the commit gives it (zeros for a file it removes), the blob it
+/// replaces (`-` for a new file), and its path in the repository (paths never hold a newline:
+/// see [`path_problem`]). A move is two lines: the new file, and the old one removed.
 pub(super) fn pending_journal(prefix: &str, changes: &[Change]) -> Result<String> {
     let mut out = String::new();
     for c in changes {
         let new = blob_id(&c.contents)?;
         let base = match &c.base {
-            Base::Absent => "-".to_string(),
             Base::Bytes(b) => blob_id(b)?.to_string(),
+            Base::Absent | Base::Moved { .. } => "-".to_string(),
         };
         out.push_str(&format!("{new} {base} {}\n", in_repo(prefix, &c.path)));
+        if let Base::Moved { from, bytes } = &c.base {
+            out.push_str(&format!("{} {} {}\n", Oid::ZERO_SHA1, blob_id(bytes)?, in_repo(prefix, from)));
+        }
     }
     Ok(out)
 }
@@ -54,6 +58,10 @@ pub(super) fn finish_pending(repo: &Repository, git_lock: &GitIndexLock) -> Resu
         if let Some(dir) = on_disk(workdir, path).parent() {
             sweep_temp_files(dir);
         }
+        if new.is_zero() {
+            staged |= finish_removal(repo, &mut index, head.as_ref(), workdir, path, base)?;
+            continue;
+        }
         // Only a file the branch still holds as the killed writer committed it is ours to finish.
         let Entry::Blob(id, bytes) = entry_at(repo, head.as_ref(), path)? else { continue };
         if id != new {
@@ -77,6 +85,34 @@ pub(super) fn finish_pending(repo: &Repository, git_lock: &GitIndexLock) -> Resu
         git_lock.write(&mut index)?;
     }
     clear_pending(repo)
+}
+
+/// Removes a file the killed writer's commit removed (a move's old place), if the branch no
+/// longer holds it and the working tree still holds what the writer saw; whether the index
+/// changed.
+fn finish_removal(
+    repo: &Repository,
+    index: &mut git2::Index,
+    head: Option<&Tree<'_>>,
+    workdir: &Path,
+    path: &str,
+    base: Option<Oid>,
+) -> Result<bool> {
+    if !matches!(entry_at(repo, head, path)?, Entry::Missing) {
+        return Ok(false);
+    }
+    let disk = read_worktree(workdir, path)?.map(|d| cleaned(repo, path, &d)).transpose()?;
+    match disk.as_deref().map(blob_id).transpose()? {
+        None => {}
+        Some(id) if Some(id) == base => remove_file(workdir, path)?,
+        // A person's edit since: theirs to keep, and the index then says what changed.
+        Some(_) => return Ok(false),
+    }
+    let staged = index.get_path(Path::new(path), 0).is_some();
+    if staged {
+        index.remove_path(Path::new(path)).map_err(git_error(format!("cannot unstage {path}")))?;
+    }
+    Ok(staged)
 }
 
 pub(super) fn clear_pending(repo: &Repository) -> Result<()> {

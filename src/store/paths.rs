@@ -6,13 +6,16 @@ use super::*;
 /// bug in the caller, and must not escape the root or reach `.git`.
 pub(super) fn checked_paths(set: &ChangeSet) -> Result<Vec<String>> {
     let mut seen = std::collections::HashSet::new();
-    for c in &set.changes {
-        if let Some(why) = path_problem(&c.path) {
-            return Err(Error::refused(format!("refusing to write {:?}: {why}", c.path))
+    // A moved file's old path is changed too: it must be as plain, and changed only once.
+    let touched =
+        set.changes.iter().flat_map(|c| std::iter::once(c.path.as_str()).chain(c.base.moved_from()));
+    for path in touched {
+        if let Some(why) = path_problem(path) {
+            return Err(Error::refused(format!("refusing to write {path:?}: {why}"))
                 .help("this is a bug in watchbill; please report it"));
         }
-        if !seen.insert(c.path.as_str()) {
-            return Err(Error::refused(format!("{} is written twice in one change", c.path))
+        if !seen.insert(path) {
+            return Err(Error::refused(format!("{path} is written twice in one change"))
                 .help("this is a bug in watchbill; please report it"));
         }
     }

@@ -95,8 +95,19 @@ pub fn branch(week: IsoWeek) -> String {
 }
 
 /// The commit of `draft` (with `text`, the draft as the person left it) and, when the next
-/// week's rota is still planned, its confirmation: the handover announces that crew.
-pub fn change_set(model: &Model, draft: &Draft, text: String, now: &DateTime<FixedOffset>) -> ChangeSet {
+/// week's rota is still planned, its confirmation: the handover announces that crew. Refused
+/// when the person's text is not a handover watchbill can read.
+pub fn change_set(
+    model: &Model,
+    draft: &Draft,
+    text: String,
+    now: &DateTime<FixedOffset>,
+) -> Result<ChangeSet> {
+    if text != draft.text {
+        crate::parse::front_matter(&draft.path, &text)
+            .and_then(|(src, _)| src.parse::<logbook::HandoverFile>())
+            .map_err(|d| Error::problems("the edited handover is not valid", vec![d]))?;
+    }
     let week = draft.week;
     let mut changes = vec![Change {
         base: base(model, &draft.path),
@@ -119,7 +130,7 @@ pub fn change_set(model: &Model, draft: &Draft, text: String, now: &DateTime<Fix
             names(&draft.incoming)
         )
     };
-    ChangeSet { message, changes }
+    Ok(ChangeSet { message, changes })
 }
 
 fn base(model: &Model, path: &str) -> Base {

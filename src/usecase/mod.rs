@@ -8,6 +8,7 @@ pub mod cover;
 pub mod crew;
 pub mod handover;
 pub mod import;
+pub mod log;
 pub mod plan;
 pub mod review;
 pub mod rotate;

@@ -129,13 +129,9 @@ pub fn plan(model: &Model, now: &Now, from: Option<IsoWeek>, until: IsoWeek) -> 
     Ok(Planned { set: ChangeSet { message, changes }, lines, weeks })
 }
 
-/// The planned files, the lines to print, and the crews of the weeks that change.
-pub fn planned_changes(
-    model: &Model,
-    now: &Now,
-    from: IsoWeek,
-    until: IsoWeek,
-) -> (Vec<Change>, Vec<String>, BTreeMap<IsoWeek, Vec<MemberId>>) {
+/// The planner's plan of `from..=until` over the rota on file, and the change to each week it
+/// fills, through the rota's own writer: the one re-plan loop of `rota plan` and `crew away`.
+pub fn replan(model: &Model, now: &Now, from: IsoWeek, until: IsoWeek) -> (planner::Plan, Vec<Change>) {
     let plan = planner::plan(&PlanRequest {
         settings: &model.settings,
         crew: &model.crew,
@@ -143,9 +139,20 @@ pub fn planned_changes(
         from,
         until,
     });
-    let today = model.settings.schedule.week_at(now);
     let changes =
         plan.weeks.iter().map(|(w, crew)| week_change(model, *w, Status::Planned, crew, now)).collect();
+    (plan, changes)
+}
+
+/// The planned files, the lines to print, and the crews of the weeks that change.
+pub fn planned_changes(
+    model: &Model,
+    now: &Now,
+    from: IsoWeek,
+    until: IsoWeek,
+) -> (Vec<Change>, Vec<String>, BTreeMap<IsoWeek, Vec<MemberId>>) {
+    let (plan, changes) = replan(model, now, from, until);
+    let today = model.settings.schedule.week_at(now);
     let mut lines: Vec<String> = plan.changes.iter().map(|c| c.to_string()).collect();
     let mut notes = plan.notes.clone();
     notes.extend(unnoted_warnings(model, today, from, &plan.weeks, &plan.notes));

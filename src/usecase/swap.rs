@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::ids::MemberId;
 use crate::model::rota::{RotaWeek, Swap};
 use crate::model::Model;
-use crate::planner::{self, Violation};
+use crate::planner;
 use crate::store::ChangeSet;
 use crate::time::IsoWeek;
 use chrono::{DateTime, FixedOffset};
@@ -22,15 +22,11 @@ pub struct SwapRequest<'a> {
     pub force: bool,
 }
 
-/// A swap to write, and the warnings `check` will give on it.
+/// A swap to write.
 #[derive(Debug)]
 pub struct Swapped {
     pub set: ChangeSet,
-    pub warnings: Vec<String>,
 }
-
-/// Rules no swap may break, even forced: `check` fails on them whatever the file says.
-const HARD: [&str; 3] = ["inactive", "double", "crew-size"];
 
 /// The weeks of `member`'s term from `week` on (consecutive weeks they are in the crew).
 pub fn term_from(model: &Model, week: IsoWeek, member: &MemberId) -> Vec<IsoWeek> {
@@ -57,19 +53,9 @@ fn swapped(model: &Model, weeks: &[IsoWeek], record: &Swap) -> BTreeMap<IsoWeek,
     rota
 }
 
-/// What the swap would add to `check`'s report: every problem not there before.
-fn added(model: &Model, after: &BTreeMap<IsoWeek, RotaWeek>, today: IsoWeek) -> Vec<Violation> {
-    let before = planner::violations(&model.settings, &model.crew, &model.rota, today);
-    let key = |v: &Violation| (v.week, v.code, v.member.clone(), v.message.clone());
-    let before: Vec<_> = before.iter().map(key).collect();
-    planner::violations(&model.settings, &model.crew, after, today)
-        .into_iter()
-        .filter(|v| !before.contains(&key(v)))
-        .collect()
-}
-
-/// The change set of a swap, or why it is refused: a rule `check` fails on is never written;
-/// time away only with `force`, recorded as `forced` in each week; new warnings are returned.
+/// The change set of a swap, or why it is refused: time away only with `force`, recorded as
+/// `forced` in each week. A rule `check` fails on is the write
+/// gate's to refuse, with check's diagnostics.
 pub fn swap(model: &Model, now: &DateTime<FixedOffset>, req: &SwapRequest) -> Result<Swapped> {
     let schedule = &model.settings.schedule;
     if schedule.handover(req.week.next()) <= *now {
@@ -82,12 +68,14 @@ pub fn swap(model: &Model, now: &DateTime<FixedOffset>, req: &SwapRequest) -> Re
             );
         }
     }
+    if req.member == req.replacement {
+        return Err(Error::refused(format!("{} cannot take over from themselves", req.member)));
+    }
     let weeks = term_from(model, req.week, req.member);
     if weeks.is_empty() {
         return Err(Error::refused(format!("`{}` is not on watch in {}", req.member, req.week))
             .help(format!("see `watchbill when {}`", req.member)));
     }
-    let today = schedule.week_at(now);
     let mut record = Swap {
         member: req.member.clone(),
         replacement: req.replacement.clone(),
@@ -102,30 +90,16 @@ pub fn swap(model: &Model, now: &DateTime<FixedOffset>, req: &SwapRequest) -> Re
         req.member,
         req.replacement,
     );
-    let added = added(model, &swapped(model, &weeks, &record), today);
-    let hard: Vec<String> = problems
-        .iter()
-        .filter(|p| !p.soft)
-        .map(|p| p.message.clone())
-        .chain(added.iter().filter(|v| HARD.contains(&v.code)).map(|v| v.message.clone()))
-        .collect();
     let who = format!("{} cannot take over from {}", req.replacement, req.member);
-    if !hard.is_empty() {
-        return Err(Error::refused(format!("{who}: {}", hard.join("; ")))
-            .help("choose another replacement: `check` would fail on this, --force or not"));
-    }
-    // Soft: time away (documented as an exception --force may record). Warnings `check` would
-    // add are printed, never refused, as the write gate does for every command.
-    let soft: Vec<String> = problems.iter().map(|p| p.message.clone()).collect();
+    // What `check` fails on whatever the file says (an inactive replacement, one already on
+    // watch) is left to the write gate, which refuses it with check's located diagnostics.
+    // Soft: time away, an exception --force may record (check then warns). The warnings the
+    // swap adds are the gate's to print, as for every command.
+    let soft: Vec<String> = problems.iter().filter(|p| p.soft).map(|p| p.message.clone()).collect();
     if !soft.is_empty() && !req.force {
         return Err(Error::refused(format!("{who}: {}", soft.join("; ")))
             .help("choose another replacement, or pass --force to record an exception (check will warn)"));
     }
-    let warnings: Vec<String> = added
-        .iter()
-        .filter(|v| !v.severity_error && v.code != "away")
-        .map(|v| format!("{} ({}): {}", v.message, v.code, v.help))
-        .collect();
     record.forced = !soft.is_empty();
     let after = swapped(model, &weeks, &record);
     let changes = weeks.iter().filter_map(|w| after.get(w)).map(|r| week_file(model, r, now)).collect();
@@ -142,5 +116,5 @@ pub fn swap(model: &Model, now: &DateTime<FixedOffset>, req: &SwapRequest) -> Re
     if record.forced {
         message.push_str(&format!("\n\nForced despite: {}", soft.join("; ")));
     }
-    Ok(Swapped { set: ChangeSet { message, changes }, warnings })
+    Ok(Swapped { set: ChangeSet { message, changes } })
 }

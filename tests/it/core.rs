@@ -9,16 +9,69 @@ use std::path::Path;
 /// Runs a write command that must be refused by the gate, and returns its stderr after checking
 /// that the working tree and the branch are as they were.
 fn refused(dir: &Path, args: &[&str], code: &str, located: &str) -> String {
+    refused_with(dir, wb(dir).args(args), code, located)
+}
+
+/// [`refused`] for a command set up by the caller (an editor in its environment). The
+/// diagnostic must be as `check` prints it: `path:line:column: error[code]: …`.
+fn refused_with(dir: &Path, cmd: &mut assert_cmd::Command, code: &str, located: &str) -> String {
     let before = head(dir);
-    let a = wb(dir).args(args).assert().code(3);
+    let a = cmd.assert().code(3);
     let err = stderr(&a);
-    assert!(err.contains(&format!("error[{code}]")), "{args:?} should be refused for {code}:\n{err}");
-    assert!(err.contains(located), "{args:?}: the diagnostic should name {located}:\n{err}");
+    let line = err.lines().find(|l| l.contains(&format!(": error[{code}]: "))).unwrap_or_else(|| {
+        panic!("should be refused for {code}:\n{err}");
+    });
+    let place = line.split(": error[").next().unwrap_or_default();
+    let mut parts = place.rsplitn(3, ':');
+    let (col, row, path) = (parts.next(), parts.next(), parts.next().unwrap_or_default());
+    let number = |s: Option<&str>| s.is_some_and(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()));
+    assert!(number(col) && number(row), "located to a line and column: {line}");
+    assert!(
+        place.contains(located) || path.contains(located),
+        "the diagnostic should name {located}: {line}"
+    );
     assert!(err.contains("nothing was written"), "{err}");
-    assert_eq!(head(dir), before, "{args:?} committed nothing");
-    assert_eq!(git(dir, &["status", "--porcelain"]), "", "{args:?} wrote nothing");
+    assert_eq!(head(dir), before, "committed nothing");
+    assert_eq!(git(dir, &["status", "--porcelain"]), "", "wrote nothing");
     wb(dir).arg("check").assert().success();
     err
+}
+
+/// An editor (`GIT_EDITOR`) that rewrites the line beginning with `key = ` of the file it is
+/// given: a person's edit, which the gate judges like any other.
+fn editor_setting(key: &str, value: &str) -> String {
+    format!("sed -i 's/^{key} = .*/{key} = {value}/'")
+}
+
+/// The crew of `week` on the rota.
+fn crew_of(dir: &Path, week: &str) -> Vec<String> {
+    let v = json(dir, &["rota", "show", "--from", week, "--weeks", "1", "--format", "json"]);
+    v[0]["crew"].as_array().expect("a crew").iter().map(|c| c.as_str().expect("an id").to_string()).collect()
+}
+
+/// An active member not on watch in `week`.
+fn free_in(dir: &Path, week: &str) -> String {
+    let busy = crew_of(dir, week);
+    let crew = json(dir, &["crew", "list", "--format", "json"]);
+    crew.as_array()
+        .expect("members")
+        .iter()
+        .filter(|m| m["active"] == true)
+        .filter_map(|m| m["id"].as_str())
+        .find(|id| !busy.iter().any(|b| b == id))
+        .expect("someone free")
+        .to_string()
+}
+
+/// A new crew of one member, two captains a week: any plan is a crew short.
+fn crew_of_one() -> tempfile::TempDir {
+    let t = init_repo();
+    wb(t.path()).args(["crew", "team", "ops", "--name", "Ops"]).assert().success();
+    wb(t.path())
+        .args(["crew", "add", "alice", "--name", "Alice", "--team", "ops", "--email", "alice@example.org"])
+        .assert()
+        .success();
+    t
 }
 
 /// Logs an incident started at `started` and returns its id.
@@ -39,12 +92,27 @@ fn log_update_refuses_a_restore_before_the_start() {
     assert!(err.contains(":7:"), "located to the line of `restored`:\n{err}");
 }
 
+/// `--started` in another week moves the file to that week's folder, in one commit, so what
+/// is committed is what `check` accepts (it would say `wrong-week` of the file left behind).
 #[test]
-fn log_update_refuses_a_start_in_another_week() {
+fn log_update_moves_an_entry_started_in_another_week() {
     let t = example_repo();
     let id = incident(t.path(), "2026-11-23 08:00");
-    let err = refused(t.path(), &["log", "update", &id, "--started", "2026-11-10 07:00"], "wrong-week", &id);
-    assert!(err.contains("logbook/2026-W46/"), "says where it would belong:\n{err}");
+    let before = commits(t.path());
+    let a = wb(t.path()).args(["log", "update", &id, "--started", "2026-11-10 07:00"]).assert().success();
+    assert_eq!(commits(t.path()), before + 1, "one commit");
+    let files = git(t.path(), &["show", "--name-status", "--no-renames", "--format=%s", "HEAD"]);
+    assert!(files.contains(&format!("logbook/2026-W46/{id}.md")), "{files}");
+    assert!(files.contains(&format!("D\tlogbook/2026-W47/{id}.md")), "the old place is removed:\n{files}");
+    assert!(files.contains("moved to 2026-W46"), "the message says so:\n{files}");
+    let said = format!("wrote logbook/2026-W46/{id}.md (moved from logbook/2026-W47/{id}.md)");
+    assert!(stdout(&a).contains(&said), "{}", stdout(&a));
+    assert_eq!(git(t.path(), &["status", "--porcelain"]), "");
+    assert!(!t.path().join(format!("logbook/2026-W47/{id}.md")).exists());
+    wb(t.path()).arg("check").assert().success();
+    // Found again under its new week, by the beginning of its id.
+    wb(t.path()).args(["log", "update", &id[..13], "--restored", "2026-11-10 08:00"]).assert().success();
+    wb(t.path()).arg("check").assert().success();
 }
 
 #[test]
@@ -60,6 +128,131 @@ fn log_update_dry_run_is_refused_the_same() {
 }
 
 #[test]
+fn log_incident_refuses_a_restore_before_the_start() {
+    let t = example_repo();
+    let args = [
+        "log",
+        "incident",
+        "DB full",
+        "--as",
+        "alice",
+        "-m",
+        "x",
+        "--started",
+        "2026-11-23 08:00",
+        "--restored",
+    ];
+    let err = refused(
+        t.path(),
+        &[&args[..], &["2026-11-23 07:00"]].concat(),
+        "timestamp-order",
+        "logbook/2026-W47/",
+    );
+    assert!(err.contains("`restored`"), "{err}");
+}
+
+/// Refused before the editor opens: the person's words are never written only to be thrown away.
+#[test]
+fn log_incident_is_judged_before_the_editor_opens() {
+    let t = example_repo();
+    let opened = t.path().join(".git/editor-opened");
+    let mut cmd = wb(t.path());
+    cmd.args(["log", "incident", "DB full", "--as", "alice", "--started", "2026-11-23 08:00"])
+        .args(["--restored", "2026-11-23 07:00"])
+        .env("GIT_EDITOR", format!("touch '{}' && true", opened.display()));
+    refused_with(t.path(), &mut cmd, "timestamp-order", "logbook/2026-W47/");
+    assert!(!opened.exists(), "the editor was not opened");
+}
+
+#[test]
+fn log_note_refuses_an_edited_author_not_in_the_crew() {
+    let t = example_repo();
+    let mut cmd = wb(t.path());
+    cmd.args(["log", "note", "Queue alert", "--as", "alice"])
+        .env("GIT_EDITOR", editor_setting("author", "\"ghost\""));
+    let err = refused_with(t.path(), &mut cmd, "unknown-member", "logbook/2026-W47/");
+    assert_kept(&err, "author = \"ghost\"");
+}
+
+/// The person's text, refused, is kept in the file the error names.
+fn assert_kept(err: &str, written: &str) {
+    let path =
+        err.split("your text is kept in ").nth(1).and_then(|r| r.lines().next()).unwrap_or_else(|| {
+            panic!("names where the text is kept:\n{err}");
+        });
+    let kept = std::fs::read_to_string(path.trim()).expect("the text is kept");
+    assert!(kept.contains(written), "{kept}");
+    std::fs::remove_file(path.trim()).expect("removed");
+}
+
+#[test]
+fn log_incident_refuses_an_edited_time_filed_under_another_week() {
+    let t = example_repo();
+    let mut cmd = wb(t.path());
+    cmd.args(["log", "incident", "Login 502", "--as", "alice", "--started", "2026-11-23 08:00"])
+        .env("GIT_EDITOR", editor_setting("started", "2026-11-02T08:00:00+01:00"));
+    let err = refused_with(t.path(), &mut cmd, "wrong-week", "logbook/2026-W47/");
+    // Monday 08:00 is before the 10:00 handover: the watch of the week before.
+    assert!(err.contains("logbook/2026-W44/"), "says where it belongs:\n{err}");
+    assert_kept(&err, "started = 2026-11-02T08:00:00+01:00");
+}
+
+#[test]
+fn rota_plan_refuses_a_crew_short_of_captains() {
+    let t = crew_of_one();
+    refused(t.path(), &["rota", "plan", "--weeks", "2"], "crew-size", "rota/2026-W");
+}
+
+#[test]
+fn rota_rotate_refuses_a_crew_short_of_captains() {
+    let t = crew_of_one();
+    refused(t.path(), &["rota", "rotate"], "crew-size", "rota/2026-W");
+}
+
+#[test]
+fn rota_swap_refuses_a_replacement_already_on_watch() {
+    let t = example_repo();
+    let crew = crew_of(t.path(), "2026-W49");
+    let err = refused(
+        t.path(),
+        &["rota", "swap", "2026-W49", &crew[0], &crew[1], "--force"],
+        "double",
+        "rota/2026-W49.toml",
+    );
+    assert!(err.contains(&format!("{} is in the crew of 2026-W49 more than once", crew[1])), "{err}");
+}
+
+#[test]
+fn rota_swap_refuses_an_inactive_replacement() {
+    let t = example_repo();
+    let ghost = ["crew", "add", "ghost", "--name", "G", "--team", "certif", "--inactive"];
+    wb(t.path()).args(ghost).assert().success();
+    let crew = crew_of(t.path(), "2026-W50");
+    refused(t.path(), &["rota", "swap", "2026-W50", &crew[0], "ghost"], "inactive", "rota/2026-W50.toml");
+}
+
+#[test]
+fn rota_cover_refuses_a_cover_past_the_end_of_the_watch() {
+    let t = example_repo();
+    let member = crew_of(t.path(), "2026-W49")[0].clone();
+    let by = free_in(t.path(), "2026-W49");
+    // The watch of 2026-W49 ends at the handover, Monday 7 December 10:00.
+    let args =
+        ["rota", "cover", &member, "--by", &by, "--from", "2026-12-07 09:00", "--to", "2026-12-07 11:00"];
+    let err = refused(t.path(), &args, "cover", "rota/2026-W49.toml");
+    assert!(err.contains("not inside the watch"), "{err}");
+}
+
+#[test]
+fn handover_refuses_an_edited_author_not_in_the_crew() {
+    let t = example_repo();
+    let mut cmd = wb(t.path());
+    cmd.args(["handover", "--as", "alice"]).env("GIT_EDITOR", editor_setting("author", "\"ghost\""));
+    let err = refused_with(t.path(), &mut cmd, "unknown-member", "logbook/2026-W47/handover.md");
+    assert_kept(&err, "author = \"ghost\"");
+}
+
+#[test]
 fn crew_add_refuses_a_duplicate_email() {
     let t = example_repo();
     refused(
@@ -68,6 +261,19 @@ fn crew_add_refuses_a_duplicate_email() {
         "duplicate-email",
         "crew.toml:",
     );
+}
+
+/// `crew team` cannot write anything `check` rejects: the one team it adds has a new id (a
+/// second team of the same id is refused before anything is judged), and `check` has no other
+/// rule about a team.
+#[test]
+fn crew_team_refuses_a_team_that_exists_and_writes_nothing() {
+    let t = example_repo();
+    let before = head(t.path());
+    let err = stderr(&wb(t.path()).args(["crew", "team", "certif", "--name", "Again"]).assert().code(3));
+    assert!(err.contains("team `certif` already exists"), "{err}");
+    assert_eq!(head(t.path()), before);
+    assert_eq!(git(t.path(), &["status", "--porcelain"]), "");
 }
 
 #[test]
@@ -305,12 +511,68 @@ fn a_read_into_a_closed_pipe_ends_quietly_with_exit_0() {
         &["render", "summary"],
         &["man"],
         &["completions", "bash"],
+        &["status"],
+        &["status", "--format", "json"],
+        &["who"],
+        &["when", "alice"],
+        &["log", "list", "--since", "2026-01-01", "--format", "json"],
+        &["rota", "ics"],
+        &["crew", "list"],
+        &["maturity", "show"],
     ] {
         let out = closed_pipe(t.path(), args);
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
         assert!(!err.contains("panicked") && err.trim().is_empty(), "{args:?}: {err}");
     }
+}
+
+/// `watchbill … | head -1` in a real shell pipeline: the first line, exit 0 for the command
+/// (`pipefail` reports it), nothing on stderr.
+#[test]
+fn a_read_piped_into_head_exits_0() {
+    let t = example_repo();
+    let bin = assert_cmd::cargo::cargo_bin!("watchbill");
+    for cmd in ["log list --since 2026-01-01", "rota ics", "check", "crew list"] {
+        let line = format!(
+            "set -o pipefail; '{}' -C '{}' --now {NOW} {cmd} | head -1",
+            bin.display(),
+            t.path().display()
+        );
+        let mut p = std::process::Command::new("bash");
+        env(&mut p);
+        let out = p.args(["-c", &line]).output().expect("bash runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{cmd}: {err}");
+        assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1, "{cmd}");
+        assert!(err.trim().is_empty(), "{cmd}: {err}");
+    }
+}
+
+/// Into a closed pipe, a write that prints before it commits (the plan's lines, `init`'s new
+/// repository) or after (the files written, the weeks re-planned) still commits, and its exit
+/// code says so.
+#[test]
+fn writes_that_print_succeed_into_a_closed_pipe() {
+    let t = example_repo();
+    for args in [
+        &["crew", "away", "louis", "--from", "2026-11-24", "--to", "2026-11-26"][..],
+        &["rota", "plan", "--weeks", "30"],
+        &["log", "incident", "Piped", "--as", "alice", "-m", "x"],
+    ] {
+        let before = commits(t.path());
+        let out = closed_pipe(t.path(), args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(commits(t.path()), before + 1, "{args:?} committed");
+        assert_eq!(git(t.path(), &["status", "--porcelain"]), "");
+    }
+    wb(t.path()).arg("check").assert().success();
+    // `init` says it made a repository before it commits the files into it.
+    let fresh = tempfile::tempdir().expect("tempdir");
+    let out = closed_pipe(fresh.path(), &["init"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(commits(fresh.path()), 1, "init committed");
+    wb(fresh.path()).arg("check").assert().success();
 }
 
 #[test]
