@@ -235,7 +235,8 @@ fn bad_objectives_are_refused_with_the_problem_located_and_nothing_written() {
     let before = commits(dir);
     let shape = ["--aggregate", "share", "--bound", "< 10", "--window", "90d"];
     let base = [&["--measure", "restored - started"][..], &shape[..]].concat();
-    // A typo in what is measured: a usage error, located in the file it would have written.
+    // A typo in what is measured: refused by the write gate (check's rules are the one rule
+    // path), located in the file it would have written.
     let a = wb(dir)
         .args([
             "objective",
@@ -250,7 +251,7 @@ fn bad_objectives_are_refused_with_the_problem_located_and_nothing_written() {
         ])
         .args(shape)
         .assert()
-        .code(2);
+        .code(3);
     let err = stderr(&a);
     assert!(
         err.contains(
@@ -654,6 +655,6 @@ fn a_share_is_judged_exactly_and_never_shown_as_meeting_a_target_it_misses() {
         .args(share)
         .args(["--target", ">= 2/0"])
         .assert()
-        .code(2);
+        .code(3);
     assert!(stderr(&a).contains("divides by zero"), "{}", stderr(&a));
 }
