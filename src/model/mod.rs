@@ -138,16 +138,51 @@ impl Model {
     /// Puts a parsed file's record and text in the model and returns its problems. A file with
     /// an error is remembered as unreadable, so rules elsewhere do not pile consequences onto it.
     fn take(&mut self, parsed: Parsed) -> Vec<Diagnostic> {
-        if parsed.diagnostics.iter().any(Diagnostic::is_error) {
+        let mut diagnostics = parsed.diagnostics;
+        if let Some(text) = parsed.text {
+            self.sources.insert(parsed.path.clone(), text);
+        }
+        // Settings are taken before any record (see `extend`), so the watch is known here.
+        let misfiled = match &parsed.record {
+            Some(Record::Entry(e)) => self.misfiled(e),
+            _ => None,
+        };
+        let record = match misfiled {
+            Some(d) => {
+                diagnostics.push(d);
+                None
+            }
+            None => parsed.record,
+        };
+        if diagnostics.iter().any(Diagnostic::is_error) {
             self.unreadable.insert(parsed.path.clone());
         }
-        if let Some(record) = parsed.record {
+        if let Some(record) = record {
             self.add(record);
         }
-        if let Some(text) = parsed.text {
-            self.sources.insert(parsed.path, text);
-        }
-        parsed.diagnostics
+        diagnostics
+    }
+
+    /// `wrong-week`: an entry filed under another week than the watch its time belongs to. It
+    /// is not loaded (like a check-in or a survey answer whose name lies): a scoped read picks
+    /// entries by their week folder, so a misfiled entry would count in a full read and not in
+    /// a scoped one. `check` reports it, with the folder to move it to.
+    pub fn misfiled(&self, e: &logbook::Entry) -> Option<Diagnostic> {
+        let when = e.meta.when()?;
+        let belongs = self.settings.schedule.week_at(&when.get_ref().0);
+        (belongs != e.week).then(|| {
+            self.error_at(
+                "wrong-week",
+                &e.origin,
+                &when.span(),
+                format!(
+                    "{} belongs to the watch of {belongs}, but the file is filed under {}",
+                    crate::time::rfc3339(&when.get_ref().0),
+                    e.week
+                ),
+            )
+            .help(format!("move the file to logbook/{belongs}/"))
+        })
     }
 
     /// The model with the files at `paths` replaced by `files` (their versions elsewhere, those
