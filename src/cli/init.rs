@@ -155,7 +155,7 @@ fn write_history(
         }
         _ => {
             let created = store::init_repository(dir)?;
-            let out = store::write_history(dir, &commits, &mut report)?;
+            let out = store::write_history(dir, commits, &mut report)?;
             let repo =
                 if created { format!(" (new git repository in {})", dir.display()) } else { String::new() };
             format!(
