@@ -309,3 +309,43 @@ fn duplicate_ids_are_reported_at_the_repeat() {
     assert!(out.contains("crew.toml:10:6: error[duplicate-id]: team `api` is defined twice"), "{out}");
     assert!(out.contains("crew.toml:19:6: error[duplicate-id]: member `bob` is defined twice"), "{out}");
 }
+
+/// Issue 13: `init --name` is written as a TOML string (quotes, backslashes, newlines escaped),
+/// so the settings read back with the name given and `check` finds nothing.
+#[test]
+fn init_writes_any_crew_name_as_toml_that_reads_back() {
+    for name in ["Ops \"night\" crew", "C:\\ops\\", "two\nlines", "''' and \"\"\""] {
+        let t = tempfile::tempdir().expect("tempdir");
+        wb(t.path()).args(["init", "--name", name]).assert().success();
+        let text = std::fs::read_to_string(t.path().join("watchbill.toml")).expect("settings");
+        let table: toml::Table = toml::from_str(&text).expect("valid TOML");
+        assert_eq!(table["name"].as_str(), Some(name), "{text}");
+        wb(t.path()).arg("check").assert().code(0);
+    }
+}
+
+/// Every `init` goes through the write gate, the example and the generated organisation too:
+/// an example generated at the end of year 9999 would hold dates past it, which `check`
+/// rejects, so it is refused (exit 3, located) before any folder or repository is made, and the
+/// repository around it is left as it was.
+#[test]
+fn an_init_check_would_reject_is_refused_and_leaves_nothing_behind() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let outer = t.path();
+    git(outer, &["init", "-q", "-b", "main"]);
+    commit_file(outer, "README", "the repository around the crew\n");
+    let before = head(outer);
+    for extra in [&[][..], &["--members", "10"][..]] {
+        let a = wb_clock(outer)
+            .args(["--now", "9999-11-01T09:00:00+01:00", "init", "--example", "crew"])
+            .args(extra)
+            .assert()
+            .code(3);
+        let err = stderr(&a);
+        assert!(err.contains("watchbill.toml:") && err.contains("error[invalid-toml]"), "{extra:?}: {err}");
+        assert!(err.contains("nothing was written"), "{extra:?}: {err}");
+        assert!(!outer.join("crew").exists(), "{extra:?}");
+        assert_eq!(head(outer), before);
+        assert_eq!(git(outer, &["status", "--porcelain"]), "");
+    }
+}

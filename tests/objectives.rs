@@ -658,3 +658,165 @@ fn a_share_is_judged_exactly_and_never_shown_as_meeting_a_target_it_misses() {
         .code(3);
     assert!(stderr(&a).contains("divides by zero"), "{}", stderr(&a));
 }
+
+/// Issue 13, item 2: every objective, survey and assessment write goes through the write gate.
+/// What `check` would reject is refused (exit 3) with the diagnostic located in the file it
+/// would have written, and the repository is left as it was: same HEAD, clean checkout.
+#[test]
+fn every_write_check_would_reject_is_refused_located_and_leaves_the_repository_as_it_was() {
+    let (t, _) = crew_with_incidents();
+    let dir = t.path();
+    let checkin = ["--measure", "checkin", "--unit", "percent", "--aggregate", "max", "--target", ">= 80%"];
+    add_objective(dir, "runbooks", &[&checkin[..], &["--window", "quarter"][..]].concat());
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["objective", "add", "x", "--title", "x", "--owner", "zed", "--window", "quarter"],
+            "objectives/x.toml:2:9: error[unknown-member]: owner `zed` is not in crew.toml",
+        ),
+        (
+            &["objective", "edit", "runbooks", "--owner", "zed"],
+            "objectives/runbooks.toml:7:9: error[unknown-member]: owner `zed` is not in crew.toml",
+        ),
+        (
+            &["objective", "action", "runbooks", "add", "Count them", "--owner", "zed"],
+            "error[unknown-member]: action owner `zed` is not in crew.toml",
+        ),
+        (
+            &["objective", "checkin", "runbooks", "70", "--at", "2026-11-24 09:00"],
+            ":2:6: error[future-date]: taken at 2026-11-24T09:00:00+01:00, after today (2026-11-23)",
+        ),
+        (
+            &["survey", "bob", "4", "--answered", "2026-11-24"],
+            "surveys/2026-q4/bob.toml:2:12: error[future-date]: answered on 2026-11-24, after today",
+        ),
+        (
+            &["assess", "--level", "stability=2", "--date", "2026-11-24"],
+            "assessments/2026-11-24.toml:1:8: error[future-date]: assessed on 2026-11-24, after today",
+        ),
+    ];
+    let head_before = head(dir);
+    for (args, located) in cases {
+        let mut cmd = wb(dir);
+        cmd.args(*args);
+        if args[0] == "objective" && args[1] == "add" {
+            cmd.args(&checkin);
+        }
+        let a = cmd.assert().code(3);
+        let err = stderr(&a);
+        assert!(err.contains(located), "{args:?}: {err}");
+        // Located: the file it would have written, a line and a column.
+        let first: Vec<&str> = err.lines().next().unwrap_or_default().splitn(4, ':').collect();
+        assert!(
+            first.len() == 4
+                && first[0].ends_with(".toml")
+                && first[1].parse::<u32>().is_ok()
+                && first[2].parse::<u32>().is_ok(),
+            "{args:?}: {err}"
+        );
+        assert!(err.contains("nothing was written"), "{args:?}: {err}");
+        assert_eq!(head(dir), head_before, "{args:?}");
+        assert_eq!(git(dir, &["status", "--porcelain"]), "", "{args:?}");
+    }
+    // The same files written by hand are what `check` rejects: the gate judged by its rules.
+    commit_file(dir, "surveys/2026-q4/bob.toml", "comfort = 4\nanswered = 2026-11-24\n");
+    let report = stdout(&wb(dir).arg("check").assert().code(1));
+    assert!(report.contains("surveys/2026-q4/bob.toml:2:12: error[future-date]"), "{report}");
+}
+
+/// Issue 13, item 3: a bare date given for an instant is the last second of that day in the
+/// crew's zone, in every command: `--at 2026-03-30` counts a record at 23:59:59 on the 30th and
+/// none of the 31st (the day after Paris moved its clocks forward), and `--since DATE` starts
+/// with that day's first second.
+#[test]
+fn a_date_given_for_an_instant_is_the_last_second_of_that_day_in_every_command() {
+    let (t, _) = crew_with_incidents();
+    let dir = t.path();
+    add_objective(
+        dir,
+        "counted",
+        &["--measure", "checkin", "--aggregate", "count", "--target", ">= 1", "--window", "90d"],
+    );
+    // `objective checkin --at DATE` takes the last second of the day.
+    wb(dir).args(["objective", "checkin", "counted", "1", "--at", "2026-03-30"]).assert().success();
+    let taken = committed_files(dir);
+    let text = std::fs::read_to_string(dir.join(&taken[0])).unwrap();
+    assert!(text.contains("at = 2026-03-30T23:59:59+02:00"), "{text}");
+    wb(dir).args(["objective", "checkin", "counted", "1", "--at", "2026-03-31 00:00"]).assert().success();
+    let samples = |at: &str| {
+        let e = json(dir, &["objective", "status", "counted", "--at", at, "--format", "json"]);
+        e[0]["samples"].as_u64()
+    };
+    assert_eq!(samples("2026-03-29"), Some(0));
+    assert_eq!(samples("2026-03-30"), Some(1));
+    assert_eq!(samples("2026-03-30 23:59:59"), Some(1));
+    assert_eq!(samples("2026-03-31 00:00"), Some(2));
+    assert_eq!(samples("2026-03-31"), Some(2));
+    // `maturity show --at DATE`: an assessment of that day is in, one of the next day is not.
+    for date in ["2026-03-30", "2026-03-31"] {
+        wb(dir).args(["assess", "--level", "stability=1", "--date", date]).assert().success();
+    }
+    let history = |at: &str| {
+        let axes = json(dir, &["maturity", "show", "--at", at, "--format", "json"]);
+        let stability = axes.as_array().unwrap().iter().find(|a| a["id"] == "stability").unwrap().clone();
+        stability["history"].as_array().map(Vec::len)
+    };
+    assert_eq!(
+        (history("2026-03-29"), history("2026-03-30"), history("2026-03-31")),
+        (Some(0), Some(1), Some(2))
+    );
+    // `log list --since DATE`: from the first second of that day.
+    for (title, started) in [("Late", "2026-03-30 23:59:59"), ("Early", "2026-03-31 00:00")] {
+        wb(dir)
+            .args(["log", "incident", title, "--started", started, "--restored", "2026-03-31 01:00"])
+            .args(["--severity", "minor", "-m", "x"])
+            .assert()
+            .success();
+    }
+    let titles = |since: &str| -> Vec<String> {
+        let list = json(dir, &["log", "list", "--since", since, "--format", "json"]);
+        let mut t: Vec<String> = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|e| e["title"].as_str().filter(|t| ["Late", "Early"].contains(t)).map(String::from))
+            .collect();
+        t.sort();
+        t
+    };
+    assert_eq!(titles("2026-03-30"), ["Early", "Late"]);
+    assert_eq!(titles("2026-03-31"), ["Early"]);
+    wb(dir).arg("check").assert().code(0);
+}
+
+/// `who --at DATE` at a watch that changes at midnight: the last second of the 15th is still
+/// the old watch, the first of the 16th the new one.
+#[test]
+fn who_at_a_date_is_the_watch_at_the_last_second_of_that_day() {
+    let t = example_repo();
+    let dir = t.path();
+    let settings = std::fs::read_to_string(dir.join("watchbill.toml")).unwrap();
+    let settings =
+        settings.replace("weekday = \"monday\"\ntime = \"10:00\"", "weekday = \"tuesday\"\ntime = \"00:00\"");
+    assert!(settings.contains("weekday = \"tuesday\""));
+    commit_file(dir, "watchbill.toml", &settings);
+    let crew_of = |week: &str| {
+        let text = std::fs::read_to_string(dir.join(format!("rota/{week}.toml"))).unwrap();
+        let table: toml::Table = toml::from_str(&text).unwrap();
+        let mut crew: Vec<String> =
+            table["crew"].as_array().unwrap().iter().map(|m| m.as_str().unwrap().to_string()).collect();
+        crew.sort();
+        crew
+    };
+    let who = |at: &str| {
+        let v = json(dir, &["who", "--at", at, "--format", "json"]);
+        let mut crew: Vec<String> =
+            v["crew"].as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap().to_string()).collect();
+        crew.sort();
+        crew
+    };
+    assert_ne!(crew_of("2026-W24"), crew_of("2026-W25"));
+    assert_eq!(who("2026-06-15"), crew_of("2026-W24"));
+    assert_eq!(who("2026-06-15 23:59:59"), crew_of("2026-W24"));
+    assert_eq!(who("2026-06-16 00:00"), crew_of("2026-W25"));
+    assert_eq!(who("2026-06-16"), crew_of("2026-W25"));
+}

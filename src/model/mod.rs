@@ -611,16 +611,19 @@ fn checkin_named_for_its_time(
     file: &objective::CheckinFile,
 ) -> Result<(), Vec<Diagnostic>> {
     let Some(named) = checkin_name_date(name) else { return Ok(()) };
-    let taken = file.at.0.date_naive();
+    let taken = file.at.get_ref().0.date_naive();
     if (taken - named).num_days().abs() <= 1 {
         return Ok(());
     }
-    let stamp = file.at.0.format("%Y%m%dT%H%M").to_string();
+    let stamp = file.at.get_ref().0.format("%Y%m%dT%H%M").to_string();
     let renamed = format!("{stamp}{}", name.get(stamp.len().min(name.len())..).unwrap_or(""));
     Err(vec![Diagnostic::error(
         "name-mismatch",
         path,
-        format!("the check-in is named for {named} but was taken at {}", crate::time::rfc3339(&file.at.0)),
+        format!(
+            "the check-in is named for {named} but was taken at {}",
+            crate::time::rfc3339(&file.at.get_ref().0)
+        ),
     )
     .help(format!("the name starts with the time it was taken: rename it to {renamed}"))])
 }
