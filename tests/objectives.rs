@@ -820,3 +820,57 @@ fn who_at_a_date_is_the_watch_at_the_last_second_of_that_day() {
     assert_eq!(who("2026-06-16 00:00"), crew_of("2026-W25"));
     assert_eq!(who("2026-06-16"), crew_of("2026-W25"));
 }
+
+/// At the last second watchbill knows (`9999-12-31T23:59:59-12:00`), survey, assess and checkin
+/// either refuse the time (exit 2, in Paris it is already year 10000) or write files that every
+/// command reads back: `check` finds no error in them, `objective status` and `maturity show`
+/// count them.
+#[test]
+fn writes_at_the_end_of_year_9999_are_refused_or_read_back() {
+    let (t, _) = crew_with_incidents();
+    let dir = t.path();
+    let last = "9999-12-31T23:59:59-12:00";
+    let before = head(dir);
+    for args in [&["survey", "bob", "3"][..], &["assess", "--level", "stability=2"][..]] {
+        let a = wb_clock(dir).args(["--now", last]).args(args).assert().code(2);
+        assert!(stderr(&a).contains("outside the years 1 to 9999"), "{}", stderr(&a));
+    }
+    assert_eq!(head(dir), before);
+    let settings = std::fs::read_to_string(dir.join("watchbill.toml")).unwrap();
+    commit_file(dir, "watchbill.toml", &settings.replace("\"Europe/Paris\"", "\"Etc/GMT+12\""));
+    let at_last = |args: &[&str]| wb_clock(dir).args(["--now", last]).args(args).assert().success();
+    add_objective(
+        dir,
+        "runbooks",
+        &[
+            "--measure",
+            "checkin",
+            "--unit",
+            "percent",
+            "--aggregate",
+            "max",
+            "--target",
+            ">= 80%",
+            "--window",
+            "quarter",
+        ],
+    );
+    at_last(&["survey", "bob", "3"]);
+    at_last(&["assess", "--level", "stability=2"]);
+    at_last(&["objective", "checkin", "runbooks", "90", "--as", "bob"]);
+    // (Moving the crew to UTC-12 misfiles an incident of the 2nd of November at 10:00, which
+    // `check` rightly reports; the files written in 9999 have no problem.)
+    let check = stdout(&wb_clock(dir).args(["--now", last, "check"]).assert());
+    let written = ["surveys/9999-q4/bob.toml", "assessments/9999-12-31.toml", "checkins/runbooks/9999"];
+    assert!(
+        !check.lines().any(|l| written.iter().any(|w| l.starts_with(w)))
+            && check.contains("12 files checked"),
+        "{check}"
+    );
+    let status = stdout(&at_last(&["objective", "status", "runbooks", "--format", "json"]));
+    let status: Value = serde_json::from_str(&status).unwrap();
+    assert_eq!((status[0]["samples"].as_u64(), status[0]["value"].as_f64()), (Some(1), Some(90.0)));
+    let axes: Value =
+        serde_json::from_str(&stdout(&at_last(&["maturity", "show", "--format", "json"]))).unwrap();
+    assert_eq!(axes[0]["history"][0]["date"], "9999-12-31");
+}
