@@ -69,6 +69,20 @@ fn add_objective(dir: &Path, id: &str, args: &[&str]) {
     wb(dir).args(["objective", "add", id, "--title", id]).args(args).assert().success();
 }
 
+/// An objective measured by check-ins: the best of the quarter's must reach 80%.
+const RUNBOOKS: &[&str] = &[
+    "--measure",
+    "checkin",
+    "--unit",
+    "percent",
+    "--aggregate",
+    "max",
+    "--target",
+    ">= 80%",
+    "--window",
+    "quarter",
+];
+
 fn status_of(dir: &Path, id: &str) -> Value {
     let all = json(dir, &["objective", "status", id, "--format", "json"]);
     all.as_array().unwrap()[0].clone()
@@ -314,22 +328,7 @@ fn bad_objectives_are_refused_with_the_problem_located_and_nothing_written() {
 fn checkins_surveys_and_assessments_are_one_new_file_and_one_commit_each() {
     let (t, _) = crew_with_incidents();
     let dir = t.path();
-    add_objective(
-        dir,
-        "runbooks",
-        &[
-            "--measure",
-            "checkin",
-            "--unit",
-            "percent",
-            "--aggregate",
-            "max",
-            "--target",
-            ">= 80%",
-            "--window",
-            "quarter",
-        ],
-    );
+    add_objective(dir, "runbooks", RUNBOOKS);
     let before = commits(dir);
     wb(dir)
         .args(["objective", "checkin", "runbooks", "62.5", "--note", "Counted by hand"])
@@ -666,11 +665,10 @@ fn a_share_is_judged_exactly_and_never_shown_as_meeting_a_target_it_misses() {
 fn every_write_check_would_reject_is_refused_located_and_leaves_the_repository_as_it_was() {
     let (t, _) = crew_with_incidents();
     let dir = t.path();
-    let checkin = ["--measure", "checkin", "--unit", "percent", "--aggregate", "max", "--target", ">= 80%"];
-    add_objective(dir, "runbooks", &[&checkin[..], &["--window", "quarter"][..]].concat());
+    add_objective(dir, "runbooks", RUNBOOKS);
     let cases: &[(&[&str], &str)] = &[
         (
-            &["objective", "add", "x", "--title", "x", "--owner", "zed", "--window", "quarter"],
+            &["objective", "add", "x", "--title", "x", "--owner", "zed"],
             "objectives/x.toml:2:9: error[unknown-member]: owner `zed` is not in crew.toml",
         ),
         (
@@ -699,7 +697,7 @@ fn every_write_check_would_reject_is_refused_located_and_leaves_the_repository_a
         let mut cmd = wb(dir);
         cmd.args(*args);
         if args[0] == "objective" && args[1] == "add" {
-            cmd.args(&checkin);
+            cmd.args(RUNBOOKS);
         }
         let a = cmd.assert().code(3);
         let err = stderr(&a);
@@ -839,22 +837,7 @@ fn writes_at_the_end_of_year_9999_are_refused_or_read_back() {
     let settings = std::fs::read_to_string(dir.join("watchbill.toml")).unwrap();
     commit_file(dir, "watchbill.toml", &settings.replace("\"Europe/Paris\"", "\"Etc/GMT+12\""));
     let at_last = |args: &[&str]| wb_clock(dir).args(["--now", last]).args(args).assert().success();
-    add_objective(
-        dir,
-        "runbooks",
-        &[
-            "--measure",
-            "checkin",
-            "--unit",
-            "percent",
-            "--aggregate",
-            "max",
-            "--target",
-            ">= 80%",
-            "--window",
-            "quarter",
-        ],
-    );
+    add_objective(dir, "runbooks", RUNBOOKS);
     at_last(&["survey", "bob", "3"]);
     at_last(&["assess", "--level", "stability=2"]);
     at_last(&["objective", "checkin", "runbooks", "90", "--as", "bob"]);
