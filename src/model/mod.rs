@@ -875,6 +875,43 @@ mod tests {
         assert_eq!(all(problems, &swapped), all(whole.diagnostics, &whole.model));
     }
 
+    /// A scoped read picks entries by folder: one filed under another watch is not read by any
+    /// load, and reported where its time is.
+    #[test]
+    fn an_entry_filed_under_another_watch_is_not_read_and_is_reported() {
+        let entry = |week: &str, started: &str| RawFile {
+            path: format!("logbook/{week}/{}-x.md", &started[..10]),
+            bytes: format!(
+                "+++\nkind = \"incident\"\ntitle = \"X\"\nauthor = \"alice\"\nstarted = {started}\n+++\n"
+            )
+            .into_bytes(),
+        };
+        let settings = RawFile {
+            path: settings::FILE.into(),
+            bytes: b"name = \"x\"\ntimezone = \"Europe/Paris\"\n".to_vec(),
+        };
+        let loaded = load(vec![
+            settings,
+            entry("2026-W47", "2026-11-18T12:00:00+01:00"),
+            entry("2025-W50", "2026-11-18T12:00:00+01:00"),
+            // Monday before the 10:00 handover: the watch of the week before.
+            entry("2026-W46", "2026-11-16T09:59:00+01:00"),
+            entry("2026-W47", "2026-11-16T09:59:00+01:00"),
+        ]);
+        let read: Vec<&str> = loaded.model.entries.iter().map(|e| e.origin.path.as_str()).collect();
+        assert_eq!(read, ["logbook/2026-W46/2026-11-16-x.md", "logbook/2026-W47/2026-11-18-x.md"]);
+        let misfiled: Vec<String> = loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "wrong-week")
+            .map(|d| format!("{}:{}", d.path, d.line.unwrap_or(0)))
+            .collect();
+        assert_eq!(misfiled.len(), 2, "{:?}", loaded.diagnostics);
+        assert!(misfiled.iter().all(|d| d.ends_with(":5")), "{misfiled:?}");
+        assert!(loaded.model.is_unreadable("logbook/2025-W50/2026-11-18-x.md"));
+        assert!(loaded.model.is_unreadable("logbook/2026-W47/2026-11-16-x.md"));
+    }
+
     #[test]
     fn check_ins_and_survey_rounds_are_read_by_the_weeks_they_are_dated_in() {
         let w = |s: &str| s.parse::<IsoWeek>().unwrap();
