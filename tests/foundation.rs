@@ -349,3 +349,50 @@ fn an_init_check_would_reject_is_refused_and_leaves_nothing_behind() {
         assert_eq!(git(outer, &["status", "--porcelain"]), "");
     }
 }
+
+/// README's tour, run as written by a newcomer whose git knows them as someone outside the crew:
+/// every line of its `sh` block, in a new folder, must succeed (the generated organisation at
+/// the end is made smaller: ten years of 500 members take a minute in a debug build), and the
+/// refused write the text invites you to try is refused with exit 3.
+#[test]
+fn the_readme_tour_runs_as_written() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README");
+    let tour = readme.split("## A tour").nth(1).expect("a tour");
+    let block = tour.split("```sh\n").nth(1).and_then(|b| b.split("```").next()).expect("a sh block");
+    let script = block.replace("--years 10 --members 500", "--years 1 --members 10");
+    let t = tempfile::tempdir().expect("tempdir");
+    let gitconfig = t.path().join("gitconfig");
+    std::fs::write(&gitconfig, "[user]\n\tname = New Comer\n\temail = new@comer.org\n").expect("gitconfig");
+    let bin = std::path::PathBuf::from(assert_cmd::cargo::cargo_bin!("watchbill"));
+    let path = format!(
+        "{}:{}",
+        bin.parent().expect("the binary's folder").display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let try_refused =
+        "\nset +e\nwatchbill log update 20261123T0900 --fixed \"2026-11-23 08:00\"\necho \"refused: $?\"\n";
+    let mut p = std::process::Command::new("bash");
+    for var in ["NAME", "EMAIL", "DATE"] {
+        p.env_remove(format!("GIT_AUTHOR_{var}")).env_remove(format!("GIT_COMMITTER_{var}"));
+    }
+    let out = p
+        .arg("-c")
+        .arg(format!("set -euo pipefail\n{script}{try_refused}"))
+        .current_dir(t.path())
+        .env("PATH", path)
+        .env("HOME", t.path())
+        .env("GIT_CONFIG_GLOBAL", &gitconfig)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("NO_COLOR", "1")
+        .env_remove("WATCHBILL_NOW")
+        .env_remove("EMAIL")
+        .output()
+        .expect("bash runs");
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "the tour stopped:\n{stdout}\n{stderr}");
+    assert!(stdout.contains("thea replaces samuel"), "{stdout}");
+    assert!(stdout.contains("id: 20261123T0900-api-latency-above-2-s-"), "{stdout}");
+    assert!(stdout.contains("takes over from"), "the review from the branch: {stdout}");
+    assert!(stdout.ends_with("refused: 3\n"), "{stdout}\n{stderr}");
+    assert!(stderr.contains("error[timestamp-order]"), "{stderr}");
+}
