@@ -3,6 +3,7 @@
 //! scoped loads of `who` and `status`, at one and at ten years of history. scripts/bench.sh times
 //! the whole commands against reading the files. A std-timing harness: the figures are medians of
 //! repeated runs, which is all these comparisons need.
+#![allow(clippy::print_stdout, reason = "a benchmark prints its timings; it is no command")]
 
 use chrono::{DateTime, FixedOffset};
 use std::time::{Duration, Instant};

@@ -3,6 +3,7 @@
 //!
 //! An example rather than a bench or a hidden subcommand: it measures outcomes, not speed, and
 //! it uses only the library's public planner, so it cannot drift from what `rota plan` does.
+#![allow(clippy::print_stdout, reason = "an example prints its figures; it is no command")]
 
 use std::collections::BTreeMap;
 use watchbill::ids::MemberId;

@@ -22,6 +22,7 @@ pub fn check(model: &Model, now: DateTime<FixedOffset>) -> Vec<Diagnostic> {
     rota(model, now, &mut out);
     logbook(model, now, &mut out);
     objectives(model, &mut out);
+    checkins_ahead(model, now, &mut out);
     maturity(model, now, &mut out);
     surveys(model, now, &mut out);
     diagnostic::sort(&mut out);
@@ -216,25 +217,10 @@ fn logbook(model: &Model, now: DateTime<FixedOffset>, out: &mut Vec<Diagnostic>)
             member_ref(model, &e.origin, h, "handler", out);
         }
         entry_times(model, e, out);
-        if let Some(when) = e.meta.when() {
-            let belongs = schedule.week_at(&when.get_ref().0);
-            if belongs != e.week {
-                out.push(
-                    model
-                        .error_at(
-                            "wrong-week",
-                            &e.origin,
-                            &when.span(),
-                            format!(
-                                "{} belongs to the watch of {belongs}, but the file is filed under {}",
-                                rfc3339(&when.get_ref().0),
-                                e.week
-                            ),
-                        )
-                        .help(format!("move the file to logbook/{belongs}/")),
-                );
-            }
-        }
+        // Not loaded when misfiled (see `Model::misfiled`); an entry loaded before the
+        // settings changed (the write gate re-parses only the files a change touches) is
+        // judged here by the same rule.
+        out.extend(model.misfiled(e));
     }
     for h in model.handovers.values() {
         member_ref(model, &h.origin, &h.meta.author, "author", out);
@@ -443,6 +429,28 @@ fn objectives(model: &Model, out: &mut Vec<Diagnostic>) {
         }
         if let Some(by) = &c.file.by {
             member_ref(model, &c.origin, by, "`by`", out);
+        }
+    }
+}
+
+/// A check-in records a measurement made: one dated after today (in the crew's zone) is an
+/// error, as a survey answer or an assessment dated ahead is.
+fn checkins_ahead(model: &Model, now: DateTime<FixedOffset>, out: &mut Vec<Diagnostic>) {
+    let schedule = model.settings.schedule;
+    let today = schedule.local_date(&now);
+    for c in &model.checkins {
+        let at = &c.file.at;
+        if schedule.local_date(&at.get_ref().0) > today {
+            out.push(
+                model
+                    .error_at(
+                        "future-date",
+                        &c.origin,
+                        &at.span(),
+                        format!("taken at {}, after today ({today})", rfc3339(&at.get_ref().0)),
+                    )
+                    .help("date the check-in when the measurement was made, or before"),
+            );
         }
     }
 }

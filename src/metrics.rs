@@ -372,9 +372,9 @@ fn measure(model: &Model, o: &Objective, span: &Span, at: DateTime<FixedOffset>)
             let mut v: Vec<_> = model
                 .checkins
                 .iter()
-                .filter(|c| span.holds(&c.file.at.0) && c.objective.as_ref() == Some(&o.id))
+                .filter(|c| span.holds(&c.file.at.get_ref().0) && c.objective.as_ref() == Some(&o.id))
                 .collect();
-            v.sort_by_key(|c| (c.file.at.0, c.origin.path.clone()));
+            v.sort_by_key(|c| (c.file.at.get_ref().0, c.origin.path.clone()));
             records(v.into_iter().map(|c| (c.origin.path.clone(), c.file.value)).collect(), Vec::new())
         }
         Measure::Count(what) => count(model, *what, filter, span, at),

@@ -5,8 +5,11 @@
 //!
 //! What makes a scoped read safe is that a file's name says which weeks it can matter to: rota
 //! weeks and logbook folders are named after their week, and the loader refuses a check-in or a
-//! survey answer whose name disagrees with its date (`name-mismatch`), so a file left unread
-//! never holds a record the command would have counted.
+//! survey answer whose name disagrees with its date (`name-mismatch`) and a logbook entry filed
+//! under another week than its watch (`wrong-week`, [`crate::model::Model::misfiled`]), so a
+//! file left unread never holds a record the command would have counted, and a full read leaves
+//! out what a scoped one could miss. (Widening every read by a margin instead could not bound
+//! how far a file may be misfiled.)
 
 use crate::model::{Model, Needs, Weeks};
 use chrono::{DateTime, Datelike, FixedOffset};

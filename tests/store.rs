@@ -235,19 +235,11 @@ fn outside_a_repository_commit_is_refused_but_no_commit_writes() {
 fn child_without_author() {
     let Some(dir) = std::env::var_os("WATCHBILL_STORE_TEST_CHILD") else { return };
     let dir = PathBuf::from(dir);
-    // libgit2 reads the system config regardless of GIT_CONFIG_NOSYSTEM when not opened "from
-    // env"; point it at an empty folder so a machine-wide user.name cannot make this pass.
-    // SAFETY: nothing else in this child process uses libgit2 yet.
-    #[allow(unsafe_code)]
-    unsafe { git2::opts::set_search_path(git2::ConfigLevel::System, dir.join("empty")) }
-        .expect("search path");
-    let err = store::apply(
-        &dir.join("repo"),
-        &set("m", vec![new_file("crew.toml", "")]),
-        &WriteMode::Commit,
-        Verify::Run,
-    )
-    .expect_err("apply must fail without an author");
+    // The identity comes from the configuration files as git reads them (store/config.rs),
+    // which honours GIT_CONFIG_NOSYSTEM, set by the parent: a machine-wide user.name cannot
+    // make this pass, and libgit2's own search path need not be changed.
+    let err = store::apply(&dir.join("repo"), &set("m", vec![new_file("crew.toml", "")]), &WriteMode::Commit, Verify::Run)
+        .expect_err("apply must fail without an author");
     assert_eq!(err.exit, Exit::Usage);
     assert_eq!(err.message, "git does not know who you are");
     assert!(err.help.unwrap_or_default().contains("git config --global user.email"));

@@ -3,9 +3,9 @@
 use super::progress::Progress;
 use super::{Ctx, WriteArgs};
 use crate::error::{Error, Exit, Result};
-use crate::example::large::{self, Scale};
-use crate::store::{self, Base, Change, ChangeSet, HistoryCommit, WriteMode};
-use crate::{example, scaffold};
+use crate::example::large::Scale;
+use crate::store::{self, HistoryCommit, WriteMode};
+use crate::usecase::init;
 use chrono::{DateTime, FixedOffset};
 use clap::Args;
 use std::path::{Path, PathBuf};
@@ -68,41 +68,33 @@ pub fn run(ctx: &Ctx, a: InitArgs) -> Result<Exit> {
         return super::org::init_example(ctx, &dir, now, &a.write);
     }
     if let Some(scale) = a.scale() {
-        return organisation(&dir, now, scale, &a.write);
+        return organisation(ctx, &dir, now, scale, &a.write);
     }
-    let files = if a.example { example::files(now) } else { scaffold::files(&a.name) };
-    let message = if a.example {
-        "init: example crew (20 members in 5 teams, six months of history)".to_string()
-    } else {
-        "init: watchbill settings, crew and maturity matrix".to_string()
-    };
-    let mut files = files;
     // GitHub reads workflows only at the repository's top: write one when the crew's folder is
-    // the top, otherwise say where it goes.
-    // Outside any repository (--no-commit, --dry-run), the folder will be the top.
-    match store::repo_prefix(&dir) {
-        Ok(prefix) if !prefix.is_empty() => outln!(
-            "to check these files in GitHub Actions, add {} at the repository's top with working-directory: {prefix} (docs/action.md)",
-            scaffold::WORKFLOW_PATH
-        ),
-        _ => files.push((scaffold::WORKFLOW_PATH.to_string(), scaffold::workflow(".", &files))),
-    }
-    let set = ChangeSet {
-        message,
-        changes: files
-            .into_iter()
-            .map(|(path, text)| Change { path, contents: text.into_bytes(), base: Base::Absent })
-            .collect(),
+    // the top, otherwise say where it goes. Outside any repository (--no-commit, --dry-run), the
+    // folder will be the top.
+    let at_top = match store::repo_prefix(&dir) {
+        Ok(prefix) if !prefix.is_empty() => {
+            outln!(
+                "to check these files in GitHub Actions, add {} at the repository's top with working-directory: {prefix} (docs/action.md)",
+                crate::scaffold::WORKFLOW_PATH
+            );
+            false
+        }
+        _ => true,
     };
-    ctx.refuse_problems(&dir, &set)?;
-    if a.write.mode() != WriteMode::DryRun {
-        store::create_dir(&dir)?;
-    }
-    if a.write.mode() == WriteMode::Commit && store::init_repository(&dir)? {
-        outln!("created a git repository in {}", dir.display());
-    }
-    ctx.write(&dir, &set, &a.write)?;
-    if a.write.mode() != WriteMode::DryRun {
+    let set = init::files(&init::Request { name: &a.name, example: a.example, at_top, now });
+    let mode = a.write.mode();
+    ctx.write_new(&dir, &set, &a.write, || {
+        if mode != WriteMode::DryRun {
+            store::create_dir(&dir)?;
+        }
+        if mode == WriteMode::Commit && store::init_repository(&dir)? {
+            outln!("created a git repository in {}", dir.display());
+        }
+        Ok(())
+    })?;
+    if mode != WriteMode::DryRun {
         outln!("next: `watchbill -C {} check`", dir.display());
     }
     Ok(Exit::Ok)
@@ -116,21 +108,34 @@ impl InitArgs {
     }
 }
 
-/// `init --example --years N --members M`: the generated organisation, committed week by week.
-fn organisation(dir: &Path, now: DateTime<FixedOffset>, scale: Scale, write: &WriteArgs) -> Result<Exit> {
+/// `init --example --years N --members M`: the generated organisation, committed week by week
+/// once the gate admits the tree it ends with.
+fn organisation(
+    ctx: &Ctx,
+    dir: &Path,
+    now: DateTime<FixedOffset>,
+    scale: Scale,
+    write: &WriteArgs,
+) -> Result<Exit> {
     debug_assert!(Scale::YEARS.contains(&scale.years) && Scale::MEMBERS.contains(&scale.members));
     let mut progress = Progress::new();
     progress.step("generating the example", 0, 0);
-    let commits: Vec<HistoryCommit> = large::history(now, scale)
-        .into_iter()
-        .map(|c| HistoryCommit {
-            message: c.message,
-            author: c.author.name,
-            email: c.author.email,
-            time: c.at,
-            files: c.files.into_iter().map(|(p, t)| (p, t.into_bytes())).collect(),
-        })
-        .collect();
+    let (commits, tree) = init::organisation(now, scale);
+    progress.step("checking the example", 0, 0);
+    ctx.write_judged(dir, &tree, || write_history(dir, &commits, write, &mut progress))?;
+    if write.mode() != WriteMode::DryRun {
+        outln!("next: `watchbill -C {} check`", dir.display());
+    }
+    Ok(Exit::Ok)
+}
+
+/// Writes (and commits, unless told not to) the generated history in `dir`.
+fn write_history(
+    dir: &Path,
+    commits: &[HistoryCommit],
+    write: &WriteArgs,
+    progress: &mut Progress,
+) -> Result<()> {
     let files: Vec<&(String, Vec<u8>)> = commits.iter().flat_map(|c| &c.files).collect();
     let mut report = |what: &str, done: usize, total: usize| progress.step(what, done, total);
     let mode = write.mode();
@@ -150,7 +155,7 @@ fn organisation(dir: &Path, now: DateTime<FixedOffset>, scale: Scale, write: &Wr
         }
         _ => {
             let created = store::init_repository(dir)?;
-            let out = store::write_history(dir, &commits, &mut report)?;
+            let out = store::write_history(dir, commits, &mut report)?;
             let repo =
                 if created { format!(" (new git repository in {})", dir.display()) } else { String::new() };
             format!(
@@ -164,8 +169,5 @@ fn organisation(dir: &Path, now: DateTime<FixedOffset>, scale: Scale, write: &Wr
     };
     progress.clear();
     outln!("{done}");
-    if mode != WriteMode::DryRun {
-        outln!("next: `watchbill -C {} check`", dir.display());
-    }
-    Ok(Exit::Ok)
+    Ok(())
 }

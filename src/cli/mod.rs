@@ -14,6 +14,7 @@ macro_rules! outln {
     ($($arg:tt)*) => { $crate::cli::output::emit(format_args!("{}\n", format_args!($($arg)*))) };
 }
 
+mod assess;
 mod check;
 mod ci;
 mod crew;
@@ -22,6 +23,7 @@ mod handover;
 mod import;
 mod init;
 mod log;
+mod maturity;
 mod objective;
 mod org;
 pub mod output;
@@ -30,6 +32,7 @@ mod render;
 mod review;
 mod rota;
 mod site;
+mod survey;
 
 use crate::error::{Error, Exit, Result};
 use crate::gate::Gate;
@@ -92,10 +95,10 @@ pub enum Command {
     When(rota::WhenArgs),
     #[command(subcommand)]
     Objective(objective::ObjectiveCommand),
-    Survey(objective::SurveyArgs),
-    Assess(objective::AssessArgs),
+    Survey(survey::SurveyArgs),
+    Assess(assess::AssessArgs),
     #[command(subcommand)]
-    Maturity(objective::MaturityCommand),
+    Maturity(maturity::MaturityCommand),
     Render(render::RenderArgs),
     Crews(org::CrewsArgs),
     #[command(subcommand)]
@@ -255,10 +258,36 @@ impl Ctx {
         Ok(())
     }
 
-    /// Refuses `set` as [`Ctx::write`] would, before anything is made for it (`init` creates
-    /// the folder and the repository first).
-    pub fn refuse_problems(&self, root: &std::path::Path, set: &ChangeSet) -> Result<()> {
-        admit(&self.gate(root)?, set).map(drop)
+    /// [`Ctx::write`] into a folder `make` creates first (`init` makes the folder and the
+    /// repository): the gate judges `set` before, so a refused set leaves nothing behind.
+    pub fn write_new(
+        &self,
+        root: &std::path::Path,
+        set: &ChangeSet,
+        args: &WriteArgs,
+        make: impl FnOnce() -> Result<()>,
+    ) -> Result<()> {
+        let warnings = admit(&self.gate(root)?, set)?;
+        make()?;
+        let outcome = store::apply(root, set, &args.mode())?;
+        report(set, &outcome, args, &warnings);
+        Ok(())
+    }
+
+    /// Runs `write` (which writes a whole generated history) once the gate admits `tree`, the
+    /// files the history ends with; prints the warnings it adds after.
+    pub fn write_judged<T>(
+        &self,
+        root: &std::path::Path,
+        tree: &ChangeSet,
+        write: impl FnOnce() -> Result<T>,
+    ) -> Result<T> {
+        let warnings = admit(&self.gate(root)?, tree)?;
+        let done = write()?;
+        if !warnings.is_empty() {
+            let _ = writeln!(std::io::stderr(), "{}", warnings_text(&warnings));
+        }
+        Ok(done)
     }
 
     /// The write gate over the files as `check` reads them (the working tree), every kind and
@@ -484,9 +513,9 @@ fn run(ctx: &Ctx, command: Command) -> Result<Exit> {
         Command::Who(a) => rota::who(ctx, a),
         Command::When(a) => rota::when(ctx, a),
         Command::Objective(c) => objective::run(ctx, c),
-        Command::Survey(a) => objective::survey(ctx, a),
-        Command::Assess(a) => objective::assess(ctx, a),
-        Command::Maturity(c) => objective::maturity_run(ctx, c),
+        Command::Survey(a) => survey::run(ctx, a),
+        Command::Assess(a) => assess::run(ctx, a),
+        Command::Maturity(c) => maturity::run(ctx, c),
         Command::Render(a) => render::render(ctx, a),
         Command::Crews(a) => org::crews(ctx, a),
         Command::Org(c) => org::run(ctx, c),

@@ -1,18 +1,16 @@
-//! `watchbill objective …`, `survey`, `assess`, `maturity show`: goals measured from the records.
+//! `watchbill objective …`: goals measured from the records (the use cases are in
+//! [`crate::usecase::objective`]).
 
 use super::log::{author, suffix, SeverityArg};
 use super::{output, Ctx, ListFormat, ReadArgs, WriteArgs};
-use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Exit, Result};
 use crate::ids::{AxisId, MemberId, ObjectiveId};
-use crate::metrics::{self, display_value, AxisStatus, Evaluation, Verdict};
+use crate::metrics::{self, display_value, Evaluation, Verdict};
 use crate::model::logbook::Severity;
-use crate::model::objective::{
-    write as objective_write, Aggregate, Comparison, Measure, Unit, CHECKIN_DIR, DIR,
-};
-use crate::model::{Model, Needs, RawFile};
-use crate::store::{self, Base, Change, ChangeSet};
+use crate::model::objective::{write as objective_write, Aggregate, Comparison, Unit};
+use crate::model::{Model, Needs};
 use crate::time::rfc3339;
+use crate::usecase::objective;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use clap::{Args, Subcommand};
 use std::path::Path;
@@ -246,73 +244,6 @@ pub struct StatusArgs {
     pub read: ReadArgs,
 }
 
-/// Record how comfortable a member feels taking the captain role (1 to 5).
-#[derive(Args, Debug)]
-#[command(after_help = "Examples:
-  watchbill survey alice 4                       this quarter's round (e.g. 2026-q4)
-  watchbill survey bob 2 --round 2026-q3 --comment \"Databases still scare me\"")]
-pub struct SurveyArgs {
-    pub member: MemberId,
-    /// 1 (not at all comfortable) to 5 (entirely).
-    #[arg(value_parser = clap::value_parser!(u8).range(1..=5))]
-    pub score: u8,
-    /// The survey round, a folder of surveys/ (default: the current quarter, like 2026-q4).
-    #[arg(long)]
-    pub round: Option<String>,
-    /// When the member answered (default: today).
-    #[arg(long)]
-    pub answered: Option<NaiveDate>,
-    #[arg(long)]
-    pub comment: Option<String>,
-    #[command(flatten)]
-    pub write: WriteArgs,
-}
-
-/// Record an assessment of the maturity matrix: a level per axis, with notes.
-#[derive(Args, Debug)]
-#[command(after_help = "Examples:
-  watchbill assess --level stability=3 --level monitoring=2 --note stability=\"Restores are fast now\"
-  watchbill assess --level talent=2 --note \"Quarterly review with management\" --date 2026-12-31 --by \"Coach\"
-
-A note written AXIS=TEXT (AXIS an axis of maturity.toml) is that axis's note; any other is a
-note on the whole assessment.")]
-pub struct AssessArgs {
-    /// An axis and its level, like stability=3 (repeat for each axis assessed).
-    #[arg(long = "level", value_name = "AXIS=N", required = true)]
-    pub levels: Vec<String>,
-    /// A note on one axis (AXIS=TEXT) or on the whole assessment.
-    #[arg(long = "note", value_name = "[AXIS=]TEXT")]
-    pub notes: Vec<String>,
-    /// The assessment's date, also its file name (default: today).
-    #[arg(long)]
-    pub date: Option<NaiveDate>,
-    /// Who assessed (default: the member whose e-mail is git's).
-    #[arg(long)]
-    pub by: Option<String>,
-    #[command(flatten)]
-    pub write: WriteArgs,
-}
-
-/// The maturity matrix: assessed levels, targets, history, and whether the evidence holds.
-#[derive(Subcommand, Debug)]
-pub enum MaturityCommand {
-    /// Each axis: its current level, target, history, and which evidence holds today; a level
-    /// claimed without its evidence is flagged.
-    #[command(after_help = "Examples:
-  watchbill maturity show
-  watchbill maturity show --format json
-  watchbill maturity show --at 2026-06-30")]
-    Show {
-        /// Show the matrix as it stood at this time.
-        #[arg(long, value_name = "TIME")]
-        at: Option<String>,
-        #[arg(long, value_enum, default_value = "text")]
-        format: ListFormat,
-        #[command(flatten)]
-        read: ReadArgs,
-    },
-}
-
 pub fn run(ctx: &Ctx, cmd: ObjectiveCommand) -> Result<Exit> {
     match cmd {
         ObjectiveCommand::Add(a) => add(ctx, a),
@@ -324,98 +255,23 @@ pub fn run(ctx: &Ctx, cmd: ObjectiveCommand) -> Result<Exit> {
     }
 }
 
-fn objective_path(id: &ObjectiveId) -> String {
-    format!("{DIR}/{id}.toml")
-}
-
-/// `Error` with the problems `check` found in a file a command was about to write.
-fn invalid(exit: Exit, path: &str, problems: Vec<Diagnostic>) -> Error {
-    let mut e = Error::problems(format!("{path} would not be valid; nothing was written"), problems)
-        .help("see \"Objectives\" in docs/format.md");
-    e.exit = exit;
-    e
-}
-
-/// Adds `text` to the model as `path` and refuses it if `check` would report an error in it:
-/// a typo in a measure or target is a usage error (2), a reference to an unknown member or
-/// axis a refusal (3).
-fn refuse_problems(model: &mut Model, path: &str, text: &str, now: DateTime<FixedOffset>) -> Result<()> {
-    let parsed: Vec<Diagnostic> = model
-        .insert_file(RawFile { path: path.into(), bytes: text.as_bytes().to_vec() })
-        .into_iter()
-        .filter(Diagnostic::is_error)
-        .collect();
-    if !parsed.is_empty() {
-        return Err(invalid(Exit::Usage, path, parsed));
-    }
-    let rules: Vec<Diagnostic> =
-        crate::check::check(model, now).into_iter().filter(|d| d.path == path && d.is_error()).collect();
-    if !rules.is_empty() {
-        return Err(invalid(Exit::Refused, path, rules));
-    }
-    Ok(())
-}
-
+/// Today in the crew's zone (a baseline's default date).
 fn today(model: &Model, now: DateTime<FixedOffset>) -> NaiveDate {
     model.settings.schedule.local_date(&now)
 }
 
 fn add(ctx: &Ctx, a: AddArgs) -> Result<Exit> {
-    let (root, mut model) = ctx.load(None, OBJECTIVES)?;
+    let (root, model) = ctx.load(None, OBJECTIVES)?;
     let now = ctx.now(&model)?;
-    let f = &a.fields;
-    let missing: Vec<&str> = [
-        ("--title", f.title.is_none()),
-        ("--measure", f.measure.is_none()),
-        ("--aggregate", f.aggregate.is_none()),
-        ("--target", f.target.is_none()),
-        ("--window", f.window.is_none()),
-    ]
-    .into_iter()
-    .filter_map(|(name, absent)| absent.then_some(name))
-    .collect();
-    if !missing.is_empty() {
-        return Err(Error::usage(format!("a new objective needs {}", missing.join(", ")))
-            .help("see `watchbill objective add --help` for examples"));
-    }
-    let path = objective_path(&a.id);
-    if model.source(&path).is_some() {
-        return Err(Error::refused(format!("objective `{}` already exists", a.id))
-            .help(format!("change it with `watchbill objective edit {}`", a.id)));
-    }
-    let severities = f.severities();
-    let text = objective_write::set("", &f.fields(&severities, today(&model, now))).map_err(Error::usage)?;
-    refuse_problems(&mut model, &path, &text, now)?;
-    let set = ChangeSet {
-        message: format!("objectives: add {} {:?}", a.id, f.title.as_deref().unwrap_or_default()),
-        changes: vec![Change { path, contents: text.into_bytes(), base: Base::Absent }],
-    };
+    let severities = a.fields.severities();
+    let set = objective::add(&model, &a.id, &a.fields.fields(&severities, today(&model, now)))?;
     ctx.write(&root, &set, &a.write)?;
     Ok(Exit::Ok)
 }
 
-/// Applies `change` to the latest version of an objective's file, checks the result, writes it.
-fn edit_objective(
-    ctx: &Ctx,
-    root: &Path,
-    mut model: Model,
-    id: &ObjectiveId,
-    write: &WriteArgs,
-    message: String,
-    change: impl Fn(&str) -> std::result::Result<String, String>,
-) -> Result<Exit> {
-    let now = ctx.now(&model)?;
-    let path = objective_path(id);
-    if model.source(&path).is_none() {
-        return Err(
-            Error::refused(format!("there is no objective `{id}`")).help("see `watchbill objective list`")
-        );
-    }
-    ctx.edit_file(root, write, &path, None, &message, |text| {
-        let after = change(text).map_err(Error::refused)?;
-        refuse_problems(&mut model, &path, &after, now)?;
-        Ok(after)
-    })?;
+/// Writes `edit` on the latest version of the objective's file, once the gate admits it.
+fn write_edit(ctx: &Ctx, root: &Path, write: &WriteArgs, edit: &objective::Edit) -> Result<Exit> {
+    ctx.edit_file(root, write, &edit.path, None, &edit.message, |text| edit.apply(text))?;
     Ok(Exit::Ok)
 }
 
@@ -424,35 +280,17 @@ fn edit(ctx: &Ctx, a: EditArgs) -> Result<Exit> {
     let now = ctx.now(&model)?;
     let severities = a.fields.severities();
     let fields = a.fields.fields(&severities, today(&model, now));
-    let names = fields.names();
-    if names.is_empty() {
-        return Err(
-            Error::usage("nothing to change").help("give at least one of --title, --target, --window, …")
-        );
-    }
-    let message = format!("objectives: edit {} ({})", a.id, names.join(", "));
-    edit_objective(ctx, &root, model, &a.id, &a.write, message, |t| objective_write::set(t, &fields))
+    write_edit(ctx, &root, &a.write, &objective::edit(&model, &a.id, &fields)?)
 }
 
 fn action(ctx: &Ctx, a: ActionArgs) -> Result<Exit> {
     let (root, model) = ctx.load(None, OBJECTIVES)?;
-    let id = a.id;
-    match a.command {
+    match &a.command {
         ActionCommand::Add { title, owner, due, write } => {
-            let message = format!("objectives: {id} action {title:?}");
-            let owner = owner.as_ref().map(MemberId::as_str);
-            edit_objective(ctx, &root, model, &id, &write, message, |t| {
-                objective_write::add_action(t, &title, owner, due)
-            })
+            write_edit(ctx, &root, write, &objective::add_action(&model, &a.id, title, owner.as_ref(), *due)?)
         }
         ActionCommand::Done { action, write } => {
-            // The title goes into the commit message, so it is found before the edit.
-            let current = model.source(&objective_path(&id)).unwrap_or_default();
-            let title = objective_write::action_done(current, &action).map(|(_, title)| title);
-            let message = format!("objectives: {id} action done {:?}", title.as_deref().unwrap_or(&action));
-            edit_objective(ctx, &root, model, &id, &write, message, |t| {
-                objective_write::action_done(t, &action).map(|(text, _)| text)
-            })
+            write_edit(ctx, &root, write, &objective::action_done(&model, &a.id, action)?)
         }
     }
 }
@@ -460,110 +298,25 @@ fn action(ctx: &Ctx, a: ActionArgs) -> Result<Exit> {
 fn checkin(ctx: &Ctx, a: CheckinArgs) -> Result<Exit> {
     let (root, model) = ctx.load(None, OBJECTIVES)?;
     let now = ctx.now(&model)?;
-    let o = model.objectives.get(&a.id).ok_or_else(|| {
-        Error::refused(format!("there is no objective `{}`", a.id)).help("see `watchbill objective list`")
-    })?;
-    if o.measure != Measure::Checkin {
-        return Err(Error::refused(format!(
-            "`{}` is measured from the records (`{}`): check-ins would not count",
-            a.id,
-            o.file.measure.get_ref()
-        ))
-        .help("check-ins are for objectives with measure = \"checkin\""));
-    }
-    if !a.value.is_finite() {
-        return Err(Error::usage(format!("{} is not a number", a.value)));
-    }
-    let at = match &a.at {
-        Some(s) => crate::time::parse_until(s, model.settings.schedule.tz, now)
-            .map_err(|e| Error::usage(format!("--at: {e}")))?,
-        None => now,
+    let at = at_or_now(&model, a.at.as_deref(), now)?;
+    let by = author(&root, &model, a.author.as_ref())?;
+    let checkin = objective::Checkin {
+        id: &a.id,
+        value: a.value,
+        note: a.note.as_deref(),
+        at,
+        by: &by,
+        suffix: &suffix(),
     };
-    let who = author(&root, &model, a.author.as_ref())?;
-    let path = format!(
-        "{CHECKIN_DIR}/{}/{}-{who}-{}.toml",
-        a.id,
-        crate::ids::local_stamp(&at, model.settings.schedule.tz),
-        suffix()
-    );
-    let text = objective_write::checkin(a.value, &at, Some(who.as_str()), a.note.as_deref());
-    let set = ChangeSet {
-        message: format!("objectives: check-in {} = {}", a.id, a.value),
-        changes: vec![Change { path, contents: text.into_bytes(), base: Base::Absent }],
-    };
-    ctx.write(&root, &set, &a.write)?;
+    ctx.write(&root, &objective::checkin(&model, &checkin)?, &a.write)?;
     Ok(Exit::Ok)
 }
 
 // ---- reading --------------------------------------------------------------------------------
 
-#[derive(serde::Serialize)]
-struct ActionView<'a> {
-    number: usize,
-    title: &'a str,
-    owner: Option<&'a MemberId>,
-    due: Option<crate::time::Date>,
-    done: bool,
-}
-
-#[derive(serde::Serialize)]
-struct ObjectiveView<'a> {
-    id: &'a ObjectiveId,
-    title: &'a str,
-    area: Option<&'a AxisId>,
-    owner: Option<&'a MemberId>,
-    why: Option<&'a str>,
-    measure: &'a str,
-    unit: Unit,
-    bound: Option<Comparison>,
-    aggregate: Aggregate,
-    target: Comparison,
-    window: &'a str,
-    filter: &'a crate::model::objective::Filter,
-    due: Option<crate::time::Date>,
-    review: Option<&'a str>,
-    baseline: Option<&'a crate::model::objective::Baseline>,
-    actions: Vec<ActionView<'a>>,
-}
-
 fn list(ctx: &Ctx, a: ListArgs) -> Result<Exit> {
     let (_, model) = ctx.load(Some(&a.read), OBJECTIVES)?;
-    let views: Vec<ObjectiveView> = model
-        .objectives
-        .values()
-        .map(|o| {
-            let f = &o.file;
-            ObjectiveView {
-                id: &o.id,
-                title: &f.title,
-                area: f.area.as_ref().map(|a| a.get_ref()),
-                owner: f.owner.as_ref().map(|o| o.get_ref()),
-                why: f.why.as_deref(),
-                measure: f.measure.get_ref().trim(),
-                unit: o.unit,
-                bound: o.bound,
-                aggregate: o.aggregate,
-                target: o.target,
-                window: f.window.get_ref().trim(),
-                filter: &f.filter,
-                due: f.due,
-                review: f.review.as_deref(),
-                baseline: f.baseline.as_ref(),
-                actions: f
-                    .actions
-                    .iter()
-                    .enumerate()
-                    .map(|(i, a)| ActionView {
-                        number: i + 1,
-                        title: &a.title,
-                        owner: a.owner.as_ref().map(|o| o.get_ref()),
-                        due: a.due,
-                        done: a.done,
-                    })
-                    .collect(),
-            }
-        })
-        .collect();
+    let views = objective::list(&model);
     if a.format == ListFormat::Json {
         out!("{}", output::json(&views)?);
         return Ok(Exit::Ok);
@@ -742,9 +495,13 @@ pub fn attention_text(evaluations: &[Evaluation]) -> String {
     out
 }
 
-/// The time `--at` names (a date alone is the end of that day, see [`time::parse_until`]), or
-/// now.
-fn at_or_now(model: &Model, at: Option<&str>, now: DateTime<FixedOffset>) -> Result<DateTime<FixedOffset>> {
+/// The time `--at` names (a date alone is the end of that day, see [`crate::time::parse_until`]),
+/// or now.
+pub(super) fn at_or_now(
+    model: &Model,
+    at: Option<&str>,
+    now: DateTime<FixedOffset>,
+) -> Result<DateTime<FixedOffset>> {
     match at {
         Some(s) => crate::time::parse_until(s, model.settings.schedule.tz, now)
             .map_err(|e| Error::usage(format!("--at: {e}"))),
@@ -756,19 +513,7 @@ fn status(ctx: &Ctx, a: StatusArgs) -> Result<Exit> {
     let mut session = ctx.session(Some(&a.read))?;
     let at = at_or_now(&session.model, a.at.as_deref(), session.now)?;
     session.read_for_objectives(at, metrics::TREND_WINDOWS)?;
-    let model = session.model;
-    for id in &a.ids {
-        if !model.objectives.contains_key(id) {
-            return Err(Error::refused(format!("there is no objective `{id}`"))
-                .help("see `watchbill objective list`"));
-        }
-    }
-    let evaluations: Vec<Evaluation> = model
-        .objectives
-        .values()
-        .filter(|o| a.ids.is_empty() || a.ids.contains(&o.id))
-        .map(|o| metrics::evaluate(&model, o, at))
-        .collect();
+    let evaluations = objective::status(&session.model, &a.ids, at)?;
     if a.format == ListFormat::Json {
         out!("{}", output::json(&evaluations)?);
         return Ok(Exit::Ok);
@@ -780,99 +525,4 @@ fn status(ctx: &Ctx, a: StatusArgs) -> Result<Exit> {
     outln!("At {}:", rfc3339(&at));
     out!("{}", status_text(&evaluations));
     Ok(Exit::Ok)
-}
-
-// ---- surveys and assessments ----------------------------------------------------------------
-
-pub fn survey(ctx: &Ctx, a: SurveyArgs) -> Result<Exit> {
-    let (root, model) = ctx.load(None, Needs { objectives: true, ..Needs::CREW })?;
-    let now = ctx.now(&model)?;
-    let answer = crate::usecase::survey::Answer {
-        member: &a.member,
-        score: a.score,
-        round: a.round.as_deref(),
-        answered: a.answered,
-        comment: a.comment.as_deref(),
-    };
-    ctx.write(&root, &crate::usecase::survey::answer(&model, now, &answer)?, &a.write)?;
-    Ok(Exit::Ok)
-}
-
-/// `AXIS=N` into an axis and a level of the matrix.
-pub fn assess(ctx: &Ctx, a: AssessArgs) -> Result<Exit> {
-    let (root, model) = ctx.load(None, Needs { maturity: true, ..Needs::CREW })?;
-    let now = ctx.now(&model)?;
-    // Who assessed: git's user, when they are in the crew (the store answers, not the use case).
-    let by = a
-        .by
-        .clone()
-        .or_else(|| store::user_email(&root).and_then(|e| model.crew.by_email(&e).map(|m| m.name.clone())));
-    let asked = crate::usecase::assess::Assessment {
-        levels: &a.levels,
-        notes: &a.notes,
-        date: a.date,
-        by: by.as_deref(),
-    };
-    ctx.write(&root, &crate::usecase::assess::assess(&model, now, &asked)?, &a.write)?;
-    Ok(Exit::Ok)
-}
-
-pub fn maturity_run(ctx: &Ctx, cmd: MaturityCommand) -> Result<Exit> {
-    let MaturityCommand::Show { at, format, read } = cmd;
-    let (_, model) = ctx.load(Some(&read), Needs::ALL)?;
-    let now = ctx.now(&model)?;
-    let at = at_or_now(&model, at.as_deref(), now)?;
-    if model.maturity.is_none() {
-        return Err(
-            Error::refused("there is no maturity.toml").help("`watchbill init` writes one to start from")
-        );
-    }
-    let axes = metrics::maturity(&model, at);
-    if format == ListFormat::Json {
-        out!("{}", output::json(&axes)?);
-        return Ok(Exit::Ok);
-    }
-    out!("{}", maturity_text(&axes));
-    Ok(Exit::Ok)
-}
-
-fn maturity_text(axes: &[AxisStatus]) -> String {
-    let mut out = String::new();
-    for a in axes {
-        let current = a.current.map_or_else(|| "not assessed".to_string(), |l| format!("level {l}"));
-        let target = a.target.map_or_else(String::new, |t| format!(", target {t}"));
-        out.push_str(&format!("{}  {}: {current} of {}{target}\n", a.id, a.name, a.levels));
-        if !a.history.is_empty() {
-            let h: Vec<String> = a.history.iter().map(|h| format!("{} {}", h.date, h.level)).collect();
-            out.push_str(&format!("    history: {}\n", h.join(" · ")));
-        }
-        if let Some(note) = a.history.last().and_then(|h| h.note.as_deref()) {
-            out.push_str(&format!("    note: {note}\n"));
-        }
-        for l in a.evidence.iter().filter(|l| !l.evidence.is_empty()) {
-            let facts: Vec<String> = l
-                .evidence
-                .iter()
-                .map(|e| {
-                    let word = match e.verdict {
-                        Verdict::Met if e.at_risk => "met (at risk)",
-                        Verdict::Met => "met",
-                        Verdict::Missed => "missed",
-                        Verdict::NoData => "no data",
-                    };
-                    format!("{} {word}", e.objective)
-                })
-                .collect();
-            let holds = if l.holds { "holds" } else { "does not hold" };
-            out.push_str(&format!("    level {} evidence {holds}: {}\n", l.level, facts.join(", ")));
-        }
-        if let Some(e) = a.evidenced {
-            out.push_str(&format!("    the evidence supports level {e}\n"));
-        }
-        if let Some(f) = &a.flag {
-            out.push_str(&format!("    FLAG: {f}\n"));
-        }
-        out.push('\n');
-    }
-    out
 }

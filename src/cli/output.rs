@@ -41,6 +41,7 @@ pub fn emit_bytes(bytes: &[u8]) {
     settle_output(out.write_all(bytes).and_then(|()| out.flush()));
 }
 
+#[allow(clippy::exit, reason = "a closed pipe ends the command here, after any commit is made")]
 fn settle_output(written: std::io::Result<()>) {
     let Err(e) = written else { return };
     if e.kind() == std::io::ErrorKind::BrokenPipe {

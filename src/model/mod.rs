@@ -138,16 +138,51 @@ impl Model {
     /// Puts a parsed file's record and text in the model and returns its problems. A file with
     /// an error is remembered as unreadable, so rules elsewhere do not pile consequences onto it.
     fn take(&mut self, parsed: Parsed) -> Vec<Diagnostic> {
-        if parsed.diagnostics.iter().any(Diagnostic::is_error) {
+        let mut diagnostics = parsed.diagnostics;
+        if let Some(text) = parsed.text {
+            self.sources.insert(parsed.path.clone(), text);
+        }
+        // Settings are taken before any record (see `extend`), so the watch is known here.
+        let misfiled = match &parsed.record {
+            Some(Record::Entry(e)) => self.misfiled(e),
+            _ => None,
+        };
+        let record = match misfiled {
+            Some(d) => {
+                diagnostics.push(d);
+                None
+            }
+            None => parsed.record,
+        };
+        if diagnostics.iter().any(Diagnostic::is_error) {
             self.unreadable.insert(parsed.path.clone());
         }
-        if let Some(record) = parsed.record {
+        if let Some(record) = record {
             self.add(record);
         }
-        if let Some(text) = parsed.text {
-            self.sources.insert(parsed.path, text);
-        }
-        parsed.diagnostics
+        diagnostics
+    }
+
+    /// `wrong-week`: an entry filed under another week than the watch its time belongs to. It
+    /// is not loaded (like a check-in or a survey answer whose name lies): a scoped read picks
+    /// entries by their week folder, so a misfiled entry would count in a full read and not in
+    /// a scoped one. `check` reports it, with the folder to move it to.
+    pub fn misfiled(&self, e: &logbook::Entry) -> Option<Diagnostic> {
+        let when = e.meta.when()?;
+        let belongs = self.settings.schedule.week_at(&when.get_ref().0);
+        (belongs != e.week).then(|| {
+            self.error_at(
+                "wrong-week",
+                &e.origin,
+                &when.span(),
+                format!(
+                    "{} belongs to the watch of {belongs}, but the file is filed under {}",
+                    crate::time::rfc3339(&when.get_ref().0),
+                    e.week
+                ),
+            )
+            .help(format!("move the file to logbook/{belongs}/"))
+        })
     }
 
     /// The model with the files at `paths` replaced by `files` (their versions elsewhere, those
@@ -576,16 +611,19 @@ fn checkin_named_for_its_time(
     file: &objective::CheckinFile,
 ) -> Result<(), Vec<Diagnostic>> {
     let Some(named) = checkin_name_date(name) else { return Ok(()) };
-    let taken = file.at.0.date_naive();
+    let taken = file.at.get_ref().0.date_naive();
     if (taken - named).num_days().abs() <= 1 {
         return Ok(());
     }
-    let stamp = file.at.0.format("%Y%m%dT%H%M").to_string();
+    let stamp = file.at.get_ref().0.format("%Y%m%dT%H%M").to_string();
     let renamed = format!("{stamp}{}", name.get(stamp.len().min(name.len())..).unwrap_or(""));
     Err(vec![Diagnostic::error(
         "name-mismatch",
         path,
-        format!("the check-in is named for {named} but was taken at {}", crate::time::rfc3339(&file.at.0)),
+        format!(
+            "the check-in is named for {named} but was taken at {}",
+            crate::time::rfc3339(&file.at.get_ref().0)
+        ),
     )
     .help(format!("the name starts with the time it was taken: rename it to {renamed}"))])
 }
@@ -835,6 +873,43 @@ mod tests {
             d.iter().map(|d| format!("{}:{}:{}", d.path, d.code, d.message)).collect::<Vec<_>>()
         };
         assert_eq!(all(problems, &swapped), all(whole.diagnostics, &whole.model));
+    }
+
+    /// A scoped read picks entries by folder: one filed under another watch is not read by any
+    /// load, and reported where its time is.
+    #[test]
+    fn an_entry_filed_under_another_watch_is_not_read_and_is_reported() {
+        let entry = |week: &str, started: &str| RawFile {
+            path: format!("logbook/{week}/{}-x.md", &started[..10]),
+            bytes: format!(
+                "+++\nkind = \"incident\"\ntitle = \"X\"\nauthor = \"alice\"\nstarted = {started}\n+++\n"
+            )
+            .into_bytes(),
+        };
+        let settings = RawFile {
+            path: settings::FILE.into(),
+            bytes: b"name = \"x\"\ntimezone = \"Europe/Paris\"\n".to_vec(),
+        };
+        let loaded = load(vec![
+            settings,
+            entry("2026-W47", "2026-11-18T12:00:00+01:00"),
+            entry("2025-W50", "2026-11-18T12:00:00+01:00"),
+            // Monday before the 10:00 handover: the watch of the week before.
+            entry("2026-W46", "2026-11-16T09:59:00+01:00"),
+            entry("2026-W47", "2026-11-16T09:59:00+01:00"),
+        ]);
+        let read: Vec<&str> = loaded.model.entries.iter().map(|e| e.origin.path.as_str()).collect();
+        assert_eq!(read, ["logbook/2026-W46/2026-11-16-x.md", "logbook/2026-W47/2026-11-18-x.md"]);
+        let misfiled: Vec<String> = loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "wrong-week")
+            .map(|d| format!("{}:{}", d.path, d.line.unwrap_or(0)))
+            .collect();
+        assert_eq!(misfiled.len(), 2, "{:?}", loaded.diagnostics);
+        assert!(misfiled.iter().all(|d| d.ends_with(":5")), "{misfiled:?}");
+        assert!(loaded.model.is_unreadable("logbook/2025-W50/2026-11-18-x.md"));
+        assert!(loaded.model.is_unreadable("logbook/2026-W47/2026-11-16-x.md"));
     }
 
     #[test]

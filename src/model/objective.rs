@@ -480,7 +480,7 @@ impl Window {
 #[serde(deny_unknown_fields)]
 pub struct CheckinFile {
     pub value: f64,
-    pub at: Timestamp,
+    pub at: Spanned<Timestamp>,
     pub by: Option<Spanned<MemberId>>,
     pub note: Option<String>,
 }

@@ -308,3 +308,90 @@ fn duplicate_ids_are_reported_at_the_repeat() {
     assert!(out.contains("crew.toml:10:6: error[duplicate-id]: team `api` is defined twice"), "{out}");
     assert!(out.contains("crew.toml:19:6: error[duplicate-id]: member `bob` is defined twice"), "{out}");
 }
+
+/// Issue 13: `init --name` is written as a TOML string (quotes, backslashes, newlines escaped),
+/// so the settings read back with the name given and `check` finds nothing.
+#[test]
+fn init_writes_any_crew_name_as_toml_that_reads_back() {
+    for name in ["Ops \"night\" crew", "C:\\ops\\", "two\nlines", "''' and \"\"\""] {
+        let t = tempfile::tempdir().expect("tempdir");
+        wb(t.path()).args(["init", "--name", name]).assert().success();
+        let text = std::fs::read_to_string(t.path().join("watchbill.toml")).expect("settings");
+        let table: toml::Table = toml::from_str(&text).expect("valid TOML");
+        assert_eq!(table["name"].as_str(), Some(name), "{text}");
+        wb(t.path()).arg("check").assert().code(0);
+    }
+}
+
+/// Every `init` goes through the write gate, the example and the generated organisation too:
+/// an example generated at the end of year 9999 would hold dates past it, which `check`
+/// rejects, so it is refused (exit 3, located) before any folder or repository is made, and the
+/// repository around it is left as it was.
+#[test]
+fn an_init_check_would_reject_is_refused_and_leaves_nothing_behind() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let outer = t.path();
+    git(outer, &["init", "-q", "-b", "main"]);
+    commit_file(outer, "README", "the repository around the crew\n");
+    let before = head(outer);
+    for extra in [&[][..], &["--members", "10"][..]] {
+        let a = wb_clock(outer)
+            .args(["--now", "9999-11-01T09:00:00+01:00", "init", "--example", "crew"])
+            .args(extra)
+            .assert()
+            .code(3);
+        let err = stderr(&a);
+        assert!(err.contains("watchbill.toml:") && err.contains("error[invalid-toml]"), "{extra:?}: {err}");
+        assert!(err.contains("nothing was written"), "{extra:?}: {err}");
+        assert!(!outer.join("crew").exists(), "{extra:?}");
+        assert_eq!(head(outer), before);
+        assert_eq!(git(outer, &["status", "--porcelain"]), "");
+    }
+}
+
+/// README's tour, run as written by a newcomer whose git knows them as someone outside the crew:
+/// every line of its `sh` block, in a new folder, must succeed (the generated organisation at
+/// the end is made smaller: ten years of 500 members take a minute in a debug build), and the
+/// refused write the text invites you to try is refused with exit 3.
+#[test]
+fn the_readme_tour_runs_as_written() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README");
+    let tour = readme.split("## A tour").nth(1).expect("a tour");
+    let block = tour.split("```sh\n").nth(1).and_then(|b| b.split("```").next()).expect("a sh block");
+    let script = block.replace("--years 10 --members 500", "--years 1 --members 10");
+    let t = tempfile::tempdir().expect("tempdir");
+    let gitconfig = t.path().join("gitconfig");
+    std::fs::write(&gitconfig, "[user]\n\tname = New Comer\n\temail = new@comer.org\n").expect("gitconfig");
+    let bin = std::path::PathBuf::from(assert_cmd::cargo::cargo_bin!("watchbill"));
+    let path = format!(
+        "{}:{}",
+        bin.parent().expect("the binary's folder").display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let try_refused =
+        "\nset +e\nwatchbill log update 20261123T0900 --fixed \"2026-11-23 08:00\"\necho \"refused: $?\"\n";
+    let mut p = std::process::Command::new("bash");
+    for var in ["NAME", "EMAIL", "DATE"] {
+        p.env_remove(format!("GIT_AUTHOR_{var}")).env_remove(format!("GIT_COMMITTER_{var}"));
+    }
+    let out = p
+        .arg("-c")
+        .arg(format!("set -euo pipefail\n{script}{try_refused}"))
+        .current_dir(t.path())
+        .env("PATH", path)
+        .env("HOME", t.path())
+        .env("GIT_CONFIG_GLOBAL", &gitconfig)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("NO_COLOR", "1")
+        .env_remove("WATCHBILL_NOW")
+        .env_remove("EMAIL")
+        .output()
+        .expect("bash runs");
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "the tour stopped:\n{stdout}\n{stderr}");
+    assert!(stdout.contains("thea replaces samuel"), "{stdout}");
+    assert!(stdout.contains("id: 20261123T0900-api-latency-above-2-s-"), "{stdout}");
+    assert!(stdout.contains("takes over from"), "the review from the branch: {stdout}");
+    assert!(stdout.ends_with("refused: 3\n"), "{stdout}\n{stderr}");
+    assert!(stderr.contains("error[timestamp-order]"), "{stderr}");
+}

@@ -579,8 +579,11 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "entry_duplicate_id",
-        what: "one entry id in two weeks",
-        put: &[Text("logbook/2026-W46/20261123T0800-db-slow-ab12.md", ENTRY_TEXT)],
+        what: "one entry id in two weeks, each filed under its watch",
+        put: &[Text(
+            "logbook/2026-W46/20261123T0800-db-slow-ab12.md",
+            "+++\nkind = \"incident\"\ntitle = \"Database slow\"\nauthor = \"alice\"\nstarted = 2026-11-12T08:00:00+01:00\n+++\n",
+        )],
         exit: 1,
     },
     Case {

@@ -68,6 +68,20 @@ fn add_objective(dir: &Path, id: &str, args: &[&str]) {
     wb(dir).args(["objective", "add", id, "--title", id]).args(args).assert().success();
 }
 
+/// An objective measured by check-ins: the best of the quarter's must reach 80%.
+const RUNBOOKS: &[&str] = &[
+    "--measure",
+    "checkin",
+    "--unit",
+    "percent",
+    "--aggregate",
+    "max",
+    "--target",
+    ">= 80%",
+    "--window",
+    "quarter",
+];
+
 fn status_of(dir: &Path, id: &str) -> Value {
     let all = json(dir, &["objective", "status", id, "--format", "json"]);
     all.as_array().unwrap()[0].clone()
@@ -234,7 +248,8 @@ fn bad_objectives_are_refused_with_the_problem_located_and_nothing_written() {
     let before = commits(dir);
     let shape = ["--aggregate", "share", "--bound", "< 10", "--window", "90d"];
     let base = [&["--measure", "restored - started"][..], &shape[..]].concat();
-    // A typo in what is measured: a usage error, located in the file it would have written.
+    // A typo in what is measured: refused by the write gate (check's rules are the one rule
+    // path), located in the file it would have written.
     let a = wb(dir)
         .args([
             "objective",
@@ -249,7 +264,7 @@ fn bad_objectives_are_refused_with_the_problem_located_and_nothing_written() {
         ])
         .args(shape)
         .assert()
-        .code(2);
+        .code(3);
     let err = stderr(&a);
     assert!(
         err.contains(
@@ -312,22 +327,7 @@ fn bad_objectives_are_refused_with_the_problem_located_and_nothing_written() {
 fn checkins_surveys_and_assessments_are_one_new_file_and_one_commit_each() {
     let (t, _) = crew_with_incidents();
     let dir = t.path();
-    add_objective(
-        dir,
-        "runbooks",
-        &[
-            "--measure",
-            "checkin",
-            "--unit",
-            "percent",
-            "--aggregate",
-            "max",
-            "--target",
-            ">= 80%",
-            "--window",
-            "quarter",
-        ],
-    );
+    add_objective(dir, "runbooks", RUNBOOKS);
     let before = commits(dir);
     wb(dir)
         .args(["objective", "checkin", "runbooks", "62.5", "--note", "Counted by hand"])
@@ -653,6 +653,206 @@ fn a_share_is_judged_exactly_and_never_shown_as_meeting_a_target_it_misses() {
         .args(share)
         .args(["--target", ">= 2/0"])
         .assert()
-        .code(2);
+        .code(3);
     assert!(stderr(&a).contains("divides by zero"), "{}", stderr(&a));
+}
+
+/// Issue 13, item 2: every objective, survey and assessment write goes through the write gate.
+/// What `check` would reject is refused (exit 3) with the diagnostic located in the file it
+/// would have written, and the repository is left as it was: same HEAD, clean checkout.
+#[test]
+fn every_write_check_would_reject_is_refused_located_and_leaves_the_repository_as_it_was() {
+    let (t, _) = crew_with_incidents();
+    let dir = t.path();
+    add_objective(dir, "runbooks", RUNBOOKS);
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["objective", "add", "x", "--title", "x", "--owner", "zed"],
+            "objectives/x.toml:2:9: error[unknown-member]: owner `zed` is not in crew.toml",
+        ),
+        (
+            &["objective", "edit", "runbooks", "--owner", "zed"],
+            "objectives/runbooks.toml:7:9: error[unknown-member]: owner `zed` is not in crew.toml",
+        ),
+        (
+            &["objective", "action", "runbooks", "add", "Count them", "--owner", "zed"],
+            "error[unknown-member]: action owner `zed` is not in crew.toml",
+        ),
+        (
+            &["objective", "checkin", "runbooks", "70", "--at", "2026-11-24 09:00"],
+            ":2:6: error[future-date]: taken at 2026-11-24T09:00:00+01:00, after today (2026-11-23)",
+        ),
+        (
+            &["survey", "bob", "4", "--answered", "2026-11-24"],
+            "surveys/2026-q4/bob.toml:2:12: error[future-date]: answered on 2026-11-24, after today",
+        ),
+        (
+            &["assess", "--level", "stability=2", "--date", "2026-11-24"],
+            "assessments/2026-11-24.toml:1:8: error[future-date]: assessed on 2026-11-24, after today",
+        ),
+    ];
+    let head_before = head(dir);
+    for (args, located) in cases {
+        let mut cmd = wb(dir);
+        cmd.args(*args);
+        if args[0] == "objective" && args[1] == "add" {
+            cmd.args(RUNBOOKS);
+        }
+        let a = cmd.assert().code(3);
+        let err = stderr(&a);
+        assert!(err.contains(located), "{args:?}: {err}");
+        // Located: the file it would have written, a line and a column.
+        let first: Vec<&str> = err.lines().next().unwrap_or_default().splitn(4, ':').collect();
+        assert!(
+            first.len() == 4
+                && first[0].ends_with(".toml")
+                && first[1].parse::<u32>().is_ok()
+                && first[2].parse::<u32>().is_ok(),
+            "{args:?}: {err}"
+        );
+        assert!(err.contains("nothing was written"), "{args:?}: {err}");
+        assert_eq!(head(dir), head_before, "{args:?}");
+        assert_eq!(git(dir, &["status", "--porcelain"]), "", "{args:?}");
+    }
+    // The same files written by hand are what `check` rejects: the gate judged by its rules.
+    commit_file(dir, "surveys/2026-q4/bob.toml", "comfort = 4\nanswered = 2026-11-24\n");
+    let report = stdout(&wb(dir).arg("check").assert().code(1));
+    assert!(report.contains("surveys/2026-q4/bob.toml:2:12: error[future-date]"), "{report}");
+}
+
+/// Issue 13, item 3: a bare date given for an instant is the last second of that day in the
+/// crew's zone, in every command: `--at 2026-03-30` counts a record at 23:59:59 on the 30th and
+/// none of the 31st (the day after Paris moved its clocks forward), and `--since DATE` starts
+/// with that day's first second.
+#[test]
+fn a_date_given_for_an_instant_is_the_last_second_of_that_day_in_every_command() {
+    let (t, _) = crew_with_incidents();
+    let dir = t.path();
+    add_objective(
+        dir,
+        "counted",
+        &["--measure", "checkin", "--aggregate", "count", "--target", ">= 1", "--window", "90d"],
+    );
+    // `objective checkin --at DATE` takes the last second of the day.
+    wb(dir).args(["objective", "checkin", "counted", "1", "--at", "2026-03-30"]).assert().success();
+    let taken = committed_files(dir);
+    let text = std::fs::read_to_string(dir.join(&taken[0])).unwrap();
+    assert!(text.contains("at = 2026-03-30T23:59:59+02:00"), "{text}");
+    wb(dir).args(["objective", "checkin", "counted", "1", "--at", "2026-03-31 00:00"]).assert().success();
+    let samples = |at: &str| {
+        let e = json(dir, &["objective", "status", "counted", "--at", at, "--format", "json"]);
+        e[0]["samples"].as_u64()
+    };
+    assert_eq!(samples("2026-03-29"), Some(0));
+    assert_eq!(samples("2026-03-30"), Some(1));
+    assert_eq!(samples("2026-03-30 23:59:59"), Some(1));
+    assert_eq!(samples("2026-03-31 00:00"), Some(2));
+    assert_eq!(samples("2026-03-31"), Some(2));
+    // `maturity show --at DATE`: an assessment of that day is in, one of the next day is not.
+    for date in ["2026-03-30", "2026-03-31"] {
+        wb(dir).args(["assess", "--level", "stability=1", "--date", date]).assert().success();
+    }
+    let history = |at: &str| {
+        let axes = json(dir, &["maturity", "show", "--at", at, "--format", "json"]);
+        let stability = axes.as_array().unwrap().iter().find(|a| a["id"] == "stability").unwrap().clone();
+        stability["history"].as_array().map(Vec::len)
+    };
+    assert_eq!(
+        (history("2026-03-29"), history("2026-03-30"), history("2026-03-31")),
+        (Some(0), Some(1), Some(2))
+    );
+    // `log list --since DATE`: from the first second of that day.
+    for (title, started) in [("Late", "2026-03-30 23:59:59"), ("Early", "2026-03-31 00:00")] {
+        wb(dir)
+            .args(["log", "incident", title, "--started", started, "--restored", "2026-03-31 01:00"])
+            .args(["--severity", "minor", "-m", "x"])
+            .assert()
+            .success();
+    }
+    let titles = |since: &str| -> Vec<String> {
+        let list = json(dir, &["log", "list", "--since", since, "--format", "json"]);
+        let mut t: Vec<String> = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|e| e["title"].as_str().filter(|t| ["Late", "Early"].contains(t)).map(String::from))
+            .collect();
+        t.sort();
+        t
+    };
+    assert_eq!(titles("2026-03-30"), ["Early", "Late"]);
+    assert_eq!(titles("2026-03-31"), ["Early"]);
+    wb(dir).arg("check").assert().code(0);
+}
+
+/// `who --at DATE` at a watch that changes at midnight: the last second of the 15th is still
+/// the old watch, the first of the 16th the new one.
+#[test]
+fn who_at_a_date_is_the_watch_at_the_last_second_of_that_day() {
+    let t = example_repo();
+    let dir = t.path();
+    let settings = std::fs::read_to_string(dir.join("watchbill.toml")).unwrap();
+    let settings =
+        settings.replace("weekday = \"monday\"\ntime = \"10:00\"", "weekday = \"tuesday\"\ntime = \"00:00\"");
+    assert!(settings.contains("weekday = \"tuesday\""));
+    commit_file(dir, "watchbill.toml", &settings);
+    let crew_of = |week: &str| {
+        let text = std::fs::read_to_string(dir.join(format!("rota/{week}.toml"))).unwrap();
+        let table: toml::Table = toml::from_str(&text).unwrap();
+        let mut crew: Vec<String> =
+            table["crew"].as_array().unwrap().iter().map(|m| m.as_str().unwrap().to_string()).collect();
+        crew.sort();
+        crew
+    };
+    let who = |at: &str| {
+        let v = json(dir, &["who", "--at", at, "--format", "json"]);
+        let mut crew: Vec<String> =
+            v["crew"].as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap().to_string()).collect();
+        crew.sort();
+        crew
+    };
+    assert_ne!(crew_of("2026-W24"), crew_of("2026-W25"));
+    assert_eq!(who("2026-06-15"), crew_of("2026-W24"));
+    assert_eq!(who("2026-06-15 23:59:59"), crew_of("2026-W24"));
+    assert_eq!(who("2026-06-16 00:00"), crew_of("2026-W25"));
+    assert_eq!(who("2026-06-16"), crew_of("2026-W25"));
+}
+
+/// At the last second watchbill knows (`9999-12-31T23:59:59-12:00`), survey, assess and checkin
+/// either refuse the time (exit 2, in Paris it is already year 10000) or write files that every
+/// command reads back: `check` finds no error in them, `objective status` and `maturity show`
+/// count them.
+#[test]
+fn writes_at_the_end_of_year_9999_are_refused_or_read_back() {
+    let (t, _) = crew_with_incidents();
+    let dir = t.path();
+    let last = "9999-12-31T23:59:59-12:00";
+    let before = head(dir);
+    for args in [&["survey", "bob", "3"][..], &["assess", "--level", "stability=2"][..]] {
+        let a = wb_clock(dir).args(["--now", last]).args(args).assert().code(2);
+        assert!(stderr(&a).contains("outside the years 1 to 9999"), "{}", stderr(&a));
+    }
+    assert_eq!(head(dir), before);
+    let settings = std::fs::read_to_string(dir.join("watchbill.toml")).unwrap();
+    commit_file(dir, "watchbill.toml", &settings.replace("\"Europe/Paris\"", "\"Etc/GMT+12\""));
+    let at_last = |args: &[&str]| wb_clock(dir).args(["--now", last]).args(args).assert().success();
+    add_objective(dir, "runbooks", RUNBOOKS);
+    at_last(&["survey", "bob", "3"]);
+    at_last(&["assess", "--level", "stability=2"]);
+    at_last(&["objective", "checkin", "runbooks", "90", "--as", "bob"]);
+    // (Moving the crew to UTC-12 misfiles an incident of the 2nd of November at 10:00, which
+    // `check` rightly reports; the files written in 9999 have no problem.)
+    let check = stdout(&wb_clock(dir).args(["--now", last, "check"]).assert());
+    let written = ["surveys/9999-q4/bob.toml", "assessments/9999-12-31.toml", "checkins/runbooks/9999"];
+    assert!(
+        !check.lines().any(|l| written.iter().any(|w| l.starts_with(w)))
+            && check.contains("12 files checked"),
+        "{check}"
+    );
+    let status = stdout(&at_last(&["objective", "status", "runbooks", "--format", "json"]));
+    let status: Value = serde_json::from_str(&status).unwrap();
+    assert_eq!((status[0]["samples"].as_u64(), status[0]["value"].as_f64()), (Some(1), Some(90.0)));
+    let axes: Value =
+        serde_json::from_str(&stdout(&at_last(&["maturity", "show", "--format", "json"]))).unwrap();
+    assert_eq!(axes[0]["history"][0]["date"], "9999-12-31");
 }

@@ -281,8 +281,10 @@ enum Extra {
     /// old (refused).
     Answer { day: i64, member: usize, comfort: u32, round: u8 },
     /// An incident started `day` days after 2025-06-01 at `hour` UTC, restored `minutes` later,
-    /// fixed or left open, filed under the week of its watch.
-    Incident { day: i64, hour: u32, minutes: i64, fixed: bool },
+    /// fixed or left open, filed under the week of its watch, or `filed` weeks off it (a week
+    /// either way, as a hand-moved file; thirty weeks back: both misfiled, refused as
+    /// `wrong-week` by every read).
+    Incident { day: i64, hour: u32, minutes: i64, fixed: bool, filed: i64 },
 }
 
 fn extra() -> impl proptest::strategy::Strategy<Value = Extra> {
@@ -301,8 +303,20 @@ fn extra() -> impl proptest::strategy::Strategy<Value = Extra> {
             comfort,
             round
         }),
-        (0i64..600, 12u32..20, 1i64..600, any::<bool>())
-            .prop_map(|(day, hour, minutes, fixed)| Extra::Incident { day, hour, minutes, fixed }),
+        (
+            0i64..600,
+            12u32..20,
+            1i64..600,
+            any::<bool>(),
+            prop_oneof![3 => Just(0i64), 1 => Just(-1), 1 => Just(1), 1 => Just(-30)]
+        )
+            .prop_map(|(day, hour, minutes, fixed, filed)| Extra::Incident {
+                day,
+                hour,
+                minutes,
+                fixed,
+                filed
+            }),
     ]
 }
 
@@ -337,9 +351,10 @@ fn extra_file(e: &Extra, n: usize) -> (String, String) {
             let member = ["alice", "bruno", "chloe", "david", "emma", "farid"][member];
             (format!("surveys/{round}/{member}.toml"), format!("comfort = {comfort}\nanswered = {d}\n"))
         }
-        Extra::Incident { day, hour, minutes, fixed } => {
+        Extra::Incident { day, hour, minutes, fixed, filed } => {
             let t = at(day, hour);
-            let week = format!("{}-W{:02}", t.iso_week().year(), t.iso_week().week());
+            let folder = (t + Duration::weeks(filed)).iso_week();
+            let week = format!("{}-W{:02}", folder.year(), folder.week());
             let restored = t + Duration::minutes(minutes);
             let fixed = if fixed {
                 format!("fixed = {}\n", (restored + Duration::hours(3)).to_rfc3339())
