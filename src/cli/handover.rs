@@ -56,7 +56,7 @@ pub fn handover(ctx: &Ctx, a: HandoverArgs) -> Result<Exit> {
     let mut text = draft.text.clone();
     if editing {
         // Judged before the person writes: a rota that cannot be confirmed must not cost their words.
-        ctx.refuse_problems(&root, &handover::change_set(&model, &draft, text.clone(), &now)?)?;
+        ctx.judge_before_editing(&root, &handover::change_set(&model, &draft, text.clone(), &now)?)?;
         text = edit(&root, &text, "handover.md")?
             .ok_or_else(|| Error::refused("the handover was left empty: nothing was written"))?;
     }

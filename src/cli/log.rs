@@ -268,7 +268,7 @@ fn wants_editor(message: &Option<String>) -> bool {
 fn write_entry(ctx: &Ctx, root: &Path, draft: &Draft, editor: bool, write: &WriteArgs) -> Result<Exit> {
     if editor {
         // Judged before the person writes: a time given out of order must not cost their words.
-        ctx.refuse_problems(root, &draft.change_set(draft.text.clone())?)?;
+        ctx.judge_before_editing(root, &draft.change_set(draft.text.clone())?)?;
     }
     let name = format!("{}.md", draft.id);
     let text = match editor {

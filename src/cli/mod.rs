@@ -269,7 +269,7 @@ impl Ctx {
     ) -> Result<()> {
         let warnings = admit(&self.gate(root)?, set)?;
         make()?;
-        let outcome = store::apply(root, set, &args.mode())?;
+        let outcome = store::apply(root, set, &args.mode(), args.verify())?;
         report(set, &outcome, args, &warnings);
         Ok(())
     }
@@ -288,6 +288,12 @@ impl Ctx {
             let _ = writeln!(std::io::stderr(), "{}", warnings_text(&warnings));
         }
         Ok(done)
+    }
+
+    /// Judges `set` by the gate without writing it: run before an editor opens, so a change the
+    /// gate would refuse costs nobody their words.
+    pub fn judge_before_editing(&self, root: &std::path::Path, set: &ChangeSet) -> Result<()> {
+        admit(&self.gate(root)?, set).map(drop)
     }
 
     /// The write gate over the files as `check` reads them (the working tree), every kind and
