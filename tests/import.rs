@@ -877,3 +877,168 @@ fn rota_export_push_finds_pagerduty_users_by_email() {
     );
     assert!(posts.iter().any(|r| r.body.contains("\"PXPGF42\"")), "alice, by her id");
 }
+
+/// Whether a Grafana OnCall request is what "Create an OnCall shift" documents, for an
+/// override: `name`, `type`, `team_id`, `time_zone`, `start` (no offset), `duration`, `users`.
+fn oncall_override_shape(r: &Received) -> Result<(), String> {
+    if r.header("authorization") != Some("oc-token") {
+        return Err(format!("authorization: {:?}", r.header("authorization")));
+    }
+    if !r.header("content-type").is_some_and(|c| c.starts_with("application/json")) {
+        return Err("content-type".into());
+    }
+    let v: Value = serde_json::from_str(&r.body).map_err(|e| e.to_string())?;
+    let name = v["name"].as_str().ok_or("name")?;
+    if !name.starts_with("watchbill-2026-w4") || !name.ends_with("-SWEB1") {
+        return Err(format!("name: {name}"));
+    }
+    if v["type"] != "override" || v["team_id"] != "TTEAM1" || v["time_zone"] != "UTC" {
+        return Err(format!("type, team_id, time_zone: {v}"));
+    }
+    let start = v["start"].as_str().ok_or("start")?;
+    chrono::NaiveDateTime::parse_from_str(start, "%Y-%m-%dT%H:%M:%S")
+        .map_err(|e| format!("start {start}: {e}"))?;
+    if !v["duration"].as_i64().is_some_and(|d| d > 0) {
+        return Err(format!("duration: {}", v["duration"]));
+    }
+    let users = v["users"].as_array().filter(|u| u.len() == 1).ok_or("users")?;
+    if !["UALICE0001", "UBOB0002"].contains(&users[0].as_str().unwrap_or("")) {
+        return Err(format!("users: {users:?}"));
+    }
+    Ok(())
+}
+
+#[test]
+fn rota_export_push_to_grafana_oncall_creates_overrides_and_lists_them_in_the_schedule() {
+    // Alice has her OnCall id in crew.toml; Bob is found by his e-mail.
+    let t = planned_crew();
+    let dir = t.path();
+    // The schedule's shifts, as OnCall keeps them: a person's override is there already.
+    let listed = std::sync::Arc::new(std::sync::Mutex::new(vec!["OPERSON1".to_string()]));
+    let state = listed.clone();
+    let (base, seen) = server(move |r, n| {
+        let schedule = |shifts: &[String]| {
+            serde_json::json!({"id": "SWEB1", "name": "Ops", "type": "web", "team_id": "TTEAM1",
+                "time_zone": "Europe/Paris", "on_call_now": [], "shifts": shifts, "slack": null})
+            .to_string()
+        };
+        match (r.method.as_str(), r.path.as_str()) {
+            ("GET", "/api/v1/users/?email=bob%40example.org") => (
+                200,
+                serde_json::json!({"count": 2, "next": null, "previous": null, "results": [
+                    {"id": "UBOBBY01", "email": "bobby.b@example.org", "username": "bobby", "role": "user"},
+                    {"id": "UBOB0002", "email": "bob@example.org", "username": "bob", "role": "user"}]})
+                .to_string(),
+            ),
+            ("GET", "/api/v1/schedules/SWEB1/") => (200, schedule(&state.lock().unwrap())),
+            ("POST", "/api/v1/on_call_shifts/") => match oncall_override_shape(r) {
+                Ok(()) => {
+                    let mut v: Value = serde_json::from_str(&r.body).unwrap();
+                    v["id"] = format!("OSHIFT{n}").into();
+                    (201, v.to_string())
+                }
+                Err(e) => (400, serde_json::json!({"detail": e}).to_string()),
+            },
+            ("PUT", "/api/v1/schedules/SWEB1/") if r.header("authorization") == Some("oc-token") => {
+                let v: Value = serde_json::from_str(&r.body).unwrap();
+                let shifts: Vec<String> =
+                    v["shifts"].as_array().unwrap().iter().map(|s| s.as_str().unwrap().to_string()).collect();
+                *state.lock().unwrap() = shifts.clone();
+                (200, schedule(&shifts))
+            }
+            ("DELETE", p) if p.starts_with("/api/v1/on_call_shifts/OSHIFT") && p.ends_with('/') => {
+                (204, String::new())
+            }
+            _ => (404, serde_json::json!({"detail": "Not found."}).to_string()),
+        }
+    });
+    let push = |dir: &Path| {
+        let mut cmd = wb(dir);
+        cmd.args(["rota", "export", "grafana-oncall", "--schedule", "SWEB1", "--from", "2026-W48"])
+            .args(["--weeks", "2", "--push", "--base-url", &base])
+            .env("GRAFANA_ONCALL_TOKEN", "oc-token");
+        cmd.assert()
+    };
+    let before = commits(dir);
+    let out = stdout(&push(dir).success());
+    assert!(out.contains("0 deleted, 2 created, the schedule now lists 3 shift(s)"), "{out}");
+    let got = seen.lock().unwrap().clone();
+    let calls: Vec<(&str, &str)> = got.iter().map(|r| (r.method.as_str(), r.path.as_str())).collect();
+    assert_eq!(
+        calls,
+        [
+            ("GET", "/api/v1/users/?email=bob%40example.org"),
+            ("GET", "/api/v1/schedules/SWEB1/"),
+            ("POST", "/api/v1/on_call_shifts/"),
+            ("POST", "/api/v1/on_call_shifts/"),
+            ("PUT", "/api/v1/schedules/SWEB1/"),
+        ]
+    );
+    let w48: Value = serde_json::from_str(&got[2].body).unwrap();
+    assert_eq!(w48["start"], "2026-11-23T09:00:00", "10:00 in Paris, in UTC");
+    assert_eq!(w48["duration"], 7 * 24 * 3600);
+    let id = |m: &str| if m == "alice" { "UALICE0001" } else { "UBOB0002" };
+    assert_eq!(w48["users"], serde_json::json!([id(&captain(dir, "2026-W48"))]));
+    let w49: Value = serde_json::from_str(&got[3].body).unwrap();
+    assert_eq!(w49["users"], serde_json::json!([id(&captain(dir, "2026-W49"))]));
+    assert_eq!(*listed.lock().unwrap(), ["OPERSON1", "OSHIFT2", "OSHIFT3"], "the person's shift stays");
+    assert_eq!(commits(dir), before + 1);
+    let recorded = std::fs::read_to_string(dir.join("exports/grafana-oncall-SWEB1.toml")).unwrap();
+    assert!(recorded.contains("id = \"OSHIFT2\"") && recorded.contains("id = \"OSHIFT3\""), "{recorded}");
+    clean(dir);
+
+    // Again: only reads; nothing created, the schedule not rewritten, no commit.
+    let out = stdout(&push(dir).success());
+    assert!(out.contains("nothing to push: 2 weeks are already as planned"), "{out}");
+    let got = seen.lock().unwrap().clone();
+    assert_eq!(got.len(), 7);
+    assert!(got[5..].iter().all(|r| r.method == "GET"), "{got:?}");
+    assert_eq!(commits(dir), before + 1);
+
+    // W49 re-planned: its override is deleted, created anew, and the schedule lists the new one.
+    let w49 = captain(dir, "2026-W49");
+    let other = if w49 == "alice" { "bob" } else { "alice" };
+    wb(dir).args(["rota", "swap", "2026-W49", &w49, other, "--force", "--reason", "test"]).assert().success();
+    let out = stdout(&push(dir).success());
+    assert!(out.contains("1 deleted, 1 created"), "{out}");
+    let got = seen.lock().unwrap().clone();
+    let calls: Vec<(&str, &str)> = got[7..].iter().map(|r| (r.method.as_str(), r.path.as_str())).collect();
+    assert_eq!(
+        calls,
+        [
+            ("GET", "/api/v1/users/?email=bob%40example.org"),
+            ("GET", "/api/v1/schedules/SWEB1/"),
+            ("DELETE", "/api/v1/on_call_shifts/OSHIFT3/"),
+            ("POST", "/api/v1/on_call_shifts/"),
+            ("PUT", "/api/v1/schedules/SWEB1/"),
+        ]
+    );
+    assert!(got[10].body.contains(id(other)), "{}", got[10].body);
+    assert_eq!(*listed.lock().unwrap(), ["OPERSON1", "OSHIFT2", "OSHIFT10"]);
+    clean(dir);
+
+    // Someone took one of watchbill's shifts out of the schedule: the next push lists it again.
+    listed.lock().unwrap().retain(|s| s != "OSHIFT2");
+    let out = stdout(&push(dir).success());
+    assert!(out.contains("0 deleted, 0 created, the schedule now lists 3 shift(s)"), "{out}");
+    assert_eq!(*listed.lock().unwrap(), ["OPERSON1", "OSHIFT10", "OSHIFT2"]);
+    clean(dir);
+
+    // Pushing to OnCall needs the schedule, the token and its address.
+    let err = stderr(
+        &wb(dir)
+            .args(["rota", "export", "grafana-oncall", "--push", "--base-url", &base])
+            .env("GRAFANA_ONCALL_TOKEN", "oc-token")
+            .assert()
+            .code(2),
+    );
+    assert!(err.contains("Grafana OnCall needs --schedule ID to push"), "{err}");
+    let err = stderr(
+        &wb(dir)
+            .args(["rota", "export", "grafana-oncall", "--schedule", "SWEB1", "--push"])
+            .env("GRAFANA_ONCALL_TOKEN", "oc-token")
+            .assert()
+            .code(2),
+    );
+    assert!(err.contains("give --base-url"), "{err}");
+}

@@ -47,6 +47,8 @@ impl Client {
         match self.tool {
             Tool::Pagerduty => format!("Token token={}", self.token),
             Tool::Opsgenie => format!("GenieKey {}", self.token),
+            // OnCall takes its API key as the whole header (OSS and the Cloud engine URL);
+            // GoAlert is never pushed to.
             Tool::GrafanaOncall | Tool::Goalert => self.token.clone(),
         }
     }
@@ -74,6 +76,14 @@ impl Client {
                 .header("Authorization", &self.authorization())
                 .header("Accept", accept)
                 .call()
+                .map_err(failed)?,
+            "PUT" => self
+                .agent
+                .put(&url)
+                .header("Authorization", &self.authorization())
+                .header("Accept", accept)
+                .content_type("application/json")
+                .send(r.body.to_string())
                 .map_err(failed)?,
             _ => self
                 .agent
