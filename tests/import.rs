@@ -876,6 +876,42 @@ fn rota_export_push_finds_pagerduty_users_by_email() {
         "bob, found by his exact e-mail: {posts:?}"
     );
     assert!(posts.iter().any(|r| r.body.contains("\"PXPGF42\"")), "alice, by her id");
+
+    // Only a look-alike has Bob's e-mail in its name: he is reported with the fix, never
+    // guessed, and nothing is sent but the look-up.
+    let t = crew_with(ROTA_SETTINGS, &CREW.replace("pagerduty = \"PBOB001\"\n", ""));
+    let dir = t.path();
+    wb(dir).args(["rota", "plan", "--weeks", "4"]).assert().success();
+    let (base, seen) = server(|r, _| match r.method.as_str() {
+        "GET" if r.path.starts_with("/users?query=") => (
+            200,
+            serde_json::json!({"users": [
+                {"id": "PBOBBY9", "type": "user", "name": "Bob Durand-Smith", "email": "bob@example.org.uk"}],
+                "limit": 25, "offset": 0, "more": false})
+            .to_string(),
+        ),
+        _ => (201, serde_json::json!([{"status": 201, "override": {"id": "QX"}}]).to_string()),
+    });
+    let before = commits(dir);
+    let err = stderr(
+        &wb(dir)
+            .args(["rota", "export", "pagerduty", "--schedule", "PSCHED1", "--from", "2026-W48", "--weeks", "2"])
+            .args(["--push", "--base-url", &base])
+            .env("PAGERDUTY_TOKEN", "secret-token")
+            .assert()
+            .code(3),
+    );
+    assert!(err.contains("cannot be matched to a PagerDuty user"), "{err}");
+    assert!(
+        err.contains("give `bob` their PagerDuty user id in crew.toml: `pagerduty = \"…\"` in their [[member]] (or their PagerDuty e-mail"),
+        "{err}"
+    );
+    assert!(err.contains("never guesses"), "{err}");
+    let got = seen.lock().unwrap().clone();
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!((got[0].method.as_str(), got[0].path.as_str()), ("GET", "/users?query=bob%40example.org"));
+    assert_eq!(commits(dir), before);
+    assert!(!dir.join("exports").exists());
 }
 
 /// Whether a Grafana OnCall request is what "Create an OnCall shift" documents, for an
