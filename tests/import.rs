@@ -20,6 +20,10 @@ Search = "search"
 
 [import.severity]
 P3 = "major"
+
+[import.links]
+opsgenie = "https://acme.app.opsgenie.com/"
+goalert = "https://goalert.example.org"
 "#;
 
 const CREW: &str = r#"[[team]]
@@ -246,6 +250,26 @@ fn opsgenie_alerts_with_their_report() {
     assert_eq!(fm["handlers"], toml::Value::Array(vec!["bob".into()]), "by e-mail");
     let (_, _, fm) = entry(dir, "opsgenie:8418d193-2dab-4490-b331-8c02cdd196b7");
     assert_eq!(fm["severity"].as_str(), Some("major"), "P3, by the crew's [import.severity]");
+    assert_eq!(
+        fm["links"],
+        toml::Value::Array(vec![
+            "https://acme.app.opsgenie.com/alert/detail/8418d193-2dab-4490-b331-8c02cdd196b7/details".into()
+        ]),
+        "below [import.links] opsgenie"
+    );
+    // Without [import.links], Opsgenie's response gives no link: the entry has none.
+    let t = crew_with(&SETTINGS.replace("opsgenie = \"https://acme.app.opsgenie.com/\"\n", ""), CREW);
+    import(t.path(), "opsgenie", &["opsgenie/alerts.json"]).success();
+    let (_, _, fm) = entry(t.path(), "opsgenie:8418d193-2dab-4490-b331-8c02cdd196b7");
+    assert!(fm.get("links").is_none(), "{fm}");
+    // An address that is not one is a setting `check` refuses, with the line.
+    let t = crew_with(&SETTINGS.replace("https://acme.app.opsgenie.com/", "acme.app.opsgenie.com"), CREW);
+    let err = stdout(&wb(t.path()).arg("check").assert().failure());
+    assert!(err.contains("watchbill.toml:15:12: error[invalid-setting]"), "{err}");
+    assert!(
+        err.contains("[import.links] opsgenie = \"acme.app.opsgenie.com\" is not a web address"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -290,6 +314,11 @@ fn goalert_alerts_with_their_log() {
     assert_eq!(time(&fm, "acknowledged").as_deref(), Some("2026-11-18T08:03:00+01:00"));
     assert_eq!(time(&fm, "restored").as_deref(), Some("2026-11-18T08:21:00+01:00"));
     assert_eq!(fm["services"], toml::Value::Array(vec!["search".into()]));
+    assert_eq!(
+        fm["links"],
+        toml::Value::Array(vec!["https://goalert.example.org/alerts/4211".into()]),
+        "below [import.links] goalert"
+    );
 }
 
 /// Runs an import that must fail with `code`, and checks nothing was written.
@@ -895,7 +924,17 @@ fn rota_export_push_finds_pagerduty_users_by_email() {
     let before = commits(dir);
     let err = stderr(
         &wb(dir)
-            .args(["rota", "export", "pagerduty", "--schedule", "PSCHED1", "--from", "2026-W48", "--weeks", "2"])
+            .args([
+                "rota",
+                "export",
+                "pagerduty",
+                "--schedule",
+                "PSCHED1",
+                "--from",
+                "2026-W48",
+                "--weeks",
+                "2",
+            ])
             .args(["--push", "--base-url", &base])
             .env("PAGERDUTY_TOKEN", "secret-token")
             .assert()
