@@ -196,12 +196,21 @@ fn an_updated_export_updates_the_front_matter_and_keeps_a_persons_edits() {
     clean(dir);
 }
 
-/// Imports `first`, checks the open alert, imports `later` (it is now resolved), checks it is
-/// updated in place, then that a re-import writes nothing.
+/// Imports a truncated copy of `first[0]` (refused, nothing written), then `first`, checks the
+/// open alert, lets a person set its `acknowledged` and write its timeline, imports `later` (it
+/// is now acknowledged and resolved), checks it is updated in place with the person's values
+/// and body kept, then that a re-import writes nothing.
 fn round_trip(tool: &str, first: &[&str], later: &str, open: &str, restored: &str, added: usize) {
     let t = crew_with(SETTINGS, CREW);
     let dir = t.path();
     let before = commits(dir);
+    let cut = tempfile::tempdir().unwrap();
+    let whole = std::fs::read(fixture(first[0])).unwrap();
+    let truncated = cut.path().join("cut.json");
+    std::fs::write(&truncated, &whole[..whole.len() / 2]).unwrap();
+    let err = fails(dir, tool, &[truncated.to_str().unwrap()], 2);
+    assert!(err.contains("cut.json at /: the file ends in the middle"), "{tool}: {err}");
+    assert!(err.contains("truncated"), "{tool}: {err}");
     let out = stdout(&import(dir, tool, first).success());
     assert!(out.contains(&format!("{added} added, 0 updated")), "{tool}: {out}");
     assert_eq!(commits(dir), before + 1);
@@ -214,16 +223,31 @@ fn round_trip(tool: &str, first: &[&str], later: &str, open: &str, restored: &st
     assert!(out.contains("nothing to import"), "{tool}: {out}");
     assert_eq!(commits(dir), before + 1, "{tool}: no commit");
 
+    // A person knows when they acknowledged it (the tool did not yet), and writes the timeline.
+    let (_, text, fm) = entry(dir, open);
+    assert!(fm.get("acknowledged").is_none(), "{tool}: {fm}");
+    let alerted = time(&fm, "alerted").unwrap();
+    let at = text.find("\nalerted = ").unwrap() + 1;
+    let line_end = at + text[at..].find('\n').unwrap() + 1;
+    let edited = format!("{}acknowledged = {alerted}\n{}", &text[..line_end], &text[line_end..])
+        .replace("## Timeline\n\n- \n", "## Timeline\n\n- paged; looked at the dashboard\n");
+    assert!(edited.contains("- paged; looked"), "{tool}: {text}");
+    commit_file(dir, &path, &edited);
+
     let out = stdout(&import(dir, tool, &[later]).success());
     assert!(out.contains("0 added, 1 updated"), "{tool}: {out}");
-    assert_eq!(commits(dir), before + 2);
-    let (same, _, fm) = entry(dir, open);
+    assert!(out.contains("acknowledged (edited by a person)"), "{tool}: {out}");
+    assert_eq!(commits(dir), before + 3);
+    let (same, after, fm) = entry(dir, open);
     assert_eq!(same, path);
     assert_eq!(time(&fm, "restored").as_deref(), Some(restored), "{tool}");
+    assert_eq!(time(&fm, "acknowledged"), Some(alerted), "{tool}: the person's value");
+    let body = |s: &str| s.splitn(3, "+++").nth(2).unwrap().to_string();
+    assert_eq!(body(&after), body(&edited), "{tool}: the body is never touched");
     assert_eq!(entries(dir).len(), added, "{tool}: no new entry");
     let out = stdout(&import(dir, tool, &[later]).success());
     assert!(out.contains("nothing to import"), "{tool}: {out}");
-    assert_eq!(commits(dir), before + 2);
+    assert_eq!(commits(dir), before + 3);
     wb(dir).arg("check").assert().success();
     clean(dir);
 }
@@ -846,6 +870,14 @@ fn rota_export_push_to_opsgenie_names_overrides_by_alias() {
         Ok(())
     };
     let (base, seen) = server(move |r, _| match (r.method.as_str(), shape(r)) {
+        // "Delete schedule override": by the alias, with the schedule's identifier type.
+        ("DELETE", _)
+            if r.path.starts_with("/v2/schedules/S1/overrides/watchbill-2026-w48-")
+                && r.path.ends_with("?scheduleIdentifierType=id")
+                && r.header("authorization") == Some("GenieKey og-token") =>
+        {
+            (200, serde_json::json!({"result": "Deleted", "took": 0.1, "requestId": "r"}).to_string())
+        }
         ("POST", Ok(())) if r.path == "/v2/schedules/S1/overrides?scheduleIdentifierType=id" => {
             let v: Value = serde_json::from_str(&r.body).unwrap();
             let answer = serde_json::json!({"result": "Created", "data": {"alias": v["alias"]}, "took": 0.1, "requestId": "r"});
@@ -865,8 +897,36 @@ fn rota_export_push_to_opsgenie_names_overrides_by_alias() {
     assert!(out.contains("0 deleted, 1 created"), "{out}");
     assert_eq!(seen.lock().unwrap().len(), 1);
     let recorded = std::fs::read_to_string(dir.join("exports/opsgenie-S1.toml")).unwrap();
-    let alias = format!("id = \"watchbill-2026-w48-{}\"", captain(dir, "2026-W48"));
+    let w48 = captain(dir, "2026-W48");
+    let alias = format!("id = \"watchbill-2026-w48-{w48}\"");
     assert!(recorded.contains(&alias), "{recorded}");
+
+    // W48 re-planned: the override is deleted by its alias and the new captain's created.
+    let other = if w48 == "alice" { "bob" } else { "alice" };
+    wb(dir).args(["rota", "swap", "2026-W48", &w48, other, "--force", "--reason", "test"]).assert().success();
+    let out = stdout(
+        &wb(dir)
+            .args(["rota", "export", "opsgenie", "--schedule", "S1", "--from", "2026-W48", "--weeks", "1"])
+            .args(["--push", "--base-url", &base])
+            .env("OPSGENIE_TOKEN", "og-token")
+            .assert()
+            .success(),
+    );
+    assert!(out.contains("1 deleted, 1 created"), "{out}");
+    let got = seen.lock().unwrap().clone();
+    assert_eq!(got.len(), 3);
+    assert_eq!(
+        (got[1].method.as_str(), got[1].path.as_str()),
+        (
+            "DELETE",
+            format!("/v2/schedules/S1/overrides/watchbill-2026-w48-{w48}?scheduleIdentifierType=id").as_str()
+        )
+    );
+    assert!(got[2].body.contains(&format!("\"{other}@example.org\"")), "{}", got[2].body);
+    let recorded = std::fs::read_to_string(dir.join("exports/opsgenie-S1.toml")).unwrap();
+    assert!(recorded.contains(&format!("id = \"watchbill-2026-w48-{other}\"")), "{recorded}");
+    assert!(!recorded.contains(&alias), "{recorded}");
+    clean(dir);
 }
 
 #[test]
