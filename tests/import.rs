@@ -949,6 +949,29 @@ fn rota_export_push_finds_pagerduty_users_by_email() {
         }
         _ => (400, "{}".into()),
     });
+    // --dry-run looks the users up (a read) and sends nothing else.
+    let out = stdout(
+        &wb(dir)
+            .args([
+                "rota",
+                "export",
+                "pagerduty",
+                "--schedule",
+                "PSCHED1",
+                "--from",
+                "2026-W48",
+                "--weeks",
+                "2",
+            ])
+            .args(["--push", "--dry-run", "--base-url", &base])
+            .env("PAGERDUTY_TOKEN", "secret-token")
+            .assert()
+            .success(),
+    );
+    assert_eq!(out, "would send POST /schedules/PSCHED1/overrides\n".repeat(2));
+    assert!(seen.lock().unwrap().iter().all(|r| r.method == "GET"));
+    seen.lock().unwrap().clear();
+    assert!(!dir.join("exports").exists());
     wb(dir)
         .args(["rota", "export", "pagerduty", "--schedule", "PSCHED1", "--from", "2026-W48", "--weeks", "2"])
         .args(["--push", "--base-url", &base])
@@ -1051,7 +1074,8 @@ fn rota_export_push_to_grafana_oncall_creates_overrides_and_lists_them_in_the_sc
     // The schedule's shifts, as OnCall keeps them: a person's override is there already.
     let listed = std::sync::Arc::new(std::sync::Mutex::new(vec!["OPERSON1".to_string()]));
     let state = listed.clone();
-    let (base, seen) = server(move |r, n| {
+    let posts = std::sync::atomic::AtomicUsize::new(0);
+    let (base, seen) = server(move |r, _| {
         let schedule = |shifts: &[String]| {
             serde_json::json!({"id": "SWEB1", "name": "Ops", "type": "web", "team_id": "TTEAM1",
                 "time_zone": "Europe/Paris", "on_call_now": [], "shifts": shifts, "slack": null})
@@ -1069,6 +1093,7 @@ fn rota_export_push_to_grafana_oncall_creates_overrides_and_lists_them_in_the_sc
             ("POST", "/api/v1/on_call_shifts/") => match oncall_override_shape(r) {
                 Ok(()) => {
                     let mut v: Value = serde_json::from_str(&r.body).unwrap();
+                    let n = posts.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
                     v["id"] = format!("OSHIFT{n}").into();
                     (201, v.to_string())
                 }
@@ -1092,10 +1117,20 @@ fn rota_export_push_to_grafana_oncall_creates_overrides_and_lists_them_in_the_sc
         cmd.args(["rota", "export", "grafana-oncall", "--schedule", "SWEB1", "--from", "2026-W48"])
             .args(["--weeks", "2", "--push", "--base-url", &base])
             .env("GRAFANA_ONCALL_TOKEN", "oc-token");
-        cmd.assert()
+        cmd
     };
     let before = commits(dir);
-    let out = stdout(&push(dir).success());
+    // --dry-run reads (the users, the schedule) and says what it would write.
+    let out = stdout(&push(dir).arg("--dry-run").assert().success());
+    assert_eq!(
+        out,
+        "would send POST /api/v1/on_call_shifts/\nwould send POST /api/v1/on_call_shifts/\n\
+         would send PUT /api/v1/schedules/SWEB1/ (its list of shifts)\n"
+    );
+    assert!(seen.lock().unwrap().iter().all(|r| r.method == "GET"));
+    seen.lock().unwrap().clear();
+    assert_eq!(commits(dir), before);
+    let out = stdout(&push(dir).assert().success());
     assert!(out.contains("0 deleted, 2 created, the schedule now lists 3 shift(s)"), "{out}");
     let got = seen.lock().unwrap().clone();
     let calls: Vec<(&str, &str)> = got.iter().map(|r| (r.method.as_str(), r.path.as_str())).collect();
@@ -1116,14 +1151,14 @@ fn rota_export_push_to_grafana_oncall_creates_overrides_and_lists_them_in_the_sc
     assert_eq!(w48["users"], serde_json::json!([id(&captain(dir, "2026-W48"))]));
     let w49: Value = serde_json::from_str(&got[3].body).unwrap();
     assert_eq!(w49["users"], serde_json::json!([id(&captain(dir, "2026-W49"))]));
-    assert_eq!(*listed.lock().unwrap(), ["OPERSON1", "OSHIFT2", "OSHIFT3"], "the person's shift stays");
+    assert_eq!(*listed.lock().unwrap(), ["OPERSON1", "OSHIFT1", "OSHIFT2"], "the person's shift stays");
     assert_eq!(commits(dir), before + 1);
     let recorded = std::fs::read_to_string(dir.join("exports/grafana-oncall-SWEB1.toml")).unwrap();
-    assert!(recorded.contains("id = \"OSHIFT2\"") && recorded.contains("id = \"OSHIFT3\""), "{recorded}");
+    assert!(recorded.contains("id = \"OSHIFT1\"") && recorded.contains("id = \"OSHIFT2\""), "{recorded}");
     clean(dir);
 
     // Again: only reads; nothing created, the schedule not rewritten, no commit.
-    let out = stdout(&push(dir).success());
+    let out = stdout(&push(dir).assert().success());
     assert!(out.contains("nothing to push: 2 weeks are already as planned"), "{out}");
     let got = seen.lock().unwrap().clone();
     assert_eq!(got.len(), 7);
@@ -1134,7 +1169,7 @@ fn rota_export_push_to_grafana_oncall_creates_overrides_and_lists_them_in_the_sc
     let w49 = captain(dir, "2026-W49");
     let other = if w49 == "alice" { "bob" } else { "alice" };
     wb(dir).args(["rota", "swap", "2026-W49", &w49, other, "--force", "--reason", "test"]).assert().success();
-    let out = stdout(&push(dir).success());
+    let out = stdout(&push(dir).assert().success());
     assert!(out.contains("1 deleted, 1 created"), "{out}");
     let got = seen.lock().unwrap().clone();
     let calls: Vec<(&str, &str)> = got[7..].iter().map(|r| (r.method.as_str(), r.path.as_str())).collect();
@@ -1143,20 +1178,20 @@ fn rota_export_push_to_grafana_oncall_creates_overrides_and_lists_them_in_the_sc
         [
             ("GET", "/api/v1/users/?email=bob%40example.org"),
             ("GET", "/api/v1/schedules/SWEB1/"),
-            ("DELETE", "/api/v1/on_call_shifts/OSHIFT3/"),
+            ("DELETE", "/api/v1/on_call_shifts/OSHIFT2/"),
             ("POST", "/api/v1/on_call_shifts/"),
             ("PUT", "/api/v1/schedules/SWEB1/"),
         ]
     );
     assert!(got[10].body.contains(id(other)), "{}", got[10].body);
-    assert_eq!(*listed.lock().unwrap(), ["OPERSON1", "OSHIFT2", "OSHIFT10"]);
+    assert_eq!(*listed.lock().unwrap(), ["OPERSON1", "OSHIFT1", "OSHIFT3"]);
     clean(dir);
 
     // Someone took one of watchbill's shifts out of the schedule: the next push lists it again.
-    listed.lock().unwrap().retain(|s| s != "OSHIFT2");
-    let out = stdout(&push(dir).success());
+    listed.lock().unwrap().retain(|s| s != "OSHIFT1");
+    let out = stdout(&push(dir).assert().success());
     assert!(out.contains("0 deleted, 0 created, the schedule now lists 3 shift(s)"), "{out}");
-    assert_eq!(*listed.lock().unwrap(), ["OPERSON1", "OSHIFT10", "OSHIFT2"]);
+    assert_eq!(*listed.lock().unwrap(), ["OPERSON1", "OSHIFT3", "OSHIFT1"]);
     clean(dir);
 
     // Pushing to OnCall needs the schedule, the token and its address.

@@ -77,10 +77,11 @@ pub fn run(ctx: &Ctx, a: ExportArgs) -> Result<Exit> {
     let weeks: Vec<IsoWeek> = (0..i64::from(a.weeks)).map(|i| from.plus(i)).collect();
     session.read(Needs::rota_in(Weeks::between(from, from.plus(i64::from(a.weeks) - 1))))?;
     let model = &session.model;
-    // PagerDuty takes a user id: a push looks up the captains who have only an e-mail.
+    // PagerDuty and OnCall take a user id: a push looks up the captains who have only an
+    // e-mail (a read, so --dry-run does it too, as `git push --dry-run` asks the remote).
     let mut found = std::collections::BTreeMap::new();
     let to_find = if a.push { export::emails_to_find(model, a.tool, &weeks) } else { Vec::new() };
-    if !to_find.is_empty() && !a.write.dry_run {
+    if !to_find.is_empty() {
         let client = client(&a)?;
         for email in to_find {
             let answer = client.send(&export::find_user(a.tool, &email))?;
@@ -124,21 +125,25 @@ pub fn run(ctx: &Ctx, a: ExportArgs) -> Result<Exit> {
     // OnCall: even with nothing to create, the schedule must list the shifts of these weeks.
     let oncall = a.tool == Tool::GrafanaOncall;
     let nothing = plan.delete.is_empty() && plan.create.is_empty();
-    if nothing && (!oncall || a.write.dry_run) {
+    if nothing && !oncall {
         outln!("nothing to push: {} already as planned", plural(plan.unchanged.len()));
         return Ok(Exit::Ok);
     }
     let deletes: Vec<Request> =
         plan.delete.iter().map(|c| export::delete(a.tool, &schedule, &c.id)).collect();
-    if a.write.dry_run {
-        let creates = plan.create.iter().map(|o| export::create(a.tool, &schedule, o, tz, None));
-        for r in deletes.iter().cloned().chain(creates) {
+    let dry_run = |creates: &[Request], rewrite: bool| {
+        for r in deletes.iter().chain(creates) {
             outln!("would send {} {}", r.method, r.path);
         }
-        if oncall {
+        if rewrite {
             outln!("would send PUT /api/v1/schedules/{schedule}/ (its list of shifts)");
         }
-        return Ok(Exit::Ok);
+        Ok(Exit::Ok)
+    };
+    if a.write.dry_run && !oncall {
+        let creates: Vec<Request> =
+            plan.create.iter().map(|o| export::create(a.tool, &schedule, o, tz, None)).collect();
+        return dry_run(&creates, false);
     }
     let client = client(&a)?;
     let target = if oncall {
@@ -153,6 +158,21 @@ pub fn run(ctx: &Ctx, a: ExportArgs) -> Result<Exit> {
     let team = target.as_ref().and_then(|t| t.team.as_deref());
     let creates: Vec<Request> =
         plan.create.iter().map(|o| export::create(a.tool, &schedule, o, tz, team)).collect();
+    if a.write.dry_run {
+        // OnCall: the schedule is rewritten when shifts come or go, or one of ours is missing.
+        let kept: Vec<String> = (before.created.iter())
+            .filter(|c| weeks.contains(&c.week) && !plan.delete.contains(c))
+            .map(|c| c.id.clone())
+            .collect();
+        let gone: Vec<String> = plan.delete.iter().map(|c| c.id.clone()).collect();
+        let listed = target.as_ref().map_or(&[][..], |t| &t.shifts[..]);
+        let rewrite = !plan.create.is_empty() || export::attached(listed, &gone, &kept).is_some();
+        if nothing && !rewrite {
+            outln!("nothing to push: {} already as planned", plural(plan.unchanged.len()));
+            return Ok(Exit::Ok);
+        }
+        return dry_run(&creates, rewrite);
+    }
     // Whatever happens half-way, what was done is recorded, so the next push starts from it.
     let mut deleted = Vec::new();
     let mut created = Vec::new();
