@@ -412,6 +412,31 @@ fn dry_run_and_since() {
 }
 
 #[test]
+fn an_alert_before_the_monday_handover_is_filed_under_the_watch_it_fell_in() {
+    // Monday 23 November 2026, 09:59:59 and 10:00:00 in Paris: W48's handover is at 10:00.
+    let t = crew_with(SETTINGS, CREW);
+    let dir = t.path();
+    let export = tempfile::tempdir().unwrap();
+    let file = export.path().join("alerts.json");
+    let alert = |id: u32, at: &str| {
+        serde_json::json!({"id": id.to_string(), "alertID": id, "status": "StatusUnacknowledged",
+            "summary": format!("Disk full {id}"), "createdAt": at,
+            "service": {"id": "s1", "name": "Search"}, "recentEvents": {"nodes": []}})
+    };
+    let doc = serde_json::json!({"data": {"alerts": {"nodes": [
+        alert(1, "2026-11-23T08:59:59.600Z"), alert(2, "2026-11-23T09:00:00Z")],
+        "pageInfo": {"endCursor": null, "hasNextPage": false}}}});
+    std::fs::write(&file, doc.to_string()).unwrap();
+    wb(dir).args(["import", "goalert"]).arg(&file).assert().success();
+    let (path, _, fm) = entry(dir, "goalert:1");
+    assert!(path.starts_with("logbook/2026-W47/20261123T0959-disk-full-1-"), "{path}");
+    assert_eq!(time(&fm, "started").as_deref(), Some("2026-11-23T09:59:59+01:00"), "to the second");
+    let (path, _, _) = entry(dir, "goalert:2");
+    assert!(path.starts_with("logbook/2026-W48/20261123T1000-disk-full-2-"), "{path}");
+    wb(dir).arg("check").assert().success();
+}
+
+#[test]
 fn objectives_are_measured_from_imported_incidents() {
     let t = crew_with(SETTINGS, CREW);
     let dir = t.path();
