@@ -553,6 +553,13 @@ fn pagerduty_override_shape(r: &Received) -> Result<(), String> {
 
 const ROTA_SETTINGS: &str = "timezone = \"Europe/Paris\"\n[rota]\ncrew_size = 1\nterm_weeks = 1\nteam_rotation = false\npair_novices = false\n";
 
+/// `watchbill rota export TOOL --schedule SCHEDULE --from 2026-W48 --weeks WEEKS`.
+fn rota_export(dir: &Path, tool: &str, schedule: &str, weeks: &str) -> assert_cmd::Command {
+    let mut cmd = wb(dir);
+    cmd.args(["rota", "export", tool, "--schedule", schedule, "--from", "2026-W48", "--weeks", weeks]);
+    cmd
+}
+
 fn planned_crew() -> tempfile::TempDir {
     let t = crew_with(ROTA_SETTINGS, CREW);
     wb(t.path()).args(["rota", "plan", "--weeks", "4"]).assert().success();
@@ -569,23 +576,8 @@ fn captain(dir: &Path, week: &str) -> String {
 fn rota_export_prints_one_override_per_captain_per_watch() {
     let t = planned_crew();
     let dir = t.path();
-    let out = stdout(
-        &wb(dir)
-            .args([
-                "rota",
-                "export",
-                "pagerduty",
-                "--schedule",
-                "PSCHED1",
-                "--from",
-                "2026-W48",
-                "--weeks",
-                "2",
-            ])
-            .args(["--format", "json"])
-            .assert()
-            .success(),
-    );
+    let out =
+        stdout(&rota_export(dir, "pagerduty", "PSCHED1", "2").args(["--format", "json"]).assert().success());
     let v: Value = serde_json::from_str(&out).unwrap();
     let requests = v.as_array().unwrap();
     assert_eq!(requests.len(), 2, "{out}");
@@ -597,13 +589,7 @@ fn rota_export_prints_one_override_per_captain_per_watch() {
     let id = if captain(dir, "2026-W48") == "alice" { "PXPGF42" } else { "PBOB001" };
     assert_eq!(o["user"], serde_json::json!({"id": id, "type": "user_reference"}));
     // Opsgenie takes the e-mail as the user.
-    let out = stdout(
-        &wb(dir)
-            .args(["rota", "export", "opsgenie", "--schedule", "S1", "--from", "2026-W48", "--weeks", "1"])
-            .args(["--format", "json"])
-            .assert()
-            .success(),
-    );
+    let out = stdout(&rota_export(dir, "opsgenie", "S1", "1").args(["--format", "json"]).assert().success());
     let v: Value = serde_json::from_str(&out).unwrap();
     let email = format!("{}@example.org", captain(dir, "2026-W48"));
     assert_eq!(v[0]["body"]["user"], serde_json::json!({"type": "user", "username": email}));
@@ -648,23 +634,8 @@ fn rota_export_splits_the_captain_around_a_cover() {
     let t = planned_crew();
     let dir = t.path();
     let (captain, other) = cover_w48(dir);
-    let out = stdout(
-        &wb(dir)
-            .args([
-                "rota",
-                "export",
-                "pagerduty",
-                "--schedule",
-                "PSCHED1",
-                "--from",
-                "2026-W48",
-                "--weeks",
-                "1",
-            ])
-            .args(["--format", "json"])
-            .assert()
-            .success(),
-    );
+    let out =
+        stdout(&rota_export(dir, "pagerduty", "PSCHED1", "1").args(["--format", "json"]).assert().success());
     let v: Value = serde_json::from_str(&out).unwrap();
     let spans: Vec<(String, String, String)> = (v.as_array().unwrap().iter())
         .map(|r| {
@@ -685,13 +656,7 @@ fn rota_export_splits_the_captain_around_a_cover() {
         "{out}"
     );
     // Opsgenie: the same three spans, each with its own alias.
-    let out = stdout(
-        &wb(dir)
-            .args(["rota", "export", "opsgenie", "--schedule", "S1", "--from", "2026-W48", "--weeks", "1"])
-            .args(["--format", "json"])
-            .assert()
-            .success(),
-    );
+    let out = stdout(&rota_export(dir, "opsgenie", "S1", "1").args(["--format", "json"]).assert().success());
     let v: Value = serde_json::from_str(&out).unwrap();
     let aliases: Vec<&str> =
         v.as_array().unwrap().iter().map(|r| r["body"]["alias"].as_str().unwrap()).collect();
@@ -725,21 +690,10 @@ fn rota_export_push_creates_then_replaces_only_replanned_weeks() {
         _ => (404, "{}".into()),
     });
     let push = |dir: &Path| {
-        let mut cmd = wb(dir);
-        cmd.args([
-            "rota",
-            "export",
-            "pagerduty",
-            "--schedule",
-            "PSCHED1",
-            "--from",
-            "2026-W48",
-            "--weeks",
-            "2",
-        ])
-        .args(["--push", "--base-url", &base])
-        .env("PAGERDUTY_TOKEN", "secret-token");
-        cmd.assert()
+        rota_export(dir, "pagerduty", "PSCHED1", "2")
+            .args(["--push", "--base-url", &base])
+            .env("PAGERDUTY_TOKEN", "secret-token")
+            .assert()
     };
     let before = commits(dir);
     let out = stdout(&push(dir).success());
@@ -911,14 +865,16 @@ fn rota_export_push_to_opsgenie_names_overrides_by_alias() {
         (_, Err(e)) => (422, serde_json::json!({"message": e}).to_string()),
         _ => (404, "{}".into()),
     });
-    let out = stdout(
-        &wb(dir)
-            .args(["rota", "export", "opsgenie", "--schedule", "S1", "--from", "2026-W48", "--weeks", "1"])
-            .args(["--push", "--base-url", &base])
-            .env("OPSGENIE_TOKEN", "og-token")
-            .assert()
-            .success(),
-    );
+    let push = || {
+        stdout(
+            &rota_export(dir, "opsgenie", "S1", "1")
+                .args(["--push", "--base-url", &base])
+                .env("OPSGENIE_TOKEN", "og-token")
+                .assert()
+                .success(),
+        )
+    };
+    let out = push();
     assert!(out.contains("0 deleted, 1 created"), "{out}");
     assert_eq!(seen.lock().unwrap().len(), 1);
     let recorded = std::fs::read_to_string(dir.join("exports/opsgenie-S1.toml")).unwrap();
@@ -929,14 +885,7 @@ fn rota_export_push_to_opsgenie_names_overrides_by_alias() {
     // W48 re-planned: the override is deleted by its alias and the new captain's created.
     let other = if w48 == "alice" { "bob" } else { "alice" };
     wb(dir).args(["rota", "swap", "2026-W48", &w48, other, "--force", "--reason", "test"]).assert().success();
-    let out = stdout(
-        &wb(dir)
-            .args(["rota", "export", "opsgenie", "--schedule", "S1", "--from", "2026-W48", "--weeks", "1"])
-            .args(["--push", "--base-url", &base])
-            .env("OPSGENIE_TOKEN", "og-token")
-            .assert()
-            .success(),
-    );
+    let out = push();
     assert!(out.contains("1 deleted, 1 created"), "{out}");
     let got = seen.lock().unwrap().clone();
     assert_eq!(got.len(), 3);
@@ -976,18 +925,7 @@ fn rota_export_push_finds_pagerduty_users_by_email() {
     });
     // --dry-run looks the users up (a read) and sends nothing else.
     let out = stdout(
-        &wb(dir)
-            .args([
-                "rota",
-                "export",
-                "pagerduty",
-                "--schedule",
-                "PSCHED1",
-                "--from",
-                "2026-W48",
-                "--weeks",
-                "2",
-            ])
+        &rota_export(dir, "pagerduty", "PSCHED1", "2")
             .args(["--push", "--dry-run", "--base-url", &base])
             .env("PAGERDUTY_TOKEN", "secret-token")
             .assert()
@@ -997,8 +935,7 @@ fn rota_export_push_finds_pagerduty_users_by_email() {
     assert!(seen.lock().unwrap().iter().all(|r| r.method == "GET"));
     seen.lock().unwrap().clear();
     assert!(!dir.join("exports").exists());
-    wb(dir)
-        .args(["rota", "export", "pagerduty", "--schedule", "PSCHED1", "--from", "2026-W48", "--weeks", "2"])
+    rota_export(dir, "pagerduty", "PSCHED1", "2")
         .args(["--push", "--base-url", &base])
         .env("PAGERDUTY_TOKEN", "secret-token")
         .assert()
@@ -1031,18 +968,7 @@ fn rota_export_push_finds_pagerduty_users_by_email() {
     });
     let before = commits(dir);
     let err = stderr(
-        &wb(dir)
-            .args([
-                "rota",
-                "export",
-                "pagerduty",
-                "--schedule",
-                "PSCHED1",
-                "--from",
-                "2026-W48",
-                "--weeks",
-                "2",
-            ])
+        &rota_export(dir, "pagerduty", "PSCHED1", "2")
             .args(["--push", "--base-url", &base])
             .env("PAGERDUTY_TOKEN", "secret-token")
             .assert()
@@ -1081,7 +1007,7 @@ fn oncall_override_shape(r: &Received) -> Result<(), String> {
     let start = v["start"].as_str().ok_or("start")?;
     chrono::NaiveDateTime::parse_from_str(start, "%Y-%m-%dT%H:%M:%S")
         .map_err(|e| format!("start {start}: {e}"))?;
-    if !v["duration"].as_i64().is_some_and(|d| d > 0) {
+    if v["duration"].as_i64().is_none_or(|d| d <= 0) {
         return Err(format!("duration: {}", v["duration"]));
     }
     let users = v["users"].as_array().filter(|u| u.len() == 1).ok_or("users")?;
