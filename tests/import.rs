@@ -156,6 +156,23 @@ fn pagerduty_pages_and_log_entries_become_entries_once() {
     assert!(out.contains("nothing to import: 3 alerts are up to date"), "{out}");
     assert_eq!(commits(dir), before + 1);
     clean(dir);
+
+    // The log entries in the same file as the incidents, under `log_entries`: the same entries.
+    let read = |f: &str| -> Value { serde_json::from_slice(&std::fs::read(fixture(f)).unwrap()).unwrap() };
+    let mut one = read("pagerduty/incidents-2.json");
+    one["log_entries"] = read("pagerduty/log_entries.json")["log_entries"].clone();
+    let export = tempfile::tempdir().unwrap();
+    let file = export.path().join("incidents-with-log.json");
+    std::fs::write(&file, one.to_string()).unwrap();
+    let t = crew_with(SETTINGS, CREW);
+    import(t.path(), "pagerduty", &["pagerduty/incidents-1.json", file.to_str().unwrap()]).success();
+    assert_eq!(
+        entries(t.path()).into_iter().map(|(p, _)| p).collect::<Vec<_>>(),
+        entries(dir).into_iter().map(|(p, _)| p).collect::<Vec<_>>()
+    );
+    let (_, _, fm) = entry(t.path(), "pagerduty:Q1PD0002");
+    assert_eq!(time(&fm, "acknowledged").as_deref(), Some("2026-11-18T23:20:00+01:00"));
+    assert_eq!(time(&fm, "restored").as_deref(), Some("2026-11-19T00:00:00+01:00"));
 }
 
 #[test]
