@@ -17,17 +17,22 @@ use clap::Args;
   watchbill rota export opsgenie --schedule 4513b7ea-3b91-438f-b7e4-e3e54af9147c --weeks 8 --format json
   PAGERDUTY_TOKEN=… watchbill rota export pagerduty --schedule PABC123 --push
   watchbill rota export grafana-oncall --from 2026-W48
+  GRAFANA_ONCALL_TOKEN=… watchbill rota export grafana-oncall --schedule SBM7DV7BKFUYU \
+    --base-url https://oncall.example.org --push
 
 Members are the tool's users by e-mail (Opsgenie) or by their id in crew.toml
-(`pagerduty = \"PXXXX\"`, `opsgenie = …`, `grafana_oncall = \"UXXXX\"`); a member who is
-neither is reported with the fix. --push records what it created in
+(`pagerduty = \"PXXXX\"`, `opsgenie = …`, `grafana_oncall = \"UXXXX\"`), else, with --push
+to PagerDuty or Grafana OnCall, the one user the tool has with exactly their e-mail; a member
+who is none of these is reported with the fix. --push records what it created in
 exports/<tool>-<schedule>.toml and, on a later push, deletes those of a re-planned week
-(or of a week whose covers changed) and creates them anew.")]
+(or of a week whose covers changed) and creates them anew. In Grafana OnCall it also rewrites
+the schedule's list of shifts: those watchbill deleted leave it, those it created join it,
+the others stay.")]
 pub struct ExportArgs {
     /// pagerduty, opsgenie or grafana-oncall.
     #[arg(value_enum)]
     pub tool: Tool,
-    /// The tool's schedule the overrides go into (needed for pagerduty and opsgenie).
+    /// The tool's schedule the overrides go into (needed but to print grafana-oncall shifts).
     #[arg(long, value_name = "ID")]
     pub schedule: Option<String>,
     /// First week (default: the current one).
@@ -38,10 +43,11 @@ pub struct ExportArgs {
     pub weeks: u32,
     #[arg(long, value_enum, default_value = "text")]
     pub format: ListFormat,
-    /// Send the requests, with the token in PAGERDUTY_TOKEN or OPSGENIE_TOKEN.
+    /// Send the requests, with the token in PAGERDUTY_TOKEN, OPSGENIE_TOKEN or GRAFANA_ONCALL_TOKEN.
     #[arg(long)]
     pub push: bool,
-    /// The tool's API (default: its public one); for a regional or self-hosted instance.
+    /// The tool's API (default: its public one); for a regional or self-hosted instance, and
+    /// needed for Grafana OnCall (its API URL, e.g. https://oncall-prod-us-central-0.grafana.net/oncall).
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
     #[command(flatten)]
@@ -55,10 +61,12 @@ pub fn run(ctx: &Ctx, a: ExportArgs) -> Result<Exit> {
     }
     let schedule = match (&a.schedule, a.tool) {
         (Some(s), _) => s.clone(),
-        (None, Tool::GrafanaOncall) => String::new(),
+        // OnCall shifts are made apart from schedules: printing them needs none.
+        (None, Tool::GrafanaOncall) if !a.push => String::new(),
         (None, _) => {
-            return Err(Error::usage(format!("{} needs --schedule ID", a.tool.title()))
-                .help("the id is in the schedule's URL in the tool"))
+            let what = if a.push { " to push" } else { "" };
+            return Err(Error::usage(format!("{} needs --schedule ID{what}", a.tool.title()))
+                .help("the id is in the schedule's URL in the tool"));
         }
     };
     if a.weeks == 0 || a.weeks > 520 {
@@ -69,13 +77,15 @@ pub fn run(ctx: &Ctx, a: ExportArgs) -> Result<Exit> {
     let weeks: Vec<IsoWeek> = (0..i64::from(a.weeks)).map(|i| from.plus(i)).collect();
     session.read(Needs::rota_in(Weeks::between(from, from.plus(i64::from(a.weeks) - 1))))?;
     let model = &session.model;
-    // PagerDuty takes a user id: a push looks up the captains who have only an e-mail.
+    // PagerDuty and OnCall take a user id: a push looks up the captains who have only an
+    // e-mail (a read, so --dry-run does it too, as `git push --dry-run` asks the remote).
     let mut found = std::collections::BTreeMap::new();
     let to_find = if a.push { export::emails_to_find(model, a.tool, &weeks) } else { Vec::new() };
-    if !to_find.is_empty() && !a.write.dry_run {
+    if !to_find.is_empty() {
         let client = client(&a)?;
         for email in to_find {
-            if let Some(id) = export::user_with_email(&client.send(&export::find_user(&email))?, &email) {
+            let answer = client.send(&export::find_user(a.tool, &email))?;
+            if let Some(id) = export::user_with_email(a.tool, &answer, &email) {
                 found.insert(email, id);
             }
         }
@@ -94,7 +104,7 @@ pub fn run(ctx: &Ctx, a: ExportArgs) -> Result<Exit> {
     let tz = model.settings.schedule.tz.name();
     if !a.push {
         let requests: Vec<Request> =
-            wanted.iter().map(|o| export::create(a.tool, &schedule, o, tz)).collect();
+            wanted.iter().map(|o| export::create(a.tool, &schedule, o, tz, None)).collect();
         print_requests(&requests, a.format)?;
         if wanted.is_empty() {
             eprintln!(
@@ -104,12 +114,6 @@ pub fn run(ctx: &Ctx, a: ExportArgs) -> Result<Exit> {
         }
         return Ok(Exit::Ok);
     }
-    if a.tool == Tool::GrafanaOncall {
-        return Err(Error::usage("--push is not supported for Grafana OnCall").help(
-            "OnCall adds a shift to a schedule through the schedule's own list of shifts; print the shifts \
-             and create them with its API or Terraform",
-        ));
-    }
     let path = record::path(a.tool, &schedule);
     let before = match store::read_current(&session.root, &a.write.mode(), &path)? {
         Some(b) => {
@@ -118,21 +122,57 @@ pub fn run(ctx: &Ctx, a: ExportArgs) -> Result<Exit> {
         None => record::Record::default(),
     };
     let plan = export::push_plan(&before, &wanted, &weeks);
-    if plan.delete.is_empty() && plan.create.is_empty() {
+    // OnCall: even with nothing to create, the schedule must list the shifts of these weeks.
+    let oncall = a.tool == Tool::GrafanaOncall;
+    let nothing = plan.delete.is_empty() && plan.create.is_empty();
+    if nothing && !oncall {
         outln!("nothing to push: {} already as planned", plural(plan.unchanged.len()));
         return Ok(Exit::Ok);
     }
     let deletes: Vec<Request> =
         plan.delete.iter().map(|c| export::delete(a.tool, &schedule, &c.id)).collect();
-    let creates: Vec<Request> =
-        plan.create.iter().map(|o| export::create(a.tool, &schedule, o, tz)).collect();
-    if a.write.dry_run {
-        for r in deletes.iter().chain(&creates) {
+    let dry_run = |creates: &[Request], rewrite: bool| {
+        for r in deletes.iter().chain(creates) {
             outln!("would send {} {}", r.method, r.path);
         }
-        return Ok(Exit::Ok);
+        if rewrite {
+            outln!("would send PUT /api/v1/schedules/{schedule}/ (its list of shifts)");
+        }
+        Ok(Exit::Ok)
+    };
+    if a.write.dry_run && !oncall {
+        let creates: Vec<Request> =
+            plan.create.iter().map(|o| export::create(a.tool, &schedule, o, tz, None)).collect();
+        return dry_run(&creates, false);
     }
     let client = client(&a)?;
+    let target = if oncall {
+        let answer = client.send(&export::get_schedule(&schedule))?;
+        Some(export::oncall_schedule(&answer).map_err(|m| {
+            Error::refused(format!("Grafana OnCall schedule {schedule}: {m}"))
+                .help("push to a web or calendar schedule; its id is in its URL")
+        })?)
+    } else {
+        None
+    };
+    let team = target.as_ref().and_then(|t| t.team.as_deref());
+    let creates: Vec<Request> =
+        plan.create.iter().map(|o| export::create(a.tool, &schedule, o, tz, team)).collect();
+    if a.write.dry_run {
+        // OnCall: the schedule is rewritten when shifts come or go, or one of ours is missing.
+        let kept: Vec<String> = (before.created.iter())
+            .filter(|c| weeks.contains(&c.week) && !plan.delete.contains(c))
+            .map(|c| c.id.clone())
+            .collect();
+        let gone: Vec<String> = plan.delete.iter().map(|c| c.id.clone()).collect();
+        let listed = target.as_ref().map_or(&[][..], |t| &t.shifts[..]);
+        let rewrite = !plan.create.is_empty() || export::attached(listed, &gone, &kept).is_some();
+        if nothing && !rewrite {
+            outln!("nothing to push: {} already as planned", plural(plan.unchanged.len()));
+            return Ok(Exit::Ok);
+        }
+        return dry_run(&creates, rewrite);
+    }
     // Whatever happens half-way, what was done is recorded, so the next push starts from it.
     let mut deleted = Vec::new();
     let mut created = Vec::new();
@@ -164,7 +204,31 @@ pub fn run(ctx: &Ctx, a: ExportArgs) -> Result<Exit> {
             }
         }
     }
-    outln!("{} {}: {} deleted, {} created", a.tool.title(), schedule, deleted.len(), created.len());
+    let mut attached = None;
+    if let Some(t) = &target {
+        let ours: Vec<String> = (before.created.iter())
+            .filter(|c| weeks.contains(&c.week) && !deleted.contains(&c.id))
+            .chain(&created)
+            .map(|c| c.id.clone())
+            .collect();
+        if let Some(list) = export::attached(&t.shifts, &deleted, &ours) {
+            match client.send(&export::attach(&schedule, &list)) {
+                Ok(_) => attached = Some(list.len()),
+                Err(e) => {
+                    failure.get_or_insert(e);
+                }
+            }
+        }
+    }
+    if nothing && attached.is_none() && failure.is_none() {
+        outln!("nothing to push: {} already as planned", plural(plan.unchanged.len()));
+        return Ok(Exit::Ok);
+    }
+    let listing = match attached {
+        Some(n) => format!(", the schedule now lists {n} shift(s)"),
+        None => String::new(),
+    };
+    outln!("{} {}: {} deleted, {} created{listing}", a.tool.title(), schedule, deleted.len(), created.len());
     if !deleted.is_empty() || !created.is_empty() {
         let message = format!(
             "rota export: {} override(s) created, {} deleted in {} schedule {schedule}",

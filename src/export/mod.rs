@@ -4,10 +4,13 @@
 //! one that ends it, split around each cover of the captain, and one per cover for the
 //! stand-in over the cover (docs/interop.md says why split), for the user the member is in the tool: by e-mail where the tool takes an
 //! e-mail (Opsgenie's `username`), else by the member's id for the tool in crew.toml
-//! (`pagerduty = "PXXXX"`, `grafana_oncall = "UXXXX"`), else, for PagerDuty when pushing, by
-//! the one user the tool has with the member's e-mail. A member who cannot be matched is
-//! reported with the fix, never guessed. [`push`] sends them (the HTTP edge) and keeps what it
-//! created in [`record`], so a later push deletes exactly those of a re-planned week.
+//! (`pagerduty = "PXXXX"`, `grafana_oncall = "UXXXX"`), else, for PagerDuty and Grafana OnCall
+//! when pushing, by the one user the tool has with exactly the member's e-mail. A member who
+//! cannot be matched is reported with the fix, never guessed. [`push`] sends them (the HTTP
+//! edge) and keeps what it created in [`record`], so a later push deletes exactly those of a
+//! re-planned week. Grafana OnCall shows a shift only in the schedules that list it, so a push
+//! there also rewrites the schedule's list of shifts ([`attach`]): the shifts a person made
+//! stay in it, those watchbill deleted leave it, those it created join it.
 
 pub mod push;
 pub mod record;
@@ -172,8 +175,10 @@ fn user(
             _ => "their",
         };
         let push = match tool {
-            Tool::Pagerduty => " (or their PagerDuty e-mail: --push looks users up by e-mail)",
-            _ => "",
+            Tool::Pagerduty | Tool::GrafanaOncall => {
+                format!(" (or their {} e-mail: --push looks users up by e-mail)", tool.title())
+            }
+            _ => String::new(),
         };
         format!(
             "give `{id}` {what} {} user id in crew.toml: `{} = \"…\"` in their [[member]]{push}",
@@ -183,8 +188,9 @@ fn user(
     })
 }
 
-/// The request that creates an override in schedule `schedule` of the tool.
-pub fn create(tool: Tool, schedule: &str, o: &Override, tz: &str) -> Request {
+/// The request that creates an override in schedule `schedule` of the tool; `team` is the
+/// Grafana OnCall team of the schedule (a shift must be in its schedule's team).
+pub fn create(tool: Tool, schedule: &str, o: &Override, tz: &str, team: Option<&str>) -> Request {
     let utc = |s: &str| {
         DateTime::parse_from_rfc3339(s)
             .map(|t| t.with_timezone(&Utc).to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
@@ -212,7 +218,9 @@ pub fn create(tool: Tool, schedule: &str, o: &Override, tz: &str) -> Request {
                 "endDate": utc(&o.end).unwrap_or_else(|_| o.end.clone()),
             }),
         },
-        // POST /api/v1/on_call_shifts/: a single event above the schedule's rotations.
+        // POST /api/v1/on_call_shifts/ with type "override": the overrides layer, above every
+        // rotation of the schedule, the kind of shift OnCall's own "add override" makes.
+        // `start` has no offset: it is read in `time_zone`, so both are UTC.
         Tool::GrafanaOncall | Tool::Goalert => {
             let (start, end) = (DateTime::parse_from_rfc3339(&o.start), DateTime::parse_from_rfc3339(&o.end));
             let (start, duration) = match (start, end) {
@@ -225,11 +233,10 @@ pub fn create(tool: Tool, schedule: &str, o: &Override, tz: &str) -> Request {
                 method: "POST",
                 path: "/api/v1/on_call_shifts/".into(),
                 body: json!({
-                    "name": o.alias,
-                    "type": "single_event",
-                    "team_id": null,
+                    "name": oncall_name(&o.alias, schedule),
+                    "type": "override",
+                    "team_id": team,
                     "time_zone": "UTC",
-                    "level": 100,
                     "start": start,
                     "duration": duration,
                     "users": [o.user],
@@ -239,10 +246,72 @@ pub fn create(tool: Tool, schedule: &str, o: &Override, tz: &str) -> Request {
     }
 }
 
-/// The captains' e-mails a push must look up in the tool: PagerDuty members with an e-mail but
-/// no `pagerduty` id in crew.toml (lowercased).
+/// An OnCall shift's name: older OnCall releases want names unique in the whole organisation,
+/// so the schedule's id is part of it.
+fn oncall_name(alias: &str, schedule: &str) -> String {
+    if schedule.is_empty() {
+        alias.to_string()
+    } else {
+        format!("{alias}-{schedule}")
+    }
+}
+
+/// `GET /api/v1/schedules/{id}/`: a Grafana OnCall schedule, for its shifts and team.
+pub fn get_schedule(schedule: &str) -> Request {
+    Request { method: "GET", path: format!("/api/v1/schedules/{}/", segment(schedule)), body: Value::Null }
+}
+
+/// What a push needs of a Grafana OnCall schedule.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OncallSchedule {
+    /// The ids of the shifts it lists, in order.
+    pub shifts: Vec<String>,
+    pub team: Option<String>,
+}
+
+/// The shifts and team of a `GET /api/v1/schedules/{id}/` answer; an error for an iCal
+/// schedule, which takes no shifts.
+pub fn oncall_schedule(answer: &str) -> Result<OncallSchedule, String> {
+    let v: Value = serde_json::from_str(answer).map_err(|e| format!("the schedule is not JSON: {e}"))?;
+    let kind = v.get("type").and_then(Value::as_str).unwrap_or("");
+    let Some(shifts) = v.get("shifts").and_then(Value::as_array) else {
+        return Err(format!(
+            "the schedule (type {kind:?}) lists no shifts: only `web` and `calendar` schedules take overrides \
+             through the API"
+        ));
+    };
+    Ok(OncallSchedule {
+        shifts: shifts.iter().filter_map(|s| s.as_str().map(str::to_string)).collect(),
+        team: v.get("team_id").and_then(Value::as_str).map(str::to_string),
+    })
+}
+
+/// The schedule's shifts after a push: what it listed, less the shifts watchbill deleted,
+/// plus `ours` (those of the weeks pushed) where missing; `None` when that is what it lists.
+pub fn attached(listed: &[String], deleted: &[String], ours: &[String]) -> Option<Vec<String>> {
+    let mut out: Vec<String> = listed.iter().filter(|s| !deleted.contains(s)).cloned().collect();
+    for id in ours {
+        if !out.contains(id) {
+            out.push(id.clone());
+        }
+    }
+    (out != listed).then_some(out)
+}
+
+/// `PUT /api/v1/schedules/{id}/` with its whole list of shifts (OnCall has no call that adds
+/// one shift to a schedule).
+pub fn attach(schedule: &str, shifts: &[String]) -> Request {
+    Request {
+        method: "PUT",
+        path: format!("/api/v1/schedules/{}/", segment(schedule)),
+        body: json!({ "shifts": shifts }),
+    }
+}
+
+/// The captains' e-mails a push must look up in the tool: PagerDuty or Grafana OnCall members
+/// with an e-mail but no id for the tool in crew.toml (lowercased).
 pub fn emails_to_find(model: &Model, tool: Tool, weeks: &[IsoWeek]) -> Vec<String> {
-    if tool != Tool::Pagerduty {
+    if !matches!(tool, Tool::Pagerduty | Tool::GrafanaOncall) {
         return Vec::new();
     }
     let mut out: Vec<String> = (weeks.iter().filter_map(|w| model.rota.get(w)))
@@ -256,16 +325,23 @@ pub fn emails_to_find(model: &Model, tool: Tool, weeks: &[IsoWeek]) -> Vec<Strin
     out
 }
 
-/// `GET /users?query=<e-mail>`: PagerDuty's users whose name or e-mail match.
-pub fn find_user(email: &str) -> Request {
-    Request { method: "GET", path: format!("/users?query={}", segment(email)), body: Value::Null }
+/// The request that looks a user up by e-mail: PagerDuty's `GET /users?query=` (users whose
+/// name or e-mail match), Grafana OnCall's `GET /api/v1/users/?email=`.
+pub fn find_user(tool: Tool, email: &str) -> Request {
+    let path = match tool {
+        Tool::GrafanaOncall => format!("/api/v1/users/?email={}", segment(email)),
+        _ => format!("/users?query={}", segment(email)),
+    };
+    Request { method: "GET", path, body: Value::Null }
 }
 
-/// The id of the one user whose e-mail is exactly `email` in a `GET /users` answer (`users[]`
-/// with `id` and `email`); none when no user or several have it.
-pub fn user_with_email(answer: &str, email: &str) -> Option<String> {
+/// The id of the one user whose e-mail is exactly `email` in the answer of [`find_user`]
+/// (PagerDuty's `users[]`, OnCall's `results[]`, each with `id` and `email`); none when no user
+/// or several have it.
+pub fn user_with_email(tool: Tool, answer: &str, email: &str) -> Option<String> {
     let v: Value = serde_json::from_str(answer).ok()?;
-    let same: Vec<&Value> = (v.get("users")?.as_array()?.iter())
+    let list = if tool == Tool::GrafanaOncall { "results" } else { "users" };
+    let same: Vec<&Value> = (v.get(list)?.as_array()?.iter())
         .filter(|u| u.get("email").and_then(Value::as_str).is_some_and(|e| e.eq_ignore_ascii_case(email)))
         .collect();
     match same.as_slice() {
@@ -430,6 +506,35 @@ mod tests {
                     "watchbill-2026-W48-cover-3-bob"
                 ),
             ]
+        );
+    }
+
+    #[test]
+    fn oncall_lists_the_persons_shifts_less_the_deleted_plus_ours() {
+        let ids = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let got = oncall_schedule(
+            r#"{"id": "S1", "name": "Ops", "type": "web", "team_id": "T1", "time_zone": "UTC",
+                "on_call_now": [], "shifts": ["OPERSON", "OOLD"], "slack": null}"#,
+        )
+        .unwrap();
+        assert_eq!(got, OncallSchedule { shifts: ids(&["OPERSON", "OOLD"]), team: Some("T1".into()) });
+        assert_eq!(attached(&got.shifts, &ids(&["OOLD"]), &ids(&["ONEW"])), Some(ids(&["OPERSON", "ONEW"])));
+        // Already listed: nothing to rewrite.
+        assert_eq!(attached(&got.shifts, &[], &ids(&["OOLD"])), None);
+        let ical = oncall_schedule(r#"{"id": "S2", "type": "ical", "ical_url_primary": "https://x"}"#);
+        assert!(ical.unwrap_err().contains("type \"ical\""));
+    }
+
+    #[test]
+    fn oncall_users_are_found_by_their_exact_email() {
+        let answer = r#"{"count": 2, "next": null, "previous": null, "results": [
+            {"id": "UBOBBY", "email": "bobby@example.org", "username": "bobby"},
+            {"id": "UBOB", "email": "Bob@Example.org", "username": "bob"}]}"#;
+        assert_eq!(user_with_email(Tool::GrafanaOncall, answer, "bob@example.org").as_deref(), Some("UBOB"));
+        assert_eq!(user_with_email(Tool::GrafanaOncall, answer, "carol@example.org"), None);
+        assert_eq!(
+            find_user(Tool::GrafanaOncall, "bob@example.org").path,
+            "/api/v1/users/?email=bob%40example.org"
         );
     }
 

@@ -47,6 +47,8 @@ impl Client {
         match self.tool {
             Tool::Pagerduty => format!("Token token={}", self.token),
             Tool::Opsgenie => format!("GenieKey {}", self.token),
+            // OnCall takes its API key as the whole header (OSS and the Cloud engine URL);
+            // GoAlert is never pushed to.
             Tool::GrafanaOncall | Tool::Goalert => self.token.clone(),
         }
     }
@@ -60,30 +62,20 @@ impl Client {
             Tool::Pagerduty => "application/vnd.pagerduty+json;version=2",
             _ => "application/json",
         };
-        let response = match r.method {
-            "GET" => self
-                .agent
-                .get(&url)
-                .header("Authorization", &self.authorization())
-                .header("Accept", accept)
-                .call()
-                .map_err(failed)?,
-            "DELETE" => self
-                .agent
-                .delete(&url)
-                .header("Authorization", &self.authorization())
-                .header("Accept", accept)
-                .call()
-                .map_err(failed)?,
-            _ => self
-                .agent
-                .post(&url)
-                .header("Authorization", &self.authorization())
-                .header("Accept", accept)
-                .content_type("application/json")
-                .send(r.body.to_string())
-                .map_err(failed)?,
-        };
+        let request = ureq::http::Request::builder()
+            .method(r.method)
+            .uri(&url)
+            .header("Authorization", self.authorization())
+            .header("Accept", accept);
+        let built = |e: ureq::http::Error| Error::usage(format!("{} {url}: {e}", r.method));
+        // A body only where the request has one: GET and DELETE send none.
+        let response = if r.body.is_null() {
+            self.agent.run(request.body(()).map_err(built)?)
+        } else {
+            let request = request.header("Content-Type", "application/json");
+            self.agent.run(request.body(r.body.to_string()).map_err(built)?)
+        }
+        .map_err(failed)?;
         let status = response.status().as_u16();
         let mut response = response;
         let body = response.body_mut().read_to_string().unwrap_or_default();

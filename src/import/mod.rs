@@ -451,6 +451,17 @@ pub fn severity(table: &BTreeMap<String, Severity>, priority: &str) -> Option<Se
         .or_else(|| DEFAULT_SEVERITY.iter().find(|(k, _)| k.eq_ignore_ascii_case(priority)).map(|(_, s)| *s))
 }
 
+/// The web page of an alert in a tool whose API response holds no link (Opsgenie, GoAlert),
+/// below the crew's address of the tool (`[import.links]`): Opsgenie's alert detail page,
+/// GoAlert's `/alerts/<id>` (the page its own notifications link to).
+pub fn alert_url(tool: Tool, base: &str, id: &str) -> Option<String> {
+    match tool {
+        Tool::Opsgenie => Some(format!("{base}/alert/detail/{id}/details")),
+        Tool::Goalert => Some(format!("{base}/alerts/{id}")),
+        Tool::Pagerduty | Tool::GrafanaOncall => None,
+    }
+}
+
 /// The error for a file whose top level is not the response named.
 pub fn not_the_format(at: &Json, tool: Tool, expected: &str) -> ImportError {
     at.error(format!("this is not {}'s {expected} response", tool.title())).help(

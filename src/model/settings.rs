@@ -35,6 +35,20 @@ pub struct ImportRules {
     /// The tool's service, by id or by name, → the service name the crew's entries use.
     #[serde(default)]
     pub services: std::collections::BTreeMap<String, String>,
+    /// `[import.links]`: where the crew's Opsgenie and GoAlert are, for the link back to each
+    /// alert (their API responses hold none).
+    #[serde(default)]
+    pub links: ImportLinks,
+}
+
+/// The web addresses of the tools whose exports hold no link to the alert.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportLinks {
+    /// The account's Opsgenie address, e.g. `https://acme.app.opsgenie.com`.
+    pub opsgenie: Option<Spanned<String>>,
+    /// GoAlert's public URL, e.g. `https://goalert.example.org`.
+    pub goalert: Option<Spanned<String>>,
 }
 
 impl Settings {
@@ -226,6 +240,28 @@ pub fn parse(src: &Source) -> (Settings, Vec<Diagnostic>) {
         }
     }
     s.holidays = file.calendar.holidays.into_iter().map(|d| d.0).collect();
+    for (key, url) in [("opsgenie", &file.import.links.opsgenie), ("goalert", &file.import.links.goalert)] {
+        let Some(url) = url else { continue };
+        let u = url.get_ref();
+        let web = (u.starts_with("https://") || u.starts_with("http://")) && !u.contains(char::is_whitespace);
+        if !web {
+            diags.push(
+                src.error(
+                    "invalid-setting",
+                    Some(&url.span()),
+                    format!("[import.links] {key} = {u:?} is not a web address"),
+                )
+                .help(format!("write the address people open the tool at, e.g. {}", example_link(key))),
+            );
+        }
+    }
     s.import = file.import;
     (s, diags)
+}
+
+fn example_link(tool: &str) -> &'static str {
+    match tool {
+        "opsgenie" => "\"https://acme.app.opsgenie.com\"",
+        _ => "\"https://goalert.example.org\"",
+    }
 }

@@ -360,7 +360,15 @@ fn new_entry(model: &Model, a: &Alert, f: &Fields, author: &str) -> (String, Str
     let mut times = vec![("started", f.triggered), ("detected", f.triggered), ("alerted", f.triggered)];
     times.extend(f.acknowledged.map(|t| ("acknowledged", t)));
     times.extend(f.restored.map(|t| ("restored", t)));
-    let links: Vec<String> = a.link.iter().cloned().collect();
+    let links = &model.settings.import.links;
+    let base = match a.tool {
+        Tool::Opsgenie => links.opsgenie.as_ref(),
+        Tool::Goalert => links.goalert.as_ref(),
+        Tool::Pagerduty | Tool::GrafanaOncall => None,
+    };
+    let base = base.map(|b| b.get_ref().trim_end_matches('/'));
+    let link = a.link.clone().or_else(|| base.and_then(|b| import::alert_url(a.tool, b, &a.id)));
+    let links: Vec<String> = link.into_iter().collect();
     let body = format!(
         "Imported from {} (`{}`).\n\n## Timeline\n\n- \n\n## Cause\n\n\n## Resolution\n\n",
         a.tool.title(),

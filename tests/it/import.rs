@@ -19,6 +19,10 @@ Search = "search"
 
 [import.severity]
 P3 = "major"
+
+[import.links]
+opsgenie = "https://acme.app.opsgenie.com/"
+goalert = "https://goalert.example.org"
 "#;
 
 const CREW: &str = r#"[[team]]
@@ -151,6 +155,23 @@ fn pagerduty_pages_and_log_entries_become_entries_once() {
     assert!(out.contains("nothing to import: 3 alerts are up to date"), "{out}");
     assert_eq!(commits(dir), before + 1);
     clean(dir);
+
+    // The log entries in the same file as the incidents, under `log_entries`: the same entries.
+    let read = |f: &str| -> Value { serde_json::from_slice(&std::fs::read(fixture(f)).unwrap()).unwrap() };
+    let mut one = read("pagerduty/incidents-2.json");
+    one["log_entries"] = read("pagerduty/log_entries.json")["log_entries"].clone();
+    let export = tempfile::tempdir().unwrap();
+    let file = export.path().join("incidents-with-log.json");
+    std::fs::write(&file, one.to_string()).unwrap();
+    let t = crew_with(SETTINGS, CREW);
+    import(t.path(), "pagerduty", &["pagerduty/incidents-1.json", file.to_str().unwrap()]).success();
+    assert_eq!(
+        entries(t.path()).into_iter().map(|(p, _)| p).collect::<Vec<_>>(),
+        entries(dir).into_iter().map(|(p, _)| p).collect::<Vec<_>>()
+    );
+    let (_, _, fm) = entry(t.path(), "pagerduty:Q1PD0002");
+    assert_eq!(time(&fm, "acknowledged").as_deref(), Some("2026-11-18T23:20:00+01:00"));
+    assert_eq!(time(&fm, "restored").as_deref(), Some("2026-11-19T00:00:00+01:00"));
 }
 
 #[test]
@@ -191,12 +212,21 @@ fn an_updated_export_updates_the_front_matter_and_keeps_a_persons_edits() {
     clean(dir);
 }
 
-/// Imports `first`, checks the open alert, imports `later` (it is now resolved), checks it is
-/// updated in place, then that a re-import writes nothing.
+/// Imports a truncated copy of `first[0]` (refused, nothing written), then `first`, checks the
+/// open alert, lets a person set its `acknowledged` and write its timeline, imports `later` (it
+/// is now acknowledged and resolved), checks it is updated in place with the person's values
+/// and body kept, then that a re-import writes nothing.
 fn round_trip(tool: &str, first: &[&str], later: &str, open: &str, restored: &str, added: usize) {
     let t = crew_with(SETTINGS, CREW);
     let dir = t.path();
     let before = commits(dir);
+    let cut = tempfile::tempdir().unwrap();
+    let whole = std::fs::read(fixture(first[0])).unwrap();
+    let truncated = cut.path().join("cut.json");
+    std::fs::write(&truncated, &whole[..whole.len() / 2]).unwrap();
+    let err = fails(dir, tool, &[truncated.to_str().unwrap()], 2);
+    assert!(err.contains("cut.json at /: the file ends in the middle"), "{tool}: {err}");
+    assert!(err.contains("truncated"), "{tool}: {err}");
     let out = stdout(&import(dir, tool, first).success());
     assert!(out.contains(&format!("{added} added, 0 updated")), "{tool}: {out}");
     assert_eq!(commits(dir), before + 1);
@@ -209,16 +239,31 @@ fn round_trip(tool: &str, first: &[&str], later: &str, open: &str, restored: &st
     assert!(out.contains("nothing to import"), "{tool}: {out}");
     assert_eq!(commits(dir), before + 1, "{tool}: no commit");
 
+    // A person knows when they acknowledged it (the tool did not yet), and writes the timeline.
+    let (_, text, fm) = entry(dir, open);
+    assert!(fm.get("acknowledged").is_none(), "{tool}: {fm}");
+    let alerted = time(&fm, "alerted").unwrap();
+    let at = text.find("\nalerted = ").unwrap() + 1;
+    let line_end = at + text[at..].find('\n').unwrap() + 1;
+    let edited = format!("{}acknowledged = {alerted}\n{}", &text[..line_end], &text[line_end..])
+        .replace("## Timeline\n\n- \n", "## Timeline\n\n- paged; looked at the dashboard\n");
+    assert!(edited.contains("- paged; looked"), "{tool}: {text}");
+    commit_file(dir, &path, &edited);
+
     let out = stdout(&import(dir, tool, &[later]).success());
     assert!(out.contains("0 added, 1 updated"), "{tool}: {out}");
-    assert_eq!(commits(dir), before + 2);
-    let (same, _, fm) = entry(dir, open);
+    assert!(out.contains("acknowledged (edited by a person)"), "{tool}: {out}");
+    assert_eq!(commits(dir), before + 3);
+    let (same, after, fm) = entry(dir, open);
     assert_eq!(same, path);
     assert_eq!(time(&fm, "restored").as_deref(), Some(restored), "{tool}");
+    assert_eq!(time(&fm, "acknowledged"), Some(alerted), "{tool}: the person's value");
+    let body = |s: &str| s.splitn(3, "+++").nth(2).unwrap().to_string();
+    assert_eq!(body(&after), body(&edited), "{tool}: the body is never touched");
     assert_eq!(entries(dir).len(), added, "{tool}: no new entry");
     let out = stdout(&import(dir, tool, &[later]).success());
     assert!(out.contains("nothing to import"), "{tool}: {out}");
-    assert_eq!(commits(dir), before + 2);
+    assert_eq!(commits(dir), before + 3);
     wb(dir).arg("check").assert().success();
     clean(dir);
 }
@@ -245,6 +290,26 @@ fn opsgenie_alerts_with_their_report() {
     assert_eq!(fm["handlers"], toml::Value::Array(vec!["bob".into()]), "by e-mail");
     let (_, _, fm) = entry(dir, "opsgenie:8418d193-2dab-4490-b331-8c02cdd196b7");
     assert_eq!(fm["severity"].as_str(), Some("major"), "P3, by the crew's [import.severity]");
+    assert_eq!(
+        fm["links"],
+        toml::Value::Array(vec![
+            "https://acme.app.opsgenie.com/alert/detail/8418d193-2dab-4490-b331-8c02cdd196b7/details".into()
+        ]),
+        "below [import.links] opsgenie"
+    );
+    // Without [import.links], Opsgenie's response gives no link: the entry has none.
+    let t = crew_with(&SETTINGS.replace("opsgenie = \"https://acme.app.opsgenie.com/\"\n", ""), CREW);
+    import(t.path(), "opsgenie", &["opsgenie/alerts.json"]).success();
+    let (_, _, fm) = entry(t.path(), "opsgenie:8418d193-2dab-4490-b331-8c02cdd196b7");
+    assert!(fm.get("links").is_none(), "{fm}");
+    // An address that is not one is a setting `check` refuses, with the line.
+    let t = crew_with(&SETTINGS.replace("https://acme.app.opsgenie.com/", "acme.app.opsgenie.com"), CREW);
+    let err = stdout(&wb(t.path()).arg("check").assert().failure());
+    assert!(err.contains("watchbill.toml:15:12: error[invalid-setting]"), "{err}");
+    assert!(
+        err.contains("[import.links] opsgenie = \"acme.app.opsgenie.com\" is not a web address"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -289,6 +354,11 @@ fn goalert_alerts_with_their_log() {
     assert_eq!(time(&fm, "acknowledged").as_deref(), Some("2026-11-18T08:03:00+01:00"));
     assert_eq!(time(&fm, "restored").as_deref(), Some("2026-11-18T08:21:00+01:00"));
     assert_eq!(fm["services"], toml::Value::Array(vec!["search".into()]));
+    assert_eq!(
+        fm["links"],
+        toml::Value::Array(vec!["https://goalert.example.org/alerts/4211".into()]),
+        "below [import.links] goalert"
+    );
 }
 
 /// Runs an import that must fail with `code`, and checks nothing was written.
@@ -355,6 +425,31 @@ fn dry_run_and_since() {
     );
     assert!(out.contains("1 added") && out.contains("1 alert is triggered before --since"), "{out}");
     assert_eq!(entries(dir).len(), 1);
+}
+
+#[test]
+fn an_alert_before_the_monday_handover_is_filed_under_the_watch_it_fell_in() {
+    // Monday 23 November 2026, 09:59:59 and 10:00:00 in Paris: W48's handover is at 10:00.
+    let t = crew_with(SETTINGS, CREW);
+    let dir = t.path();
+    let export = tempfile::tempdir().unwrap();
+    let file = export.path().join("alerts.json");
+    let alert = |id: u32, at: &str| {
+        serde_json::json!({"id": id.to_string(), "alertID": id, "status": "StatusUnacknowledged",
+            "summary": format!("Disk full {id}"), "createdAt": at,
+            "service": {"id": "s1", "name": "Search"}, "recentEvents": {"nodes": []}})
+    };
+    let doc = serde_json::json!({"data": {"alerts": {"nodes": [
+        alert(1, "2026-11-23T08:59:59.600Z"), alert(2, "2026-11-23T09:00:00Z")],
+        "pageInfo": {"endCursor": null, "hasNextPage": false}}}});
+    std::fs::write(&file, doc.to_string()).unwrap();
+    wb(dir).args(["import", "goalert"]).arg(&file).assert().success();
+    let (path, _, fm) = entry(dir, "goalert:1");
+    assert!(path.starts_with("logbook/2026-W47/20261123T0959-disk-full-1-"), "{path}");
+    assert_eq!(time(&fm, "started").as_deref(), Some("2026-11-23T09:59:59+01:00"), "to the second");
+    let (path, _, _) = entry(dir, "goalert:2");
+    assert!(path.starts_with("logbook/2026-W48/20261123T1000-disk-full-2-"), "{path}");
+    wb(dir).arg("check").assert().success();
 }
 
 #[test]
@@ -474,6 +569,13 @@ fn pagerduty_override_shape(r: &Received) -> Result<(), String> {
 
 const ROTA_SETTINGS: &str = "timezone = \"Europe/Paris\"\n[rota]\ncrew_size = 1\nterm_weeks = 1\nteam_rotation = false\npair_novices = false\n";
 
+/// `watchbill rota export TOOL --schedule SCHEDULE --from 2026-W48 --weeks WEEKS`.
+fn rota_export(dir: &Path, tool: &str, schedule: &str, weeks: &str) -> assert_cmd::Command {
+    let mut cmd = wb(dir);
+    cmd.args(["rota", "export", tool, "--schedule", schedule, "--from", "2026-W48", "--weeks", weeks]);
+    cmd
+}
+
 fn planned_crew() -> tempfile::TempDir {
     let t = crew_with(ROTA_SETTINGS, CREW);
     wb(t.path()).args(["rota", "plan", "--weeks", "4"]).assert().success();
@@ -490,23 +592,8 @@ fn captain(dir: &Path, week: &str) -> String {
 fn rota_export_prints_one_override_per_captain_per_watch() {
     let t = planned_crew();
     let dir = t.path();
-    let out = stdout(
-        &wb(dir)
-            .args([
-                "rota",
-                "export",
-                "pagerduty",
-                "--schedule",
-                "PSCHED1",
-                "--from",
-                "2026-W48",
-                "--weeks",
-                "2",
-            ])
-            .args(["--format", "json"])
-            .assert()
-            .success(),
-    );
+    let out =
+        stdout(&rota_export(dir, "pagerduty", "PSCHED1", "2").args(["--format", "json"]).assert().success());
     let v: Value = serde_json::from_str(&out).unwrap();
     let requests = v.as_array().unwrap();
     assert_eq!(requests.len(), 2, "{out}");
@@ -518,13 +605,7 @@ fn rota_export_prints_one_override_per_captain_per_watch() {
     let id = if captain(dir, "2026-W48") == "alice" { "PXPGF42" } else { "PBOB001" };
     assert_eq!(o["user"], serde_json::json!({"id": id, "type": "user_reference"}));
     // Opsgenie takes the e-mail as the user.
-    let out = stdout(
-        &wb(dir)
-            .args(["rota", "export", "opsgenie", "--schedule", "S1", "--from", "2026-W48", "--weeks", "1"])
-            .args(["--format", "json"])
-            .assert()
-            .success(),
-    );
+    let out = stdout(&rota_export(dir, "opsgenie", "S1", "1").args(["--format", "json"]).assert().success());
     let v: Value = serde_json::from_str(&out).unwrap();
     let email = format!("{}@example.org", captain(dir, "2026-W48"));
     assert_eq!(v[0]["body"]["user"], serde_json::json!({"type": "user", "username": email}));
@@ -569,23 +650,8 @@ fn rota_export_splits_the_captain_around_a_cover() {
     let t = planned_crew();
     let dir = t.path();
     let (captain, other) = cover_w48(dir);
-    let out = stdout(
-        &wb(dir)
-            .args([
-                "rota",
-                "export",
-                "pagerduty",
-                "--schedule",
-                "PSCHED1",
-                "--from",
-                "2026-W48",
-                "--weeks",
-                "1",
-            ])
-            .args(["--format", "json"])
-            .assert()
-            .success(),
-    );
+    let out =
+        stdout(&rota_export(dir, "pagerduty", "PSCHED1", "1").args(["--format", "json"]).assert().success());
     let v: Value = serde_json::from_str(&out).unwrap();
     let spans: Vec<(String, String, String)> = (v.as_array().unwrap().iter())
         .map(|r| {
@@ -606,13 +672,7 @@ fn rota_export_splits_the_captain_around_a_cover() {
         "{out}"
     );
     // Opsgenie: the same three spans, each with its own alias.
-    let out = stdout(
-        &wb(dir)
-            .args(["rota", "export", "opsgenie", "--schedule", "S1", "--from", "2026-W48", "--weeks", "1"])
-            .args(["--format", "json"])
-            .assert()
-            .success(),
-    );
+    let out = stdout(&rota_export(dir, "opsgenie", "S1", "1").args(["--format", "json"]).assert().success());
     let v: Value = serde_json::from_str(&out).unwrap();
     let aliases: Vec<&str> =
         v.as_array().unwrap().iter().map(|r| r["body"]["alias"].as_str().unwrap()).collect();
@@ -646,21 +706,10 @@ fn rota_export_push_creates_then_replaces_only_replanned_weeks() {
         _ => (404, "{}".into()),
     });
     let push = |dir: &Path| {
-        let mut cmd = wb(dir);
-        cmd.args([
-            "rota",
-            "export",
-            "pagerduty",
-            "--schedule",
-            "PSCHED1",
-            "--from",
-            "2026-W48",
-            "--weeks",
-            "2",
-        ])
-        .args(["--push", "--base-url", &base])
-        .env("PAGERDUTY_TOKEN", "secret-token");
-        cmd.assert()
+        rota_export(dir, "pagerduty", "PSCHED1", "2")
+            .args(["--push", "--base-url", &base])
+            .env("PAGERDUTY_TOKEN", "secret-token")
+            .assert()
     };
     let before = commits(dir);
     let out = stdout(&push(dir).success());
@@ -816,6 +865,14 @@ fn rota_export_push_to_opsgenie_names_overrides_by_alias() {
         Ok(())
     };
     let (base, seen) = server(move |r, _| match (r.method.as_str(), shape(r)) {
+        // "Delete schedule override": by the alias, with the schedule's identifier type.
+        ("DELETE", _)
+            if r.path.starts_with("/v2/schedules/S1/overrides/watchbill-2026-w48-")
+                && r.path.ends_with("?scheduleIdentifierType=id")
+                && r.header("authorization") == Some("GenieKey og-token") =>
+        {
+            (200, serde_json::json!({"result": "Deleted", "took": 0.1, "requestId": "r"}).to_string())
+        }
         ("POST", Ok(())) if r.path == "/v2/schedules/S1/overrides?scheduleIdentifierType=id" => {
             let v: Value = serde_json::from_str(&r.body).unwrap();
             let answer = serde_json::json!({"result": "Created", "data": {"alias": v["alias"]}, "took": 0.1, "requestId": "r"});
@@ -824,19 +881,42 @@ fn rota_export_push_to_opsgenie_names_overrides_by_alias() {
         (_, Err(e)) => (422, serde_json::json!({"message": e}).to_string()),
         _ => (404, "{}".into()),
     });
-    let out = stdout(
-        &wb(dir)
-            .args(["rota", "export", "opsgenie", "--schedule", "S1", "--from", "2026-W48", "--weeks", "1"])
-            .args(["--push", "--base-url", &base])
-            .env("OPSGENIE_TOKEN", "og-token")
-            .assert()
-            .success(),
-    );
+    let push = || {
+        stdout(
+            &rota_export(dir, "opsgenie", "S1", "1")
+                .args(["--push", "--base-url", &base])
+                .env("OPSGENIE_TOKEN", "og-token")
+                .assert()
+                .success(),
+        )
+    };
+    let out = push();
     assert!(out.contains("0 deleted, 1 created"), "{out}");
     assert_eq!(seen.lock().unwrap().len(), 1);
     let recorded = std::fs::read_to_string(dir.join("exports/opsgenie-S1.toml")).unwrap();
-    let alias = format!("id = \"watchbill-2026-w48-{}\"", captain(dir, "2026-W48"));
+    let w48 = captain(dir, "2026-W48");
+    let alias = format!("id = \"watchbill-2026-w48-{w48}\"");
     assert!(recorded.contains(&alias), "{recorded}");
+
+    // W48 re-planned: the override is deleted by its alias and the new captain's created.
+    let other = if w48 == "alice" { "bob" } else { "alice" };
+    wb(dir).args(["rota", "swap", "2026-W48", &w48, other, "--force", "--reason", "test"]).assert().success();
+    let out = push();
+    assert!(out.contains("1 deleted, 1 created"), "{out}");
+    let got = seen.lock().unwrap().clone();
+    assert_eq!(got.len(), 3);
+    assert_eq!(
+        (got[1].method.as_str(), got[1].path.as_str()),
+        (
+            "DELETE",
+            format!("/v2/schedules/S1/overrides/watchbill-2026-w48-{w48}?scheduleIdentifierType=id").as_str()
+        )
+    );
+    assert!(got[2].body.contains(&format!("\"{other}@example.org\"")), "{}", got[2].body);
+    let recorded = std::fs::read_to_string(dir.join("exports/opsgenie-S1.toml")).unwrap();
+    assert!(recorded.contains(&format!("id = \"watchbill-2026-w48-{other}\"")), "{recorded}");
+    assert!(!recorded.contains(&alias), "{recorded}");
+    clean(dir);
 }
 
 #[test]
@@ -859,8 +939,19 @@ fn rota_export_push_finds_pagerduty_users_by_email() {
         }
         _ => (400, "{}".into()),
     });
-    wb(dir)
-        .args(["rota", "export", "pagerduty", "--schedule", "PSCHED1", "--from", "2026-W48", "--weeks", "2"])
+    // --dry-run looks the users up (a read) and sends nothing else.
+    let out = stdout(
+        &rota_export(dir, "pagerduty", "PSCHED1", "2")
+            .args(["--push", "--dry-run", "--base-url", &base])
+            .env("PAGERDUTY_TOKEN", "secret-token")
+            .assert()
+            .success(),
+    );
+    assert_eq!(out, "would send POST /schedules/PSCHED1/overrides\n".repeat(2));
+    assert!(seen.lock().unwrap().iter().all(|r| r.method == "GET"));
+    seen.lock().unwrap().clear();
+    assert!(!dir.join("exports").exists());
+    rota_export(dir, "pagerduty", "PSCHED1", "2")
         .args(["--push", "--base-url", &base])
         .env("PAGERDUTY_TOKEN", "secret-token")
         .assert()
@@ -875,4 +966,216 @@ fn rota_export_push_finds_pagerduty_users_by_email() {
         "bob, found by his exact e-mail: {posts:?}"
     );
     assert!(posts.iter().any(|r| r.body.contains("\"PXPGF42\"")), "alice, by her id");
+
+    // Only a look-alike has Bob's e-mail in its name: he is reported with the fix, never
+    // guessed, and nothing is sent but the look-up.
+    let t = crew_with(ROTA_SETTINGS, &CREW.replace("pagerduty = \"PBOB001\"\n", ""));
+    let dir = t.path();
+    wb(dir).args(["rota", "plan", "--weeks", "4"]).assert().success();
+    let (base, seen) = server(|r, _| match r.method.as_str() {
+        "GET" if r.path.starts_with("/users?query=") => (
+            200,
+            serde_json::json!({"users": [
+                {"id": "PBOBBY9", "type": "user", "name": "Bob Durand-Smith", "email": "bob@example.org.uk"}],
+                "limit": 25, "offset": 0, "more": false})
+            .to_string(),
+        ),
+        _ => (201, serde_json::json!([{"status": 201, "override": {"id": "QX"}}]).to_string()),
+    });
+    let before = commits(dir);
+    let err = stderr(
+        &rota_export(dir, "pagerduty", "PSCHED1", "2")
+            .args(["--push", "--base-url", &base])
+            .env("PAGERDUTY_TOKEN", "secret-token")
+            .assert()
+            .code(3),
+    );
+    assert!(err.contains("cannot be matched to a PagerDuty user"), "{err}");
+    assert!(
+        err.contains("give `bob` their PagerDuty user id in crew.toml: `pagerduty = \"…\"` in their [[member]] (or their PagerDuty e-mail"),
+        "{err}"
+    );
+    assert!(err.contains("never guesses"), "{err}");
+    let got = seen.lock().unwrap().clone();
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!((got[0].method.as_str(), got[0].path.as_str()), ("GET", "/users?query=bob%40example.org"));
+    assert_eq!(commits(dir), before);
+    assert!(!dir.join("exports").exists());
+}
+
+/// Whether a Grafana OnCall request is what "Create an OnCall shift" documents, for an
+/// override: `name`, `type`, `team_id`, `time_zone`, `start` (no offset), `duration`, `users`.
+fn oncall_override_shape(r: &Received) -> Result<(), String> {
+    if r.header("authorization") != Some("oc-token") {
+        return Err(format!("authorization: {:?}", r.header("authorization")));
+    }
+    if !r.header("content-type").is_some_and(|c| c.starts_with("application/json")) {
+        return Err("content-type".into());
+    }
+    let v: Value = serde_json::from_str(&r.body).map_err(|e| e.to_string())?;
+    let name = v["name"].as_str().ok_or("name")?;
+    if !name.starts_with("watchbill-2026-w4") || !name.ends_with("-SWEB1") {
+        return Err(format!("name: {name}"));
+    }
+    if v["type"] != "override" || v["team_id"] != "TTEAM1" || v["time_zone"] != "UTC" {
+        return Err(format!("type, team_id, time_zone: {v}"));
+    }
+    let start = v["start"].as_str().ok_or("start")?;
+    chrono::NaiveDateTime::parse_from_str(start, "%Y-%m-%dT%H:%M:%S")
+        .map_err(|e| format!("start {start}: {e}"))?;
+    if v["duration"].as_i64().is_none_or(|d| d <= 0) {
+        return Err(format!("duration: {}", v["duration"]));
+    }
+    let users = v["users"].as_array().filter(|u| u.len() == 1).ok_or("users")?;
+    if !["UALICE0001", "UBOB0002"].contains(&users[0].as_str().unwrap_or("")) {
+        return Err(format!("users: {users:?}"));
+    }
+    Ok(())
+}
+
+#[test]
+fn rota_export_push_to_grafana_oncall_creates_overrides_and_lists_them_in_the_schedule() {
+    // Alice has her OnCall id in crew.toml; Bob is found by his e-mail.
+    let t = planned_crew();
+    let dir = t.path();
+    // The schedule's shifts, as OnCall keeps them: a person's override is there already.
+    let listed = std::sync::Arc::new(std::sync::Mutex::new(vec!["OPERSON1".to_string()]));
+    let state = listed.clone();
+    let posts = std::sync::atomic::AtomicUsize::new(0);
+    let (base, seen) = server(move |r, _| {
+        let schedule = |shifts: &[String]| {
+            serde_json::json!({"id": "SWEB1", "name": "Ops", "type": "web", "team_id": "TTEAM1",
+                "time_zone": "Europe/Paris", "on_call_now": [], "shifts": shifts, "slack": null})
+            .to_string()
+        };
+        match (r.method.as_str(), r.path.as_str()) {
+            ("GET", "/api/v1/users/?email=bob%40example.org") => (
+                200,
+                serde_json::json!({"count": 2, "next": null, "previous": null, "results": [
+                    {"id": "UBOBBY01", "email": "bobby.b@example.org", "username": "bobby", "role": "user"},
+                    {"id": "UBOB0002", "email": "bob@example.org", "username": "bob", "role": "user"}]})
+                .to_string(),
+            ),
+            ("GET", "/api/v1/schedules/SWEB1/") => (200, schedule(&state.lock().unwrap())),
+            ("POST", "/api/v1/on_call_shifts/") => match oncall_override_shape(r) {
+                Ok(()) => {
+                    let mut v: Value = serde_json::from_str(&r.body).unwrap();
+                    let n = posts.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+                    v["id"] = format!("OSHIFT{n}").into();
+                    (201, v.to_string())
+                }
+                Err(e) => (400, serde_json::json!({"detail": e}).to_string()),
+            },
+            ("PUT", "/api/v1/schedules/SWEB1/") if r.header("authorization") == Some("oc-token") => {
+                let v: Value = serde_json::from_str(&r.body).unwrap();
+                let shifts: Vec<String> =
+                    v["shifts"].as_array().unwrap().iter().map(|s| s.as_str().unwrap().to_string()).collect();
+                *state.lock().unwrap() = shifts.clone();
+                (200, schedule(&shifts))
+            }
+            ("DELETE", p) if p.starts_with("/api/v1/on_call_shifts/OSHIFT") && p.ends_with('/') => {
+                (204, String::new())
+            }
+            _ => (404, serde_json::json!({"detail": "Not found."}).to_string()),
+        }
+    });
+    let push = |dir: &Path| {
+        let mut cmd = wb(dir);
+        cmd.args(["rota", "export", "grafana-oncall", "--schedule", "SWEB1", "--from", "2026-W48"])
+            .args(["--weeks", "2", "--push", "--base-url", &base])
+            .env("GRAFANA_ONCALL_TOKEN", "oc-token");
+        cmd
+    };
+    let before = commits(dir);
+    // --dry-run reads (the users, the schedule) and says what it would write.
+    let out = stdout(&push(dir).arg("--dry-run").assert().success());
+    assert_eq!(
+        out,
+        "would send POST /api/v1/on_call_shifts/\nwould send POST /api/v1/on_call_shifts/\n\
+         would send PUT /api/v1/schedules/SWEB1/ (its list of shifts)\n"
+    );
+    assert!(seen.lock().unwrap().iter().all(|r| r.method == "GET"));
+    seen.lock().unwrap().clear();
+    assert_eq!(commits(dir), before);
+    let out = stdout(&push(dir).assert().success());
+    assert!(out.contains("0 deleted, 2 created, the schedule now lists 3 shift(s)"), "{out}");
+    let got = seen.lock().unwrap().clone();
+    let calls: Vec<(&str, &str)> = got.iter().map(|r| (r.method.as_str(), r.path.as_str())).collect();
+    assert_eq!(
+        calls,
+        [
+            ("GET", "/api/v1/users/?email=bob%40example.org"),
+            ("GET", "/api/v1/schedules/SWEB1/"),
+            ("POST", "/api/v1/on_call_shifts/"),
+            ("POST", "/api/v1/on_call_shifts/"),
+            ("PUT", "/api/v1/schedules/SWEB1/"),
+        ]
+    );
+    let w48: Value = serde_json::from_str(&got[2].body).unwrap();
+    assert_eq!(w48["start"], "2026-11-23T09:00:00", "10:00 in Paris, in UTC");
+    assert_eq!(w48["duration"], 7 * 24 * 3600);
+    let id = |m: &str| if m == "alice" { "UALICE0001" } else { "UBOB0002" };
+    assert_eq!(w48["users"], serde_json::json!([id(&captain(dir, "2026-W48"))]));
+    let w49: Value = serde_json::from_str(&got[3].body).unwrap();
+    assert_eq!(w49["users"], serde_json::json!([id(&captain(dir, "2026-W49"))]));
+    assert_eq!(*listed.lock().unwrap(), ["OPERSON1", "OSHIFT1", "OSHIFT2"], "the person's shift stays");
+    assert_eq!(commits(dir), before + 1);
+    let recorded = std::fs::read_to_string(dir.join("exports/grafana-oncall-SWEB1.toml")).unwrap();
+    assert!(recorded.contains("id = \"OSHIFT1\"") && recorded.contains("id = \"OSHIFT2\""), "{recorded}");
+    clean(dir);
+
+    // Again: only reads; nothing created, the schedule not rewritten, no commit.
+    let out = stdout(&push(dir).assert().success());
+    assert!(out.contains("nothing to push: 2 weeks are already as planned"), "{out}");
+    let got = seen.lock().unwrap().clone();
+    assert_eq!(got.len(), 7);
+    assert!(got[5..].iter().all(|r| r.method == "GET"), "{got:?}");
+    assert_eq!(commits(dir), before + 1);
+
+    // W49 re-planned: its override is deleted, created anew, and the schedule lists the new one.
+    let w49 = captain(dir, "2026-W49");
+    let other = if w49 == "alice" { "bob" } else { "alice" };
+    wb(dir).args(["rota", "swap", "2026-W49", &w49, other, "--force", "--reason", "test"]).assert().success();
+    let out = stdout(&push(dir).assert().success());
+    assert!(out.contains("1 deleted, 1 created"), "{out}");
+    let got = seen.lock().unwrap().clone();
+    let calls: Vec<(&str, &str)> = got[7..].iter().map(|r| (r.method.as_str(), r.path.as_str())).collect();
+    assert_eq!(
+        calls,
+        [
+            ("GET", "/api/v1/users/?email=bob%40example.org"),
+            ("GET", "/api/v1/schedules/SWEB1/"),
+            ("DELETE", "/api/v1/on_call_shifts/OSHIFT2/"),
+            ("POST", "/api/v1/on_call_shifts/"),
+            ("PUT", "/api/v1/schedules/SWEB1/"),
+        ]
+    );
+    assert!(got[10].body.contains(id(other)), "{}", got[10].body);
+    assert_eq!(*listed.lock().unwrap(), ["OPERSON1", "OSHIFT1", "OSHIFT3"]);
+    clean(dir);
+
+    // Someone took one of watchbill's shifts out of the schedule: the next push lists it again.
+    listed.lock().unwrap().retain(|s| s != "OSHIFT1");
+    let out = stdout(&push(dir).assert().success());
+    assert!(out.contains("0 deleted, 0 created, the schedule now lists 3 shift(s)"), "{out}");
+    assert_eq!(*listed.lock().unwrap(), ["OPERSON1", "OSHIFT3", "OSHIFT1"]);
+    clean(dir);
+
+    // Pushing to OnCall needs the schedule, the token and its address.
+    let err = stderr(
+        &wb(dir)
+            .args(["rota", "export", "grafana-oncall", "--push", "--base-url", &base])
+            .env("GRAFANA_ONCALL_TOKEN", "oc-token")
+            .assert()
+            .code(2),
+    );
+    assert!(err.contains("Grafana OnCall needs --schedule ID to push"), "{err}");
+    let err = stderr(
+        &wb(dir)
+            .args(["rota", "export", "grafana-oncall", "--schedule", "SWEB1", "--push"])
+            .env("GRAFANA_ONCALL_TOKEN", "oc-token")
+            .assert()
+            .code(2),
+    );
+    assert!(err.contains("give --base-url"), "{err}");
 }
