@@ -3,7 +3,7 @@
 //! The summaries' views ([`crate::report`]) are the data: a week page is one week of the
 //! journal, the objectives page is the scoreboard, and so on, plus the links between pages.
 
-use super::{root_of, segments, Link, Options, CSP};
+use super::{root_of, segments, Fingerprint, Hashing, Known, Link, Options, CSP};
 use crate::error::Result;
 use crate::metrics::{self, Evaluation, Verdict};
 use crate::model::logbook::{Entry, Kind};
@@ -21,12 +21,22 @@ use std::collections::{BTreeMap, HashMap};
 /// quarter of weeks…).
 pub const TREND_WINDOWS: usize = 12;
 
-/// One file of the site: where it goes under the output folder, and its bytes.
+/// One file of the site: where it goes under the output folder, what it is made from, and its
+/// bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Page {
     /// A relative path with `/` separators, e.g. `journal/2026-W47.html`.
     pub path: String,
-    pub bytes: Vec<u8>,
+    pub fingerprint: Fingerprint,
+    pub body: Body,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Body {
+    /// The page's bytes.
+    Bytes(Vec<u8>),
+    /// Made from the same as the file an earlier build left in the folder: that file is it.
+    Kept,
 }
 
 /// The sections every page links to: (path, title).
@@ -102,6 +112,8 @@ struct WeekStats {
 /// The work of a build: the names of the pages and what they need, computed once.
 pub(super) struct Plan<'m> {
     model: &'m Model,
+    known: &'m Known,
+    salt: Fingerprint,
     now: DateTime<FixedOffset>,
     base_url: Option<String>,
     current: IsoWeek,
@@ -115,7 +127,18 @@ pub(super) struct Plan<'m> {
     evaluations: Vec<Evaluation>,
     scoreboard: scoreboard::Scoreboard,
     /// The objectives whose records are incidents (a duration or a field of each).
-    per_incident: Vec<&'m Objective>,
+    per_incident: Vec<PerIncident<'m>>,
+    /// The entries of each week, in the journal's order.
+    by_week: HashMap<IsoWeek, Vec<&'m Entry>>,
+}
+
+/// An objective whose records are incidents, with what every incident's page says of it the
+/// same way, worked out once rather than on each of thousands of pages.
+struct PerIncident<'m> {
+    o: &'m Objective,
+    href: Option<String>,
+    bound: Option<crate::model::objective::Comparison>,
+    bound_text: Option<String>,
 }
 
 /// A piece of the build, run on one thread.
@@ -132,7 +155,12 @@ enum Job {
 }
 
 impl<'m> Plan<'m> {
-    pub(super) fn new(model: &'m Model, now: DateTime<FixedOffset>, options: &Options) -> Plan<'m> {
+    pub(super) fn new(
+        model: &'m Model,
+        now: DateTime<FixedOffset>,
+        options: &Options,
+        known: &'m Known,
+    ) -> Plan<'m> {
         let schedule = &model.settings.schedule;
         let current = schedule.week_at(&now);
         let mut stats: BTreeMap<IsoWeek, WeekStats> = BTreeMap::new();
@@ -180,8 +208,30 @@ impl<'m> Plan<'m> {
         .flatten()
         .collect();
         let scoreboard = scoreboard::build(model, Period::Week(current), now, &evaluations);
+        let objective_segments = segments(model.objectives.keys().map(|o| o.as_str()));
+        let per_incident = model
+            .objectives
+            .values()
+            .filter(|o| matches!(o.measure, Measure::Duration { .. } | Measure::Field(_)))
+            .map(|o| {
+                let bound = metrics::record_bound(o);
+                PerIncident {
+                    o,
+                    href: objective_segments.get(o.id.as_str()).map(|s| format!("objectives/{s}.html")),
+                    bound,
+                    bound_text: bound.as_ref().map(|b| crate::format::comparison(b, o.unit)),
+                }
+            })
+            .collect();
+        let mut by_week: HashMap<IsoWeek, Vec<&Entry>> = HashMap::new();
+        for e in &model.entries {
+            by_week.entry(e.week).or_default().push(e);
+        }
+        let by_week = by_week.into_iter().map(|(w, es)| (w, report::sorted(es.into_iter()))).collect();
         Plan {
             model,
+            known,
+            salt: options.salt,
             now,
             base_url: options.base_url.as_ref().map(|u| format!("{}/", u.trim_end_matches('/'))),
             current,
@@ -190,14 +240,11 @@ impl<'m> Plan<'m> {
             entries: segments(ids),
             services: segments(services),
             members: segments(model.crew.members.iter().map(|m| m.id().as_str())),
-            objectives: segments(model.objectives.keys().map(|o| o.as_str())),
+            objectives: objective_segments,
             evaluations,
             scoreboard,
-            per_incident: model
-                .objectives
-                .values()
-                .filter(|o| matches!(o.measure, Measure::Duration { .. } | Measure::Field(_)))
-                .collect(),
+            per_incident,
+            by_week,
         }
     }
 
@@ -255,7 +302,15 @@ impl<'m> Plan<'m> {
         }
     }
 
-    /// A page rendered by `template` with `data` and the layout's facts.
+    /// A page of `bytes` made otherwise than by a template (a feed, the index).
+    fn raw(&self, path: String, bytes: Vec<u8>) -> Page {
+        let fingerprint = Fingerprint::of(self.salt, &bytes);
+        let body = if self.known.get(&path) == Some(&fingerprint) { Body::Kept } else { Body::Bytes(bytes) };
+        Page { path, fingerprint, body }
+    }
+
+    /// A page rendered by `template` with `data` and the layout's facts, unless it is made from
+    /// the same as a page of an earlier build (then it is [`Body::Kept`]).
     fn page(&self, r: &Renderer, path: String, template: &str, data: &Value) -> Result<Page> {
         let nav = NAV
             .iter()
@@ -270,8 +325,19 @@ impl<'m> Plan<'m> {
             csp: CSP,
             nav,
         };
-        let text = r.render(&format!("site/{template}"), &Context { site, data })?;
-        Ok(Page { path, bytes: text.into_bytes() })
+        let context = Context { site, data };
+        // What the template sees, hashed as it is serialised: the data is the page's input
+        // (the salt covers the templates and the code that renders them).
+        let mut hashing = Hashing::new(self.salt);
+        hashing.write_bytes(template.as_bytes());
+        serde_json::to_writer(&mut hashing, &context)
+            .map_err(|e| crate::error::Error::usage(format!("cannot fingerprint {path}: {e}")))?;
+        let fingerprint = hashing.finish();
+        if self.known.get(&path) == Some(&fingerprint) {
+            return Ok(Page { path, fingerprint, body: Body::Kept });
+        }
+        let text = r.render(&format!("site/{template}"), &context)?;
+        Ok(Page { path, fingerprint, body: Body::Bytes(text.into_bytes()) })
     }
 
     // ---- links ---------------------------------------------------------------------------
@@ -332,7 +398,7 @@ impl<'m> Plan<'m> {
     fn week(&self, r: &Renderer, i: usize, out: &mut Vec<Page>) -> Result<()> {
         let w = self.weeks[i];
         let week = journal::week(self.model, w, self.now);
-        let entries: Vec<&Entry> = report::sorted(self.model.entries.iter().filter(|e| e.week == w));
+        let entries = self.by_week.get(&w).map_or(&[][..], Vec::as_slice);
         let incidents: Vec<&Entry> =
             entries.iter().copied().filter(|e| e.meta.kind == Kind::Incident).collect();
         let links: Vec<Value> = incidents.iter().map(|e| self.entry_link(e)).collect();
@@ -390,7 +456,8 @@ impl<'m> Plan<'m> {
 
     /// Whether incident `e` is a record of objective `o` and, if it is, its value and whether
     /// it meets what each record must.
-    fn counts_for(&self, o: &Objective, e: &Entry) -> Option<Value> {
+    fn counts_for(&self, p: &PerIncident, e: &Entry) -> Option<Value> {
+        let o = p.o;
         let value = match &o.measure {
             Measure::Duration { from, to } => {
                 let a = e.meta.timestamp(from)?;
@@ -402,15 +469,14 @@ impl<'m> Plan<'m> {
         if !metrics::passes(&o.file.filter, e) {
             return None;
         }
-        let bound = metrics::record_bound(o);
         Some(json!({
             "id": o.id,
             "title": o.file.title,
-            "href": self.objective_href(o.id.as_str()),
+            "href": p.href,
             // A record's own value, in the measure's unit (never a share).
             "value_text": value.map(|v| crate::format::value(v, o.unit, Aggregate::Max)),
-            "bound_text": bound.as_ref().map(|b| crate::format::comparison(b, o.unit)),
-            "met": value.zip(bound).map(|(v, b)| b.holds(v)),
+            "bound_text": p.bound_text,
+            "met": value.zip(p.bound).map(|(v, b)| b.holds(v)),
         }))
     }
 
@@ -465,7 +531,7 @@ impl<'m> Plan<'m> {
             "ics": self.ics_link("rota/watch.ics"),
         });
         out.push(self.page(r, "index.html".into(), "index.html", &data)?);
-        out.push(Page { path: "style.css".into(), bytes: r.render("site/style.css", &())?.into_bytes() });
+        out.push(self.raw("style.css".into(), r.render("site/style.css", &())?.into_bytes()));
         Ok(())
     }
 
@@ -555,7 +621,7 @@ impl<'m> Plan<'m> {
         }
         let stamp = model.settings.schedule.handover(self.current).to_utc();
         let feed = crate::ics::calendar(&model.settings, &model.crew, &model.crews(), None, stamp);
-        out.push(Page { path: "rota/watch.ics".into(), bytes: feed.into_bytes() });
+        out.push(self.raw("rota/watch.ics".into(), feed.into_bytes()));
         Ok(())
     }
 
@@ -606,7 +672,7 @@ impl<'m> Plan<'m> {
             });
             out.push(self.page(r, format!("members/{seg}.html"), "member.html", &data)?);
             let feed = crate::ics::calendar(&model.settings, &model.crew, &crews, Some(m.id()), stamp);
-            out.push(Page { path: ics, bytes: feed.into_bytes() });
+            out.push(self.raw(ics, feed.into_bytes()));
         }
         Ok(())
     }
@@ -714,7 +780,7 @@ impl<'m> Plan<'m> {
         });
         let bytes = serde_json::to_vec(&json_index)
             .map_err(|e| crate::error::Error::usage(format!("cannot encode the search index: {e}")))?;
-        out.push(Page { path: "search.json".into(), bytes });
+        out.push(self.raw("search.json".into(), bytes));
         let data =
             json!({"services": services, "years": years, "objectives": objectives, "members": members});
         out.push(self.page(r, "search.html".into(), "search.html", &data)?);
