@@ -95,10 +95,10 @@ struct SiteInfo<'a> {
 }
 
 #[derive(Serialize)]
-struct Context<'a> {
+struct Context<'a, T: Serialize> {
     site: SiteInfo<'a>,
     #[serde(flatten)]
-    data: &'a Value,
+    data: &'a T,
 }
 
 /// Counts of one week, for the archive's lists (without building the whole journal page).
@@ -124,6 +124,9 @@ pub(super) struct Plan<'m> {
     services: HashMap<String, String>,
     members: HashMap<String, String>,
     objectives: HashMap<String, String>,
+    /// Each member's and each service's page, by id and name.
+    member_hrefs: HashMap<String, String>,
+    service_hrefs: HashMap<String, String>,
     evaluations: Vec<Evaluation>,
     scoreboard: scoreboard::Scoreboard,
     /// The objectives whose records are incidents (a duration or a field of each).
@@ -139,6 +142,81 @@ struct PerIncident<'m> {
     href: Option<String>,
     bound: Option<crate::model::objective::Comparison>,
     bound_text: Option<String>,
+}
+
+// The data of the most numerous pages (weeks and incidents), borrowed from the views rather than
+// copied into JSON values: tens of thousands of pages are serialised twice (fingerprint, render).
+
+#[derive(Serialize)]
+struct PersonLink<'a> {
+    person: &'a report::Person,
+    href: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct NameLink<'a> {
+    name: &'a str,
+    href: &'a str,
+}
+
+#[derive(Serialize)]
+struct AuthorLink<'a> {
+    name: &'a str,
+    href: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JournalOf<'a> {
+    weeks: [&'a journal::Week; 1],
+}
+
+#[derive(Serialize)]
+struct WeekPage<'a> {
+    journal: JournalOf<'a>,
+    incidents: Vec<Value>,
+    crew: &'a [PersonLink<'a>],
+    incoming: Vec<PersonLink<'a>>,
+    outgoing: Vec<PersonLink<'a>>,
+    prev: Option<Value>,
+    next: Option<Value>,
+    quarter: Value,
+}
+
+/// The week an incident's page names.
+#[derive(Serialize)]
+struct WeekRef<'a> {
+    week: IsoWeek,
+    href: &'a str,
+    crew: &'a [PersonLink<'a>],
+}
+
+#[derive(Serialize)]
+struct Step {
+    name: &'static str,
+    at: String,
+    after: Option<String>,
+}
+
+/// An objective an incident counts for, and how the incident does.
+#[derive(Serialize)]
+struct CountsFor<'a> {
+    id: &'a str,
+    title: &'a str,
+    href: Option<&'a str>,
+    value_text: Option<String>,
+    bound_text: Option<&'a str>,
+    met: Option<bool>,
+}
+
+#[derive(Serialize)]
+struct IncidentPage<'a> {
+    incident: &'a journal::Incident,
+    week: &'a WeekRef<'a>,
+    timeline: Vec<Step>,
+    objectives: Vec<CountsFor<'a>>,
+    services: Vec<NameLink<'a>>,
+    handlers: Vec<PersonLink<'a>>,
+    author: AuthorLink<'a>,
 }
 
 /// A piece of the build, run on one thread.
@@ -228,7 +306,14 @@ impl<'m> Plan<'m> {
             by_week.entry(e.week).or_default().push(e);
         }
         let by_week = by_week.into_iter().map(|(w, es)| (w, report::sorted(es.into_iter()))).collect();
+        let members = segments(model.crew.members.iter().map(|m| m.id().as_str()));
+        let services = segments(services);
+        let hrefs = |folder: &str, segs: &HashMap<String, String>| -> HashMap<String, String> {
+            segs.iter().map(|(name, seg)| (name.clone(), format!("{folder}/{seg}.html"))).collect()
+        };
         Plan {
+            member_hrefs: hrefs("members", &members),
+            service_hrefs: hrefs("services", &services),
             model,
             known,
             salt: options.salt,
@@ -238,8 +323,8 @@ impl<'m> Plan<'m> {
             weeks,
             stats,
             entries: segments(ids),
-            services: segments(services),
-            members: segments(model.crew.members.iter().map(|m| m.id().as_str())),
+            services,
+            members,
             objectives: objective_segments,
             evaluations,
             scoreboard,
@@ -311,7 +396,7 @@ impl<'m> Plan<'m> {
 
     /// A page rendered by `template` with `data` and the layout's facts, unless it is made from
     /// the same as a page of an earlier build (then it is [`Body::Kept`]).
-    fn page(&self, r: &Renderer, path: String, template: &str, data: &Value) -> Result<Page> {
+    fn page<T: Serialize>(&self, r: &Renderer, path: String, template: &str, data: &T) -> Result<Page> {
         let nav = NAV
             .iter()
             .map(|(href, title)| Nav { href, title, current: section(href) == section(&path) })
@@ -363,11 +448,11 @@ impl<'m> Plan<'m> {
     }
 
     fn service_href(&self, s: &str) -> String {
-        format!("services/{}.html", self.services[s])
+        self.service_hrefs[s].clone()
     }
 
     fn member_href(&self, id: &str) -> Option<String> {
-        self.members.get(id).map(|s| format!("members/{s}.html"))
+        self.member_hrefs.get(id).cloned()
     }
 
     fn objective_href(&self, id: &str) -> Option<String> {
@@ -401,83 +486,106 @@ impl<'m> Plan<'m> {
         let entries = self.by_week.get(&w).map_or(&[][..], Vec::as_slice);
         let incidents: Vec<&Entry> =
             entries.iter().copied().filter(|e| e.meta.kind == Kind::Incident).collect();
-        let links: Vec<Value> = incidents.iter().map(|e| self.entry_link(e)).collect();
         let link = |w: IsoWeek| json!({"href": Self::week_href(w), "title": w.to_string()});
         let quarter = Self::quarter_of(w);
+        let href = Self::week_href(w);
+        let crew = self.people_links(&week.crew);
         // The week once, as the journal part wants it (`journal.weeks`); the page's own blocks
         // read it from there too.
-        let data = json!({
-            "journal": {"weeks": [&week]},
-            "incidents": links,
-            "crew": self.people_links(&week.crew),
-            "incoming": self.people_links(&week.incoming),
-            "outgoing": self.people_links(&week.outgoing),
-            "prev": (i > 0).then(|| link(self.weeks[i - 1])),
-            "next": self.weeks.get(i + 1).map(|w| link(*w)),
-            "quarter": {"href": Self::quarter_href(quarter), "title": format!("{} Q{}", quarter.0, quarter.1)},
-        });
-        out.push(self.page(r, Self::week_href(w), "week.html", &data)?);
+        let data = WeekPage {
+            journal: JournalOf { weeks: [&week] },
+            incidents: incidents.iter().map(|e| self.entry_link(e)).collect(),
+            crew: &crew,
+            incoming: self.people_links(&week.incoming),
+            outgoing: self.people_links(&week.outgoing),
+            prev: (i > 0).then(|| link(self.weeks[i - 1])),
+            next: self.weeks.get(i + 1).map(|w| link(*w)),
+            quarter: json!({"href": Self::quarter_href(quarter), "title": format!("{} Q{}", quarter.0, quarter.1)}),
+        };
+        out.push(self.page(r, href.clone(), "week.html", &data)?);
+        let week_ref = WeekRef { week: w, href: &href, crew: &crew };
         for (e, incident) in incidents.iter().zip(&week.incidents) {
-            out.push(self.incident(r, e, incident, &week)?);
+            out.push(self.incident(r, e, incident, &week_ref)?);
         }
         Ok(())
     }
 
-    fn people_links(&self, people: &[report::Person]) -> Vec<Value> {
-        people.iter().map(|p| json!({"person": p, "href": self.member_href(&p.id)})).collect()
+    fn people_links<'a>(&'a self, people: &'a [report::Person]) -> Vec<PersonLink<'a>> {
+        people
+            .iter()
+            .map(|p| PersonLink { person: p, href: self.member_hrefs.get(&p.id).map(String::as_str) })
+            .collect()
     }
 
-    fn incident(&self, r: &Renderer, e: &Entry, i: &journal::Incident, week: &journal::Week) -> Result<Page> {
+    fn incident(&self, r: &Renderer, e: &Entry, i: &journal::Incident, week: &WeekRef) -> Result<Page> {
         let started = e.meta.timestamp("started");
-        let timeline: Vec<Value> = e
+        let timeline: Vec<Step> = e
             .meta
             .timestamps()
-            .iter()
+            .into_iter()
             .filter_map(|(name, t)| {
-                let t = t.as_ref()?.get_ref().0;
+                let t = t?.get_ref().0;
                 let after = started.map(|s| report::human(t - s.0));
-                Some(json!({"name": name, "at": rfc3339(&t), "after": after}))
+                Some(Step { name, at: rfc3339(&t), after })
             })
             .collect();
-        let objectives: Vec<Value> = self.per_incident.iter().filter_map(|o| self.counts_for(o, e)).collect();
-        let services: Vec<Value> =
-            e.meta.services.iter().map(|s| json!({"name": s, "href": self.service_href(s)})).collect();
-        let data = json!({
-            "incident": i,
-            "week": {"week": week.week, "href": Self::week_href(week.week), "crew": self.people_links(&week.crew)},
-            "timeline": timeline,
-            "objectives": objectives,
-            "services": services,
-            "handlers": self.people_links(&i.handlers),
-            "author": {"name": i.author_name, "href": self.member_href(&i.author)},
-        });
+        // Objectives of the same measure (one per team, say) give an incident the same value:
+        // each measure is worked out once.
+        let mut values: Vec<(Measure, Unit, Option<f64>)> = Vec::new();
+        let objectives: Vec<CountsFor> =
+            self.per_incident.iter().filter_map(|p| self.counts_for(p, e, &mut values)).collect();
+        let data = IncidentPage {
+            incident: i,
+            week,
+            timeline,
+            objectives,
+            services: self.service_links(e),
+            handlers: self.people_links(&i.handlers),
+            author: AuthorLink { name: &i.author_name, href: self.member_hrefs.get(&i.author).map(String::as_str) },
+        };
         self.page(r, self.entry_href(e), "incident.html", &data)
     }
 
-    /// Whether incident `e` is a record of objective `o` and, if it is, its value and whether
-    /// it meets what each record must.
-    fn counts_for(&self, p: &PerIncident, e: &Entry) -> Option<Value> {
+    fn service_links<'a>(&'a self, e: &'a Entry) -> Vec<NameLink<'a>> {
+        e.meta.services.iter().map(|s| NameLink { name: s, href: &self.service_hrefs[s] }).collect()
+    }
+
+    /// Whether incident `e` is a record of the objective of `p` and, if it is, its value and
+    /// whether it meets what each record must. `values` keeps the values of the measures seen.
+    fn counts_for<'a>(
+        &'a self,
+        p: &'a PerIncident,
+        e: &Entry,
+        values: &mut Vec<(Measure, Unit, Option<f64>)>,
+    ) -> Option<CountsFor<'a>> {
         let o = p.o;
-        let value = match &o.measure {
-            Measure::Duration { from, to } => {
-                let a = e.meta.timestamp(from)?;
-                e.meta.timestamp(to).map(|b| metrics::duration_in(o.unit, &self.model.settings, a.0, b.0))
-            }
-            Measure::Field(_) => e.meta.tickets.map(f64::from),
-            _ => return None,
-        };
-        if !metrics::passes(&o.file.filter, e) {
+        if !matches!(o.measure, Measure::Duration { .. } | Measure::Field(_)) || !metrics::passes(&o.file.filter, e)
+        {
             return None;
         }
-        Some(json!({
-            "id": o.id,
-            "title": o.file.title,
-            "href": p.href,
+        let value = match values.iter().find(|(m, u, _)| *m == o.measure && *u == o.unit) {
+            Some((_, _, v)) => *v,
+            None => {
+                let v = match &o.measure {
+                    Measure::Duration { from, to } => {
+                        let a = e.meta.timestamp(from)?;
+                        e.meta.timestamp(to).map(|b| metrics::duration_in(o.unit, &self.model.settings, a.0, b.0))
+                    }
+                    _ => e.meta.tickets.map(f64::from),
+                };
+                values.push((o.measure.clone(), o.unit, v));
+                v
+            }
+        };
+        Some(CountsFor {
+            id: o.id.as_str(),
+            title: &o.file.title,
+            href: p.href.as_deref(),
             // A record's own value, in the measure's unit (never a share).
-            "value_text": value.map(|v| crate::format::value(v, o.unit, Aggregate::Max)),
-            "bound_text": p.bound_text,
-            "met": value.zip(p.bound).map(|(v, b)| b.holds(v)),
-        }))
+            value_text: value.map(|v| crate::format::value(v, o.unit, Aggregate::Max)),
+            bound_text: p.bound_text.as_deref(),
+            met: value.zip(p.bound).map(|(v, b)| b.holds(v)),
+        })
     }
 
     fn home(&self, r: &Renderer, out: &mut Vec<Page>) -> Result<()> {
