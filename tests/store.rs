@@ -238,8 +238,13 @@ fn child_without_author() {
     // The identity comes from the configuration files as git reads them (store/config.rs),
     // which honours GIT_CONFIG_NOSYSTEM, set by the parent: a machine-wide user.name cannot
     // make this pass, and libgit2's own search path need not be changed.
-    let err = store::apply(&dir.join("repo"), &set("m", vec![new_file("crew.toml", "")]), &WriteMode::Commit, Verify::Run)
-        .expect_err("apply must fail without an author");
+    let err = store::apply(
+        &dir.join("repo"),
+        &set("m", vec![new_file("crew.toml", "")]),
+        &WriteMode::Commit,
+        Verify::Run,
+    )
+    .expect_err("apply must fail without an author");
     assert_eq!(err.exit, Exit::Usage);
     assert_eq!(err.message, "git does not know who you are");
     assert!(err.help.unwrap_or_default().contains("git config --global user.email"));

@@ -3,7 +3,7 @@
 //! The summaries' views ([`crate::report`]) are the data: a week page is one week of the
 //! journal, the objectives page is the scoreboard, and so on, plus the links between pages.
 
-use super::{root_of, segments, Link, Options, CSP};
+use super::{root_of, segments, Fingerprint, Hashing, Known, Link, Options, CSP};
 use crate::error::Result;
 use crate::metrics::{self, Evaluation, Verdict};
 use crate::model::logbook::{Entry, Kind};
@@ -21,12 +21,22 @@ use std::collections::{BTreeMap, HashMap};
 /// quarter of weeks…).
 pub const TREND_WINDOWS: usize = 12;
 
-/// One file of the site: where it goes under the output folder, and its bytes.
+/// One file of the site: where it goes under the output folder, what it is made from, and its
+/// bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Page {
     /// A relative path with `/` separators, e.g. `journal/2026-W47.html`.
     pub path: String,
-    pub bytes: Vec<u8>,
+    pub fingerprint: Fingerprint,
+    pub body: Body,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Body {
+    /// The page's bytes.
+    Bytes(Vec<u8>),
+    /// Made from the same as the file an earlier build left in the folder: that file is it.
+    Kept,
 }
 
 /// The sections every page links to: (path, title).
@@ -85,10 +95,10 @@ struct SiteInfo<'a> {
 }
 
 #[derive(Serialize)]
-struct Context<'a> {
+struct Context<'a, T: Serialize> {
     site: SiteInfo<'a>,
     #[serde(flatten)]
-    data: &'a Value,
+    data: &'a T,
 }
 
 /// Counts of one week, for the archive's lists (without building the whole journal page).
@@ -102,6 +112,8 @@ struct WeekStats {
 /// The work of a build: the names of the pages and what they need, computed once.
 pub(super) struct Plan<'m> {
     model: &'m Model,
+    known: &'m Known,
+    salt: Fingerprint,
     now: DateTime<FixedOffset>,
     base_url: Option<String>,
     current: IsoWeek,
@@ -112,10 +124,99 @@ pub(super) struct Plan<'m> {
     services: HashMap<String, String>,
     members: HashMap<String, String>,
     objectives: HashMap<String, String>,
+    /// Each member's and each service's page, by id and name.
+    member_hrefs: HashMap<String, String>,
+    service_hrefs: HashMap<String, String>,
     evaluations: Vec<Evaluation>,
     scoreboard: scoreboard::Scoreboard,
     /// The objectives whose records are incidents (a duration or a field of each).
-    per_incident: Vec<&'m Objective>,
+    per_incident: Vec<PerIncident<'m>>,
+    /// The entries of each week, in the journal's order.
+    by_week: HashMap<IsoWeek, Vec<&'m Entry>>,
+}
+
+/// An objective whose records are incidents, with what every incident's page says of it the
+/// same way, worked out once rather than on each of thousands of pages.
+struct PerIncident<'m> {
+    o: &'m Objective,
+    href: Option<String>,
+    bound: Option<crate::model::objective::Comparison>,
+    bound_text: Option<String>,
+}
+
+// The data of the most numerous pages (weeks and incidents), borrowed from the views rather than
+// copied into JSON values: tens of thousands of pages are serialised twice (fingerprint, render).
+
+#[derive(Serialize)]
+struct PersonLink<'a> {
+    person: &'a report::Person,
+    href: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct NameLink<'a> {
+    name: &'a str,
+    href: &'a str,
+}
+
+#[derive(Serialize)]
+struct AuthorLink<'a> {
+    name: &'a str,
+    href: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JournalOf<'a> {
+    weeks: [&'a journal::Week; 1],
+}
+
+#[derive(Serialize)]
+struct WeekPage<'a> {
+    journal: JournalOf<'a>,
+    incidents: Vec<Value>,
+    crew: &'a [PersonLink<'a>],
+    incoming: Vec<PersonLink<'a>>,
+    outgoing: Vec<PersonLink<'a>>,
+    prev: Option<Value>,
+    next: Option<Value>,
+    quarter: Value,
+}
+
+/// The week an incident's page names.
+#[derive(Serialize)]
+struct WeekRef<'a> {
+    week: IsoWeek,
+    href: &'a str,
+    crew: &'a [PersonLink<'a>],
+}
+
+#[derive(Serialize)]
+struct Step {
+    name: &'static str,
+    at: String,
+    after: Option<String>,
+}
+
+/// An objective an incident counts for, and how the incident does.
+#[derive(Serialize)]
+struct CountsFor<'a> {
+    id: &'a str,
+    title: &'a str,
+    href: Option<&'a str>,
+    value_text: Option<String>,
+    bound_text: Option<&'a str>,
+    met: Option<bool>,
+}
+
+#[derive(Serialize)]
+struct IncidentPage<'a> {
+    incident: &'a journal::Incident,
+    week: &'a WeekRef<'a>,
+    timeline: Vec<Step>,
+    objectives: Vec<CountsFor<'a>>,
+    services: Vec<NameLink<'a>>,
+    handlers: Vec<PersonLink<'a>>,
+    author: AuthorLink<'a>,
 }
 
 /// A piece of the build, run on one thread.
@@ -132,7 +233,12 @@ enum Job {
 }
 
 impl<'m> Plan<'m> {
-    pub(super) fn new(model: &'m Model, now: DateTime<FixedOffset>, options: &Options) -> Plan<'m> {
+    pub(super) fn new(
+        model: &'m Model,
+        now: DateTime<FixedOffset>,
+        options: &Options,
+        known: &'m Known,
+    ) -> Plan<'m> {
         let schedule = &model.settings.schedule;
         let current = schedule.week_at(&now);
         let mut stats: BTreeMap<IsoWeek, WeekStats> = BTreeMap::new();
@@ -180,24 +286,50 @@ impl<'m> Plan<'m> {
         .flatten()
         .collect();
         let scoreboard = scoreboard::build(model, Period::Week(current), now, &evaluations);
+        let objective_segments = segments(model.objectives.keys().map(|o| o.as_str()));
+        let per_incident = model
+            .objectives
+            .values()
+            .filter(|o| matches!(o.measure, Measure::Duration { .. } | Measure::Field(_)))
+            .map(|o| {
+                let bound = metrics::record_bound(o);
+                PerIncident {
+                    o,
+                    href: objective_segments.get(o.id.as_str()).map(|s| format!("objectives/{s}.html")),
+                    bound,
+                    bound_text: bound.as_ref().map(|b| crate::format::comparison(b, o.unit)),
+                }
+            })
+            .collect();
+        let mut by_week: HashMap<IsoWeek, Vec<&Entry>> = HashMap::new();
+        for e in &model.entries {
+            by_week.entry(e.week).or_default().push(e);
+        }
+        let by_week = by_week.into_iter().map(|(w, es)| (w, report::sorted(es.into_iter()))).collect();
+        let members = segments(model.crew.members.iter().map(|m| m.id().as_str()));
+        let services = segments(services);
+        let hrefs = |folder: &str, segs: &HashMap<String, String>| -> HashMap<String, String> {
+            segs.iter().map(|(name, seg)| (name.clone(), format!("{folder}/{seg}.html"))).collect()
+        };
         Plan {
+            member_hrefs: hrefs("members", &members),
+            service_hrefs: hrefs("services", &services),
             model,
+            known,
+            salt: options.salt,
             now,
             base_url: options.base_url.as_ref().map(|u| format!("{}/", u.trim_end_matches('/'))),
             current,
             weeks,
             stats,
             entries: segments(ids),
-            services: segments(services),
-            members: segments(model.crew.members.iter().map(|m| m.id().as_str())),
-            objectives: segments(model.objectives.keys().map(|o| o.as_str())),
+            services,
+            members,
+            objectives: objective_segments,
             evaluations,
             scoreboard,
-            per_incident: model
-                .objectives
-                .values()
-                .filter(|o| matches!(o.measure, Measure::Duration { .. } | Measure::Field(_)))
-                .collect(),
+            per_incident,
+            by_week,
         }
     }
 
@@ -255,8 +387,16 @@ impl<'m> Plan<'m> {
         }
     }
 
-    /// A page rendered by `template` with `data` and the layout's facts.
-    fn page(&self, r: &Renderer, path: String, template: &str, data: &Value) -> Result<Page> {
+    /// A page of `bytes` made otherwise than by a template (a feed, the index).
+    fn raw(&self, path: String, bytes: Vec<u8>) -> Page {
+        let fingerprint = Fingerprint::of(self.salt, &bytes);
+        let body = if self.known.get(&path) == Some(&fingerprint) { Body::Kept } else { Body::Bytes(bytes) };
+        Page { path, fingerprint, body }
+    }
+
+    /// A page rendered by `template` with `data` and the layout's facts, unless it is made from
+    /// the same as a page of an earlier build (then it is [`Body::Kept`]).
+    fn page<T: Serialize>(&self, r: &Renderer, path: String, template: &str, data: &T) -> Result<Page> {
         let nav = NAV
             .iter()
             .map(|(href, title)| Nav { href, title, current: section(href) == section(&path) })
@@ -270,8 +410,19 @@ impl<'m> Plan<'m> {
             csp: CSP,
             nav,
         };
-        let text = r.render(&format!("site/{template}"), &Context { site, data })?;
-        Ok(Page { path, bytes: text.into_bytes() })
+        let context = Context { site, data };
+        // What the template sees, hashed as it is serialised: the data is the page's input
+        // (the salt covers the templates and the code that renders them).
+        let mut hashing = Hashing::new(self.salt);
+        hashing.write_bytes(template.as_bytes());
+        serde_json::to_writer(&mut hashing, &context)
+            .map_err(|e| crate::error::Error::usage(format!("cannot fingerprint {path}: {e}")))?;
+        let fingerprint = hashing.finish();
+        if self.known.get(&path) == Some(&fingerprint) {
+            return Ok(Page { path, fingerprint, body: Body::Kept });
+        }
+        let text = r.render(&format!("site/{template}"), &context)?;
+        Ok(Page { path, fingerprint, body: Body::Bytes(text.into_bytes()) })
     }
 
     // ---- links ---------------------------------------------------------------------------
@@ -297,11 +448,11 @@ impl<'m> Plan<'m> {
     }
 
     fn service_href(&self, s: &str) -> String {
-        format!("services/{}.html", self.services[s])
+        self.service_hrefs[s].clone()
     }
 
     fn member_href(&self, id: &str) -> Option<String> {
-        self.members.get(id).map(|s| format!("members/{s}.html"))
+        self.member_hrefs.get(id).cloned()
     }
 
     fn objective_href(&self, id: &str) -> Option<String> {
@@ -332,86 +483,115 @@ impl<'m> Plan<'m> {
     fn week(&self, r: &Renderer, i: usize, out: &mut Vec<Page>) -> Result<()> {
         let w = self.weeks[i];
         let week = journal::week(self.model, w, self.now);
-        let entries: Vec<&Entry> = report::sorted(self.model.entries.iter().filter(|e| e.week == w));
+        let entries = self.by_week.get(&w).map_or(&[][..], Vec::as_slice);
         let incidents: Vec<&Entry> =
             entries.iter().copied().filter(|e| e.meta.kind == Kind::Incident).collect();
-        let links: Vec<Value> = incidents.iter().map(|e| self.entry_link(e)).collect();
         let link = |w: IsoWeek| json!({"href": Self::week_href(w), "title": w.to_string()});
         let quarter = Self::quarter_of(w);
+        let href = Self::week_href(w);
+        let crew = self.people_links(&week.crew);
         // The week once, as the journal part wants it (`journal.weeks`); the page's own blocks
         // read it from there too.
-        let data = json!({
-            "journal": {"weeks": [&week]},
-            "incidents": links,
-            "crew": self.people_links(&week.crew),
-            "incoming": self.people_links(&week.incoming),
-            "outgoing": self.people_links(&week.outgoing),
-            "prev": (i > 0).then(|| link(self.weeks[i - 1])),
-            "next": self.weeks.get(i + 1).map(|w| link(*w)),
-            "quarter": {"href": Self::quarter_href(quarter), "title": format!("{} Q{}", quarter.0, quarter.1)},
-        });
-        out.push(self.page(r, Self::week_href(w), "week.html", &data)?);
+        let data = WeekPage {
+            journal: JournalOf { weeks: [&week] },
+            incidents: incidents.iter().map(|e| self.entry_link(e)).collect(),
+            crew: &crew,
+            incoming: self.people_links(&week.incoming),
+            outgoing: self.people_links(&week.outgoing),
+            prev: (i > 0).then(|| link(self.weeks[i - 1])),
+            next: self.weeks.get(i + 1).map(|w| link(*w)),
+            quarter: json!({"href": Self::quarter_href(quarter), "title": format!("{} Q{}", quarter.0, quarter.1)}),
+        };
+        out.push(self.page(r, href.clone(), "week.html", &data)?);
+        let week_ref = WeekRef { week: w, href: &href, crew: &crew };
         for (e, incident) in incidents.iter().zip(&week.incidents) {
-            out.push(self.incident(r, e, incident, &week)?);
+            out.push(self.incident(r, e, incident, &week_ref)?);
         }
         Ok(())
     }
 
-    fn people_links(&self, people: &[report::Person]) -> Vec<Value> {
-        people.iter().map(|p| json!({"person": p, "href": self.member_href(&p.id)})).collect()
+    fn people_links<'a>(&'a self, people: &'a [report::Person]) -> Vec<PersonLink<'a>> {
+        people
+            .iter()
+            .map(|p| PersonLink { person: p, href: self.member_hrefs.get(&p.id).map(String::as_str) })
+            .collect()
     }
 
-    fn incident(&self, r: &Renderer, e: &Entry, i: &journal::Incident, week: &journal::Week) -> Result<Page> {
+    fn incident(&self, r: &Renderer, e: &Entry, i: &journal::Incident, week: &WeekRef) -> Result<Page> {
         let started = e.meta.timestamp("started");
-        let timeline: Vec<Value> = e
+        let timeline: Vec<Step> = e
             .meta
             .timestamps()
-            .iter()
+            .into_iter()
             .filter_map(|(name, t)| {
-                let t = t.as_ref()?.get_ref().0;
+                let t = t?.get_ref().0;
                 let after = started.map(|s| report::human(t - s.0));
-                Some(json!({"name": name, "at": rfc3339(&t), "after": after}))
+                Some(Step { name, at: rfc3339(&t), after })
             })
             .collect();
-        let objectives: Vec<Value> = self.per_incident.iter().filter_map(|o| self.counts_for(o, e)).collect();
-        let services: Vec<Value> =
-            e.meta.services.iter().map(|s| json!({"name": s, "href": self.service_href(s)})).collect();
-        let data = json!({
-            "incident": i,
-            "week": {"week": week.week, "href": Self::week_href(week.week), "crew": self.people_links(&week.crew)},
-            "timeline": timeline,
-            "objectives": objectives,
-            "services": services,
-            "handlers": self.people_links(&i.handlers),
-            "author": {"name": i.author_name, "href": self.member_href(&i.author)},
-        });
+        // Objectives of the same measure (one per team, say) give an incident the same value:
+        // each measure is worked out once.
+        let mut values: Vec<(Measure, Unit, Option<f64>)> = Vec::new();
+        let objectives: Vec<CountsFor> =
+            self.per_incident.iter().filter_map(|p| self.counts_for(p, e, &mut values)).collect();
+        let data = IncidentPage {
+            incident: i,
+            week,
+            timeline,
+            objectives,
+            services: self.service_links(e),
+            handlers: self.people_links(&i.handlers),
+            author: AuthorLink {
+                name: &i.author_name,
+                href: self.member_hrefs.get(&i.author).map(String::as_str),
+            },
+        };
         self.page(r, self.entry_href(e), "incident.html", &data)
     }
 
-    /// Whether incident `e` is a record of objective `o` and, if it is, its value and whether
-    /// it meets what each record must.
-    fn counts_for(&self, o: &Objective, e: &Entry) -> Option<Value> {
-        let value = match &o.measure {
-            Measure::Duration { from, to } => {
-                let a = e.meta.timestamp(from)?;
-                e.meta.timestamp(to).map(|b| metrics::duration_in(o.unit, &self.model.settings, a.0, b.0))
-            }
-            Measure::Field(_) => e.meta.tickets.map(f64::from),
-            _ => return None,
-        };
-        if !metrics::passes(&o.file.filter, e) {
+    fn service_links<'a>(&'a self, e: &'a Entry) -> Vec<NameLink<'a>> {
+        e.meta.services.iter().map(|s| NameLink { name: s, href: &self.service_hrefs[s] }).collect()
+    }
+
+    /// Whether incident `e` is a record of the objective of `p` and, if it is, its value and
+    /// whether it meets what each record must. `values` keeps the values of the measures seen.
+    fn counts_for<'a>(
+        &'a self,
+        p: &'a PerIncident,
+        e: &Entry,
+        values: &mut Vec<(Measure, Unit, Option<f64>)>,
+    ) -> Option<CountsFor<'a>> {
+        let o = p.o;
+        if !matches!(o.measure, Measure::Duration { .. } | Measure::Field(_))
+            || !metrics::passes(&o.file.filter, e)
+        {
             return None;
         }
-        let bound = metrics::record_bound(o);
-        Some(json!({
-            "id": o.id,
-            "title": o.file.title,
-            "href": self.objective_href(o.id.as_str()),
+        let value = match values.iter().find(|(m, u, _)| *m == o.measure && *u == o.unit) {
+            Some((_, _, v)) => *v,
+            None => {
+                let v = match &o.measure {
+                    Measure::Duration { from, to } => {
+                        let a = e.meta.timestamp(from)?;
+                        e.meta
+                            .timestamp(to)
+                            .map(|b| metrics::duration_in(o.unit, &self.model.settings, a.0, b.0))
+                    }
+                    _ => e.meta.tickets.map(f64::from),
+                };
+                values.push((o.measure.clone(), o.unit, v));
+                v
+            }
+        };
+        Some(CountsFor {
+            id: o.id.as_str(),
+            title: &o.file.title,
+            href: p.href.as_deref(),
             // A record's own value, in the measure's unit (never a share).
-            "value_text": value.map(|v| crate::format::value(v, o.unit, Aggregate::Max)),
-            "bound_text": bound.as_ref().map(|b| crate::format::comparison(b, o.unit)),
-            "met": value.zip(bound).map(|(v, b)| b.holds(v)),
-        }))
+            value_text: value.map(|v| crate::format::value(v, o.unit, Aggregate::Max)),
+            bound_text: p.bound_text.as_deref(),
+            met: value.zip(p.bound).map(|(v, b)| b.holds(v)),
+        })
     }
 
     fn home(&self, r: &Renderer, out: &mut Vec<Page>) -> Result<()> {
@@ -465,7 +645,7 @@ impl<'m> Plan<'m> {
             "ics": self.ics_link("rota/watch.ics"),
         });
         out.push(self.page(r, "index.html".into(), "index.html", &data)?);
-        out.push(Page { path: "style.css".into(), bytes: r.render("site/style.css", &())?.into_bytes() });
+        out.push(self.raw("style.css".into(), r.render("site/style.css", &())?.into_bytes()));
         Ok(())
     }
 
@@ -555,7 +735,7 @@ impl<'m> Plan<'m> {
         }
         let stamp = model.settings.schedule.handover(self.current).to_utc();
         let feed = crate::ics::calendar(&model.settings, &model.crew, &model.crews(), None, stamp);
-        out.push(Page { path: "rota/watch.ics".into(), bytes: feed.into_bytes() });
+        out.push(self.raw("rota/watch.ics".into(), feed.into_bytes()));
         Ok(())
     }
 
@@ -606,7 +786,7 @@ impl<'m> Plan<'m> {
             });
             out.push(self.page(r, format!("members/{seg}.html"), "member.html", &data)?);
             let feed = crate::ics::calendar(&model.settings, &model.crew, &crews, Some(m.id()), stamp);
-            out.push(Page { path: ics, bytes: feed.into_bytes() });
+            out.push(self.raw(ics, feed.into_bytes()));
         }
         Ok(())
     }
@@ -714,7 +894,7 @@ impl<'m> Plan<'m> {
         });
         let bytes = serde_json::to_vec(&json_index)
             .map_err(|e| crate::error::Error::usage(format!("cannot encode the search index: {e}")))?;
-        out.push(Page { path: "search.json".into(), bytes });
+        out.push(self.raw("search.json".into(), bytes));
         let data =
             json!({"services": services, "years": years, "objectives": objectives, "members": members});
         out.push(self.page(r, "search.html".into(), "search.html", &data)?);

@@ -13,6 +13,11 @@
 //!
 //! A page shows what "now" changes only where it must (the home page, the objectives, the
 //! rota's tenses, the current week), so a rebuild a day later rewrites few files.
+//!
+//! Incremental: every page has a [`Fingerprint`] of what it is made from (the data its template
+//! sees, its template and path, and a salt naming the binary and every template). Given the
+//! fingerprints of the files an earlier build left intact ([`Known`], read by [`sync`]), a page
+//! whose fingerprint is unchanged is not rendered again ([`Body::Kept`]).
 
 mod data;
 mod org;
@@ -24,7 +29,7 @@ use crate::render::Renderer;
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
-pub use data::Page;
+pub use data::{Body, Page};
 pub use org::links as coach_links;
 
 /// The policy of every page: nothing but the site's own style sheet and inline images.
@@ -38,20 +43,106 @@ pub struct Options {
     pub base_url: Option<String>,
     /// The `render org` page of the repository's crews, when it holds several: `org.html`.
     pub org: Option<serde_json::Value>,
+    /// What else every page is made from: the binary and the templates ([`salt`]). Pages are
+    /// only reused from a build with the same salt.
+    pub salt: Fingerprint,
 }
 
-/// Every page of the site, as it stands at `now`, in path order. `progress` is told how many
-/// pages are done out of how many.
+/// A hash of what a page is made from. Only ever compared with fingerprints made by the same
+/// binary (the salt names it), so std's hasher, fast and unspecified across releases, will do.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Fingerprint(pub u64);
+
+impl Fingerprint {
+    /// The fingerprint of `bytes` under `salt`.
+    pub fn of(salt: Fingerprint, bytes: &[u8]) -> Fingerprint {
+        let mut h = Hashing::new(salt);
+        h.write_bytes(bytes);
+        h.finish()
+    }
+
+    /// As the manifest writes it: 16 hex digits.
+    pub fn hex(self) -> String {
+        format!("{:016x}", self.0)
+    }
+
+    pub fn from_hex(s: &str) -> Option<Fingerprint> {
+        (s.len() == 16).then(|| u64::from_str_radix(s, 16).ok().map(Fingerprint)).flatten()
+    }
+}
+
+/// A fingerprint being made, fed as a writer (so data is hashed as it is serialised, never
+/// held as text).
+pub(crate) struct Hashing(std::collections::hash_map::DefaultHasher);
+
+impl Hashing {
+    pub(crate) fn new(salt: Fingerprint) -> Hashing {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        std::hash::Hasher::write_u64(&mut h, salt.0);
+        Hashing(h)
+    }
+
+    pub(crate) fn write_bytes(&mut self, bytes: &[u8]) {
+        // A length first, so ("ab", "c") and ("a", "bc") differ.
+        std::hash::Hasher::write_usize(&mut self.0, bytes.len());
+        std::hash::Hasher::write(&mut self.0, bytes);
+    }
+
+    pub(crate) fn finish(&self) -> Fingerprint {
+        Fingerprint(std::hash::Hasher::finish(&self.0))
+    }
+}
+
+impl std::io::Write for Hashing {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        std::hash::Hasher::write(&mut self.0, buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The salt of a build: `binary` (the running program's bytes, or its version when they cannot
+/// be read), the templates (built-in and the repository's), the time zone pages are shown in.
+/// Any of them changed, every page is rendered again.
+pub fn salt(binary: &[u8], overrides: &std::collections::BTreeMap<String, String>, tz: &str) -> Fingerprint {
+    let mut h = Hashing::new(Fingerprint(MANIFEST_VERSION));
+    h.write_bytes(binary);
+    for (name, text) in crate::render::BUILTIN.iter().map(|(n, t)| (*n, *t)) {
+        h.write_bytes(name.as_bytes());
+        h.write_bytes(text.as_bytes());
+    }
+    for (name, text) in overrides {
+        h.write_bytes(name.as_bytes());
+        h.write_bytes(text.as_bytes());
+    }
+    h.write_bytes(tz.as_bytes());
+    h.finish()
+}
+
+/// Bumped when what a fingerprint covers changes.
+const MANIFEST_VERSION: u64 = 1;
+
+/// The fingerprints of the pages an earlier build left in the folder, intact, by path: a page
+/// with the same fingerprint now is that file.
+pub type Known = std::collections::HashMap<String, Fingerprint>;
+
+/// Every page of the site, as it stands at `now`, in path order; a page of `known` with the
+/// same fingerprint is [`Body::Kept`], not rendered. `progress` is told how many pages are done
+/// out of how many.
 pub fn build(
     model: &Model,
     now: DateTime<FixedOffset>,
     renderer: &Renderer,
     options: &Options,
+    known: &Known,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Vec<Page>> {
-    let plan = data::Plan::new(model, now, options);
+    let plan = data::Plan::new(model, now, options, known);
     let mut pages = plan.render(renderer, progress)?;
-    pages.extend(org::pages(model, now, renderer, options)?);
+    pages.extend(org::pages(model, now, renderer, options, known)?);
     pages.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(pages)
 }

@@ -4,7 +4,7 @@
 //! page's data comes in [`Options::org`], made by the shell that read the other crews.
 
 use super::data::{section, NAV};
-use super::{root_of, Link, Options, Page, CSP};
+use super::{root_of, Body, Fingerprint, Known, Link, Options, Page, CSP};
 use crate::error::Result;
 use crate::model::Model;
 use crate::render::Renderer;
@@ -51,9 +51,10 @@ pub(super) fn pages(
     now: DateTime<FixedOffset>,
     r: &Renderer,
     options: &Options,
+    known: &Known,
 ) -> Result<Vec<Page>> {
-    let frame =
-        Frame { model, base_url: options.base_url.as_ref().map(|u| format!("{}/", u.trim_end_matches('/'))) };
+    let base_url = options.base_url.as_ref().map(|u| format!("{}/", u.trim_end_matches('/')));
+    let frame = Frame { model, base_url, salt: options.salt, known };
     let mut out = Vec::new();
     let mut listed = Vec::new();
     let all = quarters(model, now);
@@ -90,6 +91,8 @@ pub(super) fn pages(
 struct Frame<'m> {
     model: &'m Model,
     base_url: Option<String>,
+    salt: Fingerprint,
+    known: &'m Known,
 }
 
 impl Frame<'_> {
@@ -112,7 +115,11 @@ impl Frame<'_> {
             m.insert("site".into(), site);
         }
         let text = r.render(&format!("site/{template}"), &context)?;
-        Ok(Page { path, bytes: text.into_bytes() })
+        // Few pages, rendered every time; a page whose bytes an earlier build wrote is kept.
+        let bytes = text.into_bytes();
+        let fingerprint = Fingerprint::of(self.salt, &bytes);
+        let body = if self.known.get(&path) == Some(&fingerprint) { Body::Kept } else { Body::Bytes(bytes) };
+        Ok(Page { path, fingerprint, body })
     }
 }
 

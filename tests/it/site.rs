@@ -12,6 +12,7 @@ const CSP: &str = "<meta http-equiv=\"Content-Security-Policy\" content=\"defaul
 /// Builds the site of the repository at `dir` into `out`; returns the command's report.
 fn build(dir: &Path, out: &Path, extra: &[&str]) -> serde_json::Value {
     let a = wb(dir).args(["site", "--format", "json", "-o"]).arg(out).args(extra).assert().success();
+    assert_eq!(stderr(&a), "", "no progress nor anything else when stderr is not a terminal");
     serde_json::from_str(&stdout(&a)).expect("the report is JSON")
 }
 
@@ -195,18 +196,40 @@ fn the_example_site_is_whole_self_contained_and_crawlable() {
     );
 }
 
+/// Each file's (inode, modification time): what a rewrite, even of the same bytes, changes.
+#[cfg(unix)]
+fn stamps(root: &Path) -> BTreeMap<String, (u64, std::time::SystemTime)> {
+    use std::os::unix::fs::MetadataExt;
+    files(root)
+        .into_keys()
+        .map(|p| {
+            let m = std::fs::metadata(root.join(&p)).expect("metadata");
+            let stamp = (m.ino(), m.modified().expect("mtime"));
+            (p, stamp)
+        })
+        .collect()
+}
+
+#[cfg(unix)]
 #[test]
-fn a_second_build_writes_nothing_and_a_gone_page_is_removed() {
+fn a_second_build_renders_and_writes_nothing_and_a_gone_page_is_removed() {
     let t = example_repo();
     let out = tempfile::tempdir().expect("tempdir");
     let first = build(t.path(), out.path(), &[]);
     assert!(first["written"].as_u64() > Some(100), "{first}");
-    let stamp = |p: &str| std::fs::metadata(out.path().join(p)).and_then(|m| m.modified()).expect("mtime");
-    let before = stamp("journal/2026-W40.html");
+    assert_eq!(first["reused"].as_u64(), Some(0), "{first}");
+    let before = stamps(out.path());
     let second = build(t.path(), out.path(), &[]);
     assert_eq!((second["written"].as_u64(), second["removed"].as_u64()), (Some(0), Some(0)), "{second}");
     assert_eq!(second["unchanged"], first["written"]);
-    assert_eq!(stamp("journal/2026-W40.html"), before, "an unchanged page is not rewritten");
+    assert_eq!(second["reused"], first["written"], "no page is rendered again: {second}");
+    assert_eq!(stamps(out.path()), before, "no file is touched, the manifest included");
+
+    // A page changed by hand is not trusted: it is rendered and put back.
+    std::fs::write(out.path().join("journal/2026-W40.html"), "edited").expect("edit");
+    let repaired = build(t.path(), out.path(), &[]);
+    assert_eq!(repaired["written"].as_u64(), Some(1), "{repaired}");
+    assert_ne!(std::fs::read(out.path().join("journal/2026-W40.html")).expect("page"), b"edited");
 
     // An incident deleted: its page goes, the pages that listed it change, nothing else.
     let week = t.path().join("logbook/2026-W40");
@@ -232,6 +255,116 @@ fn a_second_build_writes_nothing_and_a_gone_page_is_removed() {
     let dry = build(t.path(), out.path(), &["--dry-run"]);
     assert_eq!(dry["written"].as_u64(), Some(1), "{dry}");
     assert!(!out.path().join("index.html").exists());
+}
+
+/// An incident's title changed: exactly the files whose bytes change are rewritten, each of them
+/// shows the new title, and the incident's own page is one; every other file is left alone.
+#[cfg(unix)]
+#[test]
+fn a_changed_incident_rewrites_only_the_pages_that_show_it() {
+    let t = example_repo();
+    let out = tempfile::tempdir().expect("tempdir");
+    build(t.path(), out.path(), &[]);
+    let (bytes, stamped) = (files(out.path()), stamps(out.path()));
+    let week = t.path().join("logbook/2026-W40");
+    let entry = std::fs::read_dir(&week)
+        .expect("week")
+        .flatten()
+        .find(|e| std::fs::read_to_string(e.path()).is_ok_and(|s| s.contains("kind = \"incident\"")))
+        .expect("an incident in 2026-W40");
+    let text = std::fs::read_to_string(entry.path()).expect("entry");
+    let title = text.lines().find(|l| l.starts_with("title = ")).expect("a title line");
+    std::fs::write(entry.path(), text.replacen(title, "title = \"Renamed incident zqx\"", 1)).expect("edit");
+    let report = build(t.path(), out.path(), &[]);
+    let (after, restamped) = (files(out.path()), stamps(out.path()));
+    let changed: BTreeSet<&String> = after
+        .iter()
+        .filter(|(p, b)| bytes.get(*p) != Some(*b) && *p != ".watchbill-site.json")
+        .map(|(p, _)| p)
+        .collect();
+    let touched: BTreeSet<&String> = restamped
+        .iter()
+        .filter(|(p, s)| stamped.get(*p) != Some(*s) && *p != ".watchbill-site.json")
+        .map(|(p, _)| p)
+        .collect();
+    assert_eq!(touched, changed, "a file is rewritten exactly when its bytes change");
+    assert_eq!(report["written"].as_u64(), Some(changed.len() as u64), "{report}");
+    let page = format!(
+        "incidents/2026-W40/{}.html",
+        entry.file_name().to_string_lossy().trim_end_matches(".md").to_ascii_lowercase()
+    );
+    assert!(changed.contains(&page) && changed.contains(&"journal/2026-W40.html".to_string()), "{changed:?}");
+    for p in &changed {
+        assert!(
+            String::from_utf8_lossy(&after[*p]).contains("Renamed incident zqx"),
+            "{p} changed without showing it"
+        );
+    }
+    assert!(changed.len() < 12, "{changed:?}");
+    let rendered = report["unchanged"].as_u64().unwrap_or(0) - report["reused"].as_u64().unwrap_or(0);
+    assert!(rendered < 12, "the pages that do not show it are not even rendered: {report}");
+}
+
+/// `--rev` builds the site of a revision with the templates of that revision, overrides of
+/// site pages included; a template changed, the pages it makes are rendered again.
+#[test]
+fn a_revision_s_site_uses_that_revision_s_templates() {
+    let t = example_repo();
+    let template =
+        "{% extends \"site/_layout.html\" %}{% block body %}<p>LIST {{ title }} committed</p>{% endblock %}";
+    commit_file(t.path(), "templates/site/list.html", template);
+    std::fs::write(
+        t.path().join("templates/site/list.html"),
+        template.replace("committed", "in the working tree"),
+    )
+    .expect("edit");
+    let out = tempfile::tempdir().expect("tempdir");
+    build(t.path(), out.path(), &["--rev", "HEAD"]);
+    let service = files(out.path())
+        .into_iter()
+        .find(|(p, _)| p.starts_with("services/"))
+        .map(|(p, _)| p)
+        .expect("a service page");
+    let read = |p: &str| String::from_utf8(std::fs::read(out.path().join(p)).expect("page")).expect("UTF-8");
+    assert!(read(&service).contains("committed</p>"), "{}", read(&service));
+    let worktree = build(t.path(), out.path(), &[]);
+    assert!(read(&service).contains("in the working tree</p>"), "{}", read(&service));
+    assert_eq!(
+        worktree["reused"].as_u64(),
+        Some(0),
+        "a template changed, every page is rendered: {worktree}"
+    );
+    let lists =
+        files(out.path()).keys().filter(|p| p.starts_with("services/") || p.starts_with("months/")).count();
+    assert_eq!(worktree["written"].as_u64(), Some(lists as u64), "only the list pages change: {worktree}");
+}
+
+/// On a terminal a progress line shows how far the build is; piped, nothing (checked by every
+/// other test: [`build`] wants stderr empty).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_terminal_shows_progress() {
+    if std::process::Command::new("script").arg("--version").output().is_err() {
+        eprintln!("SKIPPED a_terminal_shows_progress: no `script` (util-linux) to make a terminal");
+        return;
+    }
+    let out = tempfile::tempdir().expect("tempdir");
+    let bin = assert_cmd::cargo::cargo_bin!("watchbill");
+    // The site of two generated years: long enough for the line to appear (after 0.3 s).
+    let big = tempfile::tempdir().expect("tempdir");
+    wb(big.path())
+        .args(["init", "--example", "--years", "2", "--members", "40"])
+        .arg(big.path())
+        .assert()
+        .success();
+    let line =
+        format!("{} -C {} --now {NOW} site -o {}", bin.display(), big.path().display(), out.path().display());
+    let mut p = std::process::Command::new("script");
+    let shown =
+        env(&mut p).env_remove("CI").args(["-qefc", &line, "/dev/null"]).output().expect("script runs");
+    let text = String::from_utf8_lossy(&shown.stdout);
+    assert!(shown.status.success(), "{text}");
+    assert!(text.contains("\rbuilding the site: ") && text.contains("\r\x1b[K"), "{text:?}");
 }
 
 /// Text that tries to become markup in every place a page shows user text.
