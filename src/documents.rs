@@ -359,13 +359,17 @@ mod tests {
     fn every_kind_of_value_round_trips() {
         round_trips("");
         round_trips("a = \"x\\ty\"\nb = 'lit'\nc = \"\"\"\nmulti\n\"\"\"\n");
-        round_trips("i = 42\nn = -17\nh = 0xDEAD_beef\no = 0o755\nb = 0b1010\nbig = 9_223_372_036_854_775_807\n");
+        round_trips(
+            "i = 42\nn = -17\nh = 0xDEAD_beef\no = 0o755\nb = 0b1010\nbig = 9_223_372_036_854_775_807\n",
+        );
         round_trips("f = 3.14\ne = -1e-10\ninf = inf\nninf = -inf\nnan = nan\nx = 6.02E+23\n");
         round_trips("t = true\nf = false\n");
         round_trips(
             "odt = 2026-11-23T10:02:00+01:00\nz = 2026-11-23T10:02:00.123456Z\nldt = 2026-11-23T10:02\nd = 2026-11-23\nt = 07:32:00.5\nneg = 1979-05-27T00:32:00-07:45\n",
         );
-        round_trips("a = [1, [2, 'x'], {k = 3}]\n[[t]]\nx = 1\n[[t]]\nx = 2\n[s.u]\nv = 'é🦀'\n\"quoted key\" = 1\n");
+        round_trips(
+            "a = [1, [2, 'x'], {k = 3}]\n[[t]]\nx = 1\n[[t]]\nx = 2\n[s.u]\nv = 'é🦀'\n\"quoted key\" = 1\n",
+        );
     }
 
     #[test]
@@ -374,9 +378,13 @@ mod tests {
         for (path, text) in crate::example::files(now) {
             let Some(toml) = toml_range(&path, &text) else { continue };
             let tree = encode(&text[toml.0..toml.1]).expect("the example parses");
-            let fresh = crate::model::load(vec![crate::model::RawFile { path: path.clone(), bytes: text.clone().into() }]);
+            let fresh = crate::model::load(vec![crate::model::RawFile {
+                path: path.clone(),
+                bytes: text.clone().into(),
+            }]);
             remember(&text, toml, tree);
-            let cached = crate::model::load(vec![crate::model::RawFile { path: path.clone(), bytes: text.into() }]);
+            let cached =
+                crate::model::load(vec![crate::model::RawFile { path: path.clone(), bytes: text.into() }]);
             assert_eq!(format!("{:?}", cached.model), format!("{:?}", fresh.model), "{path}");
             assert_eq!(format!("{:?}", cached.diagnostics), format!("{:?}", fresh.diagnostics), "{path}");
         }

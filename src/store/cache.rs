@@ -121,7 +121,9 @@ impl Cache {
     fn shard(&mut self, folder: &str) -> &mut Shard {
         let dir = self.dir.as_deref();
         self.shards.entry(folder.to_string()).or_insert_with(|| {
-            dir.and_then(|d| fs::read(d.join(shard_name(folder))).ok()).and_then(|b| decode(&b)).unwrap_or_default()
+            dir.and_then(|d| fs::read(d.join(shard_name(folder))).ok())
+                .and_then(|b| decode(&b))
+                .unwrap_or_default()
         })
     }
 
@@ -267,7 +269,8 @@ fn encode(shard: &Shard) -> Vec<u8> {
     for id in ids {
         let value = &values[id];
         let Ok(len) = u32::try_from(value.len()) else { continue };
-        let fits = total + value.len() <= bound || (used.contains(id) && total + value.len() <= SHARD_LIMIT_BYTES);
+        let fits =
+            total + value.len() <= bound || (used.contains(id) && total + value.len() <= SHARD_LIMIT_BYTES);
         if !fits {
             continue;
         }
@@ -439,7 +442,8 @@ mod tests {
         });
         let mut cache = Cache::open(dir.path());
         assert!((0..8).any(|n| cache.get(WEEK, &id(n)).is_some()), "one of the saves is there, whole");
-        let left: Vec<_> = fs::read_dir(cache_dir(&dir.path().join(".git"))).expect("dir").flatten().collect();
+        let left: Vec<_> =
+            fs::read_dir(cache_dir(&dir.path().join(".git"))).expect("dir").flatten().collect();
         assert_eq!(left.len(), 1, "no temporary file is left: {left:?}");
     }
 

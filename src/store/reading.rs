@@ -133,7 +133,8 @@ impl Reader {
                 }
                 blobs.retain(|(path, _)| !self.read.contains(path));
                 let (mut hits, misses) = cached_blobs(&mut self.cache, blobs);
-                let read = read_blobs(repo, &self.root, misses.iter().map(|(p, id)| (p.clone(), *id)).collect())?;
+                let read =
+                    read_blobs(repo, &self.root, misses.iter().map(|(p, id)| (p.clone(), *id)).collect())?;
                 let ids = misses.into_iter().map(|(_, id)| Some(id));
                 hits.extend(fill(&mut self.cache, read.into_iter().zip(ids).collect()));
                 hits
@@ -165,7 +166,9 @@ impl Reader {
             return read_worktree_files(paths);
         }
         // Taken before any stat data: a file modified since is racy (see `Cache::vouched`).
-        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
         let mut files = Vec::with_capacity(paths.len());
         let mut unread = Vec::new();
         for (path, full) in paths {
@@ -214,7 +217,8 @@ pub fn disable_cache() {
 }
 
 fn cache_enabled() -> bool {
-    !NO_CACHE.load(Ordering::Relaxed) && !std::env::var_os(NO_CACHE_ENV).is_some_and(|v| !v.is_empty() && v != "0")
+    !NO_CACHE.load(Ordering::Relaxed)
+        && !std::env::var_os(NO_CACHE_ENV).is_some_and(|v| !v.is_empty() && v != "0")
 }
 
 /// The folder a file's cached value is kept under (`logbook/2026-W48` for an entry of that
