@@ -7,7 +7,7 @@
 # cargo-fuzz needs nightly features; on a stable toolchain RUSTC_BOOTSTRAP=1 unlocks them.
 # Inputs found interesting accumulate in fuzz/corpus/<target> (not committed); the committed
 # seeds are fuzz/seeds/<target>. A failure leaves its input in fuzz/artifacts/<target>: copy it
-# to fuzz/regressions/<target>/<what-it-is> and fix the code (tests/fuzz_regressions.rs replays
+# to fuzz/regressions/<target>/<what-it-is> and fix the code (tests/it/fuzz_regressions.rs replays
 # it on every test run).
 set -euo pipefail
 cd "$(dirname "$0")/../fuzz"

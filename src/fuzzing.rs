@@ -1,6 +1,6 @@
 //! Entry points for fuzzing: each takes arbitrary bytes, runs one of the parsers that read what
 //! people type or write, and checks what must hold of the result. None may panic, whatever the
-//! bytes. The cargo-fuzz targets in `fuzz/` call them, and `tests/fuzz_regressions.rs` replays the
+//! bytes. The cargo-fuzz targets in `fuzz/` call them, and `tests/it/fuzz_regressions.rs` replays the
 //! seeds and every input that once failed, so a crash found by fuzzing stays fixed.
 //!
 //! Not part of the supported API (hidden from the docs).

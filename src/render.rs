@@ -105,6 +105,9 @@ pub const BUILTIN: &[(&str, &str)] = builtin![
     "site/maturity.html",
     "site/search.html",
     "site/list.html",
+    "site/review.html",
+    "site/reviews.html",
+    "site/org.html",
 ];
 
 /// What a page is rendered to by a template (`json` needs none: it is the data itself).
@@ -361,6 +364,12 @@ impl Renderer {
         // One loader for every name, so a repository's file always wins over the built-in.
         env.set_loader(move |name| Ok(user.get(name).cloned().or_else(|| builtin(name).map(str::to_string))));
         Renderer { env, overrides }
+    }
+
+    /// Makes `value` known as `name` to every template (the site's links to optional pages).
+    pub fn with_global<S: Serialize>(mut self, name: &'static str, value: &S) -> Renderer {
+        self.env.add_global(name, Value::from(minijinja::value::Serde(value)));
+        self
     }
 
     /// Shows times in `tz` (the crew's time zone).

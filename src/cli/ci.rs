@@ -6,6 +6,7 @@ use crate::error::{Error, Exit, Result};
 use crate::github::{self, Event};
 use crate::model::Model;
 use crate::render::{Format, Renderer};
+use crate::report::quarter::Quarter;
 use crate::report::{self, Period, View};
 use crate::store::merge_base::{self, History};
 use crate::store::{self, Revision};
@@ -22,18 +23,45 @@ use std::path::{Path, PathBuf};
 #[command(after_help = "Examples:
   watchbill ci                                   in a workflow step (see action.yml)
   watchbill ci --comment-file \"$RUNNER_TEMP/comment.md\"
+  watchbill ci --quarter-pack always             a manual run: the last quarter's review pack too
+
+From the top of several crews, every crew is checked and summarised in its own section;
+the outputs crew and objectives-missed then name each as FOLDER/ID.
 
 Outputs: problems, errors, warnings, crew, objectives-missed, pull-request, fork, comment-file.")]
 pub struct CiArgs {
     /// Where to write the pull-request comment body (default: $RUNNER_TEMP/watchbill-comment.md).
     #[arg(long, value_name = "FILE")]
     pub comment_file: Option<PathBuf>,
+    /// When the job summary has the pack of the quarter just ended (`render quarter`): `auto`
+    /// on the first scheduled run of a quarter (one in its first seven days), `always` on
+    /// every push, schedule or manual run, `never`.
+    #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
+    pub quarter_pack: QuarterPack,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum QuarterPack {
+    Auto,
+    Always,
+    Never,
 }
 
 const NEEDED: [&str; 4] = ["GITHUB_EVENT_NAME", "GITHUB_EVENT_PATH", "GITHUB_STEP_SUMMARY", "GITHUB_OUTPUT"];
 
 fn var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+/// One crew the run checks: its folder from the repository's top (empty for a run inside
+/// the crew), where its files are, and its name for the summary's headings.
+struct Checked {
+    folder: String,
+    root: PathBuf,
+    model: Model,
+    now: DateTime<FixedOffset>,
+    diags: Vec<Diagnostic>,
+    prefix: String,
 }
 
 pub fn run(ctx: &Ctx, a: CiArgs) -> Result<Exit> {
@@ -54,35 +82,96 @@ pub fn run(ctx: &Ctx, a: CiArgs) -> Result<Exit> {
         Error::usage(format!("cannot read GITHUB_EVENT_PATH {}: {e}", env("GITHUB_EVENT_PATH")))
     })?;
     let event = github::event(&env("GITHUB_EVENT_NAME"), &payload)?;
-    let root = ctx.root()?;
-    let (model, now, diags) = super::check::everything(ctx, &root, &Revision::WorkTree)?;
-    let prefix = store::repo_prefix(&root).unwrap_or_default();
-    // Workflow commands go to stdout, where the runner reads them.
-    out!("{}", diagnostic::to_github(&diags, &prefix));
+    // From the top of several crews (`working-directory` left at `.`): every crew, each in its
+    // own section; inside a crew, that crew as before.
+    let places: Vec<(String, PathBuf)> = match crate::org::discover::above_crews(&ctx.dir)? {
+        Some(crews) => crews.into_iter().map(|c| (c.folder, c.path)).collect(),
+        None => vec![(String::new(), ctx.root()?)],
+    };
+    let from_top = !places[0].0.is_empty();
+    let mut checked = Vec::with_capacity(places.len());
+    for (folder, root) in places {
+        let (model, now, diags) = super::check::everything(ctx, &root, &Revision::WorkTree)?;
+        // Annotations name files from the repository's top, where GitHub looks for them.
+        let prefix = store::repo_prefix(&root).unwrap_or_else(|_| folder.clone());
+        // Workflow commands go to stdout, where the runner reads them.
+        out!("{}", diagnostic::to_github(&diags, &prefix));
+        checked.push(Checked { folder, root, model, now, diags, prefix });
+    }
 
-    // The findings may be many: they get half the room, so what follows them always fits.
-    let findings = github::truncate(
-        &github::findings_table(&diags, &prefix),
-        github::SUMMARY_LIMIT / 2,
-        "run `watchbill check` locally for every finding.",
-    );
-    let mut summary = format!("## watchbill\n\n{findings}\n");
-    let comment_file = a.comment_file.unwrap_or_else(|| {
+    let comment_file = a.comment_file.clone().unwrap_or_else(|| {
         var("RUNNER_TEMP").map_or_else(std::env::temp_dir, PathBuf::from).join("watchbill-comment.md")
     });
-    let mut outputs = counts(&diags);
-    outputs.push(("crew", current_crew(&model, now)));
-    outputs.push(("objectives-missed", missed(&model, now)));
-    match &event {
-        Event::PullRequest(pr) => {
-            let md = pull_request_review(ctx, &root, pr)?;
-            summary.push_str(&format!("\n{md}"));
-            store::write_file(&comment_file, &github::comment(&md))?;
-            outputs.push(("pull-request", pr.number.to_string()));
-            outputs.push(("fork", pr.fork.to_string()));
-            outputs.push(("comment-file", comment_file.display().to_string()));
+    // The findings may be many: they get half the room, shared by the crews, so what follows
+    // them always fits.
+    let room = github::SUMMARY_LIMIT / 2 / checked.len();
+    let mut summary = "## watchbill\n\n".to_string();
+    // From the top, the quarter's first run opens with the crews side by side (`render org`).
+    if let Event::Other { name } = &event {
+        if from_top && checked.iter().any(|c| quarter_due(a.quarter_pack, name, &c.model, c.now).is_some()) {
+            summary.push_str(&format!(
+                "{}\n",
+                crate::render::markdown::demote(&org_page(&ctx.dir, &checked)?, 2)
+            ));
         }
-        Event::Other { .. } => summary.push_str(&format!("\n{}", week_summary(&root, &model, now)?)),
+    }
+    let mut reviews = Vec::new();
+    for c in &checked {
+        let findings = github::truncate(
+            &github::findings_table(&c.diags, &c.prefix),
+            room,
+            "run `watchbill check` locally for every finding.",
+        );
+        if from_top {
+            summary.push_str(&format!("### {} ({})\n\n", heading(&c.model.settings.name), code(&c.folder)));
+        }
+        summary.push_str(&format!("{findings}\n"));
+        match &event {
+            Event::PullRequest(pr) => {
+                let md = pull_request_review(ctx, &c.root, pr)?;
+                summary.push_str(&format!("\n{md}\n"));
+                reviews.push((c, md));
+            }
+            Event::Other { name } => {
+                // From the top, each crew's pages sit under its own heading.
+                let under = |md: String| if from_top { crate::render::markdown::demote(&md, 3) } else { md };
+                summary.push_str(&format!("\n{}", under(week_summary(&c.root, &c.model, c.now)?)));
+                if let Some(q) = quarter_due(a.quarter_pack, name, &c.model, c.now) {
+                    summary.push_str(&format!("\n{}", under(quarter_pack(&c.root, &c.model, q, c.now)?)));
+                }
+            }
+        }
+    }
+    let all: Vec<Diagnostic> = checked.iter().flat_map(|c| c.diags.iter().cloned()).collect();
+    let mut outputs = counts(&all);
+    let each = |f: &dyn Fn(&Checked) -> Vec<String>| -> String {
+        checked
+            .iter()
+            .flat_map(|c| {
+                f(c).into_iter()
+                    .map(|v| if from_top { format!("{}/{v}", c.folder) } else { v })
+                    .collect::<Vec<_>>()
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    outputs.push(("crew", each(&|c| current_crew(&c.model, c.now))));
+    outputs.push(("objectives-missed", each(&|c| missed(&c.model, c.now))));
+    if let Event::PullRequest(pr) = &event {
+        let md = match reviews.as_slice() {
+            [(_, md)] if !from_top => md.clone(),
+            all => all
+                .iter()
+                .map(|(c, md)| {
+                    format!("## {} ({})\n\n{md}", heading(&c.model.settings.name), code(&c.folder))
+                })
+                .collect::<Vec<_>>()
+                .join("\n\n"),
+        };
+        store::write_file(&comment_file, &github::comment(&md))?;
+        outputs.push(("pull-request", pr.number.to_string()));
+        outputs.push(("fork", pr.fork.to_string()));
+        outputs.push(("comment-file", comment_file.display().to_string()));
     }
     let summary = github::truncate(
         &summary,
@@ -91,8 +180,60 @@ pub fn run(ctx: &Ctx, a: CiArgs) -> Result<Exit> {
     );
     store::append_file(Path::new(&env("GITHUB_STEP_SUMMARY")), &summary)?;
     store::append_file(Path::new(&env("GITHUB_OUTPUT")), &github::outputs(&outputs, &delimiter()))?;
-    outln!("{}", diagnostic::summary_line(&diags, model.files_read));
-    Ok(if diags.iter().any(Diagnostic::is_error) { Exit::Problems } else { Exit::Ok })
+    let files: usize = checked.iter().map(|c| c.model.files_read).sum();
+    outln!("{}", diagnostic::summary_line(&all, files));
+    Ok(if all.iter().any(Diagnostic::is_error) { Exit::Problems } else { Exit::Ok })
+}
+
+/// A crew's folder as a Markdown code span (a folder's name may hold a backtick).
+fn code(folder: &str) -> String {
+    crate::render::escape::markdown_code(&crate::render::escape::strip_controls(folder))
+}
+
+/// A crew's name as a Markdown heading's text: escaped, on one line.
+fn heading(name: &str) -> String {
+    crate::render::escape::markdown(&crate::render::escape::strip_controls(name))
+}
+
+/// The quarter whose pack this run's summary shows, if any: with `auto`, the quarter just
+/// ended on the first scheduled run of a quarter (see [`Quarter::just_ended`]); with `always`,
+/// the last complete quarter on any run.
+fn quarter_due(when: QuarterPack, event: &str, model: &Model, now: DateTime<FixedOffset>) -> Option<Quarter> {
+    let today = model.settings.schedule.local_date(&now);
+    match when {
+        QuarterPack::Never => None,
+        QuarterPack::Always => Some(Quarter::of(today).plus(-1)),
+        QuarterPack::Auto if event == "schedule" => Quarter::just_ended(today),
+        QuarterPack::Auto => None,
+    }
+}
+
+/// The crews side by side in Markdown, as `watchbill render org` prints it from `top`.
+fn org_page(top: &Path, checked: &[Checked]) -> Result<String> {
+    let inputs: Vec<crate::org::status::Input> = checked
+        .iter()
+        .map(|c| crate::org::status::Input {
+            folder: &c.folder,
+            model: &c.model,
+            now: c.now,
+            problems: c.diags.iter().filter(|d| d.is_error()).count(),
+        })
+        .collect();
+    let name = std::fs::canonicalize(top)
+        .ok()
+        .and_then(|t| t.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "Crews".to_string());
+    let now = checked.first().map_or_else(|| chrono::Utc::now().fixed_offset(), |c| c.now);
+    let page = report::org::build(&name, &inputs, now);
+    let tz = checked.first().map_or(chrono_tz::UTC, |c| c.model.settings.schedule.tz);
+    Renderer::new(store::read_templates(top)?).in_zone(tz).view("org", &page, Format::Markdown)
+}
+
+/// The pack of `quarter` in Markdown, as `watchbill render quarter` prints it.
+fn quarter_pack(root: &Path, model: &Model, quarter: Quarter, now: DateTime<FixedOffset>) -> Result<String> {
+    let page = crate::report::quarter::build(model, quarter, now);
+    let templates = store::read_templates_at(root, &Revision::WorkTree)?;
+    Renderer::new(templates).in_zone(model.settings.schedule.tz).view("quarter", &page, Format::Markdown)
 }
 
 /// The review of the pull request in Markdown, from the merge base of the event's base and head
@@ -147,22 +288,17 @@ fn counts(diags: &[Diagnostic]) -> Vec<(&'static str, String)> {
     ]
 }
 
-fn current_crew(model: &Model, now: DateTime<FixedOffset>) -> String {
+fn current_crew(model: &Model, now: DateTime<FixedOffset>) -> Vec<String> {
     let week = model.settings.schedule.week_at(&now);
-    model
-        .rota
-        .get(&week)
-        .map(|r| r.crew.iter().map(|m| m.as_str()).collect::<Vec<_>>().join(","))
-        .unwrap_or_default()
+    model.rota.get(&week).map(|r| r.crew.iter().map(|m| m.to_string()).collect()).unwrap_or_default()
 }
 
-fn missed(model: &Model, now: DateTime<FixedOffset>) -> String {
+fn missed(model: &Model, now: DateTime<FixedOffset>) -> Vec<String> {
     crate::metrics::evaluate_all(model, now)
         .into_iter()
         .filter(|e| e.verdict == crate::metrics::Verdict::Missed)
         .map(|e| e.id.to_string())
-        .collect::<Vec<_>>()
-        .join(",")
+        .collect()
 }
 
 /// The week's summary, as `watchbill render summary` prints it: who is on watch until when,

@@ -274,11 +274,30 @@ pub fn render_org(ctx: &Ctx, a: &RenderArgs, format: Option<Format>) -> Result<E
     }
     let (top, loaded) = load(ctx, Needs::ALL)?;
     let now = loaded.first().map_or_else(|| chrono::Utc::now().fixed_offset(), |l| l.now);
-    let name = top.file_name().map_or_else(|| "Crews".to_string(), |n| n.to_string_lossy().into_owned());
-    let page = crate::report::org::build(&name, &inputs(&loaded), now);
+    let page = crate::report::org::build(&page_name(&top), &inputs(&loaded), now);
     let tz = loaded.first().map_or(chrono_tz::UTC, |l| l.model.settings.schedule.tz);
     let text = rendered(store::read_templates(&top)?, "org", &page, format, tz)?;
     write_out(a, &text)
+}
+
+/// The org page's data for the site (`org.html`) when the repository holds several crews, as
+/// `render org --format json` prints it; `None` for a crew alone.
+pub fn site_page(ctx: &Ctx) -> Result<Option<serde_json::Value>> {
+    let top = top(ctx)?;
+    if org::crews_below(&top)?.len() < 2 {
+        return Ok(None);
+    }
+    let (top, loaded) = load(ctx, Needs::ALL)?;
+    let now = loaded.first().map_or_else(|| chrono::Utc::now().fixed_offset(), |l| l.now);
+    let page = crate::report::org::build(&page_name(&top), &inputs(&loaded), now);
+    Ok(Some(
+        serde_json::to_value(&page).map_err(|e| Error::usage(format!("cannot encode the org page: {e}")))?,
+    ))
+}
+
+/// The org page's name: the top folder's.
+fn page_name(top: &std::path::Path) -> String {
+    top.file_name().map_or_else(|| "Crews".to_string(), |n| n.to_string_lossy().into_owned())
 }
 
 /// `render quarter`: one crew's quarterly review pack.

@@ -56,9 +56,13 @@ pub fn run(ctx: &Ctx, a: SiteArgs) -> Result<Exit> {
     let now = ctx.now(&model)?;
     let mut templates = store::read_templates(&root)?;
     templates.extend(sync::read_templates(&root)?);
-    let renderer = Renderer::new(templates).in_zone(model.settings.schedule.tz);
+    // In a repository of several crews, the site has the page of them all.
+    let options = site::Options { base_url, org: super::org::site_page(ctx)? };
+    let renderer = Renderer::new(templates)
+        .in_zone(model.settings.schedule.tz)
+        .with_global("coach", &site::coach_links(&options));
     let mut progress = Progress::new();
-    let pages = site::build(&model, now, &renderer, &site::Options { base_url }, &|done, total| {
+    let pages = site::build(&model, now, &renderer, &options, &|done, total| {
         progress.step("building the site", done, total)
     })?;
     progress.step("writing the site", 0, 0);

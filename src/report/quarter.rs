@@ -15,7 +15,7 @@ use crate::model::logbook::{Kind, Severity};
 use crate::model::objective::{Objective as Def, Op};
 use crate::model::Model;
 use crate::time::{resolve_local, rfc3339, IsoWeek};
-use chrono::{DateTime, Datelike, FixedOffset, Months, NaiveDate, NaiveTime};
+use chrono::{DateTime, Datelike, Days, FixedOffset, Months, NaiveDate, NaiveTime};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -53,7 +53,20 @@ impl Quarter {
     pub fn end_day(self) -> NaiveDate {
         self.first_day().checked_add_months(Months::new(3)).unwrap_or(NaiveDate::MAX)
     }
+
+    /// The quarter that just ended when `day` is one of the first [`FIRST_RUN_DAYS`] of a
+    /// quarter: the day of the first weekly run of a quarter. Stateless on purpose: a weekly
+    /// schedule (what `init` writes) runs exactly once in any seven days in a row, so exactly
+    /// one scheduled run a quarter sees `Some`, with no marker to keep between runs.
+    pub fn just_ended(day: NaiveDate) -> Option<Quarter> {
+        let this = Quarter::of(day);
+        let week_ago = day.checked_sub_days(Days::new(FIRST_RUN_DAYS)).unwrap_or(NaiveDate::MIN);
+        (Quarter::of(week_ago) != this).then(|| this.plus(-1))
+    }
 }
+
+/// The days at the start of a quarter in which a run is its first: the weekly schedule's.
+pub const FIRST_RUN_DAYS: u64 = 7;
 
 impl fmt::Display for Quarter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -669,6 +682,28 @@ mod tests {
         assert_eq!(Quarter::of(NaiveDate::from_ymd_opt(2026, 9, 30).unwrap()).to_string(), "2026-Q3");
         for bad in ["2026-Q5", "2026-Q0", "2026Q4", "Q4-2026", "2026-W4", ""] {
             assert!(bad.parse::<Quarter>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn one_day_in_every_seven_in_a_row_is_a_quarters_first_run() {
+        let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+        assert_eq!(Quarter::just_ended(day(10, 1)).map(|q| q.to_string()).as_deref(), Some("2026-Q3"));
+        assert_eq!(Quarter::just_ended(day(10, 7)).map(|q| q.to_string()).as_deref(), Some("2026-Q3"));
+        assert_eq!(Quarter::just_ended(day(10, 8)), None);
+        assert_eq!(Quarter::just_ended(day(9, 30)), None);
+        assert_eq!(
+            Quarter::just_ended(NaiveDate::from_ymd_opt(2027, 1, 4).unwrap())
+                .map(|q| q.to_string())
+                .as_deref(),
+            Some("2026-Q4")
+        );
+        // Whatever weekday a weekly schedule runs on, it sees exactly one first run a quarter.
+        for start in 0..7 {
+            let runs: Vec<NaiveDate> =
+                (0..60).map(|w| day(1, 1) + Days::new(start + 7 * w)).filter(|d| d.year() == 2026).collect();
+            let firsts: Vec<Quarter> = runs.iter().filter_map(|d| Quarter::just_ended(*d)).collect();
+            assert_eq!(firsts.len(), 4, "start {start}: {firsts:?}");
         }
     }
 }

@@ -30,7 +30,7 @@ pub struct Page {
 }
 
 /// The sections every page links to: (path, title).
-const NAV: [(&str, &str); 6] = [
+pub(super) const NAV: [(&str, &str); 6] = [
     ("index.html", "This week"),
     ("journal/index.html", "Journal"),
     ("rota/index.html", "Rota"),
@@ -53,7 +53,7 @@ fn axis_unit(unit: Unit) -> &'static str {
 }
 
 /// The section of the navigation a page belongs to.
-fn section(path: &str) -> &str {
+pub(super) fn section(path: &str) -> &str {
     match path.split('/').next().unwrap_or_default() {
         "journal" | "incidents" => "journal",
         "rota" | "members" => "rota",

@@ -15,6 +15,7 @@
 //! rota's tenses, the current week), so a rebuild a day later rewrites few files.
 
 mod data;
+mod org;
 pub mod sync;
 
 use crate::error::Result;
@@ -24,6 +25,7 @@ use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
 pub use data::Page;
+pub use org::links as coach_links;
 
 /// The policy of every page: nothing but the site's own style sheet and inline images.
 pub const CSP: &str =
@@ -34,6 +36,8 @@ pub const CSP: &str =
 pub struct Options {
     /// Where the site is served (`https://crew.example.org/site/`), for absolute addresses.
     pub base_url: Option<String>,
+    /// The `render org` page of the repository's crews, when it holds several: `org.html`.
+    pub org: Option<serde_json::Value>,
 }
 
 /// Every page of the site, as it stands at `now`, in path order. `progress` is told how many
@@ -47,6 +51,7 @@ pub fn build(
 ) -> Result<Vec<Page>> {
     let plan = data::Plan::new(model, now, options);
     let mut pages = plan.render(renderer, progress)?;
+    pages.extend(org::pages(model, now, renderer, options)?);
     pages.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(pages)
 }

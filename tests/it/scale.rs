@@ -1,0 +1,442 @@
+//! Large histories: the generated organisation of `init --example --years N --members M`, and the
+//! commands that read only part of the history giving the same answers as a full read.
+//! Speed itself is measured by `cargo bench` and scripts/bench.sh, not here.
+
+use crate::common::{git, stdout, wb};
+use std::path::Path;
+
+/// A year of a 40-member organisation: small enough for a test, big enough for every record kind.
+fn organisation() -> tempfile::TempDir {
+    let t = tempfile::tempdir().expect("tempdir");
+    wb(t.path()).args(["init", "--example", "--years", "1", "--members", "40"]).assert().success();
+    t
+}
+
+fn files_under(dir: &Path) -> Vec<String> {
+    let out = git(dir, &["ls-files"]);
+    out.lines().map(str::to_string).collect()
+}
+
+#[test]
+fn the_generated_organisation_passes_check() {
+    let t = organisation();
+    let a = wb(t.path()).arg("check").assert().success();
+    assert!(stdout(&a).ends_with("files checked, no problems\n"), "{}", stdout(&a));
+    let a = wb(t.path()).args(["check", "--rev", "HEAD"]).assert().success();
+    assert!(stdout(&a).ends_with("files checked, no problems\n"), "{}", stdout(&a));
+}
+
+#[test]
+fn the_history_is_committed_week_by_week_and_the_checkout_is_clean() {
+    let t = organisation();
+    assert_eq!(git(t.path(), &["status", "--porcelain"]), "", "every written file is committed and staged");
+    let log = git(t.path(), &["log", "--format=%an|%aI|%s"]);
+    let commits: Vec<&str> = log.lines().collect();
+    // A commit per handover of the year, plus the first and the last.
+    assert!((52..=56).contains(&commits.len()), "{} commits", commits.len());
+    assert!(commits
+        .last()
+        .is_some_and(|c| c.contains("|init: example organisation (40 members in 4 teams)")));
+    let handover =
+        commits.iter().find(|c| c.contains("|logbook: handover 2026-W20")).expect("a weekly commit");
+    // Signed by the captain who wrote the handover, at the time they wrote it.
+    assert!(handover.contains("|2026-05-18T09:15:00+02:00|"), "{handover}");
+    let files = files_under(t.path());
+    for kind in ["rota/", "logbook/", "objectives/", "checkins/", "assessments/", "surveys/"] {
+        assert!(files.iter().any(|f| f.starts_with(kind)), "no {kind}");
+    }
+    let entries = files.iter().filter(|f| f.starts_with("logbook/") && !f.ends_with("handover.md")).count();
+    assert!(entries > 250, "{entries} logbook entries");
+}
+
+#[test]
+fn the_same_now_gives_the_same_commits() {
+    let (a, b) = (organisation(), organisation());
+    assert_eq!(git(a.path(), &["rev-parse", "HEAD"]), git(b.path(), &["rev-parse", "HEAD"]));
+}
+
+#[test]
+fn a_folder_with_records_is_refused_and_left_alone() {
+    let t = tempfile::tempdir().expect("tempdir");
+    git(t.path(), &["init", "-q", "-b", "main"]);
+    std::fs::create_dir(t.path().join("rota")).expect("mkdir");
+    let a = wb(t.path()).args(["init", "--example", "--years", "1", "--members", "10"]).assert().code(3);
+    assert!(crate::common::stderr(&a).contains("already holds rota"), "{}", crate::common::stderr(&a));
+    assert!(!t.path().join("watchbill.toml").exists());
+    assert_eq!(git(t.path(), &["log", "--oneline", "--all"]), "");
+}
+
+#[test]
+fn dry_run_and_no_commit() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let dir = t.path().join("org");
+    let a = wb(t.path())
+        .args(["init", "--example", "--years", "1", "--members", "10", "--dry-run"])
+        .arg(&dir)
+        .assert()
+        .success();
+    assert!(stdout(&a).starts_with("dry run: would write "), "{}", stdout(&a));
+    assert!(!dir.exists());
+    wb(t.path()).args(["init", "--example", "--members", "10", "--no-commit"]).arg(&dir).assert().success();
+    assert!(dir.join("crew.toml").exists());
+    assert!(!dir.join(".git").exists(), "--no-commit makes no repository");
+    wb(&dir).arg("check").assert().success();
+}
+
+#[test]
+fn the_scale_is_bounded() {
+    let t = tempfile::tempdir().expect("tempdir");
+    wb(t.path()).args(["init", "--example", "--years", "0"]).assert().code(2);
+    wb(t.path()).args(["init", "--example", "--members", "9"]).assert().code(2);
+    wb(t.path()).args(["init", "--years", "2"]).assert().code(2);
+}
+
+/// `watchbill -C dir --now NOW args…` with the test environment, reading only what the command
+/// needs, or every week with `WATCHBILL_READ_ALL`.
+fn run(dir: &Path, now: &str, read_all: bool, args: &[&str]) -> String {
+    let out = output(dir, now, read_all, args);
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The same, whatever it exits with.
+fn output(dir: &Path, now: &str, read_all: bool, args: &[&str]) -> std::process::Output {
+    let mut p = std::process::Command::new(assert_cmd::cargo::cargo_bin!("watchbill"));
+    crate::common::env(&mut p);
+    if read_all {
+        p.env("WATCHBILL_READ_ALL", "1");
+    }
+    p.arg("-C").arg(dir).arg("--now").arg(now).args(args);
+    p.output().expect("watchbill runs")
+}
+
+/// The command's answer, checked to be the same when it reads every week.
+fn answer(dir: &Path, now: &str, args: &[&str]) -> String {
+    let scoped = run(dir, now, false, args);
+    assert_eq!(scoped, run(dir, now, true, args), "{args:?} at {now}");
+    scoped
+}
+
+fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).expect("JSON")
+}
+
+#[test]
+fn who_when_and_rota_show_read_in_part_answer_as_a_full_read() {
+    let t = organisation();
+    let dir = t.path();
+    let now = crate::common::NOW;
+    // Around the start of the history, across the spring clock change, at a handover, now, ahead.
+    for at in [
+        "2025-11-17 10:00",
+        "2025-12-31 23:59",
+        "2026-03-29 03:30",
+        "2026-06-15 09:59",
+        "2026-06-15 10:00",
+        "2026-11-23 08:00",
+        "2027-01-20 12:00",
+        "2030-01-01 12:00",
+    ] {
+        let who = json(&answer(dir, now, &["who", "--at", at, "--format", "json"]));
+        let known = at < "2027-02";
+        assert_eq!(who["crew"].as_array().map(Vec::len), Some(if known { 2 } else { 0 }), "{at}: {who}");
+    }
+    let crew = json(&answer(dir, now, &["crew", "list", "--format", "json"]));
+    for m in crew.as_array().expect("members").iter().step_by(7) {
+        let id = m["id"].as_str().expect("an id");
+        answer(dir, now, &["when", id, "--format", "json"]);
+        answer(dir, now, &["when", id, "--all"]);
+    }
+    for from in ["2025-W40", "2025-W47", "2026-W10", "2026-W47", "2027-W06"] {
+        let weeks =
+            json(&answer(dir, now, &["rota", "show", "--from", from, "--weeks", "5", "--format", "json"]));
+        assert!(from == "2025-W40" || !weeks.as_array().is_some_and(Vec::is_empty), "{from}");
+    }
+}
+
+#[test]
+fn status_and_the_logbook_read_in_part_answer_as_a_full_read() {
+    let t = organisation();
+    let dir = t.path();
+    for now in ["2025-12-01T12:00:00+01:00", "2026-06-15T09:00:00+02:00", crate::common::NOW] {
+        let status = json(&answer(dir, now, &["status", "--format", "json"]));
+        assert!(!status["entries"].as_array().is_some_and(Vec::is_empty), "{now}: {status}");
+        answer(dir, now, &["status"]);
+        // Objectives read only their windows (with the trend's), check-ins and survey rounds too.
+        let objectives = json(&answer(dir, now, &["objective", "status", "--format", "json"]));
+        let measured =
+            objectives.as_array().map_or(0, |a| a.iter().filter(|o| o["samples"].as_u64() > Some(0)).count());
+        assert!(measured > 10, "{now}: {measured} objectives measured");
+    }
+    // Check-ins (quarterly) and survey answers (each December) are in the trend's windows.
+    let objectives = json(&answer(dir, crate::common::NOW, &["objective", "status", "--format", "json"]));
+    let measured_by = |measure: &str| {
+        objectives.as_array().into_iter().flatten().any(|o| {
+            o["measure"] == measure
+                && o["trend"].as_array().into_iter().flatten().any(|p| p["samples"].as_u64() > Some(0))
+        })
+    };
+    assert!(measured_by("checkin") && measured_by("survey.comfort"), "check-ins and survey answers are read");
+    let now = crate::common::NOW;
+    for week in ["2025-W47", "2026-W13", "2026-W47"] {
+        let entries = json(&answer(dir, now, &["log", "list", "--week", week, "--format", "json"]));
+        assert!(!entries.as_array().is_some_and(Vec::is_empty), "{week}");
+    }
+    let since = json(&answer(dir, now, &["log", "list", "--since", "2026-10-01", "--format", "json"]));
+    let open =
+        json(&answer(dir, now, &["log", "list", "--since", "2025-01-01", "--open", "--format", "json"]));
+    assert!(since.as_array().is_some_and(|a| a.len() > 20) && open.as_array().is_some_and(|a| !a.is_empty()));
+    let id = since[5]["id"].as_str().expect("an id");
+    answer(dir, now, &["log", "show", id, "--format", "json"]);
+    answer(dir, now, &["log", "show", &id[..13]]);
+}
+
+#[test]
+fn a_term_longer_than_usual_is_read_whole() {
+    let t = crate::common::example_repo();
+    let dir = t.path();
+    // Paul stays on from 2026-W30 to 2026-W46, as after a chain of swaps.
+    for week in 30..=46 {
+        let path = format!("rota/2026-W{week}.toml");
+        let text = std::fs::read_to_string(dir.join(&path)).expect("a rota week");
+        let text =
+            text.replace("crew = [\"", "crew = [\"paul\", \"").replace("\"paul\", \"paul\"", "\"paul\"");
+        std::fs::write(dir.join(&path), text).expect("write");
+    }
+    git(dir, &["commit", "-qam", "test: paul stays"]);
+    let who =
+        json(&answer(dir, crate::common::NOW, &["who", "--at", "2026-08-05 12:00", "--format", "json"]));
+    let paul =
+        who["crew"].as_array().and_then(|c| c.iter().find(|m| m["id"] == "paul")).expect("paul on watch");
+    assert_eq!(paul["term_starts"], "2026-07-20T10:00:00+02:00");
+    assert_eq!(paul["term_ends"], "2026-11-16T10:00:00+01:00");
+    let when = json(&answer(dir, crate::common::NOW, &["when", "paul", "--format", "json"]));
+    assert!(
+        when.as_array().is_some_and(|t| t.iter().any(|t| t["first"] == "2026-W30" && t["weeks"] == 17)),
+        "{when}"
+    );
+}
+
+#[test]
+fn an_entry_left_open_leaves_status_and_check_says_so() {
+    let t = crate::common::example_repo();
+    let dir = t.path();
+    let a = wb(dir)
+        .args([
+            "log",
+            "incident",
+            "Forgotten outage",
+            "--started",
+            "2026-07-01 10:00",
+            "--as",
+            "alice",
+            "-m",
+            "x",
+        ])
+        .assert()
+        .success();
+    let id = stdout(&a).lines().find_map(|l| l.strip_prefix("id: ")).expect("an id").to_string();
+    let status = stdout(&wb(dir).arg("status").assert().success());
+    assert!(!status.contains(&id), "{status}");
+    let open = stdout(&wb(dir).args(["log", "list", "--open", "--since", "2026-06-01"]).assert().success());
+    assert!(open.contains(&id), "{open}");
+    let check = stdout(&wb(dir).arg("check").assert().success());
+    assert!(check.contains(&format!("logbook/2026-W27/{id}.md: warning[stale-open]")), "{check}");
+    assert!(check.contains(&format!("watchbill log update {id} --restored TIME --fixed TIME")), "{check}");
+}
+
+#[test]
+fn a_scoped_read_reads_only_its_weeks() {
+    use watchbill::model::{Needs, Weeks};
+    use watchbill::store::{Reader, Revision};
+    let t = organisation();
+    let w = |s: &str| s.parse::<watchbill::time::IsoWeek>().expect("a week");
+    for rev in [Revision::WorkTree, Revision::Rev("HEAD".into())] {
+        let mut reader = Reader::open(t.path(), &rev).expect("open");
+        let base: Vec<String> = reader.read(Needs::CREW).expect("read").into_iter().map(|f| f.path).collect();
+        assert_eq!(base, vec!["crew.toml", "watchbill.toml"]);
+        let week = Needs::rota_in(Weeks::between(w("2026-W10"), w("2026-W11")));
+        let rota: Vec<String> = reader.read(week).expect("read").into_iter().map(|f| f.path).collect();
+        assert_eq!(rota, vec!["rota/2026-W10.toml", "rota/2026-W11.toml"], "{rev:?}");
+        let log = reader.read(Needs::logbook_in(Weeks::between(w("2026-W10"), w("2026-W10")))).expect("read");
+        assert!(log.len() > 3 && log.iter().all(|f| f.path.starts_with("logbook/2026-W10/")), "{rev:?}");
+        // What was read is not read again.
+        assert!(reader
+            .read(Needs::rota_in(Weeks::between(w("2026-W10"), w("2026-W10"))))
+            .expect("read")
+            .is_empty());
+    }
+}
+
+/// A record the property test adds to the example: dated anywhere from mid-2025 to early 2027,
+/// and often named or filed so that only its contents say when it happened.
+#[derive(Clone, Debug)]
+enum Extra {
+    /// A check-in taken `day` days after 2025-06-01 at `hour` UTC, named for `named` days later
+    /// (-1, 0 or 1: a name written in another zone; -400: a lying name, refused), or with no
+    /// date in its name at all.
+    Checkin { day: i64, hour: u32, named: Option<i64>, value: u32 },
+    /// A survey answer given `day` days after 2025-06-01, in the round of its quarter, of the
+    /// quarter before (a late answer), a round not named for a quarter, or a round two years
+    /// old (refused).
+    Answer { day: i64, member: usize, comfort: u32, round: u8 },
+    /// An incident started `day` days after 2025-06-01 at `hour` UTC, restored `minutes` later,
+    /// fixed or left open, filed under the week of its watch.
+    Incident { day: i64, hour: u32, minutes: i64, fixed: bool },
+}
+
+fn extra() -> impl proptest::strategy::Strategy<Value = Extra> {
+    use proptest::prelude::*;
+    prop_oneof![
+        (
+            0i64..600,
+            0u32..24,
+            prop_oneof![Just(None), (-1i64..=1).prop_map(Some), Just(Some(-400))],
+            0u32..=100
+        )
+            .prop_map(|(day, hour, named, value)| Extra::Checkin { day, hour, named, value }),
+        (0i64..600, 0usize..6, 1u32..=5, 0u8..4).prop_map(|(day, member, comfort, round)| Extra::Answer {
+            day,
+            member,
+            comfort,
+            round
+        }),
+        (0i64..600, 12u32..20, 1i64..600, any::<bool>())
+            .prop_map(|(day, hour, minutes, fixed)| Extra::Incident { day, hour, minutes, fixed }),
+    ]
+}
+
+/// The path and text of an extra record (the `n`th, for unique names).
+fn extra_file(e: &Extra, n: usize) -> (String, String) {
+    use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc};
+    let start = NaiveDate::from_ymd_opt(2025, 6, 1).expect("a date");
+    let at = |day: i64, hour: u32| {
+        Utc.from_utc_datetime(&(start + Duration::days(day)).and_hms_opt(hour, 0, 0).expect("a time"))
+    };
+    let quarter = |d: NaiveDate| format!("{}-q{}", d.year(), d.month0() / 3 + 1);
+    match *e {
+        Extra::Checkin { day, hour, named, value } => {
+            let t = at(day, hour);
+            let name = match named {
+                Some(off) => format!("{}-alice-g{n:03}", (t + Duration::days(off)).format("%Y%m%dT%H%M")),
+                None => format!("by-hand-{n}"),
+            };
+            (
+                format!("checkins/runbook-coverage/{name}.toml"),
+                format!("value = {value}\nat = {}\nby = \"alice\"\n", t.to_rfc3339()),
+            )
+        }
+        Extra::Answer { day, member, comfort, round } => {
+            let d = start + Duration::days(day);
+            let round = match round {
+                0 => quarter(d),
+                1 => quarter(d - Duration::days(60)),
+                2 => "kick-off".to_string(),
+                _ => quarter(d - Duration::days(730)),
+            };
+            let member = ["alice", "bruno", "chloe", "david", "emma", "farid"][member];
+            (format!("surveys/{round}/{member}.toml"), format!("comfort = {comfort}\nanswered = {d}\n"))
+        }
+        Extra::Incident { day, hour, minutes, fixed } => {
+            let t = at(day, hour);
+            let week = format!("{}-W{:02}", t.iso_week().year(), t.iso_week().week());
+            let restored = t + Duration::minutes(minutes);
+            let fixed = if fixed {
+                format!("fixed = {}\n", (restored + Duration::hours(3)).to_rfc3339())
+            } else {
+                String::new()
+            };
+            (
+                format!("logbook/{week}/{}-generated-{n}.md", t.format("%Y%m%dT%H%M")),
+                format!(
+                    "+++\nkind = \"incident\"\ntitle = \"Generated {n}\"\nauthor = \"alice\"\nseverity = \"minor\"\nstarted = {}\ndetected = {}\nalerted = {}\nacknowledged = {}\nrestored = {}\n{fixed}+++\n\nGenerated.\n",
+                    t.to_rfc3339(), t.to_rfc3339(), t.to_rfc3339(), t.to_rfc3339(), restored.to_rfc3339()
+                ),
+            )
+        }
+    }
+}
+
+/// Every read command, with the options that change what it reads.
+const READ_COMMANDS: &[&[&str]] = &[
+    &["who"],
+    &["who", "--at", "2026-03-30", "--format", "json"],
+    &["when", "alice"],
+    &["when", "bruno", "--all", "--format", "json"],
+    &["rota", "show"],
+    &["rota", "show", "--from", "2026-W01", "--weeks", "6", "--format", "json"],
+    &["rota", "ics"],
+    &["status"],
+    &["status", "--format", "json"],
+    &["log", "list"],
+    &["log", "list", "--since", "2026-01-01", "--format", "json"],
+    &["log", "list", "--since", "2025-01-01", "--open"],
+    &["log", "list", "--week", "2026-W20"],
+    &["log", "show", "20261004T0359-api-latency-above-2-s-ugak"],
+    &["log", "show", "20261001T2242", "--format", "json"],
+    &["objective", "status"],
+    &["objective", "status", "--format", "json"],
+    &["objective", "status", "--at", "2026-06-30"],
+    &["objective", "list"],
+    &["objective", "roadmap"],
+    &["maturity", "show"],
+    &["maturity", "show", "--format", "json"],
+    &["crew", "list", "--format", "json"],
+    &["render", "summary", "--format", "json"],
+    &["render", "scoreboard", "--format", "text"],
+    &["render", "journal", "--format", "md"],
+    &["render", "rota", "--format", "html"],
+    &["templates", "list"],
+    &["check"],
+];
+
+/// Item 4 of issue 13: whatever the repository holds, a scoped read prints what a full read
+/// prints, byte for byte, with the same exit code, for every read command and at any time.
+/// (A scoped read may warn on stderr about fewer broken files: it did not read the others.)
+#[test]
+fn every_read_command_answers_a_scoped_read_as_a_full_read() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+    let t = crate::common::example_repo();
+    let dir = t.path();
+    let mut runner = TestRunner::new(Config { cases: 12, failure_persistence: None, ..Config::default() });
+    let nows = prop_oneof![
+        Just("2025-12-01T12:00:00+01:00"),
+        Just("2026-03-30T10:00:00+02:00"),
+        Just("2026-07-01T09:59:00+02:00"),
+        Just(crate::common::NOW),
+        Just("2027-01-10T12:00:00+01:00"),
+    ];
+    let result = runner.run(&(proptest::collection::vec(extra(), 1..25), nows), |(extras, now)| {
+        let files: Vec<(String, String)> = extras.iter().enumerate().map(|(n, e)| extra_file(e, n)).collect();
+        for (path, text) in &files {
+            let full = dir.join(path);
+            std::fs::create_dir_all(full.parent().expect("a folder")).expect("mkdir");
+            std::fs::write(&full, text).expect("write");
+        }
+        let mut differs = None;
+        for args in READ_COMMANDS {
+            let (scoped, full) = (output(dir, now, false, args), output(dir, now, true, args));
+            if (scoped.status.code(), &scoped.stdout) != (full.status.code(), &full.stdout) {
+                differs = Some(format!(
+                    "{args:?} at {now}:\n--- scoped ({:?})\n{}\n--- full ({:?})\n{}",
+                    scoped.status.code(),
+                    String::from_utf8_lossy(&scoped.stdout),
+                    full.status.code(),
+                    String::from_utf8_lossy(&full.stdout)
+                ));
+                break;
+            }
+        }
+        for (path, _) in &files {
+            let _ = std::fs::remove_file(dir.join(path));
+        }
+        match differs {
+            Some(d) => Err(TestCaseError::fail(d)),
+            None => Ok(()),
+        }
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}
