@@ -13,6 +13,7 @@
 pub mod check;
 pub mod cli;
 pub mod diagnostic;
+pub mod documents;
 pub mod error;
 pub mod example;
 pub mod export;

@@ -65,6 +65,10 @@ impl<'a> Source<'a> {
     /// Deserializes the TOML part into `T`, turning a failure into a located diagnostic with a
     /// hint that fits the failure.
     pub fn parse<T: DeserializeOwned>(&self) -> Result<T, Diagnostic> {
+        // The parse cache (issue 20): the same tree toml would build, kept from an earlier run.
+        if let Some(value) = crate::documents::tree_for(self.text, self.toml) {
+            return Ok(value);
+        }
         toml::from_str(self.toml_text()).map_err(|e| {
             let message = e.message().trim().to_string();
             let help = help_for(&message);

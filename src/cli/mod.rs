@@ -72,6 +72,12 @@ pub struct Cli {
     #[arg(long, global = true, env = "WATCHBILL_NOW", value_name = "TIME")]
     pub now: Option<String>,
 
+    /// Read every file afresh, without the cache of parsed files that reads keep under
+    /// .git/watchbill/ (also WATCHBILL_NO_CACHE=1). The answers are the same either way: this
+    /// only shows that they are, and costs the time of parsing.
+    #[arg(long, global = true)]
+    pub no_cache: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -495,6 +501,9 @@ pub fn main() -> i32 {
     let cli = Cli::parse();
     let dir = cli.dir.clone().unwrap_or_else(|| PathBuf::from("."));
     let ctx = Ctx { dir, now_arg: cli.now.clone() };
+    if cli.no_cache {
+        store::disable_cache();
+    }
     match run(&ctx, cli.command) {
         Ok(code) => code as i32,
         Err(e) => {

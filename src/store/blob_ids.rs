@@ -7,7 +7,7 @@
 //! `is_racy_timestamp` in git's read-cache.c), more strictly where it may:
 //!
 //! - every stat field git compares must match: mtime and ctime (seconds and nanoseconds), size,
-//!   inode, device, owner and group; an entry git itself would not trust (a conflict, a file
+//!   inode, owner and group (not the device, as git); an entry git itself would not trust (a conflict, a file
 //!   marked skip-worktree, assume-unchanged or intent-to-add) is never trusted;
 //! - a file modified in the same second as the index was written, or later, is *racy*: it may
 //!   have changed after git hashed it without changing its stat data, so it is not trusted (git
@@ -93,7 +93,9 @@ fn trusted_entry(entry: &git2::IndexEntry) -> bool {
         && entry.id != Oid::ZERO_SHA1
 }
 
-/// Whether the file's stat data is what the index recorded when git hashed it.
+/// Whether the file's stat data is what the index recorded when git hashed it: the fields git
+/// compares (`match_stat_data` in read-cache.c). Not the device, as git does not (unless built
+/// with USE_STDEV): libgit2 writes it as 0.
 #[cfg(unix)]
 fn stat_matches(entry: &git2::IndexEntry, meta: &fs::Metadata) -> bool {
     use std::os::unix::fs::MetadataExt;
@@ -103,7 +105,6 @@ fn stat_matches(entry: &git2::IndexEntry, meta: &fs::Metadata) -> bool {
         && time(entry.ctime) == (meta.ctime(), meta.ctime_nsec())
         && u64::from(entry.file_size) == meta.size() & 0xffff_ffff
         && u64::from(entry.ino) == meta.ino() & 0xffff_ffff
-        && u64::from(entry.dev) == meta.dev() & 0xffff_ffff
         && entry.uid == meta.uid()
         && entry.gid == meta.gid()
 }

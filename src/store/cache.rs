@@ -1,14 +1,18 @@
 //! The on-disk part of a cache keyed by blob id ([`blob_ids`]): values of a few bytes to a few
-//! kilobytes each, kept between runs under git's own folder (`.git/watchbill/`, shared by every
-//! worktree of the repository, never in the working tree).
+//! kilobytes each, kept between runs under git's own folder (`.git/watchbill/`, in the common
+//! git folder, so shared by every worktree of the repository, never in the working tree).
 //!
-//! - **Versioned**: the file is named for [`CACHE_FORMAT`] and begins with it and the version of
-//!   watchbill that wrote it; a file of another version is ignored (and replaced at the next
-//!   save), so a binary never reads values another one laid out.
-//! - **Corruption is a miss**: the file ends with the SHA-1 of what precedes it; a file that is
+//! - **By folder**: values are kept in one file per folder of the records they belong to
+//!   (`logbook/2026-W48`, `rota`), so a command that reads a few weeks reads a few small cache
+//!   files, not one for the whole history, and a write rewrites only its folder's.
+//! - **Versioned**: the folder is named for [`CACHE_FORMAT`] and each file begins with it and
+//!   the version of watchbill that wrote it; a file of another version is ignored (and replaced
+//!   at the next save), so a binary never reads values another one laid out.
+//! - **Corruption is a miss**: each file ends with the SHA-1 of what precedes it; a file that is
 //!   truncated, garbled or unreadable is ignored as if missing, without a word.
-//! - **Bounded**: at most [`CACHE_LIMIT_BYTES`] of values; a save keeps what this run used first,
-//!   then what it found, until the bound.
+//! - **Bounded**: a folder's file keeps the values this run used, then others while the file
+//!   stays under twice their size and [`SHARD_LIMIT_BYTES`] (an edited file's older versions,
+//!   another branch's), so stale values cannot pile up.
 //! - **Safe with concurrent processes**: a save writes a temporary file beside it and renames it
 //!   over the cache, so a reader sees one whole file or the other; of two saves at once the last
 //!   wins, and the other's new values are merely computed again next time.
@@ -18,81 +22,213 @@
 use super::*;
 use std::collections::{HashMap, HashSet};
 
-/// The layout of the cache file and of the values in it; raise it whenever either changes.
-pub const CACHE_FORMAT: u32 = 1;
+/// The layout of the cache files and of the values in them; raise it whenever either changes.
+pub const CACHE_FORMAT: u32 = 2;
 
-/// The most bytes of values a cache keeps.
-pub const CACHE_LIMIT_BYTES: usize = 64 << 20;
+/// The most bytes of values one folder's cache file keeps.
+pub const SHARD_LIMIT_BYTES: usize = 16 << 20;
+
+/// Below this, a folder's file may hold unused values whatever this run used.
+const SHARD_SLACK_BYTES: usize = 256 << 10;
 
 const MAGIC: &[u8; 8] = b"WBCACHE\0";
 const ID_LEN: usize = 20;
 
-/// A cache of values by blob id, loaded from disk, to be saved back if it changed.
-pub struct Cache {
-    /// Where it lives; `None` outside a repository (then nothing is kept).
-    file: Option<PathBuf>,
+/// What a file's stat data says about it, as git's index records it (`match_stat_data` in git's
+/// read-cache.c): mtime and ctime to the nanosecond, size, inode, owner, group.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stat([i64; 8]);
+
+impl Stat {
+    /// The stat data of a regular file; `None` for anything else, and where the platform does not
+    /// give all of it (then files are always read and hashed).
+    #[cfg(unix)]
+    pub fn of(meta: &fs::Metadata) -> Option<Stat> {
+        use std::os::unix::fs::MetadataExt;
+        meta.file_type().is_file().then(|| {
+            Stat([
+                meta.mtime(),
+                meta.mtime_nsec(),
+                meta.ctime(),
+                meta.ctime_nsec(),
+                meta.size() as i64,
+                meta.ino() as i64,
+                i64::from(meta.uid()),
+                i64::from(meta.gid()),
+            ])
+        })
+    }
+
+    #[cfg(not(unix))]
+    pub fn of(_meta: &fs::Metadata) -> Option<Stat> {
+        None
+    }
+}
+
+/// When a file's stat data was taken and the blob it then held.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Seen {
+    stat: Stat,
+    /// Seconds since the epoch when the stat data was taken, before the file was read.
+    at: i64,
+    id: Oid,
+}
+
+/// How many seconds a file must be older than the look at it for its stat data to vouch for its
+/// bytes. git's racy-timestamp rule (a file modified in the same second as its index entry was
+/// written may have changed since without changing its stat data), with a second more for a
+/// filesystem clock that lags the system's.
+const RACY_SECONDS: i64 = 2;
+
+/// One folder's values and the stat data of its files, as loaded, and what this run did with
+/// them.
+#[derive(Default)]
+struct Shard {
     values: HashMap<Oid, Vec<u8>>,
+    seen: HashMap<String, Seen>,
     used: HashSet<Oid>,
     changed: bool,
-    limit: usize,
+}
+
+/// A cache of values by folder and blob id, loaded from disk a folder at a time, saved back
+/// where it changed; with, for the working tree, the blob each file held when its stat data was
+/// last taken (a record of its own, like git's index but by folder, so a command reading a few
+/// weeks never reads the index of the whole history).
+pub struct Cache {
+    /// Where its files live; `None` outside a repository or with `--no-cache` (then nothing is
+    /// kept or found).
+    dir: Option<PathBuf>,
+    shards: HashMap<String, Shard>,
 }
 
 impl Cache {
-    /// The cache of the repository around `root`; empty when there is none yet, when it is of
-    /// another version or damaged, or outside a repository.
+    /// The cache of the repository around `root`; empty when there is none yet, and nothing
+    /// outside a repository.
     pub fn open(root: &Path) -> Cache {
-        let file = open_raw(root).ok().map(|repo| cache_file(repo.commondir()));
-        let values =
-            file.as_deref().and_then(|f| fs::read(f).ok()).and_then(|b| decode(&b)).unwrap_or_default();
-        Cache { file, values, used: HashSet::new(), changed: false, limit: CACHE_LIMIT_BYTES }
+        let dir = open_raw(root).ok().map(|repo| cache_dir(repo.commondir()));
+        Cache { dir, shards: HashMap::new() }
     }
 
-    /// An empty cache that keeps nothing: `--no-cache`, and tests.
+    /// A cache that keeps nothing: `--no-cache`.
     pub fn disabled() -> Cache {
-        Cache { file: None, values: HashMap::new(), used: HashSet::new(), changed: false, limit: 0 }
+        Cache { dir: None, shards: HashMap::new() }
     }
 
-    /// The value kept for `id`, if any.
-    pub fn get(&mut self, id: &Oid) -> Option<&[u8]> {
-        let value = self.values.get(id)?;
-        self.used.insert(*id);
+    pub fn is_enabled(&self) -> bool {
+        self.dir.is_some()
+    }
+
+    fn shard(&mut self, folder: &str) -> &mut Shard {
+        let dir = self.dir.as_deref();
+        self.shards.entry(folder.to_string()).or_insert_with(|| {
+            dir.and_then(|d| fs::read(d.join(shard_name(folder))).ok())
+                .and_then(|b| decode(&b))
+                .unwrap_or_default()
+        })
+    }
+
+    /// The value kept for `id` in `folder`, if any.
+    pub fn get(&mut self, folder: &str, id: &Oid) -> Option<&[u8]> {
+        if self.dir.is_none() {
+            return None;
+        }
+        let shard = self.shard(folder);
+        let value = shard.values.get(id)?;
+        shard.used.insert(*id);
         Some(value)
     }
 
-    /// Keeps `value` for `id` (saved by [`Cache::save`]).
-    pub fn put(&mut self, id: Oid, value: Vec<u8>) {
-        if self.file.is_none() {
+    /// Keeps `value` for `id` in `folder` (saved by [`Cache::save`]).
+    pub fn put(&mut self, folder: &str, id: Oid, value: Vec<u8>) {
+        if self.dir.is_none() {
             return;
         }
-        self.used.insert(id);
-        if self.values.get(&id) != Some(&value) {
-            self.values.insert(id, value);
-            self.changed = true;
+        let shard = self.shard(folder);
+        shard.used.insert(id);
+        if shard.values.get(&id) != Some(&value) {
+            shard.values.insert(id, value);
+            shard.changed = true;
         }
     }
 
-    /// Writes the cache back if it changed. Best effort: a cache that cannot be written (a
-    /// read-only repository, a full disk) is computed again next time, and the command goes on.
-    pub fn save(self) {
-        let (Some(file), true) = (&self.file, self.changed) else { return };
-        let (Some(dir), Some(name)) = (file.parent(), file.file_name()) else { return };
-        let bytes = encode(&self.values, &self.used, self.limit);
-        let _ = write_atomic(dir, &name.to_string_lossy(), &bytes);
+    /// The blob the file `name` of `folder` holds, if its stat data is the one recorded with
+    /// that blob and the file is not racy: it was modified at least [`RACY_SECONDS`] before the
+    /// stat data was taken.
+    pub fn vouched(&mut self, folder: &str, name: &str, stat: &Stat) -> Option<Oid> {
+        if self.dir.is_none() {
+            return None;
+        }
+        let seen = self.shard(folder).seen.get(name)?;
+        (seen.stat == *stat && stat.0[0] + RACY_SECONDS <= seen.at).then_some(seen.id)
     }
 
-    /// How many values it holds.
+    /// Records that the file `name` of `folder`, with this stat data taken at `at` (seconds
+    /// since the epoch, before its bytes were read), held the blob `id`.
+    pub fn saw(&mut self, folder: &str, name: &str, stat: Stat, at: i64, id: Oid) {
+        if self.dir.is_none() {
+            return;
+        }
+        let shard = self.shard(folder);
+        let seen = Seen { stat, at, id };
+        if shard.seen.get(name) != Some(&seen) {
+            shard.seen.insert(name.to_string(), seen);
+            shard.changed = true;
+        }
+    }
+
+    /// Writes back the folders' files that changed. Best effort: a cache that cannot be written
+    /// (a read-only repository, a full disk) is computed again next time, and the command goes on.
+    pub fn save(&mut self) {
+        let Some(dir) = &self.dir else { return };
+        for (folder, shard) in self.shards.iter_mut().filter(|(_, s)| s.changed) {
+            let bytes = encode(shard);
+            let _ = write_unsynced(dir, &shard_name(folder), &bytes);
+            shard.changed = false;
+        }
+    }
+
+    /// How many values the folders loaded so far hold.
     pub fn len(&self) -> usize {
-        self.values.len()
+        self.shards.values().map(|s| s.values.len()).sum()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.values.is_empty()
+        self.len() == 0
     }
 }
 
-/// `.git/watchbill/cache-v<CACHE_FORMAT>.bin`.
-pub fn cache_file(git_common_dir: &Path) -> PathBuf {
-    git_common_dir.join("watchbill").join(format!("cache-v{CACHE_FORMAT}.bin"))
+/// Writes a file whole or not at all (a temporary file renamed over it), without syncing: a cache
+/// lost to a crash is only computed again, and syncing hundreds of files would cost seconds.
+fn write_unsynced(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
+    fs::create_dir_all(dir)?;
+    let seq = TEMP_SEQ.fetch_add(1, Ordering::Relaxed);
+    let tmp = dir.join(format!(".{name}{TEMP_MARK}{}-{seq}", std::process::id()));
+    let written = fs::write(&tmp, bytes).and_then(|()| fs::rename(&tmp, dir.join(name)));
+    if written.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    written
+}
+
+/// `.git/watchbill/cache-v<CACHE_FORMAT>/`.
+pub fn cache_dir(git_common_dir: &Path) -> PathBuf {
+    git_common_dir.join("watchbill").join(format!("cache-v{CACHE_FORMAT}"))
+}
+
+/// The file of a folder's values: its path with `/` as `~` (`logbook~2026-W48.bin`), anything
+/// but letters, digits, `-`, `_` and `.` as `_`. Two folders that come out alike share a file,
+/// which is harmless: values are by blob id.
+fn shard_name(folder: &str) -> String {
+    let name: String = folder
+        .chars()
+        .take(120)
+        .map(|c| match c {
+            '/' => '~',
+            c if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') => c,
+            _ => '_',
+        })
+        .collect();
+    format!("{}.bin", if name.is_empty() { "~" } else { name.trim_start_matches('.') })
 }
 
 /// What a cache file begins with: the magic, the format, the version of watchbill.
@@ -105,48 +241,113 @@ fn header() -> Vec<u8> {
     h
 }
 
-/// The header, then each value as its id, its length (u32, little-endian) and its bytes, then
-/// the SHA-1 of all that. Values this run used come first; the rest follow while they fit.
-fn encode(values: &HashMap<Oid, Vec<u8>>, used: &HashSet<Oid>, limit: usize) -> Vec<u8> {
+/// A checksum of the file, which finds a truncated or garbled file at several gigabytes a second
+/// (git's collision-detecting SHA-1 would cost more than the reads it saves; whoever can write
+/// `.git` can change anything anyway).
+fn checksum(bytes: &[u8]) -> [u8; 8] {
+    crate::documents::quick_hash(bytes).to_le_bytes()
+}
+
+const SUM_LEN: usize = 8;
+
+/// The header; the values, each as its id, its length (u32, little-endian) and its bytes; the
+/// stat records, each as the name's length (u16) and bytes, the stat data, when it was taken and
+/// the blob id; then the checksum of all that. Values this run used come first; the rest follow
+/// while the file stays under twice their size (and the slack) and the limit. Stat records are
+/// kept only for values kept.
+fn encode(shard: &Shard) -> Vec<u8> {
+    let (values, used) = (&shard.values, &shard.used);
     let mut ids: Vec<&Oid> = values.keys().collect();
     // Used first, then by id: the same cache always gives the same bytes.
     ids.sort_by_key(|id| (!used.contains(id), **id));
+    let used_bytes: usize = values.iter().filter(|(id, _)| used.contains(id)).map(|(_, v)| v.len()).sum();
+    let bound = (2 * used_bytes).max(SHARD_SLACK_BYTES).min(SHARD_LIMIT_BYTES);
     let mut out = header();
-    let mut total = 0;
+    let mut body = Vec::new();
+    let (mut total, mut count) = (0, 0u32);
+    let mut kept = HashSet::new();
     for id in ids {
         let value = &values[id];
         let Ok(len) = u32::try_from(value.len()) else { continue };
-        if total + value.len() > limit {
+        let fits =
+            total + value.len() <= bound || (used.contains(id) && total + value.len() <= SHARD_LIMIT_BYTES);
+        if !fits {
             continue;
         }
         total += value.len();
-        out.extend(id.as_bytes());
-        out.extend(len.to_le_bytes());
-        out.extend(value);
+        count += 1;
+        kept.insert(*id);
+        body.extend(id.as_bytes());
+        body.extend(len.to_le_bytes());
+        body.extend(value);
     }
-    // Unhashable (libgit2 failing): a file with no checksum, which no read accepts.
-    if let Some(sum) = hashed_blob_id(&out) {
-        out.extend(sum.as_bytes());
+    out.extend(count.to_le_bytes());
+    out.extend(body);
+    let mut seen: Vec<(&String, &Seen)> = shard.seen.iter().filter(|(_, s)| kept.contains(&s.id)).collect();
+    seen.sort_by_key(|(name, _)| *name);
+    let seen: Vec<_> = seen.into_iter().filter(|(name, _)| name.len() <= usize::from(u16::MAX)).collect();
+    out.extend((seen.len() as u32).to_le_bytes());
+    for (name, s) in seen {
+        out.extend((name.len() as u16).to_le_bytes());
+        out.extend(name.as_bytes());
+        for n in s.stat.0.iter().chain([&s.at]) {
+            out.extend(n.to_le_bytes());
+        }
+        out.extend(s.id.as_bytes());
     }
+    let sum = checksum(&out);
+    out.extend(sum);
     out
 }
 
-/// The values of a cache file, or `None` when it is of another version or damaged.
-fn decode(bytes: &[u8]) -> Option<HashMap<Oid, Vec<u8>>> {
-    let body = bytes.get(..bytes.len().checked_sub(ID_LEN)?)?;
-    if hashed_blob_id(body)?.as_bytes() != &bytes[body.len()..] {
+/// Reads a cache file's parts in turn.
+struct Parts<'a>(&'a [u8]);
+
+impl<'a> Parts<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let (head, rest) = (self.0.get(..n)?, self.0.get(n..)?);
+        self.0 = rest;
+        Some(head)
+    }
+
+    fn u32(&mut self) -> Option<usize> {
+        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?) as usize)
+    }
+
+    fn i64(&mut self) -> Option<i64> {
+        Some(i64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+
+    fn id(&mut self) -> Option<Oid> {
+        Oid::from_bytes(self.take(ID_LEN)?).ok()
+    }
+}
+
+/// A folder's values and stat records from its cache file, or `None` when the file is of
+/// another version or damaged.
+fn decode(bytes: &[u8]) -> Option<Shard> {
+    let body = bytes.get(..bytes.len().checked_sub(SUM_LEN)?)?;
+    if checksum(body) != bytes[body.len()..] {
         return None;
     }
-    let mut rest = body.strip_prefix(header().as_slice())?;
-    let mut values = HashMap::new();
-    while !rest.is_empty() {
-        let id = Oid::from_bytes(rest.get(..ID_LEN)?).ok()?;
-        let len = u32::from_le_bytes(rest.get(ID_LEN..ID_LEN + 4)?.try_into().ok()?) as usize;
-        let start = ID_LEN + 4;
-        values.insert(id, rest.get(start..start + len)?.to_vec());
-        rest = &rest[start + len..];
+    let mut p = Parts(body.strip_prefix(header().as_slice())?);
+    let mut shard = Shard::default();
+    for _ in 0..p.u32()? {
+        let id = p.id()?;
+        let len = p.u32()?;
+        shard.values.insert(id, p.take(len)?.to_vec());
     }
-    Some(values)
+    for _ in 0..p.u32()? {
+        let len = u16::from_le_bytes(p.take(2)?.try_into().ok()?) as usize;
+        let name = std::str::from_utf8(p.take(len)?).ok()?.to_string();
+        let mut stat = [0; 8];
+        for n in &mut stat {
+            *n = p.i64()?;
+        }
+        let at = p.i64()?;
+        shard.seen.insert(name, Seen { stat: Stat(stat), at, id: p.id()? });
+    }
+    p.0.is_empty().then_some(shard)
 }
 
 #[cfg(test)]
@@ -163,28 +364,32 @@ mod tests {
         hashed_blob_id(&[n]).expect("hashes")
     }
 
+    const WEEK: &str = "logbook/2026-W48";
+
     #[test]
     fn values_survive_a_save_under_dot_git() {
         let dir = repo();
         let mut cache = Cache::open(dir.path());
-        assert!(cache.is_empty());
-        cache.put(id(1), b"one".to_vec());
-        cache.put(id(2), Vec::new());
+        assert!(cache.is_enabled() && cache.is_empty());
+        cache.put(WEEK, id(1), b"one".to_vec());
+        cache.put("rota", id(2), Vec::new());
         cache.save();
-        assert!(dir.path().join(".git/watchbill").join(format!("cache-v{CACHE_FORMAT}.bin")).is_file());
+        let files = dir.path().join(".git/watchbill").join(format!("cache-v{CACHE_FORMAT}"));
+        assert!(files.join("logbook~2026-W48.bin").is_file() && files.join("rota.bin").is_file());
         let mut again = Cache::open(dir.path());
-        assert_eq!(again.get(&id(1)), Some(&b"one"[..]));
-        assert_eq!(again.get(&id(2)), Some(&b""[..]));
-        assert_eq!(again.get(&id(3)), None);
+        assert_eq!(again.get(WEEK, &id(1)), Some(&b"one"[..]));
+        assert_eq!(again.get("rota", &id(2)), Some(&b""[..]));
+        assert_eq!(again.get("rota", &id(1)), None, "values are by folder");
+        assert_eq!(again.get(WEEK, &id(3)), None);
     }
 
     #[test]
     fn a_damaged_or_foreign_file_is_a_silent_miss_and_is_replaced() {
         let dir = repo();
         let mut cache = Cache::open(dir.path());
-        cache.put(id(1), b"one".to_vec());
+        cache.put(WEEK, id(1), b"one".to_vec());
         cache.save();
-        let file = cache_file(&dir.path().join(".git"));
+        let file = cache_dir(&dir.path().join(".git")).join(shard_name(WEEK));
         let good = fs::read(&file).expect("cache file");
         for damaged in [
             good[..good.len() - 1].to_vec(),
@@ -193,31 +398,32 @@ mod tests {
             Vec::new(),
         ] {
             fs::write(&file, &damaged).expect("write");
-            assert!(Cache::open(dir.path()).is_empty());
+            assert_eq!(Cache::open(dir.path()).get(WEEK, &id(1)), None);
         }
         // Another version's file, whole: ignored too.
         let mut other = good.clone();
         other[MAGIC.len()] ^= 0xff;
-        let n = other.len() - ID_LEN;
-        let sum = hashed_blob_id(&other[..n]).expect("hashes");
-        other[n..].copy_from_slice(sum.as_bytes());
+        let n = other.len() - SUM_LEN;
+        let sum = checksum(&other[..n]);
+        other[n..].copy_from_slice(&sum);
         fs::write(&file, &other).expect("write");
         let mut cache = Cache::open(dir.path());
-        assert!(cache.is_empty());
-        cache.put(id(2), b"two".to_vec());
+        assert_eq!(cache.get(WEEK, &id(1)), None);
+        cache.put(WEEK, id(2), b"two".to_vec());
         cache.save();
-        assert_eq!(Cache::open(dir.path()).get(&id(2)), Some(&b"two"[..]));
+        assert_eq!(Cache::open(dir.path()).get(WEEK, &id(2)), Some(&b"two"[..]));
     }
 
     #[test]
     fn the_bound_keeps_what_this_run_used() {
-        let mut values = HashMap::new();
+        let mut shard = Shard::default();
         for n in 0..10 {
-            values.insert(id(n), vec![n; 100]);
+            shard.values.insert(id(n), vec![n; SHARD_SLACK_BYTES / 4]);
         }
-        let used: HashSet<Oid> = [id(7), id(8)].into();
-        let kept = decode(&encode(&values, &used, 250)).expect("decodes");
-        assert_eq!(kept.len(), 2);
+        shard.used = [id(7), id(8)].into();
+        let kept = decode(&encode(&shard)).expect("decodes").values;
+        // The two used, and unused ones while under twice their size (or the slack).
+        assert_eq!(kept.len(), 4, "{}", kept.len());
         assert!(kept.contains_key(&id(7)) && kept.contains_key(&id(8)));
     }
 
@@ -229,22 +435,30 @@ mod tests {
                 let root = dir.path();
                 s.spawn(move || {
                     let mut cache = Cache::open(root);
-                    cache.put(id(n), vec![n; 10_000]);
+                    cache.put(WEEK, id(n), vec![n; 10_000]);
                     cache.save();
                 });
             }
         });
-        let cache = Cache::open(dir.path());
-        assert!(!cache.is_empty(), "one of the saves is there, whole");
+        let mut cache = Cache::open(dir.path());
+        assert!((0..8).any(|n| cache.get(WEEK, &id(n)).is_some()), "one of the saves is there, whole");
+        let left: Vec<_> =
+            fs::read_dir(cache_dir(&dir.path().join(".git"))).expect("dir").flatten().collect();
+        assert_eq!(left.len(), 1, "no temporary file is left: {left:?}");
     }
 
     #[test]
-    fn outside_a_repository_nothing_is_kept() {
+    fn outside_a_repository_or_disabled_nothing_is_kept() {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut cache = Cache::open(dir.path());
-        cache.put(id(1), b"one".to_vec());
+        cache.put(WEEK, id(1), b"one".to_vec());
         cache.save();
-        assert!(Cache::open(dir.path()).is_empty());
+        assert_eq!(Cache::open(dir.path()).get(WEEK, &id(1)), None);
         assert!(!dir.path().join(".git").exists());
+        let repo = repo();
+        let mut off = Cache::disabled();
+        off.put(WEEK, id(1), b"one".to_vec());
+        off.save();
+        assert!(!repo.path().join(".git/watchbill").exists());
     }
 }

@@ -50,6 +50,8 @@ pub(super) fn skipped_warnings(root: &Path, mut skipped: Vec<(String, Skip)>) ->
 /// read the settings and the crew, then the weeks they show it needs, then more weeks if it must.
 pub struct Reader {
     root: PathBuf,
+    /// Parsed documents kept between runs, by blob id (`--no-cache`: a cache that keeps nothing).
+    cache: Cache,
     /// The repository and the root's tree in the revision; `None` for the working tree.
     revision: Option<(Repository, Oid)>,
     read: std::collections::HashSet<String>,
@@ -79,7 +81,14 @@ impl Reader {
                 Some((repo, sub))
             }
         };
-        Ok(Reader { root: root.to_path_buf(), revision, read: Default::default(), skipped: Vec::new() })
+        let cache = if cache_enabled() { Cache::open(root) } else { Cache::disabled() };
+        Ok(Reader {
+            root: root.to_path_buf(),
+            cache,
+            revision,
+            read: Default::default(),
+            skipped: Vec::new(),
+        })
     }
 
     /// The files `needs` wants that this reader has not returned yet, sorted by path.
@@ -105,7 +114,7 @@ impl Reader {
                 self.skipped.extend(listing.skipped);
                 let paths: Vec<(String, PathBuf)> =
                     listing.files.into_iter().filter(|(p, _)| !self.read.contains(p)).collect();
-                let mut files = read_worktree_files(paths)?;
+                let mut files = self.read_worktree_cached(paths)?;
                 // A sparse checkout leaves files out of the working tree: they are read from
                 // git's index, as HEAD checked them out.
                 if let Some((repo, mut blobs)) = skipped_files(&self.root, wanted)? {
@@ -123,9 +132,15 @@ impl Reader {
                     }
                 }
                 blobs.retain(|(path, _)| !self.read.contains(path));
-                read_blobs(repo, &self.root, blobs)?
+                let (mut hits, misses) = cached_blobs(&mut self.cache, blobs);
+                let read =
+                    read_blobs(repo, &self.root, misses.iter().map(|(p, id)| (p.clone(), *id)).collect())?;
+                let ids = misses.into_iter().map(|(_, id)| Some(id));
+                hits.extend(fill(&mut self.cache, read.into_iter().zip(ids).collect()));
+                hits
             }
         };
+        self.cache.save();
         self.read.extend(files.iter().map(|f| f.path.clone()));
         files.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(files)
@@ -139,6 +154,155 @@ impl Reader {
             Some(_) => Vec::new(),
         }
     }
+}
+
+impl Reader {
+    /// Reads files of the working tree, taking from the cache those whose blob is known without
+    /// reading them (their stat data is the one recorded with that blob, and they are not racy)
+    /// and kept; the others are read and hashed, then taken from the cache if kept under that
+    /// blob (a file checked out again, another branch's version), else parsed and kept.
+    fn read_worktree_cached(&mut self, paths: Vec<(String, PathBuf)>) -> Result<Vec<RawFile>> {
+        if !self.cache.is_enabled() {
+            return read_worktree_files(paths);
+        }
+        // Taken before any stat data: a file modified since is racy (see `Cache::vouched`).
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
+        let mut files = Vec::with_capacity(paths.len());
+        let mut unread = Vec::new();
+        for (path, full) in paths {
+            let stat = fs::symlink_metadata(&full).ok().and_then(|m| Stat::of(&m));
+            let (folder, name) = split_path(&path);
+            let vouched = stat.and_then(|s| self.cache.vouched(folder, name, &s));
+            match vouched.and_then(|id| hit(&mut self.cache, &path, &id)) {
+                Some(file) => files.push(file),
+                None => unread.push((path, full, stat)),
+            }
+        }
+        let read = read_worktree_files(unread.iter().map(|(p, f, _)| (p.clone(), f.clone())).collect())?;
+        let stats: Vec<Option<Stat>> = unread.into_iter().map(|(_, _, stat)| stat).collect();
+        let hashed = crate::parallel::by_runs(
+            read.into_iter().zip(stats).collect::<Vec<_>>(),
+            FILES_PER_THREAD,
+            |(f, _)| f.bytes.len(),
+            |run| run.into_iter().map(|(f, stat)| (hashed_blob_id(&f.bytes), stat, f)).collect::<Vec<_>>(),
+        );
+        let mut missed = Vec::new();
+        for (id, stat, file) in hashed.into_iter().flatten() {
+            let (folder, name) = split_path(&file.path);
+            if let (Some(id), Some(stat)) = (id, stat) {
+                self.cache.saw(folder, name, stat, now, id);
+            }
+            match id.and_then(|id| hit(&mut self.cache, &file.path, &id)) {
+                Some(kept) => files.push(kept),
+                None => missed.push((file, id)),
+            }
+        }
+        files.extend(fill(&mut self.cache, missed));
+        Ok(files)
+    }
+}
+
+/// Whether reads use the cache: `--no-cache` (or `WATCHBILL_NO_CACHE=1`) turns it off for the
+/// whole process, as `--no-verify` reaches every write.
+static NO_CACHE: AtomicBool = AtomicBool::new(false);
+
+/// Set to anything but `0` to read without the cache, as `--no-cache` does.
+pub const NO_CACHE_ENV: &str = "WATCHBILL_NO_CACHE";
+
+/// Turns the cache off for every read of this process (`--no-cache`).
+pub fn disable_cache() {
+    NO_CACHE.store(true, Ordering::Relaxed);
+}
+
+fn cache_enabled() -> bool {
+    !NO_CACHE.load(Ordering::Relaxed)
+        && !std::env::var_os(NO_CACHE_ENV).is_some_and(|v| !v.is_empty() && v != "0")
+}
+
+/// The folder a file's cached value is kept under (`logbook/2026-W48` for an entry of that
+/// week) and its name in it.
+fn split_path(path: &str) -> (&str, &str) {
+    path.rsplit_once('/').unwrap_or(("", path))
+}
+
+fn folder_of(path: &str) -> &str {
+    split_path(path).0
+}
+
+/// A cached value: where the TOML lies in the text, its tree, then the file's bytes.
+fn cached_value(path: &str, bytes: &[u8]) -> Option<Vec<u8>> {
+    let text = crate::parse::decode(path, bytes.to_vec()).ok()?;
+    let (start, end) = crate::documents::toml_range(path, &text)?;
+    let tree = crate::documents::encode(text.get(start..end)?)?;
+    let mut value = Vec::with_capacity(12 + tree.len() + bytes.len());
+    for n in [start, end, tree.len()] {
+        value.extend(u32::try_from(n).ok()?.to_le_bytes());
+    }
+    value.extend(tree);
+    value.extend(bytes);
+    Some(value)
+}
+
+/// The file at `path` from the cache, its document handed to the parser; `None` on a miss or a
+/// value that does not read back (then the file is read and parsed).
+fn hit(cache: &mut Cache, path: &str, id: &Oid) -> Option<RawFile> {
+    let value = cache.get(folder_of(path), id)?;
+    let word = |i: usize| Some(u32::from_le_bytes(value.get(4 * i..4 * i + 4)?.try_into().ok()?) as usize);
+    let (start, end, tree_len) = (word(0)?, word(1)?, word(2)?);
+    let tree = value.get(12..12 + tree_len)?;
+    let bytes = value.get(12 + tree_len..)?.to_vec();
+    let text = crate::parse::decode(path, bytes.clone()).ok()?;
+    crate::documents::remember(&text, (start, end), tree.to_vec());
+    Some(RawFile { path: path.to_string(), bytes })
+}
+
+/// The files read because the cache did not have them, each kept for next time under its blob
+/// id (a file that does not parse is not kept: it is parsed each time, so its problems are
+/// reported as a fresh parse reports them). The trees are made on every core.
+fn fill(cache: &mut Cache, files: Vec<(RawFile, Option<Oid>)>) -> Vec<RawFile> {
+    let valued = crate::parallel::by_runs(
+        files,
+        FILES_PER_THREAD,
+        |(f, _)| f.bytes.len(),
+        |run| {
+            run.into_iter()
+                .map(|(f, id)| {
+                    let value = id.and_then(|_| cached_value(&f.path, &f.bytes));
+                    (f, id, value)
+                })
+                .collect::<Vec<_>>()
+        },
+    );
+    let mut out = Vec::new();
+    for (file, id, value) in valued.into_iter().flatten() {
+        if let (Some(id), Some(value)) = (id, value) {
+            // Handed to the parser too: the tree is made, so this run need not parse the text.
+            if let Some(kept) = {
+                cache.put(folder_of(&file.path), id, value);
+                hit(cache, &file.path, &id)
+            } {
+                out.push(kept);
+                continue;
+            }
+        }
+        out.push(file);
+    }
+    out
+}
+
+/// The blobs of a revision the cache has, read from it, and those it has not.
+fn cached_blobs(cache: &mut Cache, blobs: Vec<(String, Oid)>) -> (Vec<RawFile>, Vec<(String, Oid)>) {
+    let mut hits = Vec::new();
+    let mut misses = Vec::new();
+    for (path, id) in blobs {
+        match hit(cache, &path, &id) {
+            Some(file) => hits.push(file),
+            None => misses.push((path, id)),
+        }
+    }
+    (hits, misses)
 }
 
 /// Reads files of the working tree, on every core when there are many.
