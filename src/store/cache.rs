@@ -129,9 +129,7 @@ impl Cache {
 
     /// The value kept for `id` in `folder`, if any.
     pub fn get(&mut self, folder: &str, id: &Oid) -> Option<&[u8]> {
-        if self.dir.is_none() {
-            return None;
-        }
+        self.dir.as_ref()?;
         let shard = self.shard(folder);
         let value = shard.values.get(id)?;
         shard.used.insert(*id);
@@ -155,9 +153,7 @@ impl Cache {
     /// that blob and the file is not racy: it was modified at least [`RACY_SECONDS`] before the
     /// stat data was taken.
     pub fn vouched(&mut self, folder: &str, name: &str, stat: &Stat) -> Option<Oid> {
-        if self.dir.is_none() {
-            return None;
-        }
+        self.dir.as_ref()?;
         let seen = self.shard(folder).seen.get(name)?;
         (seen.stat == *stat && stat.0[0] + RACY_SECONDS <= seen.at).then_some(seen.id)
     }
@@ -261,7 +257,7 @@ fn encode(shard: &Shard) -> Vec<u8> {
     // Used first, then by id: the same cache always gives the same bytes.
     ids.sort_by_key(|id| (!used.contains(id), **id));
     let used_bytes: usize = values.iter().filter(|(id, _)| used.contains(id)).map(|(_, v)| v.len()).sum();
-    let bound = (2 * used_bytes).max(SHARD_SLACK_BYTES).min(SHARD_LIMIT_BYTES);
+    let bound = (2 * used_bytes).clamp(SHARD_SLACK_BYTES, SHARD_LIMIT_BYTES);
     let mut out = header();
     let mut body = Vec::new();
     let (mut total, mut count) = (0, 0u32);

@@ -1,6 +1,7 @@
 //! Reading the crew's files: where the root is, and the files a load needs, from the working tree or a revision.
 
 use super::*;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Finds the watchbill root: `start` or the nearest parent folder holding `watchbill.toml`.
 pub fn find_root(start: &Path) -> Result<PathBuf> {
