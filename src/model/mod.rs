@@ -61,7 +61,8 @@ pub struct Model {
     sources: HashMap<String, String>,
     /// Where each member id first appears in `crew.members`: `check` looks up the author and
     /// handlers of every entry, tens of thousands of times in a large history.
-    member_index: HashMap<MemberId, usize>,
+    /// (Ordered, so two models of the same files print alike.)
+    member_index: std::collections::BTreeMap<MemberId, usize>,
     /// How many files were read.
     pub files_read: usize,
     /// The incidents' places in `entries`, sorted by when they happened: built on first use by
