@@ -40,7 +40,7 @@ pub enum Body {
 }
 
 /// The sections every page links to: (path, title).
-pub(super) const NAV: [(&str, &str); 6] = [
+const NAV: [(&str, &str); 6] = [
     ("index.html", "This week"),
     ("journal/index.html", "Journal"),
     ("rota/index.html", "Rota"),
@@ -63,7 +63,7 @@ fn axis_unit(unit: Unit) -> &'static str {
 }
 
 /// The section of the navigation a page belongs to.
-pub(super) fn section(path: &str) -> &str {
+fn section(path: &str) -> &str {
     match path.split('/').next().unwrap_or_default() {
         "journal" | "incidents" => "journal",
         "rota" | "members" => "rota",
@@ -396,7 +396,13 @@ impl<'m> Plan<'m> {
 
     /// A page rendered by `template` with `data` and the layout's facts, unless it is made from
     /// the same as a page of an earlier build (then it is [`Body::Kept`]).
-    fn page<T: Serialize>(&self, r: &Renderer, path: String, template: &str, data: &T) -> Result<Page> {
+    pub(super) fn page<T: Serialize>(
+        &self,
+        r: &Renderer,
+        path: String,
+        template: &str,
+        data: &T,
+    ) -> Result<Page> {
         let nav = NAV
             .iter()
             .map(|(href, title)| Nav { href, title, current: section(href) == section(&path) })

@@ -142,7 +142,7 @@ pub fn build(
 ) -> Result<Vec<Page>> {
     let plan = data::Plan::new(model, now, options, known);
     let mut pages = plan.render(renderer, progress)?;
-    pages.extend(org::pages(model, now, renderer, options, known)?);
+    pages.extend(org::pages(&plan, model, now, renderer, options)?);
     pages.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(pages)
 }

@@ -3,8 +3,8 @@
 //! side by side (`org.html`, what `render org` shows). Pure like the rest of the site: the org
 //! page's data comes in [`Options::org`], made by the shell that read the other crews.
 
-use super::data::{section, NAV};
-use super::{root_of, Body, Fingerprint, Known, Link, Options, Page, CSP};
+use super::data::Plan;
+use super::{Link, Options, Page};
 use crate::error::Result;
 use crate::model::Model;
 use crate::render::Renderer;
@@ -46,15 +46,14 @@ fn quarter_href(q: Quarter) -> String {
 }
 
 /// The pages: a pack per quarter, their index, and the org page when there are several crews.
+/// Framed, fingerprinted and kept from an earlier build as every other page is, by `plan`.
 pub(super) fn pages(
+    plan: &Plan,
     model: &Model,
     now: DateTime<FixedOffset>,
     r: &Renderer,
     options: &Options,
-    known: &Known,
 ) -> Result<Vec<Page>> {
-    let base_url = options.base_url.as_ref().map(|u| format!("{}/", u.trim_end_matches('/')));
-    let frame = Frame { model, base_url, salt: options.salt, known };
     let mut out = Vec::new();
     let mut listed = Vec::new();
     let all = quarters(model, now);
@@ -78,49 +77,13 @@ pub(super) fn pages(
             m.insert("prev".into(), all.get(i + 1).map_or(Value::Null, |q| link(*q)));
             m.insert("next".into(), i.checked_sub(1).map_or(Value::Null, |j| link(all[j])));
         }
-        out.push(frame.page(r, quarter_href(*q), "review.html", &data)?);
+        out.push(plan.page(r, quarter_href(*q), "review.html", &data)?);
     }
-    out.push(frame.page(r, "quarters/index.html".into(), "reviews.html", &json!({"quarters": listed}))?);
+    out.push(plan.page(r, "quarters/index.html".into(), "reviews.html", &json!({"quarters": listed}))?);
     if let Some(org) = &options.org {
-        out.push(frame.page(r, "org.html".into(), "org.html", org)?);
+        out.push(plan.page(r, "org.html".into(), "org.html", org)?);
     }
     Ok(out)
-}
-
-/// What the site's layout needs to frame a page: the same facts as every other page's.
-struct Frame<'m> {
-    model: &'m Model,
-    base_url: Option<String>,
-    salt: Fingerprint,
-    known: &'m Known,
-}
-
-impl Frame<'_> {
-    fn page(&self, r: &Renderer, path: String, template: &str, data: &Value) -> Result<Page> {
-        let nav: Vec<Value> = NAV
-            .iter()
-            .map(|(href, title)| json!({"href": href, "title": title, "current": section(href) == section(&path)}))
-            .collect();
-        let site = json!({
-            "name": self.model.settings.name,
-            "timezone": self.model.settings.schedule.tz.name(),
-            "root": root_of(&path),
-            "path": path,
-            "canonical": self.base_url.as_ref().map(|b| format!("{b}{path}")),
-            "csp": CSP,
-            "nav": nav,
-        });
-        let mut context = data.clone();
-        if let Value::Object(m) = &mut context {
-            m.insert("site".into(), site);
-        }
-        let text = r.render(&format!("site/{template}"), &context)?;
-        // Few pages, rendered every time; a page whose bytes an earlier build wrote is kept.
-        let bytes = text.into_bytes();
-        let fingerprint = Fingerprint::of(self.salt, &bytes);
-        let body = if self.known.get(&path) == Some(&fingerprint) { Body::Kept } else { Body::Bytes(bytes) };
-        Ok(Page { path, fingerprint, body })
-    }
 }
 
 #[cfg(test)]
