@@ -151,6 +151,14 @@ fn log_incident_refuses_a_restore_before_the_start() {
     assert!(err.contains("`restored`"), "{err}");
 }
 
+#[test]
+fn log_incident_refuses_a_handler_not_in_the_crew() {
+    let t = example_repo();
+    let args = ["log", "incident", "DB full", "--as", "alice", "--handler", "zed", "-m", "x"];
+    let err = refused(t.path(), &args, "unknown-member", "logbook/2026-W47/");
+    assert!(err.contains("handler `zed` is not in crew.toml"), "{err}");
+}
+
 /// Refused before the editor opens: the person's words are never written only to be thrown away.
 #[test]
 fn log_incident_is_judged_before_the_editor_opens() {
