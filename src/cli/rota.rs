@@ -448,11 +448,7 @@ struct TermView {
 
 pub fn when(ctx: &Ctx, a: WhenArgs) -> Result<Exit> {
     let mut session = ctx.session(Some(&a.read))?;
-    if !session.model.member_exists(&a.member) {
-        return Err(
-            Error::refused(format!("`{}` is not in crew.toml", a.member)).help("see `watchbill crew list`")
-        );
-    }
+    crate::usecase::named_member(&session.model, &a.member)?;
     let now = session.now;
     let today = session.model.settings.schedule.week_at(&now);
     let shown = if a.all { Weeks::ALL } else { Weeks::since(today.plus(-WHEN_WEEKS)) };
@@ -518,9 +514,7 @@ fn ics(ctx: &Ctx, a: IcsArgs) -> Result<Exit> {
     let (_, model) = ctx.load(Some(&a.read), Needs::ROTA)?;
     let now = ctx.now(&model)?;
     if let Some(m) = &a.member {
-        if !model.member_exists(m) {
-            return Err(Error::refused(format!("`{m}` is not in crew.toml")));
-        }
+        crate::usecase::named_member(&model, m)?;
     }
     let text =
         crate::ics::calendar_of(&model.settings, &model.crew, &model.rota, a.member.as_ref(), now.to_utc());

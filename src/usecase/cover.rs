@@ -25,11 +25,7 @@ pub struct CoverRequest<'a> {
 /// diagnostics.
 pub fn cover(model: &Model, now: &DateTime<FixedOffset>, req: &CoverRequest) -> Result<ChangeSet> {
     for id in [req.member, req.by] {
-        if !model.member_exists(id) {
-            return Err(
-                Error::refused(format!("`{id}` is not in crew.toml")).help("see `watchbill crew list`")
-            );
-        }
+        super::named_member(model, id)?;
     }
     if req.to <= *now {
         return Err(Error::refused(format!(

@@ -21,12 +21,7 @@ pub struct Writer<'a> {
 /// The member writing, or why nobody is.
 pub fn author(model: &Model, w: &Writer) -> Result<MemberId> {
     if let Some(id) = w.given {
-        if !model.member_exists(id) {
-            return Err(
-                Error::refused(format!("`{id}` is not in crew.toml")).help("see `watchbill crew list`")
-            );
-        }
-        return Ok(id.clone());
+        return Ok(super::named_member(model, id)?.id().clone());
     }
     match w.git_email.and_then(|e| model.crew.by_email(e)) {
         Some(m) => Ok(m.id().clone()),

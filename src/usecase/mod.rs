@@ -18,3 +18,15 @@ pub mod rotate;
 pub mod status;
 pub mod survey;
 pub mod swap;
+
+use crate::error::{Error, Result};
+use crate::ids::MemberId;
+use crate::model::{crew::Member, Model};
+
+/// The member a command names, or the refusal that says where to look: every use case that
+/// takes a member from the command line asks here.
+pub fn named_member<'m>(model: &'m Model, id: &MemberId) -> Result<&'m Member> {
+    model.member(id).ok_or_else(|| {
+        Error::refused(format!("`{id}` is not in crew.toml")).help("see `watchbill crew list`")
+    })
+}

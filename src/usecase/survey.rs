@@ -21,9 +21,7 @@ pub struct Answer<'a> {
 /// The new answer's file, refused for a member not in the crew or no longer active (their
 /// answers are not counted) and for a round they already answered.
 pub fn answer(model: &Model, now: DateTime<FixedOffset>, a: &Answer<'_>) -> Result<ChangeSet> {
-    let member = model.member(a.member).ok_or_else(|| {
-        Error::refused(format!("`{}` is not in crew.toml", a.member)).help("see `watchbill crew list`")
-    })?;
+    let member = super::named_member(model, a.member)?;
     if !member.active {
         return Err(Error::refused(format!("`{}` is inactive: their answers are not counted", a.member))
             .help(format!("make them active first: `watchbill crew edit {} --active true`", a.member)));

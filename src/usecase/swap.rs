@@ -62,11 +62,7 @@ pub fn swap(model: &Model, now: &DateTime<FixedOffset>, req: &SwapRequest) -> Re
         return Err(Error::refused(format!("the watch of {} is over: history is not rewritten", req.week)));
     }
     for id in [req.member, req.replacement] {
-        if !model.member_exists(id) {
-            return Err(
-                Error::refused(format!("`{id}` is not in crew.toml")).help("see `watchbill crew list`")
-            );
-        }
+        super::named_member(model, id)?;
     }
     if req.member == req.replacement {
         return Err(Error::refused(format!("{} cannot take over from themselves", req.member)));
