@@ -82,7 +82,7 @@ fn every_crew(ctx: &Ctx, crews: &[crate::org::Crew], rev: &Revision) -> Result<(
 }
 
 pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<Exit> {
-    let rev = args.read.rev.clone().map_or(Revision::WorkTree, Revision::Rev);
+    let rev = args.read.revision();
     // From above several crews: check them all.
     if let Some(crews) = crate::org::discover::above_crews(&ctx.dir)? {
         let (files, diags) = every_crew(ctx, &crews, &rev)?;

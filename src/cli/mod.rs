@@ -133,6 +133,13 @@ pub struct ReadArgs {
     pub rev: Option<String>,
 }
 
+impl ReadArgs {
+    /// What the command reads: `--rev`, else the working tree.
+    pub fn revision(&self) -> Revision {
+        self.rev.clone().map_or(Revision::WorkTree, Revision::Rev)
+    }
+}
+
 /// Options of every command that writes.
 #[derive(Args, Debug, Clone)]
 pub struct WriteArgs {
@@ -210,10 +217,7 @@ impl Ctx {
     /// Loads the records a command needs (see [`settle`] for problems in them).
     pub fn load(&self, read: Option<&ReadArgs>, needs: Needs) -> Result<(PathBuf, Model)> {
         let root = self.root()?;
-        let rev = match read.and_then(|r| r.rev.clone()) {
-            Some(r) => Revision::Rev(r),
-            None => Revision::WorkTree,
-        };
+        let rev = read.map_or(Revision::WorkTree, ReadArgs::revision);
         let files = store::read_files(&root, &rev, needs)?;
         let loaded = model::load(files);
         settle(loaded.diagnostics, &mut false)?;
@@ -224,10 +228,7 @@ impl Ctx {
     /// which week is which), then [`Session::read`] reads only the weeks the command shows.
     pub fn session(&self, read: Option<&ReadArgs>) -> Result<Session> {
         let root = self.root()?;
-        let rev = match read.and_then(|r| r.rev.clone()) {
-            Some(r) => Revision::Rev(r),
-            None => Revision::WorkTree,
-        };
+        let rev = read.map_or(Revision::WorkTree, ReadArgs::revision);
         let mut reader = store::Reader::open(&root, &rev)?;
         let loaded = model::load(reader.read(Needs::CREW)?);
         let mut warned = false;
@@ -239,11 +240,7 @@ impl Ctx {
 
     /// Applies a change set, once the gate admits it, and tells the user what happened.
     pub fn write(&self, root: &std::path::Path, set: &ChangeSet, args: &WriteArgs) -> Result<()> {
-        let gate = self.gate(root)?;
-        let warnings = admit(&gate, set)?;
-        let outcome = store::apply(root, set, &args.mode(), args.verify())?;
-        report(set, &outcome, args, &warnings);
-        Ok(())
+        self.write_new(root, set, args, || Ok(()))
     }
 
     /// Commits `set` on `branch` (created from HEAD if missing; the checkout is not touched),
@@ -258,9 +255,7 @@ impl Ctx {
         let warnings = admit(&self.gate(root)?, set)?;
         store::apply(root, set, &WriteMode::CommitOnBranch(branch.to_string()), args.verify())?;
         output::mark_written();
-        if !warnings.is_empty() {
-            let _ = writeln!(std::io::stderr(), "{}", warnings_text(&warnings));
-        }
+        print_warnings(&warnings);
         Ok(())
     }
 
@@ -290,9 +285,7 @@ impl Ctx {
     ) -> Result<T> {
         let warnings = admit(&self.gate(root)?, tree)?;
         let done = write()?;
-        if !warnings.is_empty() {
-            let _ = writeln!(std::io::stderr(), "{}", warnings_text(&warnings));
-        }
+        print_warnings(&warnings);
         Ok(done)
     }
 
@@ -455,6 +448,13 @@ impl Session {
     }
 }
 
+/// The warnings a write added, on stderr (a closed stderr loses them, never the write).
+fn print_warnings(warnings: &[crate::diagnostic::Diagnostic]) {
+    if !warnings.is_empty() {
+        let _ = writeln!(std::io::stderr(), "{}", warnings_text(warnings));
+    }
+}
+
 fn report(
     set: &ChangeSet,
     outcome: &store::Outcome,
@@ -464,9 +464,7 @@ fn report(
     if !args.dry_run {
         output::mark_written();
     }
-    if !warnings.is_empty() {
-        let _ = writeln!(std::io::stderr(), "{}", warnings_text(warnings));
-    }
+    print_warnings(warnings);
     let verb = if args.dry_run { "would write" } else { "wrote" };
     for p in &outcome.paths {
         let moved = set.changes.iter().find(|c| c.path == *p).and_then(|c| c.base.moved_from());

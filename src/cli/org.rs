@@ -317,7 +317,7 @@ pub fn render_quarter(ctx: &Ctx, a: &RenderArgs, format: Option<Format>) -> Resu
             .help("pass this quarter or an earlier one, or --now"));
     }
     let page = quarter::build(&model, which, now);
-    let rev = a.read.rev.clone().map_or(Revision::WorkTree, Revision::Rev);
+    let rev = a.read.revision();
     let text = rendered(store::read_templates_at(&root, &rev)?, "quarter", &page, format, tz)?;
     write_out(a, &text)
 }

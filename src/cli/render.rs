@@ -5,7 +5,7 @@ use crate::error::{Error, Exit, Result};
 use crate::model::Needs;
 use crate::render::{self, Format, Renderer};
 use crate::report::{self, Period, View};
-use crate::store::{self, Revision};
+use crate::store;
 use crate::time::IsoWeek;
 use chrono::NaiveDate;
 use clap::{Args, Subcommand, ValueEnum};
@@ -193,7 +193,7 @@ pub fn render(ctx: &Ctx, a: RenderArgs) -> Result<Exit> {
     let text = match a.format.template() {
         None => output::json(&page)?,
         Some(format) => {
-            let rev = a.read.rev.clone().map_or(Revision::WorkTree, Revision::Rev);
+            let rev = a.read.revision();
             let templates = store::read_templates_at(&root, &rev)?;
             Renderer::new(templates).in_zone(model.settings.schedule.tz).page(&page, format)?
         }

@@ -5,7 +5,7 @@ use crate::error::{Error, Exit, Result};
 use crate::model::Needs;
 use crate::render::{self, Renderer};
 use crate::site::{self, sync};
-use crate::store::{self, Revision};
+use crate::store;
 use clap::Args;
 use std::path::PathBuf;
 
@@ -58,7 +58,7 @@ pub fn run(ctx: &Ctx, a: SiteArgs) -> Result<Exit> {
     };
     let (root, model) = ctx.load(Some(&a.read), Needs::ALL)?;
     let now = ctx.now(&model)?;
-    let rev = a.read.rev.clone().map_or(Revision::WorkTree, Revision::Rev);
+    let rev = a.read.revision();
     let templates = store::read_templates_at(&root, &rev)?;
     let tz = model.settings.schedule.tz;
     let salt = site::salt(&this_binary(), &templates, tz.name());
