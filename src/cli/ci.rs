@@ -111,7 +111,7 @@ pub fn run(ctx: &Ctx, a: CiArgs) -> Result<Exit> {
         if from_top && checked.iter().any(|c| quarter_due(a.quarter_pack, name, &c.model, c.now).is_some()) {
             summary.push_str(&format!(
                 "{}\n",
-                crate::render::markdown::demote(&org_page(&ctx.dir, &checked)?, 2)
+                crate::render::markdown::demote(&org_page(ctx, &ctx.dir, &checked)?, 2)
             ));
         }
     }
@@ -209,7 +209,7 @@ fn quarter_due(when: QuarterPack, event: &str, model: &Model, now: DateTime<Fixe
 }
 
 /// The crews side by side in Markdown, as `watchbill render org` prints it from `top`.
-fn org_page(top: &Path, checked: &[Checked]) -> Result<String> {
+fn org_page(ctx: &Ctx, top: &Path, checked: &[Checked]) -> Result<String> {
     let inputs: Vec<crate::org::status::Input> = checked
         .iter()
         .map(|c| crate::org::status::Input {
@@ -219,13 +219,7 @@ fn org_page(top: &Path, checked: &[Checked]) -> Result<String> {
             problems: c.diags.iter().filter(|d| d.is_error()).count(),
         })
         .collect();
-    let name = std::fs::canonicalize(top)
-        .ok()
-        .and_then(|t| t.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .unwrap_or_else(|| "Crews".to_string());
-    let now = checked.first().map_or_else(|| chrono::Utc::now().fixed_offset(), |c| c.now);
-    let page = report::org::build(&name, &inputs, now);
-    let tz = checked.first().map_or(chrono_tz::UTC, |c| c.model.settings.schedule.tz);
+    let (page, tz) = super::org::org_view(ctx, top, &inputs)?;
     Renderer::new(store::read_templates(top)?).in_zone(tz).view("org", &page, Format::Markdown)
 }
 

@@ -273,9 +273,7 @@ pub fn render_org(ctx: &Ctx, a: &RenderArgs, format: Option<Format>) -> Result<E
             .help("check out the revision, or render one crew's pages with -C DIR and --rev"));
     }
     let (top, loaded) = load(ctx, Needs::ALL)?;
-    let now = loaded.first().map_or_else(|| chrono::Utc::now().fixed_offset(), |l| l.now);
-    let page = crate::report::org::build(&page_name(&top), &inputs(&loaded), now);
-    let tz = loaded.first().map_or(chrono_tz::UTC, |l| l.model.settings.schedule.tz);
+    let (page, tz) = org_view(ctx, &top, &inputs(&loaded))?;
     let text = rendered(store::read_templates(&top)?, "org", &page, format, tz)?;
     write_out(a, &text)
 }
@@ -288,15 +286,29 @@ pub fn site_page(ctx: &Ctx) -> Result<Option<serde_json::Value>> {
         return Ok(None);
     }
     let (top, loaded) = load(ctx, Needs::ALL)?;
-    let now = loaded.first().map_or_else(|| chrono::Utc::now().fixed_offset(), |l| l.now);
-    let page = crate::report::org::build(&page_name(&top), &inputs(&loaded), now);
+    let (page, _) = org_view(ctx, &top, &inputs(&loaded))?;
     Ok(Some(
         serde_json::to_value(&page).map_err(|e| Error::usage(format!("cannot encode the org page: {e}")))?,
     ))
 }
 
-/// The org page's name: the top folder's.
+/// The org page of `crews`, found below `top`, and the zone it is rendered in: the first
+/// crew's "now" and zone (`render org`, the site's `org.html`, `ci` from the top).
+pub(super) fn org_view(
+    ctx: &Ctx,
+    top: &std::path::Path,
+    crews: &[status::Input],
+) -> Result<(crate::report::org::OrgPage, chrono_tz::Tz)> {
+    let (now, tz) = match crews.first() {
+        Some(c) => (c.now, c.model.settings.schedule.tz),
+        None => (ctx.now_in(chrono_tz::UTC)?, chrono_tz::UTC),
+    };
+    Ok((crate::report::org::build(&page_name(top), crews, now), tz))
+}
+
+/// The org page's name: the top folder's (`.` is named by what it is).
 fn page_name(top: &std::path::Path) -> String {
+    let top = std::fs::canonicalize(top).unwrap_or_else(|_| top.to_path_buf());
     top.file_name().map_or_else(|| "Crews".to_string(), |n| n.to_string_lossy().into_owned())
 }
 

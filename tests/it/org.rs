@@ -418,3 +418,19 @@ fn the_example_tells_three_stories_over_the_year() {
     let e = stderr(&wb(&search_dir).args(["render", "quarter"]).assert().failure());
     assert!(e.contains("templates/quarter.md") && e.contains("ran too long"), "{e}");
 }
+
+/// The page is named by the top folder however it is given: `.` from inside it as with its path
+/// (`render org` and `ci` from the top share one view).
+#[test]
+fn the_org_page_is_named_by_its_folder_even_as_dot() {
+    let t = org_repo();
+    let folder = t.path().canonicalize().expect("the folder").file_name().expect("a name").to_owned();
+    let out = wb_proc(Path::new("."))
+        .current_dir(t.path())
+        .args(["render", "org", "--format", "json"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let page: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(page["meta"]["name"], folder.to_string_lossy().as_ref(), "not `Crews`");
+}
