@@ -175,7 +175,7 @@ fn rota(model: &Model, now: DateTime<FixedOffset>, out: &mut Vec<Diagnostic>) {
         };
         let mut d = model.error_at(v.code, &origin, &span, v.message).help(v.help);
         if !v.severity_error {
-            d.severity = diagnostic::Severity::Warning;
+            d.severity = diagnostic::Level::Warning;
         }
         out.push(d);
     }
@@ -693,9 +693,4 @@ fn surveys(model: &Model, now: DateTime<FixedOffset>, out: &mut Vec<Diagnostic>)
             );
         }
     }
-}
-
-/// The current week, for messages.
-pub fn today(model: &Model, now: DateTime<FixedOffset>) -> IsoWeek {
-    model.settings.schedule.week_at(&now)
 }

@@ -8,9 +8,11 @@
 use serde::Serialize;
 use std::fmt::Write as _;
 
+/// How bad a problem is: an error fails `check` (and the gate refuses the write); a warning does
+/// not. Serialized under the key `severity`, as tools reading `check --format json` expect.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Severity {
+pub enum Level {
     Error,
     Warning,
 }
@@ -18,7 +20,7 @@ pub enum Severity {
 /// One problem in one file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
-    pub severity: Severity,
+    pub severity: Level,
     /// The rule broken, a stable kebab-case name documented in `docs/format.md`.
     pub code: &'static str,
     /// Path relative to the watchbill root, `/`-separated.
@@ -37,7 +39,7 @@ pub struct Diagnostic {
 impl Diagnostic {
     pub fn error(code: &'static str, path: impl Into<String>, message: impl Into<String>) -> Self {
         Diagnostic {
-            severity: Severity::Error,
+            severity: Level::Error,
             code,
             path: path.into(),
             line: None,
@@ -48,7 +50,7 @@ impl Diagnostic {
     }
 
     pub fn warning(code: &'static str, path: impl Into<String>, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Warning, ..Self::error(code, path, message) }
+        Diagnostic { severity: Level::Warning, ..Self::error(code, path, message) }
     }
 
     pub fn at(mut self, pos: Option<Pos>) -> Self {
@@ -65,7 +67,7 @@ impl Diagnostic {
     }
 
     pub fn is_error(&self) -> bool {
-        self.severity == Severity::Error
+        self.severity == Level::Error
     }
 
     /// `path:line:column`, as editors and terminals make clickable.
@@ -158,8 +160,8 @@ pub fn to_text(diags: &[Diagnostic], files: usize) -> String {
     let mut out = String::new();
     for d in diags {
         let sev = match d.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
+            Level::Error => "error",
+            Level::Warning => "warning",
         };
         let (location, message) = (d.location(), &d.message);
         let _ = writeln!(out, "{}: {sev}[{}]: {}", printable(&location), d.code, printable(message));
@@ -181,8 +183,8 @@ pub fn to_github(diags: &[Diagnostic], prefix: &str) -> String {
     let mut out = String::new();
     for d in diags {
         let cmd = match d.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
+            Level::Error => "error",
+            Level::Warning => "warning",
         };
         let file = if prefix.is_empty() { d.path.clone() } else { format!("{prefix}/{}", d.path) };
         let mut props = format!("file={}", escape_property(&file));

@@ -35,9 +35,9 @@ impl Verdict {
 
 /// Problems counted by what they say, not where: an edit moves the lines below it, and the
 /// same finding one line lower is not a new one.
-type Tally = BTreeMap<(diagnostic::Severity, &'static str, String, String), usize>;
+type Tally = BTreeMap<(diagnostic::Level, &'static str, String, String), usize>;
 
-fn key(d: &Diagnostic) -> (diagnostic::Severity, &'static str, String, String) {
+fn key(d: &Diagnostic) -> (diagnostic::Level, &'static str, String, String) {
     (d.severity, d.code, d.path.clone(), d.message.clone())
 }
 

@@ -1,7 +1,7 @@
 //! GitHub Actions, as pure functions: the event payload, outputs, the job summary and the
 //! pull-request comment. The shell (`cli::ci`) reads the environment and writes the files.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Level};
 use crate::error::{Error, Result};
 use serde::Deserialize;
 
@@ -134,7 +134,7 @@ pub fn findings_table(diags: &[Diagnostic], prefix: &str) -> String {
         diags.len() - errors
     );
     for d in diags {
-        let icon = if d.severity == Severity::Error { "❌" } else { "⚠️" };
+        let icon = if d.severity == Level::Error { "❌" } else { "⚠️" };
         let file = if prefix.is_empty() { d.location() } else { format!("{prefix}/{}", d.location()) };
         let mut problem = table_cell(&d.message);
         if let Some(h) = &d.help {

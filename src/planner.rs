@@ -77,7 +77,7 @@ use board::*;
 pub use covers::{cover_at, cover_problems};
 pub use fill::plan;
 use plan::*;
-pub use plan::{Change, Plan, PlanRequest};
+pub use plan::{Plan, PlanRequest, RotaChange};
 use ranking::*;
 pub use rules::{violations, Violation};
 pub use swap::{swap_candidates, swap_problems, SwapProblem};

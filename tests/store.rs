@@ -7,7 +7,7 @@ use std::sync::Once;
 use tempfile::TempDir;
 use watchbill::error::Exit;
 use watchbill::model::{Needs, RawFile};
-use watchbill::store::{self, Base, Change, ChangeSet, Outcome, Revision, Verify, WriteMode};
+use watchbill::store::{self, Base, ChangeSet, FileWrite, Outcome, Revision, Verify, WriteMode};
 
 const DATE: &str = "2026-11-23T10:02:00+01:00";
 
@@ -69,19 +69,19 @@ fn committed(files: &[(&str, &str)]) -> TempDir {
     t
 }
 
-fn new_file(path: &str, text: &str) -> Change {
-    Change { path: path.into(), contents: text.as_bytes().to_vec(), base: Base::Absent }
+fn new_file(path: &str, text: &str) -> FileWrite {
+    FileWrite { path: path.into(), contents: text.as_bytes().to_vec(), base: Base::Absent }
 }
 
-fn edit(path: &str, from: &str, to: &str) -> Change {
-    Change {
+fn edit(path: &str, from: &str, to: &str) -> FileWrite {
+    FileWrite {
         path: path.into(),
         contents: to.as_bytes().to_vec(),
         base: Base::Bytes(from.as_bytes().to_vec()),
     }
 }
 
-fn set(message: &str, changes: Vec<Change>) -> ChangeSet {
+fn set(message: &str, changes: Vec<FileWrite>) -> ChangeSet {
     ChangeSet { message: message.into(), changes }
 }
 
@@ -675,8 +675,8 @@ fn skipped(root: &std::path::Path) -> Vec<watchbill::diagnostic::Diagnostic> {
     reader.skipped()
 }
 
-fn moved(from: &str, to: &str, before: &str, after: &str) -> Change {
-    Change {
+fn moved(from: &str, to: &str, before: &str, after: &str) -> FileWrite {
+    FileWrite {
         path: to.into(),
         contents: after.as_bytes().to_vec(),
         base: Base::Moved { from: from.into(), bytes: before.as_bytes().to_vec() },

@@ -1,7 +1,7 @@
 //! `watchbill check`.
 
 use super::progress::Progress;
-use super::{output, Ctx, Format, ReadArgs};
+use super::{output, CheckFormat, Ctx, ReadArgs};
 use crate::diagnostic::{self, Diagnostic};
 use crate::error::{Exit, Result};
 use crate::model::{self, Model, Needs};
@@ -25,7 +25,7 @@ use std::path::Path;
   watchbill check --rev main~1          the files as they were one commit ago")]
 pub struct CheckArgs {
     #[arg(long, value_enum, default_value = "text")]
-    pub format: Format,
+    pub format: CheckFormat,
     #[command(flatten)]
     pub read: ReadArgs,
 }
@@ -92,7 +92,7 @@ pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<Exit> {
     let (model, _, diags) = everything(ctx, &root, &rev)?;
     let files = model.files_read;
     let prefix = match args.format {
-        Format::Github => store::repo_prefix(&root).unwrap_or_default(),
+        CheckFormat::Github => store::repo_prefix(&root).unwrap_or_default(),
         _ => String::new(),
     };
     let exit = report(&args, files, &diags, &prefix)?;
@@ -105,17 +105,17 @@ pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<Exit> {
 /// Prints the problems in the chosen format; `prefix` goes before paths in annotations.
 fn report(args: &CheckArgs, files: usize, diags: &[Diagnostic], prefix: &str) -> Result<Exit> {
     let out = match args.format {
-        Format::Text => output::colour_report(
+        CheckFormat::Text => output::colour_report(
             &diagnostic::to_text(diags, files),
             output::colour(std::io::stdout().is_terminal()),
         ),
-        Format::Json => output::json(&Report {
+        CheckFormat::Json => output::json(&Report {
             files,
             errors: diags.iter().filter(|d| d.is_error()).count(),
             warnings: diags.iter().filter(|d| !d.is_error()).count(),
             problems: diags,
         })?,
-        Format::Github => {
+        CheckFormat::Github => {
             diagnostic::to_github(diags, prefix) + &diagnostic::summary_line(diags, files) + "\n"
         }
     };

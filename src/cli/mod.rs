@@ -44,7 +44,7 @@ use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;
 
-pub use output::Format;
+pub use output::CheckFormat;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -328,7 +328,7 @@ impl Ctx {
             let after = change(&text)?;
             Ok(ChangeSet {
                 message: message.to_string(),
-                changes: vec![store::Change {
+                changes: vec![store::FileWrite {
                     path: path.to_string(),
                     contents: after.into_bytes(),
                     base: before.map_or(store::Base::Absent, store::Base::Bytes),

@@ -12,7 +12,7 @@ use crate::model::{self, Model, Needs};
 use crate::org::{self, status};
 use crate::render::{Format, Renderer};
 use crate::report::quarter::{self, Quarter};
-use crate::store::{self, Base, Change, ChangeSet, Revision, WriteMode};
+use crate::store::{self, Base, ChangeSet, FileWrite, Revision, WriteMode};
 use chrono::{DateTime, FixedOffset};
 use clap::{Args, Subcommand};
 use serde::Serialize;
@@ -345,7 +345,7 @@ pub fn init_example(
         message: "init: example organisation (three crews, a year of history)".to_string(),
         changes: crate::example::org::files(now)
             .into_iter()
-            .map(|(path, text)| Change { path, contents: text.into_bytes(), base: Base::Absent })
+            .map(|(path, text)| FileWrite { path, contents: text.into_bytes(), base: Base::Absent })
             .collect(),
     };
     if write.mode() != WriteMode::DryRun {

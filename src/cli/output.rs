@@ -52,8 +52,9 @@ fn settle_output(written: std::io::Result<()>) {
     std::process::exit(if WRITTEN.load(Ordering::Relaxed) { 0 } else { 2 });
 }
 
+/// How `check` prints its problems: for a person, for a program, as GitHub annotations.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Format {
+pub enum CheckFormat {
     Text,
     Json,
     Github,

@@ -321,7 +321,7 @@ impl<'a> Planner<'a> {
             match self.req.existing.get(&w) {
                 None => {
                     let incoming = difference(&crew, &self.board.crew(w.prev()));
-                    changes.push(Change::Added { week: w, crew: crew.clone(), incoming });
+                    changes.push(RotaChange::Added { week: w, crew: crew.clone(), incoming });
                     weeks.insert(w, crew);
                 }
                 Some(r) if r.crew != crew => {
@@ -335,31 +335,31 @@ impl<'a> Planner<'a> {
     }
 
     /// What changed in `w`, planned before as `r`, merged with the same change the week before.
-    pub(super) fn week_changes(&self, w: IsoWeek, r: &RotaWeek, changes: &mut Vec<Change>) {
+    pub(super) fn week_changes(&self, w: IsoWeek, r: &RotaWeek, changes: &mut Vec<RotaChange>) {
         let seats = self.board.seats(w);
         for x in self.removed.iter().filter(|x| x.week == w) {
             let by = seats.get(x.slot).cloned().flatten().filter(|b| !r.crew.contains(b));
             let change =
-                Change::Replaced { first: w, last: w, member: x.member.clone(), by, why: x.why.clone() };
+                RotaChange::Replaced { first: w, last: w, member: x.member.clone(), by, why: x.why.clone() };
             merge(changes, change);
         }
         for m in seats.iter().skip(r.crew.len()).flatten() {
-            merge(changes, Change::Filled { first: w, last: w, member: m.clone() });
+            merge(changes, RotaChange::Filled { first: w, last: w, member: m.clone() });
         }
     }
 }
 
 /// Adds a one-week change, or extends the same change ending the week before.
-pub(super) fn merge(changes: &mut Vec<Change>, change: Change) {
+pub(super) fn merge(changes: &mut Vec<RotaChange>, change: RotaChange) {
     let extended = changes.iter_mut().rev().any(|c| match (c, &change) {
         (
-            Change::Replaced { last, member, by, why, .. },
-            Change::Replaced { first: w, member: m2, by: b2, why: y2, .. },
+            RotaChange::Replaced { last, member, by, why, .. },
+            RotaChange::Replaced { first: w, member: m2, by: b2, why: y2, .. },
         ) if member == m2 && by == b2 && why == y2 && last.next() == *w => {
             *last = *w;
             true
         }
-        (Change::Filled { last, member, .. }, Change::Filled { first: w, member: m2, .. })
+        (RotaChange::Filled { last, member, .. }, RotaChange::Filled { first: w, member: m2, .. })
             if member == m2 && last.next() == *w =>
         {
             *last = *w;

@@ -19,13 +19,13 @@ pub struct Plan {
     /// Relaxed rules and short crews, as sentences naming the week.
     pub notes: Vec<String>,
     /// What changed for whom, in week order.
-    pub changes: Vec<Change>,
+    pub changes: Vec<RotaChange>,
 }
 
 /// One change a plan makes to the rota on file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "change", rename_all = "kebab-case")]
-pub enum Change {
+pub enum RotaChange {
     /// A week planned for the first time.
     Added { week: IsoWeek, crew: Vec<MemberId>, incoming: Vec<MemberId> },
     /// `member` loses the planned weeks `first..=last` because of `why`; `by` takes them over,
@@ -56,30 +56,30 @@ pub(super) fn and_list(ids: &[MemberId]) -> String {
     }
 }
 
-impl fmt::Display for Change {
+impl fmt::Display for RotaChange {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Change::Added { week, crew, .. } if crew.is_empty() => {
+            RotaChange::Added { week, crew, .. } if crew.is_empty() => {
                 write!(f, "{week} planned with nobody on watch: nobody is available")
             }
-            Change::Added { week, crew, incoming } if incoming.is_empty() => {
+            RotaChange::Added { week, crew, incoming } if incoming.is_empty() => {
                 write!(f, "{week} planned: {}", names(crew))
             }
-            Change::Added { week, crew, incoming } => {
+            RotaChange::Added { week, crew, incoming } => {
                 let verb = if incoming.len() == 1 { "comes" } else { "come" };
                 write!(f, "{week} planned: {} ({} {verb} in)", names(crew), and_list(incoming))
             }
-            Change::Replaced { first, last, member, by: Some(by), why } => {
+            RotaChange::Replaced { first, last, member, by: Some(by), why } => {
                 write!(f, "{}: {by} replaces {member} ({why})", weeks_text(*first, *last))
             }
-            Change::Replaced { first, last, member, by: None, why } => {
+            RotaChange::Replaced { first, last, member, by: None, why } => {
                 write!(
                     f,
                     "{}: {member} removed, nobody is available to replace them ({why})",
                     weeks_text(*first, *last)
                 )
             }
-            Change::Filled { first, last, member } => {
+            RotaChange::Filled { first, last, member } => {
                 write!(f, "{}: {member} takes an empty seat", weeks_text(*first, *last))
             }
         }

@@ -472,7 +472,7 @@ fn an_inactive_or_unknown_captain_is_replaced_in_planned_weeks_only() {
     let p = run(&s, &c, &existing, week("2026-W48"), from.plus(9));
     assert!(p.weeks.keys().all(|w| *w >= week("2026-W49")), "{:?}", p.weeks);
     assert!(p.weeks.values().flatten().all(|m| m != &victim));
-    assert!(p.changes.iter().all(|c| matches!(c, Change::Replaced { member, why, .. } if member == &victim && why.contains("not active"))));
+    assert!(p.changes.iter().all(|c| matches!(c, RotaChange::Replaced { member, why, .. } if member == &victim && why.contains("not active"))));
     // A week still planned before `from` is history too.
     let p = run(&s, &c, &on_file(&first.weeks, Status::Planned), from.plus(3), from.plus(9));
     assert!(p.weeks.keys().all(|w| *w >= from.plus(3)));

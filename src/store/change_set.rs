@@ -35,7 +35,7 @@ impl Base {
 
 /// One file a command writes, with the content it was computed from.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Change {
+pub struct FileWrite {
     /// Relative to the watchbill root, `/`-separated.
     pub path: String,
     pub contents: Vec<u8>,
@@ -46,7 +46,7 @@ pub struct Change {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ChangeSet {
     pub message: String,
-    pub changes: Vec<Change>,
+    pub changes: Vec<FileWrite>,
 }
 
 /// How a change set is applied: the one dry-run/real switch threaded through every write.
@@ -185,7 +185,7 @@ fn styled(set: &ChangeSet) -> ChangeSet {
         .changes
         .iter()
         .map(|c| match c.base.bytes() {
-            Some(b) => Change { contents: keep_style(b, c.contents.clone()), ..c.clone() },
+            Some(b) => FileWrite { contents: keep_style(b, c.contents.clone()), ..c.clone() },
             None => c.clone(),
         })
         .collect();

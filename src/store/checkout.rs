@@ -10,7 +10,7 @@ pub(super) fn update_checkout(
     git_lock: &GitIndexLock,
     root: &Path,
     prefix: &str,
-    changes: &[Change],
+    changes: &[FileWrite],
 ) -> Result<()> {
     // Under the lock, only files HEAD still holds are written: if a later commit by another
     // writer replaced one, that writer writes it, and ours must not land on top of theirs.

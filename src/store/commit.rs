@@ -154,7 +154,7 @@ pub(super) fn refuse_uncommitted(
     repo: &Repository,
     root: &Path,
     prefix: &str,
-    changes: &[Change],
+    changes: &[FileWrite],
 ) -> Result<()> {
     let head = head_tree(repo)?;
     let mut index = repo.index().map_err(git_error("cannot read git's index"))?;
@@ -354,7 +354,7 @@ pub(super) fn check_bases(
     repo: &Repository,
     tree: &Tree<'_>,
     prefix: &str,
-    changes: &[Change],
+    changes: &[FileWrite],
 ) -> Result<()> {
     for c in changes {
         let now = entry_at(repo, Some(tree), &in_repo(prefix, &c.path))?;

@@ -54,7 +54,7 @@ pub(super) fn cleaned_set(repo: &Repository, prefix: &str, set: &ChangeSet) -> R
                 Base::Moved { from: from.clone(), bytes: cleaned(repo, &in_repo(prefix, from), bytes)? }
             }
         };
-        changes.push(Change {
+        changes.push(FileWrite {
             path: c.path.clone(),
             contents: cleaned(repo, &repo_path, &c.contents)?,
             base,

@@ -11,7 +11,7 @@ pub(super) const PENDING: &str = "watchbill-pending";
 /// One line per file: the blob the commit gives it (zeros for a file it removes), the blob it
 /// replaces (`-` for a new file), and its path in the repository (paths never hold a newline:
 /// see [`path_problem`]). A move is two lines: the new file, and the old one removed.
-pub(super) fn pending_journal(prefix: &str, changes: &[Change]) -> Result<String> {
+pub(super) fn pending_journal(prefix: &str, changes: &[FileWrite]) -> Result<String> {
     let mut out = String::new();
     for c in changes {
         let new = blob_id(&c.contents)?;

@@ -91,7 +91,7 @@ mod tests {
 
     #[test]
     fn duplicate_paths_are_refused() {
-        let change = Change { path: "crew.toml".into(), contents: vec![], base: Base::Absent };
+        let change = FileWrite { path: "crew.toml".into(), contents: vec![], base: Base::Absent };
         let set = ChangeSet { message: "m".into(), changes: vec![change.clone(), change] };
         assert_eq!(checked_paths(&set).err().map(|e| e.exit), Some(Exit::Refused));
     }

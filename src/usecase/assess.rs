@@ -3,7 +3,7 @@
 use crate::error::{Error, Result};
 use crate::ids::AxisId;
 use crate::model::{maturity, Model};
-use crate::store::{Base, Change, ChangeSet};
+use crate::store::{Base, ChangeSet, FileWrite};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use std::collections::BTreeMap;
 
@@ -52,7 +52,7 @@ pub fn assess(model: &Model, now: DateTime<FixedOffset>, a: &Assessment<'_>) -> 
     let summary: Vec<String> = levels.iter().map(|(axis, n)| format!("{axis} {n}")).collect();
     Ok(ChangeSet {
         message: format!("assessments: {date} {}", summary.join(", ")),
-        changes: vec![Change { path, contents: text.into_bytes(), base: Base::Absent }],
+        changes: vec![FileWrite { path, contents: text.into_bytes(), base: Base::Absent }],
     })
 }
 

@@ -6,7 +6,7 @@ use crate::ids::{MemberId, TeamId};
 use crate::model::crew::{edit, Away, Crew, FILE};
 use crate::model::{Model, RawFile};
 use crate::parse::Source;
-use crate::store::{Base, Change, ChangeSet};
+use crate::store::{Base, ChangeSet, FileWrite};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
 /// A file's current bytes where the write lands (`None`: not there), as `store::apply_edit`
@@ -109,7 +109,7 @@ fn crew_change(
     Source::toml_file(FILE, &after)
         .parse::<Crew>()
         .map_err(|d| Error::problems("the edit would leave crew.toml invalid", vec![d]))?;
-    let change = Change {
+    let change = FileWrite {
         path: FILE.to_string(),
         contents: after.into_bytes(),
         base: before.map_or(Base::Absent, Base::Bytes),
@@ -128,7 +128,7 @@ pub fn replanned(
     now: DateTime<FixedOffset>,
     crew_text: &str,
     base: &dyn Fn(&str) -> Option<Vec<u8>>,
-) -> (Vec<Change>, Vec<String>) {
+) -> (Vec<FileWrite>, Vec<String>) {
     let mut after = model.clone();
     let touched = [FILE.to_string()].into_iter().collect();
     after.replace_files(&touched, vec![RawFile { path: FILE.into(), bytes: crew_text.as_bytes().to_vec() }]);

@@ -7,7 +7,7 @@ use crate::model::logbook;
 use crate::model::rota::Status;
 use crate::model::Model;
 use crate::report::{self, journal};
-use crate::store::{Base, Change, ChangeSet};
+use crate::store::{Base, ChangeSet, FileWrite};
 use crate::time::{rfc3339, IsoWeek};
 use chrono::{DateTime, FixedOffset};
 use std::collections::BTreeMap;
@@ -109,7 +109,7 @@ pub fn change_set(
             .map_err(|d| Error::problems("the edited handover is not valid", vec![d]))?;
     }
     let week = draft.week;
-    let mut changes = vec![Change {
+    let mut changes = vec![FileWrite {
         base: base(model, &draft.path),
         path: draft.path.clone(),
         contents: text.into_bytes(),

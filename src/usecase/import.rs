@@ -20,7 +20,7 @@ use crate::import::{self, Alert, ImportError, Place, Problem, Tool};
 use crate::model::logbook::write::{self as entry_write, NewEntry};
 use crate::model::logbook::{self, EntryFile, Imported, Kind, Severity};
 use crate::model::{rota, Model};
-use crate::store::{Base, Change, ChangeSet};
+use crate::store::{Base, ChangeSet, FileWrite};
 use crate::time::IsoWeek;
 use crate::time::Timestamp;
 use chrono::{DateTime, FixedOffset, Timelike};
@@ -35,7 +35,7 @@ pub const CAPTAIN_SECONDS: i64 = 24 * 3600;
 /// What a schedule import does: past rota weeks to add.
 #[derive(Debug, Default)]
 pub struct SchedulePlan {
-    pub changes: Vec<Change>,
+    pub changes: Vec<FileWrite>,
     /// Weeks added, with their captains.
     pub added: Vec<(IsoWeek, Vec<MemberId>)>,
     /// Weeks the rota already has with another crew: never rewritten.
@@ -96,7 +96,7 @@ pub fn schedule(
             Some(_) => plan.differ.push((week, crew)),
             None => {
                 let text = rota::to_toml(week, rota::Status::Confirmed, &crew, &[]);
-                plan.changes.push(Change {
+                plan.changes.push(FileWrite {
                     path: rota::path(week),
                     contents: text.into_bytes(),
                     base: Base::Absent,
@@ -126,7 +126,7 @@ pub fn schedule_message(tool: Tool, plan: &SchedulePlan) -> String {
 
 /// crew.toml with `experienced = true` set on the plan's members, edited in place (comments
 /// and layout kept); `None` when nobody is to be declared.
-pub fn experience_change(plan: &SchedulePlan, current: Current) -> crate::error::Result<Option<Change>> {
+pub fn experience_change(plan: &SchedulePlan, current: Current) -> crate::error::Result<Option<FileWrite>> {
     if plan.experienced.is_empty() {
         return Ok(None);
     }
@@ -135,7 +135,7 @@ pub fn experience_change(plan: &SchedulePlan, current: Current) -> crate::error:
     let text = String::from_utf8_lossy(&before);
     let after = crate::model::crew::edit::set_experienced(&text, &plan.experienced)
         .map_err(|e| crate::error::Error::usage(format!("{path}: {e}")))?;
-    Ok(Some(Change { path: path.into(), contents: after.into_bytes(), base: Base::Bytes(before) }))
+    Ok(Some(FileWrite { path: path.into(), contents: after.into_bytes(), base: Base::Bytes(before) }))
 }
 
 /// What an import does.
@@ -176,7 +176,7 @@ pub fn import(
         match model.entries.iter().find(|e| e.meta.source.as_ref().is_some_and(|s| *s.get_ref() == source)) {
             None => {
                 let (path, id, text) = new_entry(model, a, &fields, author);
-                plan.set.changes.push(Change { path, contents: text.into_bytes(), base: Base::Absent });
+                plan.set.changes.push(FileWrite { path, contents: text.into_bytes(), base: Base::Absent });
                 plan.added.push((id, source, a.title.clone()));
             }
             Some(e) => {
@@ -203,7 +203,7 @@ pub fn import(
                     plan.unchanged += 1;
                     continue;
                 }
-                plan.set.changes.push(Change {
+                plan.set.changes.push(FileWrite {
                     path,
                     contents: after.into_bytes(),
                     base: Base::Bytes(before),

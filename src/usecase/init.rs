@@ -3,7 +3,7 @@
 //! rejects).
 
 use crate::example::large::{self, Scale};
-use crate::store::{Base, Change, ChangeSet, HistoryCommit};
+use crate::store::{Base, ChangeSet, FileWrite, HistoryCommit};
 use crate::{example, scaffold};
 use chrono::{DateTime, FixedOffset};
 
@@ -51,7 +51,11 @@ pub fn organisation(now: DateTime<FixedOffset>, scale: Scale) -> (Vec<HistoryCom
         changes: commits
             .iter()
             .flat_map(|c| &c.files)
-            .map(|(path, bytes)| Change { path: path.clone(), contents: bytes.clone(), base: Base::Absent })
+            .map(|(path, bytes)| FileWrite {
+                path: path.clone(),
+                contents: bytes.clone(),
+                base: Base::Absent,
+            })
             .collect(),
     };
     (commits, tree)
@@ -62,7 +66,7 @@ fn new_files(message: &str, files: Vec<(String, String)>) -> ChangeSet {
         message: message.to_string(),
         changes: files
             .into_iter()
-            .map(|(path, text)| Change { path, contents: text.into_bytes(), base: Base::Absent })
+            .map(|(path, text)| FileWrite { path, contents: text.into_bytes(), base: Base::Absent })
             .collect(),
     }
 }

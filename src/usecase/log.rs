@@ -7,7 +7,7 @@ use crate::ids::{local_stamp, MemberId};
 use crate::model::logbook::write::{self as entry_write, NewEntry};
 use crate::model::logbook::{self, Entry, EntryFile, Kind, Severity};
 use crate::model::Model;
-use crate::store::{Base, Change, ChangeSet};
+use crate::store::{Base, ChangeSet, FileWrite};
 use crate::time::IsoWeek;
 use chrono::{DateTime, FixedOffset};
 
@@ -79,7 +79,7 @@ impl Draft {
         }
         Ok(ChangeSet {
             message: self.message.clone(),
-            changes: vec![Change {
+            changes: vec![FileWrite {
                 path: self.path.clone(),
                 contents: text.into_bytes(),
                 base: Base::Absent,
@@ -230,13 +230,13 @@ pub fn update(
     let change = match week_of(model, from, &text).filter(|w| *w != e.week) {
         Some(week) => {
             message.push_str(&format!(", moved to {week}"));
-            Change {
+            FileWrite {
                 path: format!("{}/{}.md", logbook::week_dir(week), e.id),
                 contents: text.into_bytes(),
                 base: Base::Moved { from: from.clone(), bytes: before },
             }
         }
-        None => Change { path: from.clone(), contents: text.into_bytes(), base: Base::Bytes(before) },
+        None => FileWrite { path: from.clone(), contents: text.into_bytes(), base: Base::Bytes(before) },
     };
     Ok(ChangeSet { message, changes: vec![change] })
 }

@@ -12,7 +12,7 @@ use crate::model::objective::{
     write, Aggregate, Baseline, Comparison, Filter, Measure, Unit, CHECKIN_DIR, DIR,
 };
 use crate::model::Model;
-use crate::store::{Base, Change, ChangeSet};
+use crate::store::{Base, ChangeSet, FileWrite};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
 /// The file of the objective `id`.
@@ -45,7 +45,7 @@ pub fn add(model: &Model, id: &ObjectiveId, f: &write::Fields<'_>) -> Result<Cha
     let text = write::set("", f).map_err(Error::usage)?;
     Ok(ChangeSet {
         message: format!("objectives: add {id} {:?}", f.title.unwrap_or_default()),
-        changes: vec![Change { path, contents: text.into_bytes(), base: Base::Absent }],
+        changes: vec![FileWrite { path, contents: text.into_bytes(), base: Base::Absent }],
     })
 }
 
@@ -165,7 +165,7 @@ pub fn checkin(model: &Model, c: &Checkin<'_>) -> Result<ChangeSet> {
     let text = write::checkin(c.value, &c.at, Some(c.by.as_str()), c.note);
     Ok(ChangeSet {
         message: format!("objectives: check-in {} = {}", c.id, c.value),
-        changes: vec![Change { path, contents: text.into_bytes(), base: Base::Absent }],
+        changes: vec![FileWrite { path, contents: text.into_bytes(), base: Base::Absent }],
     })
 }
 

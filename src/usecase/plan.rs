@@ -5,7 +5,7 @@ use crate::ids::MemberId;
 use crate::model::rota::{self, RotaWeek, Status, WeekFile};
 use crate::model::{Model, Origin};
 use crate::planner::{self, PlanRequest};
-use crate::store::{Base, Change, ChangeSet};
+use crate::store::{Base, ChangeSet, FileWrite};
 use crate::time::{IsoWeek, Timestamp};
 use chrono::{DateTime, FixedOffset};
 use std::collections::BTreeMap;
@@ -24,7 +24,7 @@ pub struct Planned {
 }
 
 /// The change to one week's file: its crew and status as given, its swaps and covers kept.
-pub fn week_change(model: &Model, week: IsoWeek, status: Status, crew: &[MemberId], now: &Now) -> Change {
+pub fn week_change(model: &Model, week: IsoWeek, status: Status, crew: &[MemberId], now: &Now) -> FileWrite {
     let on_file = model.rota.get(&week);
     let swaps = on_file.map(|r| r.swaps.clone()).unwrap_or_default();
     let covers = on_file.map(|r| r.covers.clone()).unwrap_or_default();
@@ -36,12 +36,12 @@ pub type Now = DateTime<FixedOffset>;
 
 /// The change that writes `r` as its week's file, stamped with the next rota-wide revision and
 /// `now`, so a calendar client sees the event changed (SEQUENCE, LAST-MODIFIED).
-pub fn week_file(model: &Model, r: &RotaWeek, now: &Now) -> Change {
+pub fn week_file(model: &Model, r: &RotaWeek, now: &Now) -> FileWrite {
     let path = rota::path(r.week);
     let before = model.source(&path);
     let revision = model.rota.values().map(|x| x.revision).max().unwrap_or(0) + 1;
     let stamped = RotaWeek { revision, changed: Some(Timestamp(*now)), ..r.clone() };
-    Change {
+    FileWrite {
         contents: rota::week_text(&stamped).into_bytes(),
         base: before.map_or(Base::Absent, |b| Base::Bytes(b.as_bytes().to_vec())),
         path,
@@ -131,7 +131,7 @@ pub fn plan(model: &Model, now: &Now, from: Option<IsoWeek>, until: IsoWeek) -> 
 
 /// The planner's plan of `from..=until` over the rota on file, and the change to each week it
 /// fills, through the rota's own writer: the one re-plan loop of `rota plan` and `crew away`.
-pub fn replan(model: &Model, now: &Now, from: IsoWeek, until: IsoWeek) -> (planner::Plan, Vec<Change>) {
+pub fn replan(model: &Model, now: &Now, from: IsoWeek, until: IsoWeek) -> (planner::Plan, Vec<FileWrite>) {
     let plan = planner::plan(&PlanRequest {
         settings: &model.settings,
         crew: &model.crew,
@@ -150,7 +150,7 @@ pub fn planned_changes(
     now: &Now,
     from: IsoWeek,
     until: IsoWeek,
-) -> (Vec<Change>, Vec<String>, BTreeMap<IsoWeek, Vec<MemberId>>) {
+) -> (Vec<FileWrite>, Vec<String>, BTreeMap<IsoWeek, Vec<MemberId>>) {
     let (plan, changes) = replan(model, now, from, until);
     let today = model.settings.schedule.week_at(now);
     let mut lines: Vec<String> = plan.changes.iter().map(|c| c.to_string()).collect();

@@ -3,7 +3,7 @@
 use crate::error::{Error, Result};
 use crate::ids::{id_problem, MemberId};
 use crate::model::{survey, Model};
-use crate::store::{Base, Change, ChangeSet};
+use crate::store::{Base, ChangeSet, FileWrite};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
 /// What a person asks to record.
@@ -39,6 +39,6 @@ pub fn answer(model: &Model, now: DateTime<FixedOffset>, a: &Answer<'_>) -> Resu
     let text = survey::answer_text(a.score, a.answered.unwrap_or(day), a.comment);
     Ok(ChangeSet {
         message: format!("surveys: {} answered the {round} round", a.member),
-        changes: vec![Change { path, contents: text.into_bytes(), base: Base::Absent }],
+        changes: vec![FileWrite { path, contents: text.into_bytes(), base: Base::Absent }],
     })
 }
