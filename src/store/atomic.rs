@@ -12,17 +12,27 @@ pub(super) fn write_atomic(root: &Path, rel: &str, contents: &[u8]) -> Result<()
         return Err(Error::refused(format!("cannot write {}: it has no folder", target.display()))
             .help("this is a bug in watchbill; please report it"));
     };
-    fs::create_dir_all(dir).map_err(|e| write_error(dir, e))?;
-    sweep_temp_files(dir);
-    let seq = TEMP_SEQ.fetch_add(1, Ordering::Relaxed);
-    let tmp = dir.join(format!(".{}{TEMP_MARK}{}-{seq}", name.to_string_lossy(), std::process::id()));
-    let result = write_synced(&tmp, contents).and_then(|()| fs::rename(&tmp, &target));
-    if let Err(e) = result {
+    let tmp = write_beside(dir, name, contents).map_err(|e| write_error(&target, e))?;
+    if let Err(e) = fs::rename(&tmp, &target) {
         let _ = fs::remove_file(&tmp);
         return Err(write_error(&target, e));
     }
     sync_dir(dir);
     Ok(())
+}
+
+/// Writes `contents` to a new temporary file in `dir` named for `name` (creating `dir`), synced,
+/// and returns its path: renamed over `name`, it replaces it whole.
+pub(super) fn write_beside(dir: &Path, name: &std::ffi::OsStr, contents: &[u8]) -> io::Result<PathBuf> {
+    fs::create_dir_all(dir)?;
+    sweep_temp_files(dir);
+    let seq = TEMP_SEQ.fetch_add(1, Ordering::Relaxed);
+    let tmp = dir.join(format!(".{}{TEMP_MARK}{}-{seq}", name.to_string_lossy(), std::process::id()));
+    if let Err(e) = write_synced(&tmp, contents) {
+        let _ = fs::remove_file(&tmp);
+        return Err(e);
+    }
+    Ok(tmp)
 }
 
 /// Marks the temporary files of [`write_atomic`]: `.<name>.watchbill-tmp-<pid>-<n>`.

@@ -2,6 +2,183 @@
 
 use super::*;
 
+/// The working tree and index a commit leaves, made ready before the branch moves so that once
+/// it has moved only renames remain, as in git's own `commit` (the new index is written to
+/// `index.lock`, the ref moves, the lock is renamed over the index). A `git commit` that reads
+/// HEAD after our move and the index before our rename would commit an index without our
+/// files, deleting them; the shorter that window, the less it can happen, and git's own
+/// commits leave the same one.
+pub(super) struct Prepared<'a> {
+    git_lock: &'a GitIndexLock,
+    index: git2::Index,
+    /// Each new file, written and synced beside its place, and the place.
+    files: Vec<(PathBuf, PathBuf)>,
+    /// Files a move leaves.
+    leaving: Vec<PathBuf>,
+}
+
+/// Writes each file of `changes` beside its place and stages it in a new index (not yet git's),
+/// from the bytes the commit holds. The caller holds the [`IndexLock`] and git's
+/// [`GitIndexLock`], and has checked that the working tree holds each change's base.
+pub(super) fn prepare_checkout<'a>(
+    repo: &Repository,
+    git_lock: &'a GitIndexLock,
+    root: &Path,
+    prefix: &str,
+    changes: &[FileWrite],
+) -> Result<Prepared<'a>> {
+    let config = GitConfig::open(Some(repo))?;
+    let mut prepared =
+        Prepared { git_lock, index: git_lock.index(repo)?, files: Vec::new(), leaving: Vec::new() };
+    for c in changes {
+        let repo_path = in_repo(prefix, &c.path);
+        let place = on_disk(root, &c.path);
+        let eol = checkout_eol(repo, &config, &repo_path)?;
+        let (Some(dir), Some(name)) = (place.parent(), place.file_name()) else {
+            return Err(Error::refused(format!("cannot write {}: it has no folder", place.display()))
+                .help("this is a bug in watchbill; please report it"));
+        };
+        let temp = write_beside(dir, name, &smudged(&c.contents, eol)).map_err(|e| write_error(&place, e))?;
+        let stat = fs::metadata(&temp).map_err(|e| read_error(&temp, e));
+        prepared.files.push((temp, place));
+        let mode = prepared.index.get_path(Path::new(&repo_path), 0).map_or(0o100644, |e| e.mode);
+        let entry = index_entry(&repo_path, blob_id(&c.contents)?, mode, &stat?);
+        prepared.index.add(&entry).map_err(git_error(format!("cannot stage {}", c.path)))?;
+        if let Some(from) = c.base.moved_from() {
+            let from_repo = in_repo(prefix, from);
+            if prepared.index.get_path(Path::new(&from_repo), 0).is_some() {
+                prepared
+                    .index
+                    .remove_path(Path::new(&from_repo))
+                    .map_err(git_error(format!("cannot unstage {from}")))?;
+            }
+            prepared.leaving.push(on_disk(root, from));
+        }
+    }
+    prepared.index.write().map_err(git_error("cannot write git's index"))?;
+    Ok(prepared)
+}
+
+impl Prepared<'_> {
+    /// Puts the files in place and the index as git's, after the branch moved. When HEAD no
+    /// longer holds exactly our files (another writer, outside our locks, committed over them
+    /// meanwhile), the checkout is updated file by file instead, for those HEAD still holds.
+    pub(super) fn finish(
+        mut self,
+        repo: &Repository,
+        root: &Path,
+        prefix: &str,
+        changes: &[FileWrite],
+    ) -> Result<()> {
+        let head = head_tree(repo)?;
+        let mut ours = true;
+        for c in changes {
+            let holds = matches!(entry_at(repo, head.as_ref(), &in_repo(prefix, &c.path))?, Entry::Blob(_, b) if b == c.contents);
+            let left = match c.base.moved_from() {
+                Some(from) => {
+                    matches!(entry_at(repo, head.as_ref(), &in_repo(prefix, from))?, Entry::Missing)
+                }
+                None => true,
+            };
+            ours &= holds && left;
+        }
+        if !ours {
+            self.discard();
+            return update_checkout(repo, self.git_lock, root, prefix, changes);
+        }
+        // Our files are in git's index from here on: the window is closed.
+        self.git_lock.install()?;
+        for (temp, place) in std::mem::take(&mut self.files) {
+            fs::rename(&temp, &place).map_err(|e| write_error(&place, e))?;
+        }
+        for from in &self.leaving {
+            match fs::remove_file(from) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(write_error(from, e)),
+                _ => {}
+            }
+        }
+        // Durable after the fact (the files were synced before): the renames, then the folders.
+        let dirs: std::collections::BTreeSet<PathBuf> =
+            changes.iter().filter_map(|c| on_disk(root, &c.path).parent().map(Path::to_path_buf)).collect();
+        dirs.iter().for_each(|d| sync_dir(d));
+        self.restat(root, prefix, changes)
+    }
+
+    /// A rename may change a file's ctime: git would then take it for modified until it reads it
+    /// again, and `git checkout` or `git sparse-checkout` (which do not read it) refuse to
+    /// replace it. So the entries get the files' stat data as renamed, still under the lock.
+    fn restat(&mut self, root: &Path, prefix: &str, changes: &[FileWrite]) -> Result<()> {
+        let mut stale = false;
+        for c in changes {
+            let repo_path = in_repo(prefix, &c.path);
+            let place = on_disk(root, &c.path);
+            let stat = fs::metadata(&place).map_err(|e| read_error(&place, e))?;
+            let Some(old) = self.index.get_path(Path::new(&repo_path), 0) else { continue };
+            let new = index_entry(&repo_path, old.id, old.mode, &stat);
+            if !same_stat(&old, &new) {
+                self.index.add(&new).map_err(git_error(format!("cannot stage {}", c.path)))?;
+                stale = true;
+            }
+        }
+        if stale {
+            self.index.write().map_err(git_error("cannot write git's index"))?;
+            self.git_lock.install()?;
+        }
+        Ok(())
+    }
+
+    fn discard(&mut self) {
+        for (temp, _) in self.files.drain(..) {
+            let _ = fs::remove_file(temp);
+        }
+    }
+}
+
+impl Drop for Prepared<'_> {
+    /// A commit that did not land leaves no temporary file behind.
+    fn drop(&mut self) {
+        self.discard();
+    }
+}
+
+fn same_stat(a: &git2::IndexEntry, b: &git2::IndexEntry) -> bool {
+    let time = |t: &git2::IndexTime| (t.seconds(), t.nanoseconds());
+    (time(&a.ctime), time(&a.mtime), a.dev, a.ino, a.file_size)
+        == (time(&b.ctime), time(&b.mtime), b.dev, b.ino, b.file_size)
+}
+
+/// git's index entry for a file written at `stat` holding blob `id`: the stat data lets `git
+/// status` trust the entry without reading the file (a rename may change the ctime; git then
+/// reads the file once, finds it unchanged and refreshes the entry).
+fn index_entry(repo_path: &str, id: Oid, mode: u32, stat: &fs::Metadata) -> git2::IndexEntry {
+    let time = |t: io::Result<std::time::SystemTime>| {
+        let d = t.ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).unwrap_or_default();
+        git2::IndexTime::new(d.as_secs() as i32, d.subsec_nanos())
+    };
+    #[cfg(unix)]
+    let (dev, ino, uid, gid, ctime) = {
+        use std::os::unix::fs::MetadataExt;
+        let ctime = git2::IndexTime::new(stat.ctime() as i32, stat.ctime_nsec() as u32);
+        (stat.dev() as u32, stat.ino() as u32, stat.uid(), stat.gid(), ctime)
+    };
+    #[cfg(not(unix))]
+    let (dev, ino, uid, gid, ctime) = (0, 0, 0, 0, time(stat.created()));
+    git2::IndexEntry {
+        ctime,
+        mtime: time(stat.modified()),
+        dev,
+        ino,
+        mode,
+        uid,
+        gid,
+        file_size: stat.len() as u32,
+        id,
+        flags: 0,
+        flags_extended: 0,
+        path: repo_path.as_bytes().to_vec(),
+    }
+}
+
 /// Writes the committed files into the working tree and stages exactly those paths, so
 /// `git status` shows nothing for them and leaves the user's other work as it was.
 /// The caller holds the [`IndexLock`] and git's [`GitIndexLock`].

@@ -58,16 +58,19 @@ pub(super) fn commit_checked_out(
     let who = signatures(&repo)?;
     let policy = policy(&repo, verify)?;
     write_atomic(repo.path(), PENDING, pending_journal(&prefix, &set.changes)?.as_bytes())?;
-    let committed = commit_with_retry(&repo, &target, &prefix, set, &who, &policy);
+    // Everything but renames is done before the branch moves (see `Prepared`); after the
+    // journal, which names the folders where a killed writer's temporary files are swept.
+    let committed = prepare_checkout(&repo, &git_lock, root, &prefix, &set.changes)
+        .and_then(|prepared| Ok((commit_with_retry(&repo, &target, &prefix, set, &who, &policy)?, prepared)));
     if committed.is_err() {
         // Nothing landed: the journal has nothing to finish.
         let _ = clear_pending(&repo);
     }
-    let Some(commit) = committed? else {
+    let (Some(commit), prepared) = committed? else {
         clear_pending(&repo)?;
         return Ok(written(paths));
     };
-    update_checkout(&repo, &git_lock, root, &prefix, &set.changes).map_err(|e| {
+    prepared.finish(&repo, root, &prefix, &set.changes).map_err(|e| {
         let id = commit.to_string();
         let restore = format!("git restore --staged --worktree --source=HEAD -- {}", paths.join(" "));
         e.context(format!(

@@ -137,8 +137,13 @@ impl GitIndexLock {
 
     /// Writes `index` (from [`GitIndexLock::index`]) as git's index, still under the lock.
     pub(super) fn write(&self, index: &mut git2::Index) -> Result<()> {
-        let scratch = self.git_dir.join(SCRATCH_INDEX);
         index.write().map_err(git_error("cannot write git's index"))?;
+        self.install()
+    }
+
+    /// Renames the index written from [`GitIndexLock::index`] over git's, still under the lock.
+    pub(super) fn install(&self) -> Result<()> {
+        let scratch = self.git_dir.join(SCRATCH_INDEX);
         let target = self.git_dir.join("index");
         fs::rename(&scratch, &target).map_err(|e| write_error(&target, e))?;
         sync_dir(&self.git_dir);

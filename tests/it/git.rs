@@ -85,13 +85,13 @@ fn a_git_commit_loop_racing_writers_deletes_nothing() {
     assert!(failed.is_empty(), "{failed:#?}");
     assert!(ok > WRITERS * EACH / 2, "only {ok} of {} writes landed", WRITERS * EACH);
     assert!(user_commits > 0, "the user's loop never committed");
-    let in_head = git(dir, &["ls-tree", "-r", "--name-only", "HEAD", "logbook"]).lines().count();
-    assert_eq!(in_head, before + ok, "every entry watchbill committed is in HEAD");
     // No user commit deleted (or changed) anything: each is empty, as `--allow-empty` made it.
     for c in git(dir, &["log", "--format=%H", "--grep=^user: empty"]).lines() {
         let diff = git(dir, &["diff-tree", "--no-commit-id", "-r", "--name-status", c]);
         assert!(diff.trim().is_empty(), "user commit {c} changed files:\n{diff}");
     }
+    let in_head = git(dir, &["ls-tree", "-r", "--name-only", "HEAD", "logbook"]).lines().count();
+    assert_eq!(in_head, before + ok, "every entry watchbill committed is in HEAD");
     assert_eq!(status(dir), "", "git status is clean");
     assert!(!dir.join(".git/index.lock").exists());
 }
