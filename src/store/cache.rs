@@ -63,6 +63,16 @@ impl Stat {
     pub fn of(_meta: &fs::Metadata) -> Option<Stat> {
         None
     }
+
+    /// Seconds since the epoch of the last change of the file's bytes (which anyone can set).
+    fn mtime(&self) -> i64 {
+        self.0[0]
+    }
+
+    /// Seconds since the epoch of the last change of its inode (which only the kernel sets).
+    fn ctime(&self) -> i64 {
+        self.0[2]
+    }
 }
 
 /// When a file's stat data was taken and the blob it then held.
@@ -150,12 +160,19 @@ impl Cache {
     }
 
     /// The blob the file `name` of `folder` holds, if its stat data is the one recorded with
-    /// that blob and the file is not racy: it was modified at least [`RACY_SECONDS`] before the
-    /// stat data was taken.
+    /// that blob and the file is not racy: it was modified, and its inode last changed, at least
+    /// [`RACY_SECONDS`] before the stat data was taken.
+    ///
+    /// The ctime counts as well as the mtime: anyone can put a file's mtime back (`touch -d`,
+    /// `set_modified`), nobody but the kernel sets its ctime, and it moves at every write. git's
+    /// racy rule looks at the mtime alone; on a filesystem with one-second timestamps a file
+    /// rewritten with the same size and its mtime put back within the second its stat data was
+    /// taken keeps every field git compares. Here its ctime is that second, so it is racy.
     pub fn vouched(&mut self, folder: &str, name: &str, stat: &Stat) -> Option<Oid> {
         self.dir.as_ref()?;
         let seen = self.shard(folder).seen.get(name)?;
-        (seen.stat == *stat && stat.0[0] + RACY_SECONDS <= seen.at).then_some(seen.id)
+        let changed = stat.mtime().max(stat.ctime());
+        (seen.stat == *stat && changed + RACY_SECONDS <= seen.at).then_some(seen.id)
     }
 
     /// Records that the file `name` of `folder`, with this stat data taken at `at` (seconds
@@ -408,6 +425,28 @@ mod tests {
         cache.put(WEEK, id(2), b"two".to_vec());
         cache.save();
         assert_eq!(Cache::open(dir.path()).get(WEEK, &id(2)), Some(&b"two"[..]));
+    }
+
+    #[test]
+    fn stat_data_vouches_only_when_unchanged_and_not_racy() {
+        let dir = repo();
+        let mut cache = Cache::open(dir.path());
+        // mtime, its ns, ctime, its ns, size, inode, owner, group.
+        let stat = |mtime: i64, ctime: i64, size: i64| Stat([mtime, 5, ctime, 7, size, 42, 1000, 1000]);
+        let at = 1_000_000;
+        cache.saw(WEEK, "a.md", stat(at - 3600, at - 3600, 10), at, id(1));
+        assert_eq!(cache.vouched(WEEK, "a.md", &stat(at - 3600, at - 3600, 10)), Some(id(1)));
+        assert_eq!(cache.vouched(WEEK, "a.md", &stat(at - 3600, at - 3600, 11)), None, "size");
+        assert_eq!(cache.vouched(WEEK, "a.md", &stat(at - 3600, at - 3599, 10)), None, "ctime");
+        assert_eq!(cache.vouched(WEEK, "b.md", &stat(at - 3600, at - 3600, 10)), None, "never seen");
+        // Modified in the two seconds before the look: racy, by its mtime or by its ctime (an
+        // mtime put back an hour does not hide a write).
+        cache.saw(WEEK, "racy.md", stat(at - 1, at - 1, 10), at, id(2));
+        assert_eq!(cache.vouched(WEEK, "racy.md", &stat(at - 1, at - 1, 10)), None);
+        cache.saw(WEEK, "put-back.md", stat(at - 3600, at - 1, 10), at, id(3));
+        assert_eq!(cache.vouched(WEEK, "put-back.md", &stat(at - 3600, at - 1, 10)), None);
+        cache.saw(WEEK, "old.md", stat(at - 2, at - 2, 10), at, id(4));
+        assert_eq!(cache.vouched(WEEK, "old.md", &stat(at - 2, at - 2, 10)), Some(id(4)));
     }
 
     #[test]
