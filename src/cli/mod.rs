@@ -188,7 +188,8 @@ pub struct Ctx {
     now_arg: Option<String>,
     /// Whether reads use the cache of parsed files (`--no-cache`, `WATCHBILL_NO_CACHE`).
     pub cache: store::CacheUse,
-    /// `WATCHBILL_CACHE_TRACE` set: `check` says on stderr what it took from the cache.
+    /// `WATCHBILL_CACHE_TRACE` set: `check` and `review` say on stderr what they took from the
+    /// cache.
     trace_cache: bool,
 }
 
@@ -420,7 +421,8 @@ fn settle(diagnostics: Vec<crate::diagnostic::Diagnostic>, warned: &mut bool) ->
 /// compare their answers with a scoped read's (docs/performance.md).
 pub const READ_ALL: &str = "WATCHBILL_READ_ALL";
 
-/// Set to anything but `0` for `check` to say on stderr what it took from the cache.
+/// Set to anything but `0` for `check` and `review` to say on stderr what they took from the
+/// cache (`review`: a line for each revision it reads).
 pub const CACHE_TRACE: &str = "WATCHBILL_CACHE_TRACE";
 
 /// A load in steps, for commands about a few weeks (`who`, `status`, `log list`): each step reads

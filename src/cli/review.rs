@@ -116,10 +116,12 @@ fn at(
         return Ok(None);
     }
     let mut reader = store::Reader::open(root, &Revision::Rev(commit.to_string()), ctx.cache)?;
-    match paths {
-        Some(p) => reader.read_paths(p).map(Some),
-        None => reader.read(Needs::ALL).map(Some),
-    }
+    let files = match paths {
+        Some(p) => reader.read_paths(p)?,
+        None => reader.read(Needs::ALL)?,
+    };
+    ctx.trace_cache(&reader);
+    Ok(Some(files))
 }
 
 /// The review through one of its templates (the repository may override them).
