@@ -415,7 +415,11 @@ mod tests {
     #[test]
     fn a_tree_is_never_used_for_another_text_or_range() {
         let text = "planted_tree = 1\n";
-        remember(shared(text.into()), (0, text.len()), shared(encode("planted_tree = 2\n").expect("encodes")));
+        remember(
+            shared(text.into()),
+            (0, text.len()),
+            shared(encode("planted_tree = 2\n").expect("encodes")),
+        );
         #[derive(serde::Deserialize)]
         struct A {
             planted_tree: i64,

@@ -107,8 +107,10 @@ impl Value {
 
     /// The bytes at `range` of this value, sharing its buffer.
     pub fn slice(&self, range: Range<usize>) -> Option<Value> {
-        let (start, end) = (self.range.start.checked_add(range.start)?, self.range.start.checked_add(range.end)?);
-        (range.start <= range.end && end <= self.range.end).then(|| Value { buf: Arc::clone(&self.buf), range: start..end })
+        let (start, end) =
+            (self.range.start.checked_add(range.start)?, self.range.start.checked_add(range.end)?);
+        (range.start <= range.end && end <= self.range.end)
+            .then(|| Value { buf: Arc::clone(&self.buf), range: start..end })
     }
 
     /// The buffer the value lies in, and where.
@@ -165,9 +167,7 @@ impl Cache {
     fn shard(&mut self, folder: &str) -> &mut Shard {
         let dir = self.dir.as_deref();
         self.shards.entry(folder.to_string()).or_insert_with(|| {
-            dir.and_then(|d| fs::read(d.join(shard_name(folder))).ok())
-                .and_then(decode)
-                .unwrap_or_default()
+            dir.and_then(|d| fs::read(d.join(shard_name(folder))).ok()).and_then(decode).unwrap_or_default()
         })
     }
 
