@@ -26,11 +26,31 @@ use toml::Spanned;
 /// A TOML document's parse, encoded (see [`encode`]).
 pub type Tree = Vec<u8>;
 
+/// Bytes shared with whoever handed them in, not copied: a buffer and a range of it (the store
+/// hands in slices of the cache files it loaded).
+pub type Shared = (Arc<Vec<u8>>, Range<usize>);
+
+/// Bytes of their own, as [`Shared`].
+pub fn shared(bytes: Vec<u8>) -> Shared {
+    let range = 0..bytes.len();
+    (Arc::new(bytes), range)
+}
+
 /// A document handed in: the whole text of its file, where its TOML lies, and the TOML's tree.
 struct Document {
-    text: Box<str>,
+    text: Shared,
     toml: (usize, usize),
-    tree: Tree,
+    tree: Shared,
+}
+
+impl Document {
+    fn text(&self) -> Option<&[u8]> {
+        self.text.0.get(self.text.1.clone())
+    }
+
+    fn tree(&self) -> Option<&[u8]> {
+        self.tree.0.get(self.tree.1.clone())
+    }
 }
 
 /// The documents handed in by this process, by a hash of their file's text. Empty unless the
@@ -63,11 +83,13 @@ pub fn quick_hash(bytes: &[u8]) -> u64 {
     h ^ (h >> 31)
 }
 
-/// Hands in the tree of the TOML at `toml` in a file's `text`, for its next parse.
-pub fn remember(text: &str, toml: (usize, usize), tree: Tree) {
-    let doc = Arc::new(Document { text: text.into(), toml, tree });
+/// Hands in the tree of the TOML at `toml` in a file's `text` (its bytes as the model reads
+/// them, a byte-order mark left out), for its next parse.
+pub fn remember(text: Shared, toml: (usize, usize), tree: Shared) {
+    let doc = Document { text, toml, tree };
+    let Some(hash) = doc.text().map(quick_hash) else { return };
     if let Ok(mut table) = DOCUMENTS.write() {
-        table.get_or_insert_with(HashMap::new).insert(text_hash(text), doc);
+        table.get_or_insert_with(HashMap::new).insert(hash, Arc::new(doc));
     }
 }
 
@@ -77,9 +99,9 @@ pub fn tree_for<T: serde::de::DeserializeOwned>(text: &str, toml: (usize, usize)
     let doc = {
         let table = DOCUMENTS.read().ok()?;
         let doc = table.as_ref()?.get(&text_hash(text))?;
-        (doc.toml == toml && *doc.text == *text).then(|| Arc::clone(doc))?
+        (doc.toml == toml && doc.text() == Some(text.as_bytes())).then(|| Arc::clone(doc))?
     };
-    let root = decode(&doc.tree)?;
+    let root = decode(doc.tree()?)?;
     T::deserialize(toml::de::Deserializer::from(root)).ok()
 }
 
@@ -382,7 +404,7 @@ mod tests {
                 path: path.clone(),
                 bytes: text.clone().into(),
             }]);
-            remember(&text, toml, tree);
+            remember(shared(text.clone().into_bytes()), toml, shared(tree));
             let cached =
                 crate::model::load(vec![crate::model::RawFile { path: path.clone(), bytes: text.into() }]);
             assert_eq!(format!("{:?}", cached.model), format!("{:?}", fresh.model), "{path}");
@@ -393,7 +415,11 @@ mod tests {
     #[test]
     fn a_tree_is_never_used_for_another_text_or_range() {
         let text = "planted_tree = 1\n";
-        remember(text, (0, text.len()), encode("planted_tree = 2\n").expect("encodes"));
+        remember(
+            shared(text.into()),
+            (0, text.len()),
+            shared(encode("planted_tree = 2\n").expect("encodes")),
+        );
         #[derive(serde::Deserialize)]
         struct A {
             planted_tree: i64,

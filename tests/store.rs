@@ -443,10 +443,10 @@ fn sample_tree() -> TempDir {
 #[test]
 fn worktree_and_head_read_the_same_files() {
     let t = sample_tree();
-    let disk = store::read_files(t.path(), &Revision::WorkTree, Needs::ALL)
+    let disk = store::read_files(t.path(), &Revision::WorkTree, Needs::ALL, store::CacheUse::Use)
         .map_err(|e| e.message)
         .expect("worktree");
-    let head = store::read_files(t.path(), &Revision::Rev("HEAD".into()), Needs::ALL)
+    let head = store::read_files(t.path(), &Revision::Rev("HEAD".into()), Needs::ALL, store::CacheUse::Use)
         .map_err(|e| e.message)
         .expect("HEAD");
     let expected: Vec<(String, String)> = [
@@ -463,18 +463,19 @@ fn worktree_and_head_read_the_same_files() {
     assert_eq!(pairs(&disk), expected);
     assert_eq!(pairs(&head), expected);
 
-    let crew_only = store::read_files(t.path(), &Revision::Rev("HEAD".into()), Needs::CREW)
-        .map_err(|e| e.message)
-        .expect("crew");
+    let crew_only =
+        store::read_files(t.path(), &Revision::Rev("HEAD".into()), Needs::CREW, store::CacheUse::Use)
+            .map_err(|e| e.message)
+            .expect("crew");
     let names: Vec<String> = crew_only.into_iter().map(|f| f.path).collect();
     assert_eq!(names, vec!["crew.toml", "watchbill.toml"]);
 
     // The working tree has the uncommitted edit; HEAD does not.
     write(t.path(), "crew.toml", "[alice]\n[bob]\n");
-    let disk = store::read_files(t.path(), &Revision::WorkTree, Needs::CREW)
+    let disk = store::read_files(t.path(), &Revision::WorkTree, Needs::CREW, store::CacheUse::Use)
         .map_err(|e| e.message)
         .expect("worktree");
-    let head = store::read_files(t.path(), &Revision::Rev("HEAD".into()), Needs::CREW)
+    let head = store::read_files(t.path(), &Revision::Rev("HEAD".into()), Needs::CREW, store::CacheUse::Use)
         .map_err(|e| e.message)
         .expect("HEAD");
     assert_eq!(disk[0].bytes, b"[alice]\n[bob]\n");
@@ -484,8 +485,13 @@ fn worktree_and_head_read_the_same_files() {
 #[test]
 fn unknown_revision_is_a_usage_error() {
     let t = sample_tree();
-    let err =
-        store::read_files(t.path(), &Revision::Rev("no-such-branch".into()), Needs::ALL).expect_err("fails");
+    let err = store::read_files(
+        t.path(),
+        &Revision::Rev("no-such-branch".into()),
+        Needs::ALL,
+        store::CacheUse::Use,
+    )
+    .expect_err("fails");
     assert_eq!(err.exit, Exit::Usage);
     assert_eq!(err.message, "unknown revision no-such-branch");
     assert!(err.help.unwrap_or_default().contains("fetch-depth: 0"));
@@ -503,7 +509,9 @@ fn symlinks_are_not_followed() {
     git(t.path(), &["add", "-A"]);
     git(t.path(), &["commit", "-q", "-m", "a link"]);
     for rev in [Revision::WorkTree, Revision::Rev("HEAD".into())] {
-        let files = store::read_files(t.path(), &rev, Needs::ALL).map_err(|e| e.message).expect("read");
+        let files = store::read_files(t.path(), &rev, Needs::ALL, store::CacheUse::Use)
+            .map_err(|e| e.message)
+            .expect("read");
         let names: Vec<String> = files.into_iter().map(|f| f.path).collect();
         assert_eq!(names, vec!["rota/2026-W48.toml", "watchbill.toml"], "{rev:?}");
     }
@@ -525,7 +533,8 @@ fn a_root_in_a_subfolder() {
     assert_eq!(store::repo_prefix(t.path()).map_err(|e| e.message).expect("prefix"), "");
 
     // Not committed yet: the revision has no ops/watchbill.toml.
-    let err = store::read_files(&root, &Revision::Rev("HEAD".into()), Needs::ALL).expect_err("fails");
+    let err = store::read_files(&root, &Revision::Rev("HEAD".into()), Needs::ALL, store::CacheUse::Use)
+        .expect_err("fails");
     assert_eq!((err.exit, err.message.as_str()), (Exit::Usage, "ops/watchbill.toml is not in revision HEAD"));
 
     commit(&root, &set("init", vec![new_file("crew.toml", "[alice]\n")]));
@@ -537,7 +546,7 @@ fn a_root_in_a_subfolder() {
         "README.md\nops/crew.toml\nops/rota/2026-W48.toml\nops/watchbill.toml\n"
     );
     assert_eq!(git(t.path(), &["status", "--porcelain"]), "");
-    let files = store::read_files(&root, &Revision::Rev("HEAD".into()), Needs::ALL)
+    let files = store::read_files(&root, &Revision::Rev("HEAD".into()), Needs::ALL, store::CacheUse::Use)
         .map_err(|e| e.message)
         .expect("read");
     let names: Vec<String> = files.into_iter().map(|f| f.path).collect();
@@ -670,7 +679,9 @@ fn templates_are_never_read_through_a_link() {
 
 /// The warnings a whole read of the working tree gives about what it left out.
 fn skipped(root: &std::path::Path) -> Vec<watchbill::diagnostic::Diagnostic> {
-    let mut reader = store::Reader::open(root, &Revision::WorkTree).map_err(|e| e.message).expect("open");
+    let mut reader = store::Reader::open(root, &Revision::WorkTree, store::CacheUse::Use)
+        .map_err(|e| e.message)
+        .expect("open");
     reader.read(Needs::ALL).map_err(|e| e.message).expect("read");
     reader.skipped()
 }

@@ -48,7 +48,7 @@ pub fn everything(
 ) -> Result<(Model, DateTime<FixedOffset>, Vec<Diagnostic>)> {
     let mut progress = Progress::new();
     progress.step("reading the files", 0, 0);
-    let mut reader = store::Reader::open(root, rev)?;
+    let mut reader = store::Reader::open(root, rev, ctx.cache)?;
     let files = reader.read(Needs::ALL)?;
     progress.step(&format!("parsing {} files", files.len()), 0, 0);
     let loaded = model::load(files);
@@ -58,6 +58,7 @@ pub fn everything(
     diags.extend(crate::check::check(&loaded.model, now));
     progress.clear();
     diags.extend(reader.skipped());
+    ctx.trace_cache(&reader);
     diagnostic::sort(&mut diags);
     Ok((loaded.model, now, diags))
 }

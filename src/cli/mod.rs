@@ -186,6 +186,11 @@ pub enum ListFormat {
 pub struct Ctx {
     pub dir: PathBuf,
     now_arg: Option<String>,
+    /// Whether reads use the cache of parsed files (`--no-cache`, `WATCHBILL_NO_CACHE`).
+    pub cache: store::CacheUse,
+    /// `WATCHBILL_CACHE_TRACE` set: `check` and `review` say on stderr what they took from the
+    /// cache.
+    trace_cache: bool,
 }
 
 impl Ctx {
@@ -214,11 +219,27 @@ impl Ctx {
         }
     }
 
+    /// With `WATCHBILL_CACHE_TRACE` set, one line on stderr of what `reader` took from the
+    /// cache: how tests and benchmarks see that a read of an unchanged repository parses nothing.
+    pub fn trace_cache(&self, reader: &store::Reader) {
+        if self.trace_cache {
+            let c = reader.counts();
+            let _ = writeln!(
+                std::io::stderr(),
+                "cache: {} files, {} from the cache ({} by their stat data), {} parsed",
+                c.files,
+                c.hits,
+                c.by_stat,
+                c.files - c.hits
+            );
+        }
+    }
+
     /// Loads the records a command needs (see [`settle`] for problems in them).
     pub fn load(&self, read: Option<&ReadArgs>, needs: Needs) -> Result<(PathBuf, Model)> {
         let root = self.root()?;
         let rev = read.map_or(Revision::WorkTree, ReadArgs::revision);
-        let files = store::read_files(&root, &rev, needs)?;
+        let files = store::read_files(&root, &rev, needs, self.cache)?;
         let loaded = model::load(files);
         settle(loaded.diagnostics, &mut false)?;
         Ok((root, loaded.model))
@@ -229,7 +250,7 @@ impl Ctx {
     pub fn session(&self, read: Option<&ReadArgs>) -> Result<Session> {
         let root = self.root()?;
         let rev = read.map_or(Revision::WorkTree, ReadArgs::revision);
-        let mut reader = store::Reader::open(&root, &rev)?;
+        let mut reader = store::Reader::open(&root, &rev, self.cache)?;
         let loaded = model::load(reader.read(Needs::CREW)?);
         let mut warned = false;
         settle(loaded.diagnostics, &mut warned)?;
@@ -299,7 +320,7 @@ impl Ctx {
     /// week. A folder without settings yet (`init`) starts from nothing.
     fn gate(&self, root: &std::path::Path) -> Result<Gate> {
         let loaded = match std::fs::symlink_metadata(root.join(model::settings::FILE)) {
-            Ok(_) => model::load(store::read_files(root, &Revision::WorkTree, Needs::ALL)?),
+            Ok(_) => model::load(store::read_files(root, &Revision::WorkTree, Needs::ALL, self.cache)?),
             Err(_) => model::load(Vec::new()),
         };
         let now = self.now(&loaded.model)?;
@@ -400,6 +421,10 @@ fn settle(diagnostics: Vec<crate::diagnostic::Diagnostic>, warned: &mut bool) ->
 /// compare their answers with a scoped read's (docs/performance.md).
 pub const READ_ALL: &str = "WATCHBILL_READ_ALL";
 
+/// Set to anything but `0` for `check` and `review` to say on stderr what they took from the
+/// cache (`review`: a line for each revision it reads).
+pub const CACHE_TRACE: &str = "WATCHBILL_CACHE_TRACE";
+
 /// A load in steps, for commands about a few weeks (`who`, `status`, `log list`): each step reads
 /// only files not read yet, so the files read stay bounded however long the history.
 pub struct Session {
@@ -498,10 +523,10 @@ fn first_line(s: &str) -> &str {
 pub fn main() -> i32 {
     let cli = Cli::parse();
     let dir = cli.dir.clone().unwrap_or_else(|| PathBuf::from("."));
-    let ctx = Ctx { dir, now_arg: cli.now.clone() };
-    if cli.no_cache {
-        store::disable_cache();
-    }
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
+    let cache =
+        if cli.no_cache || set(store::NO_CACHE_ENV) { store::CacheUse::Skip } else { store::CacheUse::Use };
+    let ctx = Ctx { dir, now_arg: cli.now.clone(), cache, trace_cache: set(CACHE_TRACE) };
     match run(&ctx, cli.command) {
         Ok(code) => code as i32,
         Err(e) => {

@@ -73,7 +73,7 @@ fn load(ctx: &Ctx, needs: Needs) -> Result<(PathBuf, Vec<Loaded>)> {
     }
     let mut loaded = Vec::with_capacity(crews.len());
     for crew in crews {
-        let files = store::read_files(&crew.path, &Revision::WorkTree, needs)
+        let files = store::read_files(&crew.path, &Revision::WorkTree, needs, ctx.cache)
             .map_err(|e| e.context(format!("crew {}", crew.folder)))?;
         let l = model::load(files);
         let problems = l.diagnostics.iter().filter(|d| d.is_error()).count();

@@ -83,14 +83,14 @@ pub fn build(
     let mb = range.merge_base.clone().unwrap_or_else(|| range.base.clone());
     let changed = store::changed_paths(root, &mb, &range.head)?;
     let branch: BTreeSet<String> = changed.iter().map(|(p, _)| p.clone()).collect();
-    let head_files = at(root, &range.head, None)?.unwrap_or_default();
-    let at_merge_base = at(root, &mb, Some(&branch))?;
+    let head_files = at(ctx, root, &range.head, None)?.unwrap_or_default();
+    let at_merge_base = at(ctx, root, &mb, Some(&branch))?;
     let tip = match range.base_ahead {
         0 => None,
         _ => {
             let main = store::changed_paths(root, &mb, &range.base)?;
             let both: BTreeSet<String> = branch.iter().chain(main.iter().map(|(p, _)| p)).cloned().collect();
-            let files = at(root, &range.base, Some(&both))?.unwrap_or_default();
+            let files = at(ctx, root, &range.base, Some(&both))?.unwrap_or_default();
             Some(TipFiles { changed: main, files })
         }
     };
@@ -107,6 +107,7 @@ pub fn build(
 
 /// The files at a commit (all, or those at `paths`); `None` when it predates watchbill.
 fn at(
+    ctx: &Ctx,
     root: &Path,
     commit: &str,
     paths: Option<&BTreeSet<String>>,
@@ -114,11 +115,13 @@ fn at(
     if !store::has_root_at(root, commit)? {
         return Ok(None);
     }
-    let mut reader = store::Reader::open(root, &Revision::Rev(commit.to_string()))?;
-    match paths {
-        Some(p) => reader.read_paths(p).map(Some),
-        None => reader.read(Needs::ALL).map(Some),
-    }
+    let mut reader = store::Reader::open(root, &Revision::Rev(commit.to_string()), ctx.cache)?;
+    let files = match paths {
+        Some(p) => reader.read_paths(p)?,
+        None => reader.read(Needs::ALL)?,
+    };
+    ctx.trace_cache(&reader);
+    Ok(Some(files))
 }
 
 /// The review through one of its templates (the repository may override them).

@@ -21,6 +21,8 @@
 
 use super::*;
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::sync::Arc;
 
 /// The layout of the cache files and of the values in them; raise it whenever either changes.
 pub const CACHE_FORMAT: u32 = 2;
@@ -63,6 +65,16 @@ impl Stat {
     pub fn of(_meta: &fs::Metadata) -> Option<Stat> {
         None
     }
+
+    /// Seconds since the epoch of the last change of the file's bytes (which anyone can set).
+    fn mtime(&self) -> i64 {
+        self.0[0]
+    }
+
+    /// Seconds since the epoch of the last change of its inode (which only the kernel sets).
+    fn ctime(&self) -> i64 {
+        self.0[2]
+    }
 }
 
 /// When a file's stat data was taken and the blob it then held.
@@ -80,11 +92,45 @@ struct Seen {
 /// filesystem clock that lags the system's.
 const RACY_SECONDS: i64 = 2;
 
+/// A value's bytes: a slice of the cache file it was loaded from, shared rather than copied (a
+/// read of ten years takes 40,000 values from a few hundred files), or a buffer of its own.
+#[derive(Clone, Debug)]
+pub struct Value {
+    buf: Arc<Vec<u8>>,
+    range: Range<usize>,
+}
+
+impl Value {
+    fn new(bytes: Vec<u8>) -> Value {
+        Value { range: 0..bytes.len(), buf: Arc::new(bytes) }
+    }
+
+    /// The bytes at `range` of this value, sharing its buffer.
+    pub fn slice(&self, range: Range<usize>) -> Option<Value> {
+        let (start, end) =
+            (self.range.start.checked_add(range.start)?, self.range.start.checked_add(range.end)?);
+        (range.start <= range.end && end <= self.range.end)
+            .then(|| Value { buf: Arc::clone(&self.buf), range: start..end })
+    }
+
+    /// The buffer the value lies in, and where.
+    pub fn into_parts(self) -> (Arc<Vec<u8>>, Range<usize>) {
+        (self.buf, self.range)
+    }
+}
+
+impl std::ops::Deref for Value {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.buf[self.range.clone()]
+    }
+}
+
 /// One folder's values and the stat data of its files, as loaded, and what this run did with
 /// them.
 #[derive(Default)]
 struct Shard {
-    values: HashMap<Oid, Vec<u8>>,
+    values: HashMap<Oid, Value>,
     seen: HashMap<String, Seen>,
     used: HashSet<Oid>,
     changed: bool,
@@ -121,17 +167,15 @@ impl Cache {
     fn shard(&mut self, folder: &str) -> &mut Shard {
         let dir = self.dir.as_deref();
         self.shards.entry(folder.to_string()).or_insert_with(|| {
-            dir.and_then(|d| fs::read(d.join(shard_name(folder))).ok())
-                .and_then(|b| decode(&b))
-                .unwrap_or_default()
+            dir.and_then(|d| fs::read(d.join(shard_name(folder))).ok()).and_then(decode).unwrap_or_default()
         })
     }
 
     /// The value kept for `id` in `folder`, if any.
-    pub fn get(&mut self, folder: &str, id: &Oid) -> Option<&[u8]> {
+    pub fn get(&mut self, folder: &str, id: &Oid) -> Option<Value> {
         self.dir.as_ref()?;
         let shard = self.shard(folder);
-        let value = shard.values.get(id)?;
+        let value = shard.values.get(id)?.clone();
         shard.used.insert(*id);
         Some(value)
     }
@@ -143,19 +187,26 @@ impl Cache {
         }
         let shard = self.shard(folder);
         shard.used.insert(id);
-        if shard.values.get(&id) != Some(&value) {
-            shard.values.insert(id, value);
+        if shard.values.get(&id).map(|v| &v[..]) != Some(&value[..]) {
+            shard.values.insert(id, Value::new(value));
             shard.changed = true;
         }
     }
 
     /// The blob the file `name` of `folder` holds, if its stat data is the one recorded with
-    /// that blob and the file is not racy: it was modified at least [`RACY_SECONDS`] before the
-    /// stat data was taken.
+    /// that blob and the file is not racy: it was modified, and its inode last changed, at least
+    /// [`RACY_SECONDS`] before the stat data was taken.
+    ///
+    /// The ctime counts as well as the mtime: anyone can put a file's mtime back (`touch -d`,
+    /// `set_modified`), nobody but the kernel sets its ctime, and it moves at every write. git's
+    /// racy rule looks at the mtime alone; on a filesystem with one-second timestamps a file
+    /// rewritten with the same size and its mtime put back within the second its stat data was
+    /// taken keeps every field git compares. Here its ctime is that second, so it is racy.
     pub fn vouched(&mut self, folder: &str, name: &str, stat: &Stat) -> Option<Oid> {
         self.dir.as_ref()?;
         let seen = self.shard(folder).seen.get(name)?;
-        (seen.stat == *stat && stat.0[0] + RACY_SECONDS <= seen.at).then_some(seen.id)
+        let changed = stat.mtime().max(stat.ctime());
+        (seen.stat == *stat && changed + RACY_SECONDS <= seen.at).then_some(seen.id)
     }
 
     /// Records that the file `name` of `folder`, with this stat data taken at `at` (seconds
@@ -275,7 +326,7 @@ fn encode(shard: &Shard) -> Vec<u8> {
         kept.insert(*id);
         body.extend(id.as_bytes());
         body.extend(len.to_le_bytes());
-        body.extend(value);
+        body.extend(&value[..]);
     }
     out.extend(count.to_le_bytes());
     out.extend(body);
@@ -296,13 +347,14 @@ fn encode(shard: &Shard) -> Vec<u8> {
     out
 }
 
-/// Reads a cache file's parts in turn.
-struct Parts<'a>(&'a [u8]);
+/// Reads a cache file's parts in turn; `at` is where in the file the rest begins.
+struct Parts<'a>(&'a [u8], usize);
 
 impl<'a> Parts<'a> {
     fn take(&mut self, n: usize) -> Option<&'a [u8]> {
         let (head, rest) = (self.0.get(..n)?, self.0.get(n..)?);
         self.0 = rest;
+        self.1 += n;
         Some(head)
     }
 
@@ -319,19 +371,23 @@ impl<'a> Parts<'a> {
     }
 }
 
-/// A folder's values and stat records from its cache file, or `None` when the file is of
-/// another version or damaged.
-fn decode(bytes: &[u8]) -> Option<Shard> {
-    let body = bytes.get(..bytes.len().checked_sub(SUM_LEN)?)?;
-    if checksum(body) != bytes[body.len()..] {
+/// A folder's values (slices of the file, not copies) and stat records from its cache file, or
+/// `None` when the file is of another version or damaged.
+fn decode(bytes: Vec<u8>) -> Option<Shard> {
+    let buf = Arc::new(bytes);
+    let body = buf.get(..buf.len().checked_sub(SUM_LEN)?)?;
+    if checksum(body) != buf[body.len()..] {
         return None;
     }
-    let mut p = Parts(body.strip_prefix(header().as_slice())?);
+    let header = header();
+    let mut p = Parts(body.strip_prefix(header.as_slice())?, header.len());
     let mut shard = Shard::default();
     for _ in 0..p.u32()? {
         let id = p.id()?;
         let len = p.u32()?;
-        shard.values.insert(id, p.take(len)?.to_vec());
+        let start = p.1;
+        p.take(len)?;
+        shard.values.insert(id, Value { buf: Arc::clone(&buf), range: start..start + len });
     }
     for _ in 0..p.u32()? {
         let len = u16::from_le_bytes(p.take(2)?.try_into().ok()?) as usize;
@@ -373,10 +429,10 @@ mod tests {
         let files = dir.path().join(".git/watchbill").join(format!("cache-v{CACHE_FORMAT}"));
         assert!(files.join("logbook~2026-W48.bin").is_file() && files.join("rota.bin").is_file());
         let mut again = Cache::open(dir.path());
-        assert_eq!(again.get(WEEK, &id(1)), Some(&b"one"[..]));
-        assert_eq!(again.get("rota", &id(2)), Some(&b""[..]));
-        assert_eq!(again.get("rota", &id(1)), None, "values are by folder");
-        assert_eq!(again.get(WEEK, &id(3)), None);
+        assert_eq!(again.get(WEEK, &id(1)).as_deref(), Some(&b"one"[..]));
+        assert_eq!(again.get("rota", &id(2)).as_deref(), Some(&b""[..]));
+        assert!(again.get("rota", &id(1)).is_none(), "values are by folder");
+        assert!(again.get(WEEK, &id(3)).is_none());
     }
 
     #[test]
@@ -394,7 +450,7 @@ mod tests {
             Vec::new(),
         ] {
             fs::write(&file, &damaged).expect("write");
-            assert_eq!(Cache::open(dir.path()).get(WEEK, &id(1)), None);
+            assert!(Cache::open(dir.path()).get(WEEK, &id(1)).is_none());
         }
         // Another version's file, whole: ignored too.
         let mut other = good.clone();
@@ -404,20 +460,42 @@ mod tests {
         other[n..].copy_from_slice(&sum);
         fs::write(&file, &other).expect("write");
         let mut cache = Cache::open(dir.path());
-        assert_eq!(cache.get(WEEK, &id(1)), None);
+        assert!(cache.get(WEEK, &id(1)).is_none());
         cache.put(WEEK, id(2), b"two".to_vec());
         cache.save();
-        assert_eq!(Cache::open(dir.path()).get(WEEK, &id(2)), Some(&b"two"[..]));
+        assert_eq!(Cache::open(dir.path()).get(WEEK, &id(2)).as_deref(), Some(&b"two"[..]));
+    }
+
+    #[test]
+    fn stat_data_vouches_only_when_unchanged_and_not_racy() {
+        let dir = repo();
+        let mut cache = Cache::open(dir.path());
+        // mtime, its ns, ctime, its ns, size, inode, owner, group.
+        let stat = |mtime: i64, ctime: i64, size: i64| Stat([mtime, 5, ctime, 7, size, 42, 1000, 1000]);
+        let at = 1_000_000;
+        cache.saw(WEEK, "a.md", stat(at - 3600, at - 3600, 10), at, id(1));
+        assert_eq!(cache.vouched(WEEK, "a.md", &stat(at - 3600, at - 3600, 10)), Some(id(1)));
+        assert_eq!(cache.vouched(WEEK, "a.md", &stat(at - 3600, at - 3600, 11)), None, "size");
+        assert_eq!(cache.vouched(WEEK, "a.md", &stat(at - 3600, at - 3599, 10)), None, "ctime");
+        assert_eq!(cache.vouched(WEEK, "b.md", &stat(at - 3600, at - 3600, 10)), None, "never seen");
+        // Modified in the two seconds before the look: racy, by its mtime or by its ctime (an
+        // mtime put back an hour does not hide a write).
+        cache.saw(WEEK, "racy.md", stat(at - 1, at - 1, 10), at, id(2));
+        assert_eq!(cache.vouched(WEEK, "racy.md", &stat(at - 1, at - 1, 10)), None);
+        cache.saw(WEEK, "put-back.md", stat(at - 3600, at - 1, 10), at, id(3));
+        assert_eq!(cache.vouched(WEEK, "put-back.md", &stat(at - 3600, at - 1, 10)), None);
+        cache.saw(WEEK, "old.md", stat(at - 2, at - 2, 10), at, id(4));
+        assert_eq!(cache.vouched(WEEK, "old.md", &stat(at - 2, at - 2, 10)), Some(id(4)));
     }
 
     #[test]
     fn the_bound_keeps_what_this_run_used() {
         let mut shard = Shard::default();
         for n in 0..10 {
-            shard.values.insert(id(n), vec![n; SHARD_SLACK_BYTES / 4]);
+            shard.values.insert(id(n), Value::new(vec![n; SHARD_SLACK_BYTES / 4]));
         }
         shard.used = [id(7), id(8)].into();
-        let kept = decode(&encode(&shard)).expect("decodes").values;
+        let kept = decode(encode(&shard)).expect("decodes").values;
         // The two used, and unused ones while under twice their size (or the slack).
         assert_eq!(kept.len(), 4, "{}", kept.len());
         assert!(kept.contains_key(&id(7)) && kept.contains_key(&id(8)));
@@ -449,7 +527,7 @@ mod tests {
         let mut cache = Cache::open(dir.path());
         cache.put(WEEK, id(1), b"one".to_vec());
         cache.save();
-        assert_eq!(Cache::open(dir.path()).get(WEEK, &id(1)), None);
+        assert!(Cache::open(dir.path()).get(WEEK, &id(1)).is_none());
         assert!(!dir.path().join(".git").exists());
         let repo = repo();
         let mut off = Cache::disabled();

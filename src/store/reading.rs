@@ -1,7 +1,6 @@
 //! Reading the crew's files: where the root is, and the files a load needs, from the working tree or a revision.
 
 use super::*;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Finds the watchbill root: `start` or the nearest parent folder holding `watchbill.toml`.
 pub fn find_root(start: &Path) -> Result<PathBuf> {
@@ -19,10 +18,32 @@ pub fn find_root(start: &Path) -> Result<PathBuf> {
         })
 }
 
+/// Whether a read uses the cache of parsed documents kept under `.git/watchbill/`: a parameter
+/// of each read, as [`Verify`] is of each write, never a setting of the process.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CacheUse {
+    /// Take from the cache what it has for each file's blob, and keep what was parsed.
+    #[default]
+    Use,
+    /// Read and parse every file afresh and keep nothing (`--no-cache`, `WATCHBILL_NO_CACHE=1`).
+    Skip,
+}
+
+/// What a reader took from the cache and what it read, for `WATCHBILL_CACHE_TRACE`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CacheCounts {
+    /// Files returned.
+    pub files: usize,
+    /// Of those, the working tree's whose blob the cache's stat records gave, unread.
+    pub by_stat: usize,
+    /// Files whose parse came from the cache (by stat, by a revision's tree, or hashed).
+    pub hits: usize,
+}
+
 /// Reads the files a load needs (see [`Needs::wants`]) under `root`, from the working tree or a
 /// revision. Paths are relative to `root`, `/`-separated.
-pub fn read_files(root: &Path, rev: &Revision, needs: Needs) -> Result<Vec<RawFile>> {
-    Reader::open(root, rev)?.read(needs)
+pub fn read_files(root: &Path, rev: &Revision, needs: Needs, cache: CacheUse) -> Result<Vec<RawFile>> {
+    Reader::open(root, rev, cache)?.read(needs)
 }
 
 /// What a read of the working tree left out, as warnings: symbolic links (never followed, so
@@ -58,6 +79,7 @@ pub struct Reader {
     read: std::collections::HashSet<String>,
     /// What the walks of the working tree left out (links, pipes), to warn about.
     skipped: Vec<(String, Skip)>,
+    counts: CacheCounts,
 }
 
 /// Below this many files a read stays on one thread: threads (and, for a revision, a repository
@@ -65,7 +87,7 @@ pub struct Reader {
 pub(super) const FILES_PER_THREAD: usize = 256;
 
 impl Reader {
-    pub fn open(root: &Path, rev: &Revision) -> Result<Reader> {
+    pub fn open(root: &Path, rev: &Revision, cache: CacheUse) -> Result<Reader> {
         let revision = match rev {
             Revision::WorkTree => None,
             Revision::Rev(r) => {
@@ -82,13 +104,17 @@ impl Reader {
                 Some((repo, sub))
             }
         };
-        let cache = if cache_enabled() { Cache::open(root) } else { Cache::disabled() };
+        let cache = match cache {
+            CacheUse::Use => Cache::open(root),
+            CacheUse::Skip => Cache::disabled(),
+        };
         Ok(Reader {
             root: root.to_path_buf(),
             cache,
             revision,
             read: Default::default(),
             skipped: Vec::new(),
+            counts: CacheCounts::default(),
         })
     }
 
@@ -134,6 +160,7 @@ impl Reader {
                 }
                 blobs.retain(|(path, _)| !self.read.contains(path));
                 let (mut hits, misses) = cached_blobs(&mut self.cache, blobs);
+                self.counts.hits += hits.len();
                 let read =
                     read_blobs(repo, &self.root, misses.iter().map(|(p, id)| (p.clone(), *id)).collect())?;
                 let ids = misses.into_iter().map(|(_, id)| Some(id));
@@ -142,9 +169,15 @@ impl Reader {
             }
         };
         self.cache.save();
+        self.counts.files += files.len();
         self.read.extend(files.iter().map(|f| f.path.clone()));
         files.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(files)
+    }
+
+    /// What the reads so far took from the cache.
+    pub fn counts(&self) -> CacheCounts {
+        self.counts
     }
 
     /// Warnings about what the reads of the working tree left out: symbolic links (never
@@ -172,12 +205,29 @@ impl Reader {
             .map_or(0, |d| d.as_secs() as i64);
         let mut files = Vec::with_capacity(paths.len());
         let mut unread = Vec::new();
-        for (path, full) in paths {
-            let stat = fs::symlink_metadata(&full).ok().and_then(|m| Stat::of(&m));
+        // The stat data on every core: at ten years, 40,000 calls into the kernel.
+        let stats = crate::parallel::by_runs(
+            paths,
+            FILES_PER_THREAD,
+            |_| 1,
+            |run| {
+                run.into_iter()
+                    .map(|(path, full)| {
+                        let stat = fs::symlink_metadata(&full).ok().and_then(|m| Stat::of(&m));
+                        (path, full, stat)
+                    })
+                    .collect::<Vec<_>>()
+            },
+        );
+        for (path, full, stat) in stats.into_iter().flatten() {
             let (folder, name) = split_path(&path);
             let vouched = stat.and_then(|s| self.cache.vouched(folder, name, &s));
             match vouched.and_then(|id| hit(&mut self.cache, &path, &id)) {
-                Some(file) => files.push(file),
+                Some(file) => {
+                    self.counts.by_stat += 1;
+                    self.counts.hits += 1;
+                    files.push(file);
+                }
                 None => unread.push((path, full, stat)),
             }
         }
@@ -196,7 +246,10 @@ impl Reader {
                 self.cache.saw(folder, name, stat, now, id);
             }
             match id.and_then(|id| hit(&mut self.cache, &file.path, &id)) {
-                Some(kept) => files.push(kept),
+                Some(kept) => {
+                    self.counts.hits += 1;
+                    files.push(kept);
+                }
                 None => missed.push((file, id)),
             }
         }
@@ -205,22 +258,8 @@ impl Reader {
     }
 }
 
-/// Whether reads use the cache: `--no-cache` (or `WATCHBILL_NO_CACHE=1`) turns it off for the
-/// whole process, as `--no-verify` reaches every write.
-static NO_CACHE: AtomicBool = AtomicBool::new(false);
-
-/// Set to anything but `0` to read without the cache, as `--no-cache` does.
+/// Set to anything but `0` to read without the cache, as `--no-cache` does (read by the CLI).
 pub const NO_CACHE_ENV: &str = "WATCHBILL_NO_CACHE";
-
-/// Turns the cache off for every read of this process (`--no-cache`).
-pub fn disable_cache() {
-    NO_CACHE.store(true, Ordering::Relaxed);
-}
-
-fn cache_enabled() -> bool {
-    !NO_CACHE.load(Ordering::Relaxed)
-        && !std::env::var_os(NO_CACHE_ENV).is_some_and(|v| !v.is_empty() && v != "0")
-}
 
 /// The folder a file's cached value is kept under (`logbook/2026-W48` for an entry of that
 /// week) and its name in it.
@@ -247,15 +286,21 @@ fn cached_value(path: &str, bytes: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// The file at `path` from the cache, its document handed to the parser; `None` on a miss or a
-/// value that does not read back (then the file is read and parsed).
+/// value that does not read back (then the file is read and parsed). The document's text and
+/// tree are slices of the cache file, not copies; the file's bytes are copied once, into the
+/// model's text.
 fn hit(cache: &mut Cache, path: &str, id: &Oid) -> Option<RawFile> {
     let value = cache.get(folder_of(path), id)?;
     let word = |i: usize| Some(u32::from_le_bytes(value.get(4 * i..4 * i + 4)?.try_into().ok()?) as usize);
     let (start, end, tree_len) = (word(0)?, word(1)?, word(2)?);
-    let tree = value.get(12..12 + tree_len)?;
-    let bytes = value.get(12 + tree_len..)?.to_vec();
-    let text = crate::parse::decode(path, bytes.clone()).ok()?;
-    crate::documents::remember(&text, (start, end), tree.to_vec());
+    let tree = value.slice(12..12 + tree_len)?;
+    let file = value.slice(12 + tree_len..value.len())?;
+    let bytes = file.to_vec();
+    // The text as `parse::decode` gives it: without a byte-order mark. Whether it is UTF-8 is
+    // the model's to say; the tree is used only for a text equal to this.
+    let bom = if bytes.starts_with("\u{feff}".as_bytes()) { 3 } else { 0 };
+    let text = file.slice(bom..file.len())?;
+    crate::documents::remember(text.into_parts(), (start, end), tree.into_parts());
     Some(RawFile { path: path.to_string(), bytes })
 }
 

@@ -248,11 +248,11 @@ fn an_entry_left_open_leaves_status_and_check_says_so() {
 #[test]
 fn a_scoped_read_reads_only_its_weeks() {
     use watchbill::model::{Needs, Weeks};
-    use watchbill::store::{Reader, Revision};
+    use watchbill::store::{CacheUse, Reader, Revision};
     let t = organisation();
     let w = |s: &str| s.parse::<watchbill::time::IsoWeek>().expect("a week");
     for rev in [Revision::WorkTree, Revision::Rev("HEAD".into())] {
-        let mut reader = Reader::open(t.path(), &rev).expect("open");
+        let mut reader = Reader::open(t.path(), &rev, CacheUse::Use).expect("open");
         let base: Vec<String> = reader.read(Needs::CREW).expect("read").into_iter().map(|f| f.path).collect();
         assert_eq!(base, vec!["crew.toml", "watchbill.toml"]);
         let week = Needs::rota_in(Weeks::between(w("2026-W10"), w("2026-W11")));
@@ -453,5 +453,459 @@ fn every_read_command_answers_a_scoped_read_as_a_full_read() {
     });
     if let Err(e) = result {
         panic!("{e}");
+    }
+}
+
+// The cache of parsed records (issue 20): whatever happens to the files, a read with the cache
+// answers what a read without it answers.
+
+/// `watchbill -C dir --now NOW args…`, with the cache or with `--no-cache`.
+fn cached(dir: &Path, cache: bool, args: &[&str]) -> std::process::Output {
+    let mut p = crate::common::wb_proc(dir);
+    if !cache {
+        p.arg("--no-cache");
+    }
+    p.args(args).output().expect("watchbill runs")
+}
+
+/// Every read command of the cache's property test: all kinds of records, the working tree and
+/// revisions, JSON where there is some.
+const CACHE_READS: &[&[&str]] = &[
+    &["who", "--format", "json"],
+    &["when", "alice", "--format", "json"],
+    &["status", "--format", "json"],
+    &["objective", "status", "--format", "json"],
+    &["objective", "list"],
+    &["check", "--format", "json"],
+    &["check", "--rev", "HEAD", "--format", "json"],
+    &["log", "list", "--since", "2025-01-01", "--format", "json"],
+    &["rota", "show", "--format", "json"],
+    &["handover", "--no-edit", "--dry-run"],
+    &["maturity", "show", "--format", "json"],
+    &["render", "summary", "--format", "json"],
+    &["crew", "list", "--format", "json"],
+    &["review", "--base", "side", "--format", "json"],
+];
+
+/// One step of the property test: a write through watchbill, a checkout, or a hand edit.
+#[derive(Clone, Debug)]
+enum Edit {
+    Note(u8),
+    Incident {
+        hour: u8,
+        restored: bool,
+    },
+    /// `log update` of the `pick`th entry of the current week.
+    Update {
+        pick: usize,
+        tickets: u8,
+    },
+    CrewAdd(u8),
+    /// `git checkout -f` of `main` or `side` (hand edits are dropped).
+    Checkout {
+        side: bool,
+    },
+    /// The `pick`th logbook file, its mtime set an hour back and seen so by a read with the
+    /// cache, then rewritten by hand with the same size and its mtime put back: the stat data a
+    /// cache of mtime and size would trust, with other bytes.
+    SameMtime {
+        pick: usize,
+    },
+    /// The `pick`th logbook file rewritten by hand just now (racy).
+    ByHand {
+        pick: usize,
+    },
+    /// Every file's mtime an hour back, as if time had passed.
+    Age,
+}
+
+fn edit() -> impl proptest::strategy::Strategy<Value = Edit> {
+    use proptest::prelude::*;
+    prop_oneof![
+        any::<u8>().prop_map(Edit::Note),
+        (0u8..9, any::<bool>()).prop_map(|(hour, restored)| Edit::Incident { hour, restored }),
+        (any::<usize>(), 0u8..50).prop_map(|(pick, tickets)| Edit::Update { pick, tickets }),
+        (0u8..4).prop_map(Edit::CrewAdd),
+        any::<bool>().prop_map(|side| Edit::Checkout { side }),
+        any::<usize>().prop_map(|pick| Edit::SameMtime { pick }),
+        any::<usize>().prop_map(|pick| Edit::ByHand { pick }),
+        Just(Edit::Age),
+    ]
+}
+
+const TITLE: &[u8] = b"title = \"";
+
+/// Where the title of a record begins in its bytes, if it begins with an ASCII letter.
+fn title_at(bytes: &[u8]) -> Option<usize> {
+    let at = bytes.windows(TITLE.len()).position(|w| w == TITLE)? + TITLE.len();
+    bytes.get(at).is_some_and(u8::is_ascii_alphabetic).then_some(at)
+}
+
+/// The `pick`th logbook entry of the working tree with a title to change.
+fn logbook_file(dir: &Path, pick: usize) -> std::path::PathBuf {
+    let files: Vec<std::path::PathBuf> = files_under(dir)
+        .into_iter()
+        .filter(|p| p.starts_with("logbook/"))
+        .map(|p| dir.join(p))
+        .filter(|p| std::fs::read(p).ok().as_deref().and_then(title_at).is_some())
+        .collect();
+    files[pick % files.len()].clone()
+}
+
+/// Rewrites the file in place (same inode, same size) with one letter of its title changed.
+fn change_a_letter(path: &Path) {
+    use std::io::Write;
+    let mut bytes = std::fs::read(path).expect("read");
+    let at = title_at(&bytes).expect("a title");
+    bytes[at] = if bytes[at] == b'Q' { b'Z' } else { b'Q' };
+    let mut f = std::fs::OpenOptions::new().write(true).open(path).expect("open");
+    f.write_all(&bytes).expect("write");
+}
+
+fn set_mtime(path: &Path, at: std::time::SystemTime) {
+    let f = std::fs::OpenOptions::new().write(true).open(path).expect("open");
+    f.set_modified(at).expect("set mtime");
+}
+
+/// Applies an edit; whether it wrote something (a write may be refused: an id taken twice, an
+/// update of an entry the branch does not have).
+fn apply_edit(dir: &Path, e: &Edit) -> bool {
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    let wb = |args: &[&str]| cached(dir, true, args).status.success();
+    match e {
+        Edit::Note(n) => wb(&["log", "note", &format!("Note {n}"), "-m", "by the test"]),
+        Edit::Incident { hour, restored } => {
+            let started = format!("2026-11-23 0{hour}:00");
+            let mut args = vec!["log", "incident", "Generated by the test", "--started", &started, "-m", "x"];
+            if *restored {
+                args.extend(["--restored", "2026-11-23 09:00"]);
+            }
+            wb(&args)
+        }
+        Edit::Update { pick, tickets } => {
+            let list = cached(dir, false, &["log", "list", "--format", "json"]);
+            let list: serde_json::Value = serde_json::from_slice(&list.stdout).expect("JSON");
+            let ids: Vec<&str> =
+                list.as_array().expect("a list").iter().filter_map(|e| e["id"].as_str()).collect();
+            match ids.get(pick % ids.len().max(1)) {
+                Some(id) => wb(&["log", "update", id, "--tickets", &tickets.to_string()]),
+                None => false,
+            }
+        }
+        Edit::CrewAdd(n) => wb(&[
+            "crew",
+            "add",
+            &format!("new{n}"),
+            "--name",
+            &format!("New Member {n}"),
+            "--team",
+            "certif",
+            "--email",
+            &format!("new{n}@example.org"),
+        ]),
+        Edit::Checkout { side } => {
+            git(dir, &["checkout", "-q", "-f", if *side { "side" } else { "main" }]);
+            true
+        }
+        Edit::SameMtime { pick } => {
+            let file = logbook_file(dir, *pick);
+            set_mtime(&file, hour_ago);
+            // The cache takes the file's stat data now, an hour after its mtime: not racy.
+            assert!(cached(dir, true, &["check"]).status.code().is_some());
+            change_a_letter(&file);
+            set_mtime(&file, hour_ago);
+            true
+        }
+        Edit::ByHand { pick } => {
+            change_a_letter(&logbook_file(dir, *pick));
+            true
+        }
+        Edit::Age => {
+            for path in git(dir, &["ls-files", "-co", "--exclude-standard"]).lines() {
+                set_mtime(&dir.join(path), hour_ago);
+            }
+            true
+        }
+    }
+}
+
+/// Issue 20: for random sequences of edits (through watchbill, through `git checkout`, by hand
+/// with the same mtime), every read command prints with the cache what it prints without it,
+/// byte for byte, on both streams, with the same exit code.
+#[test]
+fn every_read_command_answers_with_the_cache_as_without_it() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+    let t = crate::common::example_repo();
+    let dir = t.path();
+    // A branch to check out and review against: an entry and a crew member main does not have.
+    git(dir, &["checkout", "-q", "-b", "side"]);
+    assert!(apply_edit(dir, &Edit::Note(255)) && apply_edit(dir, &Edit::CrewAdd(9)));
+    git(dir, &["checkout", "-q", "main"]);
+    let mut runner = TestRunner::new(Config { cases: 12, failure_persistence: None, ..Config::default() });
+    let wrote = std::cell::Cell::new(0);
+    let result = runner.run(&proptest::collection::vec(edit(), 1..6), |edits| {
+        for e in &edits {
+            wrote.set(wrote.get() + usize::from(apply_edit(dir, e)));
+        }
+        for args in CACHE_READS {
+            let (with, without) = (cached(dir, true, args), cached(dir, false, args));
+            if (with.status.code(), &with.stdout, &with.stderr)
+                != (without.status.code(), &without.stdout, &without.stderr)
+            {
+                return Err(TestCaseError::fail(format!(
+                    "{args:?} after {edits:?}:\n--- with the cache ({:?})\n{}{}\n--- without ({:?})\n{}{}",
+                    with.status.code(),
+                    String::from_utf8_lossy(&with.stdout),
+                    String::from_utf8_lossy(&with.stderr),
+                    without.status.code(),
+                    String::from_utf8_lossy(&without.stdout),
+                    String::from_utf8_lossy(&without.stderr),
+                )));
+            }
+        }
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+    assert!(wrote.get() > 12, "the edits changed the files: {}", wrote.get());
+    assert!(dir.join(".git/watchbill").is_dir(), "the reads kept a cache");
+}
+
+/// `check`'s trace of the cache (`WATCHBILL_CACHE_TRACE`): files read, taken from the cache,
+/// of those vouched for by their stat data (not read), with the check's JSON answer.
+fn traced_check(dir: &Path) -> ((usize, usize, usize), Vec<u8>) {
+    let out = crate::common::wb_proc(dir)
+        .env("WATCHBILL_CACHE_TRACE", "1")
+        .args(["check", "--format", "json"])
+        .output()
+        .expect("watchbill runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let line = stderr.lines().find_map(|l| l.strip_prefix("cache: ")).unwrap_or_else(|| panic!("{stderr}"));
+    let n: Vec<usize> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|w| !w.is_empty())
+        .map(|w| w.parse().expect("a count"))
+        .collect();
+    assert_eq!(n.len(), 4, "{line}");
+    assert_eq!(n[0] - n[1], n[3], "{line}");
+    ((n[0], n[1], n[2]), out.stdout)
+}
+
+/// Waits until no file of the working tree is racy for the cache any more: its mtime and its
+/// ctime (which no one can put back) two seconds behind the clock. The only wait of the suite's
+/// cache tests, needed to see files vouched for by their stat data.
+fn wait_until_not_racy(dir: &Path) {
+    use std::os::unix::fs::MetadataExt;
+    let latest = files_under(dir)
+        .iter()
+        .filter_map(|p| std::fs::symlink_metadata(dir.join(p)).ok())
+        .map(|m| m.mtime().max(m.ctime()))
+        .max()
+        .expect("files");
+    let now =
+        || std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("after 1970").as_secs();
+    while (now() as i64) < latest + 3 {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+/// The cache's files, with their bytes.
+fn cache_files(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let common = git(dir, &["rev-parse", "--git-common-dir"]);
+    let cache = dir.join(common.trim()).join("watchbill");
+    let mut files = Vec::new();
+    for version in std::fs::read_dir(&cache).expect("a cache").flatten() {
+        for f in std::fs::read_dir(version.path()).expect("a folder").flatten() {
+            files.push((f.path(), std::fs::read(f.path()).expect("read")));
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Issue 20: `check` on an unchanged repository reads the cache, not the files: every file's
+/// parse comes from the cache and its blob from its stat data, and the cache is not written.
+#[test]
+fn check_on_an_unchanged_repository_is_served_from_the_cache() {
+    let t = crate::common::example_repo();
+    let dir = t.path();
+    let fresh = cached(dir, false, &["check", "--format", "json"]);
+    assert!(!dir.join(".git/watchbill").exists(), "--no-cache keeps nothing");
+    let ((files, hits, _), cold) = traced_check(dir);
+    assert!(files > 40 && hits == 0, "a cold cache has nothing: {files} files, {hits} hits");
+    assert_eq!(cold, fresh.stdout);
+    wait_until_not_racy(dir);
+    // The first look after the files settle records their stat data as trustworthy…
+    let (_, warm) = traced_check(dir);
+    let before = cache_files(dir);
+    let mtimes: Vec<_> =
+        before.iter().map(|(p, _)| std::fs::metadata(p).and_then(|m| m.modified()).expect("mtime")).collect();
+    // …and from then on nothing is read or parsed, and nothing written.
+    let (counts, again) = traced_check(dir);
+    assert_eq!(counts, (files, files, files), "(files, from the cache, by stat data)");
+    assert_eq!((&warm, &again), (&fresh.stdout, &fresh.stdout));
+    let after = cache_files(dir);
+    assert_eq!(before, after, "the cache is not rewritten");
+    let mtimes_after: Vec<_> =
+        after.iter().map(|(p, _)| std::fs::metadata(p).and_then(|m| m.modified()).expect("mtime")).collect();
+    assert_eq!(mtimes, mtimes_after);
+    // An edit is seen: one file read and parsed, the rest still from the cache.
+    crate::common::wb(dir).args(["log", "note", "One more", "-m", "x"]).assert().success();
+    let ((files_now, hits_now, _), edited) = traced_check(dir);
+    assert_eq!((files_now, hits_now), (files + 1, files), "only the new entry is parsed");
+    assert_eq!(edited, cached(dir, false, &["check", "--format", "json"]).stdout);
+    // `WATCHBILL_NO_CACHE=1` is `--no-cache`: everything parsed afresh.
+    let off = crate::common::wb_proc(dir)
+        .env("WATCHBILL_CACHE_TRACE", "1")
+        .env("WATCHBILL_NO_CACHE", "1")
+        .arg("check")
+        .output()
+        .expect("watchbill runs");
+    let trace =
+        format!("cache: {} files, 0 from the cache (0 by their stat data), {} parsed", files + 1, files + 1);
+    assert!(
+        String::from_utf8_lossy(&off.stderr).contains(&trace),
+        "{}",
+        String::from_utf8_lossy(&off.stderr)
+    );
+}
+
+/// A cache file truncated, garbled, emptied or written by another version of watchbill is
+/// ignored without a word, the answers are those of a fresh read, and the file is replaced by a
+/// whole one.
+#[test]
+fn a_damaged_or_foreign_cache_is_ignored_and_replaced() {
+    let t = crate::common::example_repo();
+    let dir = t.path();
+    let reads: &[&[&str]] = &[
+        &["check", "--format", "json"],
+        &["status", "--format", "json"],
+        &["log", "list", "--format", "json"],
+    ];
+    let fresh: Vec<_> = reads.iter().map(|a| cached(dir, false, a)).collect();
+    let (_, _) = traced_check(dir);
+    let good = cache_files(dir);
+    assert!(good.len() > 5, "a file per folder: {}", good.len());
+    type Damage = fn(&[u8]) -> Vec<u8>;
+    let damages: &[(&str, Damage)] = &[
+        ("truncated", |b| b[..b.len() / 2].to_vec()),
+        ("one byte short", |b| b[..b.len() - 1].to_vec()),
+        ("garbled", |b| b.iter().enumerate().map(|(i, x)| if i == b.len() / 3 { !x } else { *x }).collect()),
+        ("empty", |_| Vec::new()),
+        ("garbage", |_| b"not a cache at all\n".to_vec()),
+        ("another version, checksum right", |b| {
+            // The header: magic (8 bytes), format (4), the version's length (1) and bytes.
+            let mut other = b.to_vec();
+            other[13] = b'9';
+            let body = other.len() - 8;
+            let sum = watchbill::documents::quick_hash(&other[..body]).to_le_bytes();
+            other[body..].copy_from_slice(&sum);
+            other
+        }),
+    ];
+    for (what, damage) in damages {
+        for (path, bytes) in &good {
+            std::fs::write(path, damage(bytes)).expect("damage");
+        }
+        for (args, fresh) in reads.iter().zip(&fresh) {
+            let out = cached(dir, true, args);
+            assert_eq!(
+                (out.status.code(), &out.stdout, &out.stderr),
+                (fresh.status.code(), &fresh.stdout, &fresh.stderr),
+                "{what}: {args:?}"
+            );
+        }
+        // Replaced: the next read takes every file's parse from the cache.
+        let ((files, hits, _), _) = traced_check(dir);
+        assert_eq!(hits, files, "{what}: the cache was rebuilt whole");
+    }
+    // A cache of another format lives in another folder and is never read.
+    let old = dir.join(".git/watchbill/cache-v1");
+    std::fs::create_dir_all(&old).expect("mkdir");
+    std::fs::write(old.join("rota.bin"), b"WBCACHE\0\x01\0\0\0garbage").expect("write");
+    let out = cached(dir, true, reads[0]);
+    assert_eq!((&out.stdout, &out.stderr), (&fresh[0].stdout, &fresh[0].stderr));
+}
+
+/// A linked worktree (`git worktree add`) keeps no cache of its own: it shares the one in the
+/// common git folder, and each worktree answers for its own files.
+#[test]
+fn linked_worktrees_share_the_cache_and_answer_for_their_own_files() {
+    let t = crate::common::example_repo();
+    let main = t.path();
+    let other = tempfile::tempdir().expect("tempdir");
+    let linked = other.path().join("linked");
+    git(main, &["worktree", "add", "-q", "-b", "linked", linked.to_str().expect("utf-8"), "HEAD"]);
+    let ((files, hits, _), _) = traced_check(main);
+    assert_eq!(hits, 0);
+    // The linked worktree's files hold the same blobs: their parses are the main one's.
+    let ((linked_files, linked_hits, _), out) = traced_check(&linked);
+    assert_eq!((linked_files, linked_hits), (files, files));
+    assert_eq!(out, cached(&linked, false, &["check", "--format", "json"]).stdout);
+    assert!(!linked.join(".git").is_dir(), "a linked worktree's .git is a file");
+    assert!(main.join(".git/watchbill").is_dir(), "the cache is in the common git folder");
+    // Different files on each side: each answers for its own.
+    crate::common::wb(&linked)
+        .args(["log", "note", "Only on the linked branch", "-m", "x"])
+        .assert()
+        .success();
+    crate::common::wb(main)
+        .args(["crew", "add", "zed", "--name", "Zed Main", "--team", "certif"])
+        .assert()
+        .success();
+    for dir in [main, linked.as_path(), main, linked.as_path()] {
+        for args in
+            [&["check", "--format", "json"][..], &["log", "list", "--format", "json"], &["crew", "list"]]
+        {
+            let (with, without) = (cached(dir, true, args), cached(dir, false, args));
+            assert_eq!(
+                (with.status.code(), &with.stdout),
+                (without.status.code(), &without.stdout),
+                "{args:?}"
+            );
+        }
+    }
+    let list = |dir: &Path| String::from_utf8_lossy(&cached(dir, true, &["log", "list"]).stdout).into_owned();
+    assert!(
+        list(&linked).contains("Only on the linked branch") && !list(main).contains("Only on the linked")
+    );
+}
+
+/// Four `check`s at once on a cold cache all answer as a fresh read does, and leave a whole
+/// cache (no temporary file, every parse found by the next read).
+#[test]
+fn concurrent_reads_on_a_cold_cache_answer_right_and_leave_a_whole_cache() {
+    let t = crate::common::example_repo();
+    let dir = t.path();
+    let fresh = cached(dir, false, &["check", "--format", "json"]);
+    for _ in 0..3 {
+        let _ = std::fs::remove_dir_all(dir.join(".git/watchbill"));
+        let running: Vec<_> = (0..4)
+            .map(|_| {
+                crate::common::wb_proc(dir)
+                    .args(["check", "--format", "json"])
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .expect("spawns")
+            })
+            .collect();
+        for child in running {
+            let out = child.wait_with_output().expect("runs");
+            assert_eq!(
+                (out.status.code(), &out.stdout, &out.stderr),
+                (fresh.status.code(), &fresh.stdout, &fresh.stderr)
+            );
+        }
+        let left: Vec<_> = cache_files(dir)
+            .into_iter()
+            .map(|(p, _)| p.file_name().expect("a name").to_string_lossy().into_owned())
+            .filter(|n| n.starts_with('.'))
+            .collect();
+        assert!(left.is_empty(), "temporary files left: {left:?}");
+        let ((files, hits, _), out) = traced_check(dir);
+        assert_eq!((hits, &out), (files, &fresh.stdout), "every parse is in the cache, whole");
     }
 }
