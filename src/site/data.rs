@@ -133,6 +133,8 @@ pub(super) struct Plan<'m> {
     per_incident: Vec<PerIncident<'m>>,
     /// The entries of each week, in the journal's order.
     by_week: HashMap<IsoWeek, Vec<&'m Entry>>,
+    /// The quarters with a review pack, newest first.
+    quarters: Vec<crate::report::quarter::Quarter>,
 }
 
 /// An objective whose records are incidents, with what every incident's page says of it the
@@ -230,6 +232,8 @@ enum Job {
     Objectives,
     Maturity,
     Search,
+    /// The review pack of the quarter of that index in [`Plan::quarters`].
+    Quarter(usize),
 }
 
 impl<'m> Plan<'m> {
@@ -330,11 +334,19 @@ impl<'m> Plan<'m> {
             scoreboard,
             per_incident,
             by_week,
+            quarters: super::org::quarters(model, now),
         }
     }
 
-    /// Renders every page, spread over the cores.
-    pub(super) fn render(&self, r: &Renderer, progress: &(dyn Fn(usize, usize) + Sync)) -> Result<Vec<Page>> {
+    /// Renders every page, spread over the cores: the pieces of the build (a week and its
+    /// incidents, a quarter's pack, the members…) are taken by the threads one at a time, the
+    /// costliest first, so no core waits while another finishes a long one.
+    pub(super) fn render(
+        &self,
+        r: &Renderer,
+        options: &Options,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Result<Vec<Page>> {
         let mut jobs: Vec<Job> = (0..self.weeks.len()).map(Job::Week).collect();
         jobs.extend([
             Job::Home,
@@ -345,32 +357,46 @@ impl<'m> Plan<'m> {
             Job::Maturity,
             Job::Search,
         ]);
+        jobs.extend((0..self.quarters.len()).map(Job::Quarter));
         // Pages to come: a week's and its incidents', two per member, one per objective, about
         // a hundred more (lists, years, the home page…).
         let incidents: usize = self.stats.values().map(|s| s.incidents).sum();
         let total = self.weeks.len() + incidents + 2 * self.members.len() + self.objectives.len() + 100;
         let done = std::sync::atomic::AtomicUsize::new(0);
+        // What each piece costs, about, in incident pages (measured on the ten-year example: a
+        // quarter's pack evaluates every objective at a dozen instants, the members' pages
+        // and feeds go through the whole rota, the search pages list every entry). Only the
+        // order they are started in depends on it.
+        let entries = self.model.entries.len();
         let weight = |j: &Job| match j {
             Job::Week(i) => 1 + self.stats.get(&self.weeks[*i]).map_or(0, |s| s.incidents),
-            Job::Members => self.members.len(),
+            Job::Quarter(_) => 2 * self.model.objectives.len() + entries / 20,
+            Job::Members => 4 * self.members.len(),
+            Job::Search => entries / 10 + self.services.len(),
             Job::Objectives => 3 * self.objectives.len(),
-            Job::Search => self.services.len() + self.weeks.len() / 4,
             _ => 20,
         };
-        let runs = crate::parallel::by_runs(jobs, 1, weight, |run: Vec<Job>| -> Result<Vec<Page>> {
+        let packs = std::sync::Mutex::new(Vec::new());
+        let results = crate::parallel::heaviest_first(jobs, weight, |job: Job| -> Result<Vec<Page>> {
             let mut out = Vec::new();
-            for job in run {
-                let before = out.len();
+            if let Job::Quarter(i) = job {
+                let (page, listed) = super::org::pack(self, self.model, &self.quarters, i, self.now, r)?;
+                out.push(page);
+                packs.lock().unwrap_or_else(|e| e.into_inner()).push((i, listed));
+            } else {
                 self.job(r, &job, &mut out)?;
-                let n = done.fetch_add(out.len() - before, std::sync::atomic::Ordering::Relaxed);
-                progress((n + out.len() - before).min(total), total);
             }
+            let n = done.fetch_add(out.len(), std::sync::atomic::Ordering::Relaxed);
+            progress((n + out.len()).min(total), total);
             Ok(out)
         });
         let mut pages = Vec::new();
-        for run in runs {
-            pages.extend(run?);
+        for result in results {
+            pages.extend(result?);
         }
+        let mut packs = packs.into_inner().unwrap_or_else(|e| e.into_inner());
+        packs.sort_by_key(|(i, _)| *i);
+        pages.extend(super::org::index(self, packs.into_iter().map(|(_, v)| v).collect(), r, options)?);
         Ok(pages)
     }
 
@@ -384,6 +410,8 @@ impl<'m> Plan<'m> {
             Job::Objectives => self.objectives(r, out),
             Job::Maturity => self.maturity(r, out),
             Job::Search => self.search(r, out),
+            // Made by `render`, which lists them.
+            Job::Quarter(_) => Ok(()),
         }
     }
 
