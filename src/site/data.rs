@@ -132,9 +132,10 @@ pub(super) struct Plan<'m> {
     /// The objectives whose records are incidents (a duration or a field of each).
     per_incident: Vec<PerIncident<'m>>,
     /// The entries of each week, in the journal's order.
-    by_week: HashMap<IsoWeek, Vec<&'m Entry>>,
-    /// The quarters with a review pack, newest first.
+    by_week: journal::ByWeek<'m>,
+    /// The quarters with a review pack, newest first, and the evaluations their packs share.
     quarters: Vec<crate::report::quarter::Quarter>,
+    pub(super) readings: crate::report::quarter::Readings,
 }
 
 /// An objective whose records are incidents, with what every incident's page says of it the
@@ -305,11 +306,7 @@ impl<'m> Plan<'m> {
                 }
             })
             .collect();
-        let mut by_week: HashMap<IsoWeek, Vec<&Entry>> = HashMap::new();
-        for e in &model.entries {
-            by_week.entry(e.week).or_default().push(e);
-        }
-        let by_week = by_week.into_iter().map(|(w, es)| (w, report::sorted(es.into_iter()))).collect();
+        let by_week = journal::ByWeek::new(model);
         let members = segments(model.crew.members.iter().map(|m| m.id().as_str()));
         let services = segments(services);
         let hrefs = |folder: &str, segs: &HashMap<String, String>| -> HashMap<String, String> {
@@ -335,6 +332,7 @@ impl<'m> Plan<'m> {
             per_incident,
             by_week,
             quarters: super::org::quarters(model, now),
+            readings: crate::report::quarter::Readings::default(),
         }
     }
 
@@ -516,8 +514,8 @@ impl<'m> Plan<'m> {
 
     fn week(&self, r: &Renderer, i: usize, out: &mut Vec<Page>) -> Result<()> {
         let w = self.weeks[i];
-        let week = journal::week(self.model, w, self.now);
-        let entries = self.by_week.get(&w).map_or(&[][..], Vec::as_slice);
+        let week = self.by_week.week(self.model, w, self.now);
+        let entries = self.by_week.entries(w);
         let incidents: Vec<&Entry> =
             entries.iter().copied().filter(|e| e.meta.kind == Kind::Incident).collect();
         let link = |w: IsoWeek| json!({"href": Self::week_href(w), "title": w.to_string()});
@@ -631,7 +629,7 @@ impl<'m> Plan<'m> {
     fn home(&self, r: &Renderer, out: &mut Vec<Page>) -> Result<()> {
         let model = self.model;
         let schedule = &model.settings.schedule;
-        let week = journal::week(model, self.current, self.now);
+        let week = self.by_week.week(model, self.current, self.now);
         let terms = crate::planner::terms(&model.crews());
         let until = |id: &str| {
             terms

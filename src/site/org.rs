@@ -58,7 +58,7 @@ pub(super) fn pack(
     let Some(q) = all.get(i).copied() else {
         return Err(crate::error::Error::usage(format!("no quarter {i} among {}", all.len())));
     };
-    let page = quarter::build(model, q, now);
+    let page = quarter::build_with(model, q, now, &plan.readings);
     let pack = &page.quarter;
     let listed = json!({
         "href": quarter_href(q),
