@@ -794,7 +794,10 @@ impl<'m> Plan<'m> {
         }
         // A stamp that moves once a week, so the feeds change only when the rota does.
         let stamp = schedule.handover(self.current).to_utc();
+        let ids: Vec<&crate::ids::MemberId> = model.crew.members.iter().map(|m| m.id()).collect();
+        let mut feeds = crate::ics::calendars(&model.settings, &model.crew, &crews, &ids, stamp).into_iter();
         for m in &model.crew.members {
+            let feed = feeds.next().unwrap_or_default();
             let id = m.id().as_str();
             let Some(seg) = self.members.get(id) else { continue };
             let mut mine = terms.get(id).cloned().unwrap_or_default();
@@ -817,7 +820,6 @@ impl<'m> Plan<'m> {
                 "ics": self.ics_link(&ics),
             });
             out.push(self.page(r, format!("members/{seg}.html"), "member.html", &data)?);
-            let feed = crate::ics::calendar(&model.settings, &model.crew, &crews, Some(m.id()), stamp);
             out.push(self.raw(ics, feed.into_bytes()));
         }
         Ok(())
