@@ -283,8 +283,11 @@ pub fn build(model: &Model, quarter: Quarter, now: DateTime<FixedOffset>) -> Qua
 /// and shares one). Only the current window is evaluated: a pack shows no trend of windows.
 #[derive(Default)]
 pub struct Readings {
-    memo: Mutex<HashMap<(ObjectiveId, DateTime<FixedOffset>), Arc<metrics::Evaluation>>>,
+    memo: Mutex<HashMap<Instant, Arc<metrics::Evaluation>>>,
 }
+
+/// An objective at an instant.
+type Instant = (ObjectiveId, DateTime<FixedOffset>);
 
 impl Readings {
     fn evaluation(&self, model: &Model, o: &Def, t: DateTime<FixedOffset>) -> Arc<metrics::Evaluation> {
