@@ -7,12 +7,14 @@
 #                     cold cache (.git/watchbill removed before each run) and a warm one, each
 #                     beside who and cat of the same repository in the same run
 #   when, log list, rota show, render summary at 10 years
+#   site              the web site of 10 years, built from nothing and again unchanged
 # review is of a branch adding one note (bench-one-note, made once with git plumbing, the
 # checkout untouched) and of the history's last commit (a week of entries and its handover).
 # Not part of CI: it takes a few minutes. docs/performance.md records its figures.
 #
 # Usage: bash scripts/bench.sh [WORKDIR]   (default: a new temporary folder; an existing WORKDIR
 # keeps the generated repositories between runs; no spaces in its path)
+#        BENCH_ONLY=site bash scripts/bench.sh [WORKDIR]   the site's figures alone
 # Needs hyperfine and GNU time (/usr/bin/time); installs them with apt-get when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -100,6 +102,8 @@ done
 
 y1="$work/y1" y10="$work/y10"
 files10=$(tr -cd '\0' <"$work/files10.z" | wc -c)
+only="${BENCH_ONLY:-}"
+if [ "$only" != site ]; then
 echo "timing (10 years: $files10 files)" >&2
 bench "cat: every file check reads (10y)" "cd $y10 && xargs -0 cat <$work/files10.z >/dev/null"
 bench "watchbill check (10y)" "$wb -C $y10 --no-cache check"
@@ -126,6 +130,27 @@ bench "watchbill when (10y)" "$wb -C $y10 when alice-martin"
 bench "watchbill log list (10y)" "$wb -C $y10 log list"
 bench "watchbill rota show (10y)" "$wb -C $y10 rota show"
 bench "watchbill render summary (10y)" "$wb -C $y10 render summary --format md"
+fi
+
+# The web site of ten years: from nothing (hyperfine empties the folder before each run), then
+# rebuilt with nothing changed (every page kept: neither rendered nor written). Wall, user and
+# system time, peak memory, and the pages written by one run of each.
+site="$work/y10-site"
+site_bench() {
+  local name="$1" prepare="$2" csv="$work/h.csv" out="$work/site.out"
+  hyperfine -N --style none --warmup 1 --runs 5 --prepare "$prepare" --export-csv "$csv" \
+    "$wb -C $y10 site -o $site" >/dev/null
+  bash -c "$prepare"
+  local peak
+  peak=$(/usr/bin/time -v "$wb" -C "$y10" site -o "$site" 2>&1 >"$out" |
+    awk -F: '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }')
+  awk -F, -v n="$name" -v p="$peak" -v w="$(sed -n 's/.*: \([0-9]*\) written.*/\1/p' "$out")" \
+    'NR == 2 { printf "%s\t%.1f\t%.1f\t%s\tuser %.2f s, system %.2f s, %s pages written\n", n, $2 * 1000, $3 * 1000, p, $5, $6, w }' \
+    "$csv" >>"$results"
+  tail -1 "$results" | awk -F'\t' '{ printf "  %-44s %9s ms ± %s (%s)\n", $1, $2, $3, $5 }' >&2
+}
+site_bench "watchbill site, from nothing (10y)" "rm -rf $site"
+site_bench "watchbill site, unchanged (10y)" "true"
 
 ms() { awk -F'\t' -v n="$1" '$1 == n { print $2 }' "$results"; }
 ratio() { awk -v a="$(ms "$1")" -v b="$(ms "$2")" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "-" }'; }
@@ -136,7 +161,8 @@ echo "machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /p
 echo "repositories: $y1 ($(tr -cd '\0' <"$work/files1.z" | wc -c) files), $y10 ($files10 files)"
 echo
 printf '%-52s %10s %8s %9s\n' "command" "mean ms" "± ms" "peak MB"
-awk -F'\t' '{ printf "%-52s %10s %8s %9s\n", $1, $2, $3, $4 }' "$results"
+awk -F'\t' '{ printf "%-52s %10s %8s %9s  %s\n", $1, $2, $3, $4, $5 }' "$results"
+[ "$only" != site ] || exit 0
 echo
 echo "check --no-cache / cat:             $(ratio "watchbill check (10y)" "cat: every file check reads (10y)")   (target: within 3x)"
 echo "check --rev HEAD --no-cache / git cat-file: $(ratio "watchbill check --rev HEAD (10y)" "git cat-file --batch: the same blobs (10y)")"

@@ -89,9 +89,46 @@ fn calendar_with(
     stamp: DateTime<Utc>,
     versions: &Versions,
 ) -> String {
-    let tz = settings.schedule.tz;
     let terms: Vec<Term> =
         terms(weeks).into_iter().filter(|t| member.is_none_or(|m| &t.member == m)).collect();
+    feed(settings, crew, member, &terms, stamp, versions, &mut BTreeMap::new())
+}
+
+/// The feed of each of `members` ([`calendar`] of each), the rota's terms worked out once and
+/// each span of years' time zone once: the site publishes one per member of hundreds.
+pub fn calendars(
+    settings: &Settings,
+    crew: &Crew,
+    weeks: &BTreeMap<crate::time::IsoWeek, Vec<MemberId>>,
+    members: &[&MemberId],
+    stamp: DateTime<Utc>,
+) -> Vec<String> {
+    let mut by_member: BTreeMap<&MemberId, Vec<Term>> = BTreeMap::new();
+    let all = terms(weeks);
+    for t in &all {
+        by_member.entry(&t.member).or_default().push(t.clone());
+    }
+    let mut zones = BTreeMap::new();
+    members
+        .iter()
+        .map(|m| {
+            let mine = by_member.get(m).map_or(&[][..], Vec::as_slice);
+            feed(settings, crew, Some(m), mine, stamp, &Versions::default(), &mut zones)
+        })
+        .collect()
+}
+
+/// One feed of `terms`; `zones` keeps the time zone's lines by span of years.
+fn feed(
+    settings: &Settings,
+    crew: &Crew,
+    member: Option<&MemberId>,
+    terms: &[Term],
+    stamp: DateTime<Utc>,
+    versions: &Versions,
+    zones: &mut BTreeMap<(i32, i32), Vec<String>>,
+) -> String {
+    let tz = settings.schedule.tz;
     let mut lines = vec![
         "BEGIN:VCALENDAR".to_string(),
         "VERSION:2.0".to_string(),
@@ -100,9 +137,9 @@ fn calendar_with(
         "METHOD:PUBLISH".to_string(),
         format!("X-WR-CALNAME:{}", text(&calendar_name(settings, crew, member))),
     ];
-    let (first, last) = years(settings, &terms, stamp);
-    lines.extend(vtimezone(tz, first, last));
-    for t in &terms {
+    let (first, last) = years(settings, terms, stamp);
+    lines.extend(zones.entry((first, last)).or_insert_with(|| vtimezone(tz, first, last)).iter().cloned());
+    for t in terms {
         lines.extend(vevent(settings, crew, t, stamp, versions));
     }
     for c in &versions.covers {
@@ -416,6 +453,25 @@ mod tests {
     use crate::model::crew::{Member, Team};
     use crate::time::IsoWeek;
     use toml::Spanned;
+
+    #[test]
+    fn calendars_are_each_members_calendar() {
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-23T09:00:00+01:00").unwrap();
+        let raw: Vec<crate::model::RawFile> = crate::example::files(now)
+            .into_iter()
+            .map(|(path, text)| crate::model::RawFile { path, bytes: text.into_bytes() })
+            .collect();
+        let model = crate::model::load(raw).model;
+        let crews = model.crews();
+        let stamp = now.to_utc();
+        let ids: Vec<&MemberId> = model.crew.members.iter().map(|m| m.id()).collect();
+        let feeds = calendars(&model.settings, &model.crew, &crews, &ids, stamp);
+        assert_eq!(feeds.len(), ids.len());
+        for (m, feed) in ids.iter().zip(&feeds) {
+            assert_eq!(*feed, calendar(&model.settings, &model.crew, &crews, Some(m), stamp), "{m}");
+        }
+        assert!(feeds.iter().any(|f| f.contains("BEGIN:VEVENT")), "members with terms are compared");
+    }
 
     fn week(s: &str) -> IsoWeek {
         s.parse().unwrap()

@@ -11,6 +11,7 @@ use crate::model::Model;
 use crate::time::{rfc3339, IsoWeek, Timestamp};
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
+use std::collections::HashMap;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Journal {
@@ -189,17 +190,64 @@ fn ongoing_at(e: &Entry, week: IsoWeek, end: DateTime<FixedOffset>) -> bool {
 
 /// One week's page, as it stands at `now`.
 pub fn week(model: &Model, week: IsoWeek, now: DateTime<FixedOffset>) -> Week {
+    let end = model.settings.schedule.span(week).1.fixed_offset();
+    let entries = sorted(model.entries.iter().filter(|e| e.week == week));
+    let ongoing = sorted(model.entries.iter().filter(|e| ongoing_at(e, week, end)));
+    week_of(model, week, now, entries, ongoing)
+}
+
+/// The logbook's entries by week, each week's in the journal's order: made once for a page per
+/// week of the whole history (the site), where [`week`] would go through every entry each time.
+pub struct ByWeek<'m> {
+    weeks: HashMap<IsoWeek, Vec<&'m Entry>>,
+}
+
+impl<'m> ByWeek<'m> {
+    pub fn new(model: &'m Model) -> ByWeek<'m> {
+        let mut weeks: HashMap<IsoWeek, Vec<&Entry>> = HashMap::new();
+        for e in &model.entries {
+            weeks.entry(e.week).or_default().push(e);
+        }
+        let weeks = weeks.into_iter().map(|(w, es)| (w, sorted(es.into_iter()))).collect();
+        ByWeek { weeks }
+    }
+
+    /// The entries of `week`, in the journal's order.
+    pub fn entries(&self, week: IsoWeek) -> &[&'m Entry] {
+        self.weeks.get(&week).map_or(&[][..], Vec::as_slice)
+    }
+
+    /// [`week`], from the index: the same page.
+    pub fn week(&self, model: &Model, week: IsoWeek, now: DateTime<FixedOffset>) -> Week {
+        let end = model.settings.schedule.span(week).1.fixed_offset();
+        // Worksites are opened at most OPEN_WEEKS before the week (see `ongoing_at`).
+        let ongoing = sorted(
+            (0..=OPEN_WEEKS)
+                .flat_map(|back| self.entries(week.plus(-back)).iter().copied())
+                .filter(|e| ongoing_at(e, week, end)),
+        );
+        week_of(model, week, now, self.entries(week).to_vec(), ongoing)
+    }
+}
+
+/// A week's page from its entries and the worksites ongoing at its end, each in the journal's
+/// order.
+fn week_of(
+    model: &Model,
+    week: IsoWeek,
+    now: DateTime<FixedOffset>,
+    entries: Vec<&Entry>,
+    ongoing: Vec<&Entry>,
+) -> Week {
     let schedule = &model.settings.schedule;
     let (starts, ends) = schedule.span(week);
     let crew_of = |w: IsoWeek| model.rota.get(&w).map(|r| r.crew.clone()).unwrap_or_default();
     let (crew, next) = (crew_of(week), crew_of(week.next()));
-    let entries = sorted(model.entries.iter().filter(|e| e.week == week));
     let incidents: Vec<Incident> =
         entries.iter().filter(|e| e.meta.kind == Kind::Incident).map(|e| incident(model, e)).collect();
     let notes: Vec<Note> =
         entries.iter().filter(|e| e.meta.kind == Kind::Note).map(|e| note(model, e)).collect();
-    let end = ends.fixed_offset();
-    let ongoing = sorted(model.entries.iter().filter(|e| ongoing_at(e, week, end)))
+    let ongoing = ongoing
         .into_iter()
         .map(|e| Worksite {
             id: e.id.clone(),
@@ -240,5 +288,33 @@ pub fn week(model: &Model, week: IsoWeek, now: DateTime<FixedOffset>) -> Week {
         ongoing,
         handover,
         totals,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_index_gives_every_week_the_page_week_gives() {
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-23T09:00:00+01:00").unwrap();
+        let raw: Vec<crate::model::RawFile> = crate::example::files(now)
+            .into_iter()
+            .map(|(path, text)| crate::model::RawFile { path, bytes: text.into_bytes() })
+            .collect();
+        let model = crate::model::load(raw).model;
+        let index = ByWeek::new(&model);
+        let weeks: std::collections::BTreeSet<IsoWeek> = model.entries.iter().map(|e| e.week).collect();
+        let (first, last) = (weeks.first().copied().unwrap(), weeks.last().copied().unwrap());
+        let mut seen = (0, 0);
+        // A week before the first entry and after the last too: empty weeks are pages as well.
+        for w in first.plus(-1).through(last.next()) {
+            let (a, b) = (week(&model, w, now), index.week(&model, w, now));
+            assert_eq!(serde_json::to_value(&a).unwrap(), serde_json::to_value(&b).unwrap(), "week {w}");
+            seen.0 += a.incidents.len() + a.notes.len();
+            seen.1 += a.ongoing.len();
+        }
+        assert_eq!(seen.0, model.entries.len(), "every entry is on its week's page");
+        assert!(seen.1 > 0, "the example has worksites ongoing, so the window of weeks is compared");
     }
 }

@@ -10,6 +10,7 @@
 use super::journal::{self, Incident};
 use super::{median, people, person, Meta, Person};
 use crate::format;
+use crate::ids::ObjectiveId;
 use crate::metrics::{self, Verdict};
 use crate::model::logbook::{Kind, Severity};
 use crate::model::objective::{Objective as Def, Op};
@@ -17,9 +18,10 @@ use crate::model::Model;
 use crate::time::{resolve_local, rfc3339, IsoWeek};
 use chrono::{DateTime, Datelike, Days, FixedOffset, Months, NaiveDate, NaiveTime};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::str::FromStr;
+use std::sync::{Arc, Mutex};
 
 /// How many quarters the trend of each objective shows, this one included.
 pub const QUARTERS: usize = 4;
@@ -273,6 +275,50 @@ pub struct Round {
 
 /// The pack of `quarter`, as it stands at `now` (the end of the quarter if it is over).
 pub fn build(model: &Model, quarter: Quarter, now: DateTime<FixedOffset>) -> QuarterPage {
+    build_with(model, quarter, now, &Readings::default())
+}
+
+/// The objectives evaluated at the instants packs read them, each once: the packs of
+/// consecutive quarters read the same quarter ends (the site builds eight, on several threads,
+/// and shares one). Only the current window is evaluated: a pack shows no trend of windows.
+#[derive(Default)]
+pub struct Readings {
+    memo: Mutex<HashMap<Instant, Arc<metrics::Evaluation>>>,
+}
+
+/// An objective at an instant.
+type Instant = (ObjectiveId, DateTime<FixedOffset>);
+
+impl Readings {
+    fn evaluation(&self, model: &Model, o: &Def, t: DateTime<FixedOffset>) -> Arc<metrics::Evaluation> {
+        let key = (o.id.clone(), t);
+        if let Some(e) = self.memo.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return Arc::clone(e);
+        }
+        // Evaluated without the lock held, so threads evaluate side by side (two may evaluate
+        // the same one: the same result, kept once).
+        let e = Arc::new(metrics::evaluate_over(model, o, t, 0));
+        self.memo.lock().unwrap_or_else(|e| e.into_inner()).insert(key, Arc::clone(&e));
+        e
+    }
+
+    fn value(&self, model: &Model, o: &Def, t: DateTime<FixedOffset>) -> Option<f64> {
+        self.evaluation(model, o, t).value
+    }
+
+    /// Every objective's evaluation at `t`.
+    fn all(&self, model: &Model, t: DateTime<FixedOffset>) -> Vec<metrics::Evaluation> {
+        model.objectives.values().map(|o| (*self.evaluation(model, o, t)).clone()).collect()
+    }
+}
+
+/// [`build`], with evaluations shared with other packs.
+pub fn build_with(
+    model: &Model,
+    quarter: Quarter,
+    now: DateTime<FixedOffset>,
+    readings: &Readings,
+) -> QuarterPage {
     let schedule = &model.settings.schedule;
     let tz = schedule.tz;
     let midnight = |d: NaiveDate| resolve_local(tz, d.and_time(NaiveTime::MIN)).fixed_offset();
@@ -290,7 +336,7 @@ pub fn build(model: &Model, quarter: Quarter, now: DateTime<FixedOffset>) -> Qua
         to: IsoWeek::of(last_day),
         current: schedule.week_at(&now),
     };
-    let ctx = Span { quarter, start, end, at, today: schedule.local_date(&at) };
+    let ctx = Span { quarter, start, end, at, today: schedule.local_date(&at), readings };
     let objectives: Vec<ObjectiveQuarter> =
         model.objectives.values().map(|o| objective(model, o, &ctx)).collect();
     let pack = Pack {
@@ -312,12 +358,13 @@ pub fn build(model: &Model, quarter: Quarter, now: DateTime<FixedOffset>) -> Qua
 }
 
 /// The quarter's bounds, and the instant the pack describes.
-struct Span {
+struct Span<'r> {
     quarter: Quarter,
     start: DateTime<FixedOffset>,
     end: DateTime<FixedOffset>,
     at: DateTime<FixedOffset>,
     today: NaiveDate,
+    readings: &'r Readings,
 }
 
 fn reading(o: &Def, label: String, value: Option<f64>) -> Reading {
@@ -346,16 +393,12 @@ fn better(o: &Def, a: f64, b: f64) -> bool {
     }
 }
 
-fn value_at(model: &Model, o: &Def, t: DateTime<FixedOffset>) -> Option<f64> {
-    metrics::evaluate_over(model, o, t, 0).value
-}
-
 fn objective(model: &Model, o: &Def, span: &Span) -> ObjectiveQuarter {
     let date =
         |t: DateTime<FixedOffset>| model.settings.schedule.local_date(&t).format("%Y-%m-%d").to_string();
     let tz = model.settings.schedule.tz;
-    let start = reading(o, date(span.start), value_at(model, o, span.start));
-    let end = reading(o, span.quarter.to_string(), value_at(model, o, span.at));
+    let start = reading(o, date(span.start), span.readings.value(model, o, span.start));
+    let end = reading(o, span.quarter.to_string(), span.readings.value(model, o, span.at));
     let quarters: Vec<Reading> = (1 - QUARTERS as i32..=0)
         .map(|k| {
             let q = span.quarter.plus(k);
@@ -364,7 +407,7 @@ fn objective(model: &Model, o: &Def, span: &Span) -> ObjectiveQuarter {
             } else {
                 // Never later than the pack's instant: the end of a quarter to come is unknown.
                 let t = resolve_local(tz, q.end_day().and_time(NaiveTime::MIN)).fixed_offset().min(span.at);
-                reading(o, q.to_string(), value_at(model, o, t))
+                reading(o, q.to_string(), span.readings.value(model, o, t))
             }
         })
         .collect();
@@ -413,7 +456,9 @@ fn trough(
     let mut points: Vec<(NaiveDate, f64)> = (0..)
         .map_while(|m| first.checked_add_months(Months::new(m)).filter(|d| *d < span.today))
         .filter_map(|d| {
-            value_at(model, o, resolve_local(tz, d.and_time(NaiveTime::MIN)).fixed_offset()).map(|v| (d, v))
+            span.readings
+                .value(model, o, resolve_local(tz, d.and_time(NaiveTime::MIN)).fixed_offset())
+                .map(|v| (d, v))
         })
         .collect();
     points.push((span.today, end.value?));
@@ -500,7 +545,8 @@ fn maturity(model: &Model, span: &Span) -> MaturityQuarter {
         by: a.file.by.clone(),
         note: a.file.note.clone(),
     };
-    let status = metrics::maturity(model, span.at);
+    // The matrix reads only the current window's verdicts, values and risks.
+    let status = metrics::maturity_of(model, span.at, &span.readings.all(model, span.at));
     let axes = status
         .iter()
         .map(|axis| {

@@ -132,7 +132,10 @@ pub(super) struct Plan<'m> {
     /// The objectives whose records are incidents (a duration or a field of each).
     per_incident: Vec<PerIncident<'m>>,
     /// The entries of each week, in the journal's order.
-    by_week: HashMap<IsoWeek, Vec<&'m Entry>>,
+    by_week: journal::ByWeek<'m>,
+    /// The quarters with a review pack, newest first, and the evaluations their packs share.
+    quarters: Vec<crate::report::quarter::Quarter>,
+    pub(super) readings: crate::report::quarter::Readings,
 }
 
 /// An objective whose records are incidents, with what every incident's page says of it the
@@ -230,6 +233,8 @@ enum Job {
     Objectives,
     Maturity,
     Search,
+    /// The review pack of the quarter of that index in [`Plan::quarters`].
+    Quarter(usize),
 }
 
 impl<'m> Plan<'m> {
@@ -301,11 +306,7 @@ impl<'m> Plan<'m> {
                 }
             })
             .collect();
-        let mut by_week: HashMap<IsoWeek, Vec<&Entry>> = HashMap::new();
-        for e in &model.entries {
-            by_week.entry(e.week).or_default().push(e);
-        }
-        let by_week = by_week.into_iter().map(|(w, es)| (w, report::sorted(es.into_iter()))).collect();
+        let by_week = journal::ByWeek::new(model);
         let members = segments(model.crew.members.iter().map(|m| m.id().as_str()));
         let services = segments(services);
         let hrefs = |folder: &str, segs: &HashMap<String, String>| -> HashMap<String, String> {
@@ -330,11 +331,20 @@ impl<'m> Plan<'m> {
             scoreboard,
             per_incident,
             by_week,
+            quarters: super::org::quarters(model, now),
+            readings: crate::report::quarter::Readings::default(),
         }
     }
 
-    /// Renders every page, spread over the cores.
-    pub(super) fn render(&self, r: &Renderer, progress: &(dyn Fn(usize, usize) + Sync)) -> Result<Vec<Page>> {
+    /// Renders every page, spread over the cores: the pieces of the build (a week and its
+    /// incidents, a quarter's pack, the members…) are taken by the threads one at a time, the
+    /// costliest first, so no core waits while another finishes a long one.
+    pub(super) fn render(
+        &self,
+        r: &Renderer,
+        options: &Options,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Result<Vec<Page>> {
         let mut jobs: Vec<Job> = (0..self.weeks.len()).map(Job::Week).collect();
         jobs.extend([
             Job::Home,
@@ -345,32 +355,46 @@ impl<'m> Plan<'m> {
             Job::Maturity,
             Job::Search,
         ]);
+        jobs.extend((0..self.quarters.len()).map(Job::Quarter));
         // Pages to come: a week's and its incidents', two per member, one per objective, about
         // a hundred more (lists, years, the home page…).
         let incidents: usize = self.stats.values().map(|s| s.incidents).sum();
         let total = self.weeks.len() + incidents + 2 * self.members.len() + self.objectives.len() + 100;
         let done = std::sync::atomic::AtomicUsize::new(0);
+        // What each piece costs, about, in incident pages (measured on the ten-year example: a
+        // quarter's pack evaluates every objective at a dozen instants, the members' pages
+        // and feeds go through the whole rota, the search pages list every entry). Only the
+        // order they are started in depends on it.
+        let entries = self.model.entries.len();
         let weight = |j: &Job| match j {
             Job::Week(i) => 1 + self.stats.get(&self.weeks[*i]).map_or(0, |s| s.incidents),
-            Job::Members => self.members.len(),
+            Job::Quarter(_) => 2 * self.model.objectives.len() + entries / 20,
+            Job::Members => 4 * self.members.len(),
+            Job::Search => entries / 10 + self.services.len(),
             Job::Objectives => 3 * self.objectives.len(),
-            Job::Search => self.services.len() + self.weeks.len() / 4,
             _ => 20,
         };
-        let runs = crate::parallel::by_runs(jobs, 1, weight, |run: Vec<Job>| -> Result<Vec<Page>> {
+        let packs = std::sync::Mutex::new(Vec::new());
+        let results = crate::parallel::heaviest_first(jobs, weight, |job: Job| -> Result<Vec<Page>> {
             let mut out = Vec::new();
-            for job in run {
-                let before = out.len();
+            if let Job::Quarter(i) = job {
+                let (page, listed) = super::org::pack(self, self.model, &self.quarters, i, self.now, r)?;
+                out.push(page);
+                packs.lock().unwrap_or_else(|e| e.into_inner()).push((i, listed));
+            } else {
                 self.job(r, &job, &mut out)?;
-                let n = done.fetch_add(out.len() - before, std::sync::atomic::Ordering::Relaxed);
-                progress((n + out.len() - before).min(total), total);
             }
+            let n = done.fetch_add(out.len(), std::sync::atomic::Ordering::Relaxed);
+            progress((n + out.len()).min(total), total);
             Ok(out)
         });
         let mut pages = Vec::new();
-        for run in runs {
-            pages.extend(run?);
+        for result in results {
+            pages.extend(result?);
         }
+        let mut packs = packs.into_inner().unwrap_or_else(|e| e.into_inner());
+        packs.sort_by_key(|(i, _)| *i);
+        pages.extend(super::org::index(self, packs.into_iter().map(|(_, v)| v).collect(), r, options)?);
         Ok(pages)
     }
 
@@ -384,6 +408,8 @@ impl<'m> Plan<'m> {
             Job::Objectives => self.objectives(r, out),
             Job::Maturity => self.maturity(r, out),
             Job::Search => self.search(r, out),
+            // Made by `render`, which lists them.
+            Job::Quarter(_) => Ok(()),
         }
     }
 
@@ -488,8 +514,8 @@ impl<'m> Plan<'m> {
 
     fn week(&self, r: &Renderer, i: usize, out: &mut Vec<Page>) -> Result<()> {
         let w = self.weeks[i];
-        let week = journal::week(self.model, w, self.now);
-        let entries = self.by_week.get(&w).map_or(&[][..], Vec::as_slice);
+        let week = self.by_week.week(self.model, w, self.now);
+        let entries = self.by_week.entries(w);
         let incidents: Vec<&Entry> =
             entries.iter().copied().filter(|e| e.meta.kind == Kind::Incident).collect();
         let link = |w: IsoWeek| json!({"href": Self::week_href(w), "title": w.to_string()});
@@ -603,7 +629,7 @@ impl<'m> Plan<'m> {
     fn home(&self, r: &Renderer, out: &mut Vec<Page>) -> Result<()> {
         let model = self.model;
         let schedule = &model.settings.schedule;
-        let week = journal::week(model, self.current, self.now);
+        let week = self.by_week.week(model, self.current, self.now);
         let terms = crate::planner::terms(&model.crews());
         let until = |id: &str| {
             terms
@@ -768,7 +794,10 @@ impl<'m> Plan<'m> {
         }
         // A stamp that moves once a week, so the feeds change only when the rota does.
         let stamp = schedule.handover(self.current).to_utc();
+        let ids: Vec<&crate::ids::MemberId> = model.crew.members.iter().map(|m| m.id()).collect();
+        let mut feeds = crate::ics::calendars(&model.settings, &model.crew, &crews, &ids, stamp).into_iter();
         for m in &model.crew.members {
+            let feed = feeds.next().unwrap_or_default();
             let id = m.id().as_str();
             let Some(seg) = self.members.get(id) else { continue };
             let mut mine = terms.get(id).cloned().unwrap_or_default();
@@ -791,7 +820,6 @@ impl<'m> Plan<'m> {
                 "ics": self.ics_link(&ics),
             });
             out.push(self.page(r, format!("members/{seg}.html"), "member.html", &data)?);
-            let feed = crate::ics::calendar(&model.settings, &model.crew, &crews, Some(m.id()), stamp);
             out.push(self.raw(ics, feed.into_bytes()));
         }
         Ok(())

@@ -141,8 +141,7 @@ pub fn build(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Vec<Page>> {
     let plan = data::Plan::new(model, now, options, known);
-    let mut pages = plan.render(renderer, progress)?;
-    pages.extend(org::pages(&plan, model, now, renderer, options)?);
+    let mut pages = plan.render(renderer, options, progress)?;
     pages.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(pages)
 }

@@ -27,7 +27,7 @@ pub fn links(options: &Options) -> Vec<Link> {
 
 /// The quarters with a pack, newest first: from the quarter of the crew's first record (a
 /// rota week, an entry, a handover) to the one holding `now`, at most [`QUARTERS`].
-fn quarters(model: &Model, now: DateTime<FixedOffset>) -> Vec<Quarter> {
+pub(super) fn quarters(model: &Model, now: DateTime<FixedOffset>) -> Vec<Quarter> {
     let schedule = &model.settings.schedule;
     let current = Quarter::of(schedule.local_date(&now));
     let first = model
@@ -45,41 +45,46 @@ fn quarter_href(q: Quarter) -> String {
     format!("quarters/{}.html", q.to_string().to_ascii_lowercase())
 }
 
-/// The pages: a pack per quarter, their index, and the org page when there are several crews.
+/// The pack of quarter `i` of `all` (as [`quarters`] gives them) and how the index lists it.
 /// Framed, fingerprinted and kept from an earlier build as every other page is, by `plan`.
-pub(super) fn pages(
+pub(super) fn pack(
     plan: &Plan,
     model: &Model,
+    all: &[Quarter],
+    i: usize,
     now: DateTime<FixedOffset>,
     r: &Renderer,
-    options: &Options,
-) -> Result<Vec<Page>> {
-    let mut out = Vec::new();
-    let mut listed = Vec::new();
-    let all = quarters(model, now);
-    for (i, q) in all.iter().enumerate() {
-        let page = quarter::build(model, *q, now);
-        let pack = &page.quarter;
-        listed.push(json!({
-            "href": quarter_href(*q),
-            "name": pack.name,
-            "last_day": pack.last_day,
-            "complete": pack.complete,
-            "troughs": pack.troughs,
-            "incidents": pack.incidents.total,
-            "late": pack.actions.late.len(),
-            "assessed": pack.maturity.assessment.is_some(),
-        }));
-        let link = |q: Quarter| json!({"href": quarter_href(q), "title": q.to_string()});
-        let mut data = serde_json::to_value(&page).unwrap_or(Value::Null);
-        if let Value::Object(m) = &mut data {
-            // Newest first: the one before is next in the list, the one after is before it.
-            m.insert("prev".into(), all.get(i + 1).map_or(Value::Null, |q| link(*q)));
-            m.insert("next".into(), i.checked_sub(1).map_or(Value::Null, |j| link(all[j])));
-        }
-        out.push(plan.page(r, quarter_href(*q), "review.html", &data)?);
+) -> Result<(Page, Value)> {
+    let Some(q) = all.get(i).copied() else {
+        return Err(crate::error::Error::usage(format!("no quarter {i} among {}", all.len())));
+    };
+    let page = quarter::build_with(model, q, now, &plan.readings);
+    let pack = &page.quarter;
+    let listed = json!({
+        "href": quarter_href(q),
+        "name": pack.name,
+        "last_day": pack.last_day,
+        "complete": pack.complete,
+        "troughs": pack.troughs,
+        "incidents": pack.incidents.total,
+        "late": pack.actions.late.len(),
+        "assessed": pack.maturity.assessment.is_some(),
+    });
+    let link = |q: Quarter| json!({"href": quarter_href(q), "title": q.to_string()});
+    let mut data = serde_json::to_value(&page).unwrap_or(Value::Null);
+    if let Value::Object(m) = &mut data {
+        // Newest first: the one before is next in the list, the one after is before it.
+        m.insert("prev".into(), all.get(i + 1).map_or(Value::Null, |q| link(*q)));
+        m.insert("next".into(), i.checked_sub(1).map_or(Value::Null, |j| link(all[j])));
     }
-    out.push(plan.page(r, "quarters/index.html".into(), "reviews.html", &json!({"quarters": listed}))?);
+    Ok((plan.page(r, quarter_href(q), "review.html", &data)?, listed))
+}
+
+/// The index of the packs (`listed`, newest first, as [`pack`] lists them), and the org page
+/// when there are several crews.
+pub(super) fn index(plan: &Plan, listed: Vec<Value>, r: &Renderer, options: &Options) -> Result<Vec<Page>> {
+    let mut out =
+        vec![plan.page(r, "quarters/index.html".into(), "reviews.html", &json!({"quarters": listed}))?];
     if let Some(org) = &options.org {
         out.push(plan.page(r, "org.html".into(), "org.html", org)?);
     }

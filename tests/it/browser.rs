@@ -80,11 +80,18 @@ fn browser_for(test: &str) -> Option<PathBuf> {
     found
 }
 
-/// Screenshots of `page` at each size, `NAME-SIZE.png` next to it, each loaded without a console
-/// message and showing a page (not a blank window).
-fn screenshots(browser: &Path, profile: &Path, page: &Path, name: &str, sizes: &[(&str, (u32, u32))]) {
+/// Screenshots of `page` at each size, `NAME-SIZE.png` in `folder` (kept as the test's
+/// artifacts), each loaded without a console message and showing a page (not a blank window).
+fn screenshots(
+    browser: &Path,
+    profile: &Path,
+    page: &Path,
+    folder: &Path,
+    name: &str,
+    sizes: &[(&str, (u32, u32))],
+) {
     for (label, size) in sizes {
-        let png = page.with_file_name(format!("{name}-{label}.png"));
+        let png = folder.join(format!("{name}-{label}.png"));
         let _ = std::fs::remove_file(&png);
         let shot = browse(
             browser,
@@ -93,13 +100,13 @@ fn screenshots(browser: &Path, profile: &Path, page: &Path, name: &str, sizes: &
             &[&format!("--window-size={},{}", size.0, size.1), &format!("--screenshot={}", png.display())],
         );
         let log = String::from_utf8_lossy(&shot.stderr);
-        assert!(shot.status.success(), "the screenshot failed: {log}");
-        assert_eq!(console(&log), Vec::<&str>::new(), "the page logged to the console");
+        assert!(shot.status.success(), "{name}: the screenshot failed: {log}");
+        assert_eq!(console(&log), Vec::<&str>::new(), "{name}: the page logged to the console");
         let bytes = std::fs::read(&png).expect("the screenshot is written");
-        assert_eq!(png_size(&bytes), *size);
+        assert_eq!(png_size(&bytes), *size, "{name}-{label}");
         assert!(
             bytes.len() > 20_000,
-            "a screenshot of a page, not of a blank window ({} bytes)",
+            "{name}: a screenshot of a page, not of a blank window ({} bytes)",
             bytes.len()
         );
         eprintln!("screenshot: {}", png.display());
@@ -130,6 +137,7 @@ fn the_html_summary_loads_cleanly_in_a_real_browser() {
         &browser,
         profile.path(),
         &page,
+        &out,
         "summary",
         &[("desktop", (1280, 2400)), ("phone", (390, 2400))],
     );
@@ -153,7 +161,14 @@ fn the_org_page_loads_cleanly_in_a_real_browser() {
     assert!(html.contains("id=\"crews\"") && html.contains("id=\"shared\""), "the page is whole");
     assert_eq!(html.matches("class=\"wb-chart wb-incidents\"").count(), 3, "one chart per crew in the DOM");
 
-    screenshots(&browser, profile.path(), &page, "org", &[("desktop", (1280, 1800)), ("phone", (390, 2400))]);
+    screenshots(
+        &browser,
+        profile.path(),
+        &page,
+        &out,
+        "org",
+        &[("desktop", (1280, 1800)), ("phone", (390, 2400))],
+    );
 }
 
 /// The site of a crew of several: its org page and a quarter's pack, under the site's stricter
@@ -175,7 +190,8 @@ fn the_sites_org_and_quarter_pages_load_cleanly_in_a_real_browser() {
         assert_eq!(console(&log), Vec::<&str>::new(), "{page} logged to the console");
         assert!(html.contains(whole), "{page} is whole");
     }
-    screenshots(&browser, profile.path(), &out.join("org.html"), "site-org", &[("desktop", (1280, 1800))]);
+    let org = out.join("org.html");
+    screenshots(&browser, profile.path(), &org, &out, "site-org", &[("desktop", (1280, 1800))]);
 }
 
 #[test]
@@ -201,6 +217,7 @@ fn the_quarterly_pack_loads_cleanly_in_a_real_browser() {
         &browser,
         profile.path(),
         &page,
+        &out,
         "quarter",
         &[("desktop", (1280, 2400)), ("phone", (390, 3000))],
     );
@@ -211,13 +228,7 @@ fn the_quarterly_pack_loads_cleanly_in_a_real_browser() {
 /// the policy or failing: the style sheet is found), at a laptop's and a phone's width.
 #[test]
 fn the_site_loads_cleanly_in_a_real_browser() {
-    let Some(browser) = chromium() else {
-        if std::env::var("WATCHBILL_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
-            panic!("WATCHBILL_REQUIRE_BROWSER=1 but no Chromium was found (apt-get install chromium)");
-        }
-        eprintln!("SKIPPED the_site_loads_cleanly_in_a_real_browser: no Chromium on the PATH");
-        return;
-    };
+    let Some(browser) = browser_for("the_site_loads_cleanly_in_a_real_browser") else { return };
     let t = example_repo();
     commit_file(t.path(), "logbook/2026-W47/20261120T1000-hostile-abcd.md", HOSTILE);
     let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("browser");
@@ -256,25 +267,7 @@ fn the_site_loads_cleanly_in_a_real_browser() {
             let file = page.parent().expect("folder").join(href);
             assert!(file.is_file(), "{name}: {href} ({}) is not in the site", file.display());
         }
-        for (size_name, size) in [("desktop", (1280, 1600)), ("phone", (390, 1600))] {
-            let png = out.join(format!("site-{name}-{size_name}.png"));
-            let _ = std::fs::remove_file(&png);
-            let shot = browse(
-                &browser,
-                profile.path(),
-                page,
-                &[
-                    &format!("--window-size={},{}", size.0, size.1),
-                    &format!("--screenshot={}", png.display()),
-                ],
-            );
-            let log = String::from_utf8_lossy(&shot.stderr);
-            assert!(shot.status.success(), "{name}: the screenshot failed: {log}");
-            assert_eq!(console(&log), Vec::<&str>::new(), "{name}: the page logged to the console");
-            let bytes = std::fs::read(&png).expect("the screenshot is written");
-            assert_eq!(png_size(&bytes), size);
-            assert!(bytes.len() > 20_000, "{name}: a page, not a blank window ({} bytes)", bytes.len());
-            eprintln!("screenshot: {}", png.display());
-        }
+        let sizes = [("desktop", (1280, 1600)), ("phone", (390, 1600))];
+        screenshots(&browser, profile.path(), page, &out, &format!("site-{name}"), &sizes);
     }
 }

@@ -392,11 +392,21 @@ fn hostile_titles_and_bodies_produce_no_markup_on_any_page() {
     commit_file(
         t.path(),
         "logbook/2026-W47/20261120T1000-evil-abcd.md",
-        "+++\nkind = \"incident\"\ntitle = \"<b id=pwned>bold</b>\"\nauthor = \"alice\"\nseverity = \"major\"\nservices = [\"../../escape\", \"<i id=pwned>x</i>\"]\nlinks = [\"javascript:alert(4)\"]\nstarted = 2026-11-20T10:00:00+01:00\nrestored = 2026-11-20T10:07:00+01:00\n+++\n\n<script>alert('body')</script> [x](javascript:alert(5))\n",
+        "+++\nkind = \"incident\"\ntitle = \"<b id=pwned>bold</b>\"\nauthor = \"alice\"\nseverity = \"major\"\nservices = [\"../../escape\", \"<i id=pwned>x</i>\"]\nlinks = [\"javascript:alert(4)\", \"https://status.example.org/1\\\" onmouseover=\\\"alert(6)\"]\nstarted = 2026-11-20T10:00:00+01:00\nrestored = 2026-11-20T10:07:00+01:00\n+++\n\n<script>alert('body')</script> [x](javascript:alert(5))\n",
+    );
+    // The handover as render's catalogue has it (a script, a javascript: link in Markdown).
+    commit_file(
+        t.path(),
+        "logbook/2026-W47/handover.md",
+        "+++\nauthor = \"alice\"\nwritten = 2026-11-23T08:00:00+01:00\n+++\n\n## Problems\n\n<script>alert(7)</script> [x](javascript:alert(8))\n",
     );
     let out = tempfile::tempdir().expect("tempdir");
     build(t.path(), out.path(), &[]);
     let site = files(out.path());
+    let week = String::from_utf8_lossy(&site["journal/2026-W47.html"]);
+    assert!(week.contains("alert(7)"), "the handover is on its week's page, as text");
+    let evil = site.keys().find(|p| p.contains("evil-abcd")).expect("the evil incident's page");
+    assert!(String::from_utf8_lossy(&site[evil]).contains("alert(6)"), "its links are shown, as text");
     for (path, bytes) in &site {
         assert!(!path.contains("..") && !path.contains('<'), "a page named {path}");
         if !path.ends_with(".html") && !path.ends_with(".css") {
@@ -412,6 +422,7 @@ fn hostile_titles_and_bodies_produce_no_markup_on_any_page() {
             "<a href=\"javascript",
             "href=\"javascript:",
             "src=\"javascript:",
+            "onmouseover=\"",
         ] {
             assert!(!text.contains(markup), "{path} holds {markup}");
         }
