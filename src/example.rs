@@ -77,6 +77,12 @@ const NOTES: [(&str, bool); 8] = [
     ("Log retention reduced to 30 days", false),
 ];
 
+/// The example's files as read from disk, for the given "now".
+#[cfg(test)]
+pub fn raw_files(now: DateTime<FixedOffset>) -> Vec<RawFile> {
+    files(now).into_iter().map(|(path, text)| RawFile { path, bytes: text.into_bytes() }).collect()
+}
+
 /// The files of the example, paths relative to the root, for the given "now".
 pub fn files(now: DateTime<FixedOffset>) -> Vec<(String, String)> {
     let mut rng = Rng::seeded(0x5EED_CAFE);

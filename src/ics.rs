@@ -457,10 +457,7 @@ mod tests {
     #[test]
     fn calendars_are_each_members_calendar() {
         let now = chrono::DateTime::parse_from_rfc3339("2026-11-23T09:00:00+01:00").unwrap();
-        let raw: Vec<crate::model::RawFile> = crate::example::files(now)
-            .into_iter()
-            .map(|(path, text)| crate::model::RawFile { path, bytes: text.into_bytes() })
-            .collect();
+        let raw: Vec<crate::model::RawFile> = crate::example::raw_files(now);
         let model = crate::model::load(raw).model;
         let crews = model.crews();
         let stamp = now.to_utc();

@@ -150,10 +150,7 @@ mod tests {
 
     fn example() -> (Model, DateTime<FixedOffset>, String) {
         let now = DateTime::parse_from_rfc3339("2026-11-23T09:00:00+01:00").expect("a time");
-        let files: Vec<RawFile> = crate::example::files(now)
-            .into_iter()
-            .map(|(path, text)| RawFile { path, bytes: text.into_bytes() })
-            .collect();
+        let files: Vec<RawFile> = crate::example::raw_files(now);
         let crew =
             files.iter().find(|f| f.path == FILE).map(|f| String::from_utf8_lossy(&f.bytes).into_owned());
         (model::load(files).model, now, crew.unwrap_or_default())

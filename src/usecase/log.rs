@@ -265,10 +265,7 @@ mod tests {
     /// The example crew (Paris, handover Monday 10:00) at Monday 23 November 2026, 09:00.
     fn example() -> (Model, DateTime<FixedOffset>) {
         let now = t("2026-11-23T09:00:00+01:00");
-        let files = crate::example::files(now)
-            .into_iter()
-            .map(|(path, text)| RawFile { path, bytes: text.into_bytes() })
-            .collect();
+        let files = crate::example::raw_files(now);
         (model::load(files).model, now)
     }
 
