@@ -8,29 +8,31 @@ pub(super) static TEMP_SEQ: AtomicU64 = AtomicU64::new(0);
 /// the same folder, synced, then renamed over the target.
 pub(super) fn write_atomic(root: &Path, rel: &str, contents: &[u8]) -> Result<()> {
     let target = on_disk(root, rel);
-    let (Some(dir), Some(name)) = (target.parent(), target.file_name()) else {
-        return Err(Error::refused(format!("cannot write {}: it has no folder", target.display()))
-            .help("this is a bug in watchbill; please report it"));
-    };
-    let tmp = write_beside(dir, name, contents).map_err(|e| write_error(&target, e))?;
+    let tmp = write_beside(&target, contents)?;
     if let Err(e) = fs::rename(&tmp, &target) {
         let _ = fs::remove_file(&tmp);
         return Err(write_error(&target, e));
     }
-    sync_dir(dir);
+    if let Some(dir) = target.parent() {
+        sync_dir(dir);
+    }
     Ok(())
 }
 
-/// Writes `contents` to a new temporary file in `dir` named for `name` (creating `dir`), synced,
-/// and returns its path: renamed over `name`, it replaces it whole.
-pub(super) fn write_beside(dir: &Path, name: &std::ffi::OsStr, contents: &[u8]) -> io::Result<PathBuf> {
-    fs::create_dir_all(dir)?;
+/// Writes `contents` to a new temporary file beside `target` (creating its folder), synced, and
+/// returns its path: renamed over `target`, it replaces it whole.
+pub(super) fn write_beside(target: &Path, contents: &[u8]) -> Result<PathBuf> {
+    let (Some(dir), Some(name)) = (target.parent(), target.file_name()) else {
+        return Err(Error::refused(format!("cannot write {}: it has no folder", target.display()))
+            .help("this is a bug in watchbill; please report it"));
+    };
+    fs::create_dir_all(dir).map_err(|e| write_error(dir, e))?;
     sweep_temp_files(dir);
     let seq = TEMP_SEQ.fetch_add(1, Ordering::Relaxed);
     let tmp = dir.join(format!(".{}{TEMP_MARK}{}-{seq}", name.to_string_lossy(), std::process::id()));
     if let Err(e) = write_synced(&tmp, contents) {
         let _ = fs::remove_file(&tmp);
-        return Err(e);
+        return Err(write_error(target, e));
     }
     Ok(tmp)
 }

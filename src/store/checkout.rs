@@ -34,11 +34,7 @@ pub(super) fn prepare_checkout<'a>(
         let repo_path = in_repo(prefix, &c.path);
         let place = on_disk(root, &c.path);
         let eol = checkout_eol(repo, &config, &repo_path)?;
-        let (Some(dir), Some(name)) = (place.parent(), place.file_name()) else {
-            return Err(Error::refused(format!("cannot write {}: it has no folder", place.display()))
-                .help("this is a bug in watchbill; please report it"));
-        };
-        let temp = write_beside(dir, name, &smudged(&c.contents, eol)).map_err(|e| write_error(&place, e))?;
+        let temp = write_beside(&place, &smudged(&c.contents, eol))?;
         let stat = fs::metadata(&temp).map_err(|e| read_error(&temp, e));
         prepared.files.push((temp, place));
         let mode = prepared.index.get_path(Path::new(&repo_path), 0).map_or(0o100644, |e| e.mode);
@@ -121,8 +117,7 @@ impl Prepared<'_> {
             }
         }
         if stale {
-            self.index.write().map_err(git_error("cannot write git's index"))?;
-            self.git_lock.install()?;
+            self.git_lock.write(&mut self.index)?;
         }
         Ok(())
     }
@@ -148,8 +143,7 @@ fn same_stat(a: &git2::IndexEntry, b: &git2::IndexEntry) -> bool {
 }
 
 /// git's index entry for a file written at `stat` holding blob `id`: the stat data lets `git
-/// status` trust the entry without reading the file (a rename may change the ctime; git then
-/// reads the file once, finds it unchanged and refreshes the entry).
+/// status` trust the entry without reading the file.
 fn index_entry(repo_path: &str, id: Oid, mode: u32, stat: &fs::Metadata) -> git2::IndexEntry {
     let time = |t: io::Result<std::time::SystemTime>| {
         let d = t.ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).unwrap_or_default();
