@@ -62,17 +62,16 @@ fn main() {
         let schedule = model::load(crew.clone()).model.settings.schedule;
         let week = schedule.week_at(&now);
         let who = pick(Needs::rota_in(Weeks::between(week.plus(-4), week.plus(4))));
-        // `status`: 13 weeks of logbook, then what its objectives' current windows measure.
-        let objectives = pick(Needs { objectives: true, maturity: true, ..Needs::CREW });
-        let from = watchbill::metrics::reaches_back_to(&model::load(objectives).model, now, 0);
-        let measured = from.map_or(week, |t| schedule.week_at(&t).prev());
-        let status = pick(Needs {
-            objectives: true,
-            maturity: true,
-            measured_weeks: Weeks::since(measured),
-            ..Needs::logbook_in(Weeks::since(week.plus(-logbook::OPEN_WEEKS).min(measured)))
-                .and_rota_in(Weeks::since(measured.min(week)))
-        });
+        // `status`: 13 weeks of logbook and this week's rota, then the objectives, then what
+        // their current windows measure, as `status` plans its reads.
+        let recent = Needs::logbook_in(Weeks::since(week.plus(-logbook::OPEN_WEEKS)))
+            .and_rota_in(Weeks::between(week, week));
+        let objectives = watchbill::scope::objectives(&model::load(crew.clone()).model, &now);
+        let loaded = model::load(pick(objectives)).model;
+        let measured = watchbill::scope::measured(&loaded, now, 0).unwrap_or(objectives);
+        let wanted = [recent, objectives, measured];
+        let status: Vec<RawFile> =
+            files.iter().filter(|f| wanted.iter().any(|n| n.wants(&f.path))).cloned().collect();
         // The scoped loads first, while the heap is as small as a command's.
         let rows = [
             ("load settings + crew", crew.len(), median(budget, || crew.clone(), model::load)),

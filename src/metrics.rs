@@ -385,9 +385,13 @@ fn measure(model: &Model, o: &Objective, span: &Span, at: DateTime<FixedOffset>)
 fn survey_values(model: &Model, span: &Span) -> Vec<(String, f64)> {
     let tz = model.settings.schedule.tz;
     let mut latest: BTreeMap<&MemberId, (NaiveDate, &str, i64)> = BTreeMap::new();
-    for a in &model.surveys {
-        let day = a.file.answered.get_ref().0;
-        if !span.holds(&midnight(tz, day)) || !model.member(&a.member).is_some_and(|m| m.active) {
+    // The window's days are consecutive in day order: midnight only grows with the day.
+    let by_day = model.surveys_by_day();
+    let first = by_day.partition_point(|(day, _)| midnight(tz, *day) < span.from);
+    let inside = by_day[first..].partition_point(|(day, _)| span.holds(&midnight(tz, *day)));
+    for &(day, i) in &by_day[first..first + inside] {
+        let a = &model.surveys[i];
+        if !model.member(&a.member).is_some_and(|m| m.active) {
             continue;
         }
         let answer = (day, a.round.as_str(), *a.file.comfort.get_ref());
@@ -535,11 +539,49 @@ pub fn risk(o: &Objective, values: &[f64], incomplete: &[(String, Option<f64>)])
     None
 }
 
-/// The earliest instant the windows of the model's objectives ending at `at` reach, with
-/// `previous` windows before each current one: what a read for evaluating them must cover.
-pub fn reaches_back_to(model: &Model, at: DateTime<FixedOffset>, previous: usize) -> Option<DateTime<Tz>> {
+/// The kinds of records a measure looks at (see [`measure`]): a read for evaluating objectives
+/// reads each kind over the windows of the objectives that look at it, not over the widest
+/// window of all (a year of survey answers need not mean a year of the logbook).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Sources {
+    /// Logbook entries: incidents, handovers.
+    pub logbook: bool,
+    /// Rota weeks: the watches a count is over, the captains.
+    pub rota: bool,
+    pub checkins: bool,
+    pub surveys: bool,
+}
+
+/// What `measure` looks at.
+pub fn sources(measure: &Measure) -> Sources {
+    let none = Sources::default();
+    match measure {
+        Measure::Duration { .. } | Measure::Field(_) => Sources { logbook: true, ..none },
+        Measure::Count(Counted::Incidents | Counted::Handovers) => {
+            Sources { logbook: true, rota: true, ..none }
+        }
+        Measure::Count(Counted::Captains) => Sources { rota: true, ..none },
+        Measure::SurveyComfort => Sources { surveys: true, ..none },
+        Measure::Checkin => Sources { checkins: true, ..none },
+    }
+}
+
+/// The earliest instant the windows ending at `at` of the model's objectives whose measure
+/// looks at what `looks_at` asks for reach, with `previous` windows before each current one:
+/// what a read of that kind for evaluating them must cover. `None` when no objective looks.
+pub fn reaches_back_to(
+    model: &Model,
+    at: DateTime<FixedOffset>,
+    previous: usize,
+    looks_at: impl Fn(Sources) -> bool,
+) -> Option<DateTime<Tz>> {
     let tz = model.settings.schedule.tz;
-    model.objectives.values().filter_map(|o| spans(o.window, tz, at, previous).first().map(|s| s.from)).min()
+    model
+        .objectives
+        .values()
+        .filter(|o| looks_at(sources(&o.measure)))
+        .filter_map(|o| spans(o.window, tz, at, previous).first().map(|s| s.from))
+        .min()
 }
 
 /// Evaluates one objective over its window ending at `at`, with its trend.

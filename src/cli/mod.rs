@@ -417,8 +417,9 @@ fn settle(diagnostics: Vec<crate::diagnostic::Diagnostic>, warned: &mut bool) ->
     Ok(())
 }
 
-/// Set (to anything but `0`) to make scoped commands read every week of what they read, to
-/// compare their answers with a scoped read's (docs/performance.md).
+/// Set (to anything but `0`) to make scoped commands read every week of what they read (and,
+/// for objectives, every kind of record), to compare their answers with a scoped read's
+/// (docs/performance.md).
 pub const READ_ALL: &str = "WATCHBILL_READ_ALL";
 
 /// Set to anything but `0` for `check` and `review` to say on stderr what they took from the
@@ -451,6 +452,7 @@ impl Session {
     pub fn read_for_objectives(&mut self, at: DateTime<FixedOffset>, previous: usize) -> Result<()> {
         self.read(scope::objectives(&self.model, &self.now))?;
         match scope::measured(&self.model, at, previous) {
+            Some(needs) if self.read_all => self.read(needs.every_kind()),
             Some(needs) => self.read(needs),
             None => Ok(()),
         }

@@ -433,6 +433,34 @@ fn surveys_take_each_active_members_latest_answer_in_the_window() {
 }
 
 #[test]
+fn survey_answers_are_found_by_day_at_the_windows_edges_and_after_a_change() {
+    let answer = |round: &str, m: &str, c: u32, d: &str| {
+        file(&format!("surveys/{round}/{m}.toml"), &format!("comfort = {c}\nanswered = {d}\n"))
+    };
+    let files = vec![
+        // Out of order on purpose: the answers are found by the day answered, not by path.
+        answer("2026-q1", "alice", 5, "2026-01-01"),
+        answer("2025-q4", "bob", 5, "2025-12-31"),
+        answer("2025-q1", "carol", 1, "2025-01-01"),
+        objective(
+            "comfort",
+            "measure = \"survey.comfort\"\nbound = \">= 3\"\naggregate = \"share\"\ntarget = \">= 50%\"\nwindow = \"year\"\n",
+        ),
+    ];
+    let mut model = model_of(files);
+    let e = eval(&model, "comfort");
+    // The calendar year from its first midnight: alice's New Year's Day answer, not bob's of the
+    // day before; the trend's year before holds bob's and carol's (her 1 January too).
+    assert_eq!((e.samples, e.misses.len()), (1, 0));
+    let before = &e.trend[e.trend.len() - 2];
+    assert_eq!((before.samples, before.value), (2, Some(50.0)));
+    // An answer added after an evaluation is found by the next one.
+    assert!(model.insert_file(answer("2026-q3", "bob", 1, "2026-07-01")).is_empty());
+    let e = eval(&model, "comfort");
+    assert_eq!((e.samples, e.misses.clone()), (2, vec!["bob".to_string()]));
+}
+
+#[test]
 fn checkins_are_the_objectives_own() {
     let c = |o: &str, n: &str, v: f64, at: &str| {
         file(&format!("checkins/{o}/{n}.toml"), &format!("value = {v}\nat = {at}\n"))

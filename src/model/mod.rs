@@ -68,6 +68,9 @@ pub struct Model {
     /// The incidents' places in `entries`, sorted by when they happened: built on first use by
     /// [`Model::incidents_by_time`], emptied when an entry is added.
     incidents_by_time: std::sync::OnceLock<Vec<(chrono::DateTime<chrono::FixedOffset>, usize)>>,
+    /// The survey answers' places in `surveys`, sorted by the day answered: built on first use
+    /// by [`Model::surveys_by_day`], emptied when the answers change.
+    surveys_by_day: std::sync::OnceLock<Vec<(chrono::NaiveDate, usize)>>,
     /// Files that could not be loaded (an error was reported for them), so rules between files
     /// do not also blame what they would have defined: one broken crew.toml is one error, not
     /// an "unknown member" for every record.
@@ -120,6 +123,18 @@ impl Model {
                 .filter_map(|(i, e)| Some((e.happened()?, i)))
                 .collect();
             v.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| self.entries[a.1].id.cmp(&self.entries[b.1].id)));
+            v
+        })
+    }
+
+    /// The survey answers as the day they were answered and their place in `surveys`, sorted by
+    /// day, then place: an evaluation finds a window's answers by binary search, not by a look
+    /// at every answer of the history for each window of each objective.
+    pub fn surveys_by_day(&self) -> &[(chrono::NaiveDate, usize)] {
+        self.surveys_by_day.get_or_init(|| {
+            let mut v: Vec<_> =
+                self.surveys.iter().enumerate().map(|(i, a)| (a.file.answered.get_ref().0, i)).collect();
+            v.sort();
             v
         })
     }
@@ -199,6 +214,7 @@ impl Model {
         self.checkins.sort_by(|a, b| by_path(&a.origin, &b.origin));
         self.assessments.sort_by(|a, b| by_path(&a.origin, &b.origin));
         self.surveys.sort_by(|a, b| by_path(&a.origin, &b.origin));
+        self.surveys_by_day.take();
         problems
     }
 
@@ -224,6 +240,7 @@ impl Model {
         self.checkins.retain(|c| kept(&c.origin));
         self.assessments.retain(|a| kept(&a.origin));
         self.surveys.retain(|a| kept(&a.origin));
+        self.surveys_by_day.take();
         let before = self.sources.len();
         self.sources.retain(|p, _| !paths.contains(p));
         self.files_read -= (before - self.sources.len()).min(self.files_read);
@@ -255,9 +272,12 @@ pub struct Needs {
     pub rota_weeks: Weeks,
     /// The logbook week folders (`logbook/<week>/`) to read when `logbook` is set.
     pub logbook_weeks: Weeks,
-    /// The check-ins and survey rounds to read when `objectives` is set, by the weeks they are
-    /// dated in (see [`Weeks::admits_checkin`] and [`Weeks::admits_round`]).
-    pub measured_weeks: Weeks,
+    /// The check-ins to read when `objectives` is set, by the weeks they are dated in (see
+    /// [`Weeks::admits_checkin`]).
+    pub checkin_weeks: Weeks,
+    /// The survey rounds to read when `objectives` is set, by the weeks their answers are dated
+    /// in (see [`Weeks::admits_round`]).
+    pub survey_weeks: Weeks,
 }
 
 impl Needs {
@@ -268,7 +288,8 @@ impl Needs {
         maturity: true,
         rota_weeks: Weeks::ALL,
         logbook_weeks: Weeks::ALL,
-        measured_weeks: Weeks::ALL,
+        checkin_weeks: Weeks::ALL,
+        survey_weeks: Weeks::ALL,
     };
     pub const CREW: Needs = Needs {
         rota: false,
@@ -277,7 +298,8 @@ impl Needs {
         maturity: false,
         rota_weeks: Weeks::ALL,
         logbook_weeks: Weeks::ALL,
-        measured_weeks: Weeks::ALL,
+        checkin_weeks: Weeks::ALL,
+        survey_weeks: Weeks::ALL,
     };
     pub const ROTA: Needs = Needs { rota: true, ..Self::CREW };
 
@@ -296,9 +318,22 @@ impl Needs {
         Needs { rota: true, rota_weeks: weeks, ..self }
     }
 
+    /// These needs with every kind of dated record (the rota and the logbook; check-ins and
+    /// survey answers come with `objectives`): what `WATCHBILL_READ_ALL` reads for objectives,
+    /// so that which kinds a scoped read leaves out is tested too, not only which weeks.
+    pub const fn every_kind(self) -> Needs {
+        Needs { rota: true, logbook: true, ..self }
+    }
+
     /// The same kinds, every week of them.
     pub const fn every_week(self) -> Needs {
-        Needs { rota_weeks: Weeks::ALL, logbook_weeks: Weeks::ALL, measured_weeks: Weeks::ALL, ..self }
+        Needs {
+            rota_weeks: Weeks::ALL,
+            logbook_weeks: Weeks::ALL,
+            checkin_weeks: Weeks::ALL,
+            survey_weeks: Weeks::ALL,
+            ..self
+        }
     }
 
     /// Whether a path (relative to the root) holds records this load wants. Also asked of
@@ -313,11 +348,9 @@ impl Needs {
             logbook::DIR => self.logbook && week.is_none_or(|name| self.logbook_weeks.admits(name)),
             objective::DIR => self.objectives,
             objective::CHECKIN_DIR => {
-                self.objectives && parts.next().is_none_or(|name| self.measured_weeks.admits_checkin(name))
+                self.objectives && parts.next().is_none_or(|name| self.checkin_weeks.admits_checkin(name))
             }
-            survey::DIR => {
-                self.objectives && week.is_none_or(|round| self.measured_weeks.admits_round(round))
-            }
+            survey::DIR => self.objectives && week.is_none_or(|round| self.survey_weeks.admits_round(round)),
             maturity::FILE | maturity::ASSESSMENT_DIR => self.maturity || self.objectives,
             _ => false,
         }
@@ -498,7 +531,10 @@ impl Model {
             }
             Record::Checkin(c) => self.checkins.push(c),
             Record::Assessment(a) => self.assessments.push(a),
-            Record::Survey(a) => self.surveys.push(a),
+            Record::Survey(a) => {
+                self.surveys_by_day.take();
+                self.surveys.push(a);
+            }
         }
     }
 }
@@ -917,7 +953,7 @@ mod tests {
     fn check_ins_and_survey_rounds_are_read_by_the_weeks_they_are_dated_in() {
         let w = |s: &str| s.parse::<IsoWeek>().unwrap();
         let since = Weeks::since(w("2026-W40"));
-        let needs = Needs { objectives: true, measured_weeks: since, ..Needs::CREW };
+        let needs = Needs { objectives: true, checkin_weeks: since, survey_weeks: since, ..Needs::CREW };
         assert!(needs.wants("checkins/runbooks/20261001T1200-alice-k3x9.toml"));
         // Sunday of the week before: the watch that holds it may reach into the span.
         assert!(needs.wants("checkins/runbooks/20260927T1200-alice-k3x9.toml"));
@@ -929,7 +965,7 @@ mod tests {
         assert!(!needs.wants("surveys/2026-q1/alice.toml"), "answers a quarter late are the latest read");
         assert!(needs.wants("surveys/kick-off/alice.toml"), "a round not named for a quarter is read");
         let nothing = Weeks::between(w("2026-W41"), w("2026-W40"));
-        let first = Needs { measured_weeks: nothing, ..needs };
+        let first = Needs { checkin_weeks: nothing, survey_weeks: nothing, ..needs };
         assert!(first.wants("objectives/runbooks.toml") && !first.wants("surveys/2026-q4/alice.toml"));
         assert_eq!(
             survey::quarter_of_round("2026-q4"),

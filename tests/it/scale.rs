@@ -285,7 +285,30 @@ enum Extra {
     /// either way, as a hand-moved file; thirty weeks back: both misfiled, refused as
     /// `wrong-week` by every read).
     Incident { day: i64, hour: u32, minutes: i64, fixed: bool, filed: i64 },
+    /// An objective of one of [`OBJECTIVE_MEASURES`] over one of [`OBJECTIVE_WINDOWS`]: each
+    /// kind of record is read over the windows of the objectives that measure it, so windows of
+    /// every length on every kind must leave the answers those of a full read.
+    Objective { measure: usize, window: usize },
 }
+
+/// A measure of each kind of record an objective can look at, with its aggregate and target.
+const OBJECTIVE_MEASURES: [(&str, &str); 7] = [
+    ("measure = \"count(handovers)\"\naggregate = \"count\"\ntarget = \">= 3\"", "handovers"),
+    ("measure = \"count(captains)\"\naggregate = \"count\"\ntarget = \">= 3\"", "captains"),
+    ("measure = \"count(incidents)\"\naggregate = \"count\"\ntarget = \"<= 30\"", "incidents"),
+    (
+        "measure = \"restored - started\"\nunit = \"minutes\"\naggregate = \"median\"\ntarget = \"< 90\"",
+        "restored",
+    ),
+    ("measure = \"tickets\"\nunit = \"count\"\naggregate = \"mean\"\ntarget = \"< 2\"", "tickets"),
+    (
+        "measure = \"survey.comfort\"\nunit = \"score\"\nbound = \">= 3\"\naggregate = \"share\"\ntarget = \">= 50%\"",
+        "comfort",
+    ),
+    ("measure = \"checkin\"\nunit = \"percent\"\naggregate = \"max\"\ntarget = \">= 80%\"", "checkin"),
+];
+
+const OBJECTIVE_WINDOWS: [&str; 6] = ["7d", "30d", "13w", "month", "quarter", "year"];
 
 fn extra() -> impl proptest::strategy::Strategy<Value = Extra> {
     use proptest::prelude::*;
@@ -317,6 +340,8 @@ fn extra() -> impl proptest::strategy::Strategy<Value = Extra> {
                 fixed,
                 filed
             }),
+        (0..OBJECTIVE_MEASURES.len(), 0..OBJECTIVE_WINDOWS.len())
+            .prop_map(|(measure, window)| Extra::Objective { measure, window }),
     ]
 }
 
@@ -350,6 +375,14 @@ fn extra_file(e: &Extra, n: usize) -> (String, String) {
             };
             let member = ["alice", "bruno", "chloe", "david", "emma", "farid"][member];
             (format!("surveys/{round}/{member}.toml"), format!("comfort = {comfort}\nanswered = {d}\n"))
+        }
+        Extra::Objective { measure, window } => {
+            let (body, name) = OBJECTIVE_MEASURES[measure];
+            let window = OBJECTIVE_WINDOWS[window];
+            (
+                format!("objectives/generated-{name}-{n}.toml"),
+                format!("title = \"Generated {n}\"\n{body}\nwindow = \"{window}\"\n"),
+            )
         }
         Extra::Incident { day, hour, minutes, fixed, filed } => {
             let t = at(day, hour);
