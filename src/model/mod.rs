@@ -347,10 +347,18 @@ impl Needs {
             rota::DIR => self.rota && week.is_none_or(|name| self.rota_weeks.admits(name)),
             logbook::DIR => self.logbook && week.is_none_or(|name| self.logbook_weeks.admits(name)),
             objective::DIR => self.objectives,
+            // No week wanted, no folder listed: a check-in named otherwise than by its date
+            // is read with the first weeks that are.
             objective::CHECKIN_DIR => {
-                self.objectives && parts.next().is_none_or(|name| self.checkin_weeks.admits_checkin(name))
+                self.objectives
+                    && !self.checkin_weeks.is_empty()
+                    && parts.next().is_none_or(|name| self.checkin_weeks.admits_checkin(name))
             }
-            survey::DIR => self.objectives && week.is_none_or(|round| self.survey_weeks.admits_round(round)),
+            survey::DIR => {
+                self.objectives
+                    && !self.survey_weeks.is_empty()
+                    && week.is_none_or(|round| self.survey_weeks.admits_round(round))
+            }
             maturity::FILE | maturity::ASSESSMENT_DIR => self.maturity || self.objectives,
             _ => false,
         }
@@ -967,6 +975,12 @@ mod tests {
         let nothing = Weeks::between(w("2026-W41"), w("2026-W40"));
         let first = Needs { checkin_weeks: nothing, survey_weeks: nothing, ..needs };
         assert!(first.wants("objectives/runbooks.toml") && !first.wants("surveys/2026-q4/alice.toml"));
+        // Nor are their folders listed, by-hand names and rounds not named for a quarter too.
+        for path in
+            ["checkins", "checkins/runbooks", "checkins/runbooks/by-hand.toml", "surveys", "surveys/kick-off"]
+        {
+            assert!(!first.wants(path), "{path}");
+        }
         assert_eq!(
             survey::quarter_of_round("2026-q4"),
             Some((

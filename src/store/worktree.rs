@@ -56,7 +56,7 @@ pub(super) fn list_worktree(root: &Path, keep: &dyn Fn(&str) -> bool) -> Result<
     Ok(out)
 }
 
-/// Sorts one entry into the listing; `kind` comes from the directory entry, which (unlike
+/// Sorts one entry `keep` accepts into the listing; `kind` comes from the directory entry, which (unlike
 /// `metadata`) does not follow links and usually costs no extra system call. `rel` is the name
 /// shown and checked (a name that is not UTF-8 shows with U+FFFD, and `check` rejects it as an
 /// id); `full` is the real path, so such a file is still read and reported, never a read error.
@@ -67,9 +67,6 @@ pub(super) fn visit(
     keep: &dyn Fn(&str) -> bool,
     out: &mut Listing,
 ) -> Result<()> {
-    if !keep(&rel) {
-        return Ok(());
-    }
     if kind.is_symlink() {
         out.skipped.push((rel, Skip::Symlink));
     } else if kind.is_file() {
@@ -81,8 +78,14 @@ pub(super) fn visit(
             if is_ignored_name(&name) {
                 continue;
             }
+            // Asked before the entry's path is built: most names of a folder are refused (the
+            // other years of `rota/`, of `logbook/`).
+            let child = format!("{rel}/{name}");
+            if !keep(&child) {
+                continue;
+            }
             let kind = entry.file_type().map_err(|e| read_error(&entry.path(), e))?;
-            visit(format!("{rel}/{name}"), entry.path(), kind, keep, out)?;
+            visit(child, entry.path(), kind, keep, out)?;
         }
     } else {
         // A FIFO, a socket or a device is not a record, and reading it could block.
