@@ -24,6 +24,19 @@ pub fn by_runs<T: Send, R: Send>(
     on_threads(split(items, runs, weight), cores, work)
 }
 
+/// Runs `work` on each of `items` on every core, in runs as [`by_runs`] cuts them, and returns
+/// the results in the order of the items: for thousands of small, independent pieces of work
+/// (a file to stat, read, hash or parse; an objective to judge).
+pub fn each<T: Send, R: Send>(
+    items: Vec<T>,
+    min_per_run: usize,
+    weight: impl Fn(&T) -> usize,
+    work: impl Fn(T) -> R + Sync,
+) -> Vec<R> {
+    let runs = by_runs(items, min_per_run, weight, |run| run.into_iter().map(&work).collect::<Vec<R>>());
+    runs.into_iter().flatten().collect()
+}
+
 /// Runs `work` on each of `items` on every core (the calling thread too), the heaviest by
 /// `weight` first, and returns the results in the order of the items. For a few hundred pieces
 /// of uneven cost (a week's pages, a quarter's pack, every member's): each thread takes the next

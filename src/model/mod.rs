@@ -476,13 +476,7 @@ const FILES_PER_THREAD: usize = 64;
 /// Parses files on every core, each on its own, in runs of about equal size in bytes, and
 /// returns them in the order given.
 fn parse_all(files: Vec<RawFile>) -> Vec<Parsed> {
-    let runs = crate::parallel::by_runs(
-        files,
-        FILES_PER_THREAD,
-        |f| f.bytes.len(),
-        |run| run.into_iter().map(parse_file).collect::<Vec<_>>(),
-    );
-    runs.into_iter().flatten().collect()
+    crate::parallel::each(files, FILES_PER_THREAD, |f| f.bytes.len(), parse_file)
 }
 
 /// One file parsed on its own: what it holds, its text (to locate later findings), its problems.

@@ -275,21 +275,9 @@ impl<'m> Plan<'m> {
         let mut services: Vec<&str> =
             model.entries.iter().flat_map(|e| e.meta.services.iter().map(String::as_str)).collect();
         services.sort_unstable();
-        // Hundreds of objectives, each over 13 windows: on every core too.
+        // Hundreds of objectives, each over 13 windows: on every core.
         let objectives: Vec<&Objective> = model.objectives.values().collect();
-        let evaluations: Vec<Evaluation> = crate::parallel::by_runs(
-            objectives,
-            16,
-            |_| 1,
-            |run| {
-                run.into_iter()
-                    .map(|o| metrics::evaluate_over(model, o, now, TREND_WINDOWS))
-                    .collect::<Vec<_>>()
-            },
-        )
-        .into_iter()
-        .flatten()
-        .collect();
+        let evaluations = metrics::evaluate_each(model, objectives, now, TREND_WINDOWS);
         let scoreboard = scoreboard::build(model, Period::Week(current), now, &evaluations);
         let objective_segments = segments(model.objectives.keys().map(|o| o.as_str()));
         let per_incident = model

@@ -206,20 +206,16 @@ impl Reader {
         let mut files = Vec::with_capacity(paths.len());
         let mut unread = Vec::new();
         // The stat data on every core: at ten years, 40,000 calls into the kernel.
-        let stats = crate::parallel::by_runs(
+        let stats = crate::parallel::each(
             paths,
             FILES_PER_THREAD,
             |_| 1,
-            |run| {
-                run.into_iter()
-                    .map(|(path, full)| {
-                        let stat = fs::symlink_metadata(&full).ok().and_then(|m| Stat::of(&m));
-                        (path, full, stat)
-                    })
-                    .collect::<Vec<_>>()
+            |(path, full)| {
+                let stat = fs::symlink_metadata(&full).ok().and_then(|m| Stat::of(&m));
+                (path, full, stat)
             },
         );
-        for (path, full, stat) in stats.into_iter().flatten() {
+        for (path, full, stat) in stats {
             let (folder, name) = split_path(&path);
             let vouched = stat.and_then(|s| self.cache.vouched(folder, name, &s));
             match vouched.and_then(|id| hit(&mut self.cache, &path, &id)) {
@@ -233,14 +229,14 @@ impl Reader {
         }
         let read = read_worktree_files(unread.iter().map(|(p, f, _)| (p.clone(), f.clone())).collect())?;
         let stats: Vec<Option<Stat>> = unread.into_iter().map(|(_, _, stat)| stat).collect();
-        let hashed = crate::parallel::by_runs(
-            read.into_iter().zip(stats).collect::<Vec<_>>(),
+        let hashed = crate::parallel::each(
+            read.into_iter().zip(stats).collect(),
             FILES_PER_THREAD,
             |(f, _)| f.bytes.len(),
-            |run| run.into_iter().map(|(f, stat)| (hashed_blob_id(&f.bytes), stat, f)).collect::<Vec<_>>(),
+            |(f, stat)| (hashed_blob_id(&f.bytes), stat, f),
         );
         let mut missed = Vec::new();
-        for (id, stat, file) in hashed.into_iter().flatten() {
+        for (id, stat, file) in hashed {
             let (folder, name) = split_path(&file.path);
             if let (Some(id), Some(stat)) = (id, stat) {
                 self.cache.saw(folder, name, stat, now, id);
@@ -308,21 +304,17 @@ fn hit(cache: &mut Cache, path: &str, id: &Oid) -> Option<RawFile> {
 /// id (a file that does not parse is not kept: it is parsed each time, so its problems are
 /// reported as a fresh parse reports them). The trees are made on every core.
 fn fill(cache: &mut Cache, files: Vec<(RawFile, Option<Oid>)>) -> Vec<RawFile> {
-    let valued = crate::parallel::by_runs(
+    let valued = crate::parallel::each(
         files,
         FILES_PER_THREAD,
         |(f, _)| f.bytes.len(),
-        |run| {
-            run.into_iter()
-                .map(|(f, id)| {
-                    let value = id.and_then(|_| cached_value(&f.path, &f.bytes));
-                    (f, id, value)
-                })
-                .collect::<Vec<_>>()
+        |(f, id)| {
+            let value = id.and_then(|_| cached_value(&f.path, &f.bytes));
+            (f, id, value)
         },
     );
     let mut out = Vec::new();
-    for (file, id, value) in valued.into_iter().flatten() {
+    for (file, id, value) in valued {
         if let (Some(id), Some(value)) = (id, value) {
             // Handed to the parser too: the tree is made, so this run need not parse the text.
             if let Some(kept) = {
@@ -353,18 +345,14 @@ fn cached_blobs(cache: &mut Cache, blobs: Vec<(String, Oid)>) -> (Vec<RawFile>, 
 
 /// Reads files of the working tree, on every core when there are many.
 pub(super) fn read_worktree_files(paths: Vec<(String, PathBuf)>) -> Result<Vec<RawFile>> {
-    let runs = crate::parallel::by_runs(
+    let read = crate::parallel::each(
         paths,
         FILES_PER_THREAD,
         |_| 1,
-        |run| {
-            run.into_iter()
-                .map(|(path, full)| {
-                    let bytes = fs::read(&full).map_err(|e| read_error(&full, e))?;
-                    Ok(RawFile { path, bytes })
-                })
-                .collect::<Result<Vec<RawFile>>>()
+        |(path, full)| {
+            let bytes = fs::read(&full).map_err(|e| read_error(&full, e))?;
+            Ok(RawFile { path, bytes })
         },
     );
-    runs.into_iter().collect::<Result<Vec<Vec<RawFile>>>>().map(|r| r.concat())
+    read.into_iter().collect()
 }

@@ -249,10 +249,6 @@ pub fn status(model: &Model, ids: &[ObjectiveId], at: DateTime<FixedOffset>) -> 
             Error::refused(format!("there is no objective `{id}`")).help("see `watchbill objective list`")
         );
     }
-    Ok(model
-        .objectives
-        .values()
-        .filter(|o| ids.is_empty() || ids.contains(&o.id))
-        .map(|o| metrics::evaluate(model, o, at))
-        .collect())
+    let wanted = model.objectives.values().filter(|o| ids.is_empty() || ids.contains(&o.id)).collect();
+    Ok(metrics::evaluate_each(model, wanted, at, metrics::TREND_WINDOWS))
 }

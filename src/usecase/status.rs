@@ -77,12 +77,8 @@ pub fn handover(written: bool, ends: DateTime<FixedOffset>, now: DateTime<FixedO
 
 /// The objectives that need attention now: missed, or met but at risk, on their current window.
 pub fn needing_attention(model: &Model, now: DateTime<FixedOffset>) -> Vec<Evaluation> {
-    model
-        .objectives
-        .values()
-        .map(|o| metrics::evaluate_over(model, o, now, 0))
-        .filter(|e| e.verdict == Verdict::Missed || e.at_risk)
-        .collect()
+    let evaluations = metrics::evaluate_each(model, model.objectives.values().collect(), now, 0);
+    evaluations.into_iter().filter(|e| e.verdict == Verdict::Missed || e.at_risk).collect()
 }
 
 #[cfg(test)]
