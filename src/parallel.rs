@@ -158,6 +158,15 @@ mod tests {
     }
 
     #[test]
+    fn each_item_comes_back_in_order_whatever_the_runs() {
+        let items: Vec<u64> = (0..1000).map(|i| (i * 7919) % 1000).collect();
+        let doubled: Vec<u64> = items.iter().map(|i| i * 2).collect();
+        assert_eq!(each(items.clone(), 10, |i| *i as usize, |i| i * 2), doubled);
+        assert_eq!(each(items, 5000, |_| 1, |i| i * 2), doubled, "one run");
+        assert!(each(Vec::<u8>::new(), 10, |_| 1, |i| i).is_empty());
+    }
+
+    #[test]
     fn few_items_stay_on_one_run() {
         assert_eq!(by_runs(vec![1, 2, 3], 64, |_| 1, |run| run.len()), vec![3]);
         assert_eq!(split(Vec::<u8>::new(), 4, |_| 1).len(), 1);
