@@ -69,14 +69,11 @@ impl Prepared<'_> {
         let head = head_tree(repo)?;
         let mut ours = true;
         for c in changes {
-            let holds = matches!(entry_at(repo, head.as_ref(), &in_repo(prefix, &c.path))?, Entry::Blob(_, b) if b == c.contents);
             let left = match c.base.moved_from() {
-                Some(from) => {
-                    matches!(entry_at(repo, head.as_ref(), &in_repo(prefix, from))?, Entry::Missing)
-                }
+                Some(from) => lacks(repo, head.as_ref(), &in_repo(prefix, from))?,
                 None => true,
             };
-            ours &= holds && left;
+            ours &= holds(repo, head.as_ref(), prefix, c)? && left;
         }
         if !ours {
             self.discard();
@@ -188,10 +185,8 @@ pub(super) fn update_checkout(
     let head = head_tree(repo)?;
     let mut current = Vec::new();
     for c in changes {
-        if let Entry::Blob(_, bytes) = entry_at(repo, head.as_ref(), &in_repo(prefix, &c.path))? {
-            if bytes == c.contents {
-                current.push(c);
-            }
+        if holds(repo, head.as_ref(), prefix, c)? {
+            current.push(c);
         }
     }
     let config = GitConfig::open(Some(repo))?;
@@ -208,7 +203,7 @@ pub(super) fn update_checkout(
     // A moved file leaves its old place, unless a later commit put a file there again.
     for from in current.iter().filter_map(|c| c.base.moved_from()) {
         let repo_path = in_repo(prefix, from);
-        if matches!(entry_at(repo, head.as_ref(), &repo_path)?, Entry::Missing) {
+        if lacks(repo, head.as_ref(), &repo_path)? {
             remove_file(root, from)?;
             if index.get_path(Path::new(&repo_path), 0).is_some() {
                 index
@@ -218,6 +213,16 @@ pub(super) fn update_checkout(
         }
     }
     git_lock.write(&mut index)
+}
+
+/// Whether `head` holds the file `c` writes, byte for byte: no other writer replaced it since.
+fn holds(repo: &Repository, head: Option<&Tree<'_>>, prefix: &str, c: &FileWrite) -> Result<bool> {
+    Ok(matches!(entry_at(repo, head, &in_repo(prefix, &c.path))?, Entry::Blob(_, b) if b == c.contents))
+}
+
+/// Whether `head` has nothing at `repo_path`: a moved file's old place no later commit filled.
+fn lacks(repo: &Repository, head: Option<&Tree<'_>>, repo_path: &str) -> Result<bool> {
+    Ok(matches!(entry_at(repo, head, repo_path)?, Entry::Missing))
 }
 
 /// Writes the index, waiting a little while git's own `index.lock` is held.
