@@ -83,6 +83,12 @@ pub fn raw_files(now: DateTime<FixedOffset>) -> Vec<RawFile> {
     files(now).into_iter().map(|(path, text)| RawFile { path, bytes: text.into_bytes() }).collect()
 }
 
+/// The example loaded, for the given "now".
+#[cfg(test)]
+pub fn model(now: DateTime<FixedOffset>) -> crate::model::Model {
+    crate::model::load(raw_files(now)).model
+}
+
 /// The files of the example, paths relative to the root, for the given "now".
 pub fn files(now: DateTime<FixedOffset>) -> Vec<(String, String)> {
     let mut rng = Rng::seeded(0x5EED_CAFE);

@@ -457,8 +457,7 @@ mod tests {
     #[test]
     fn calendars_are_each_members_calendar() {
         let now = chrono::DateTime::parse_from_rfc3339("2026-11-23T09:00:00+01:00").unwrap();
-        let raw: Vec<crate::model::RawFile> = crate::example::raw_files(now);
-        let model = crate::model::load(raw).model;
+        let model = crate::example::model(now);
         let crews = model.crews();
         let stamp = now.to_utc();
         let ids: Vec<&MemberId> = model.crew.members.iter().map(|m| m.id()).collect();

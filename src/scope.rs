@@ -82,7 +82,7 @@ mod tests {
     fn each_kind_of_record_is_read_over_the_windows_that_measure_it() {
         let at = DateTime::parse_from_rfc3339("2026-11-23T09:00:00+01:00").expect("a time");
         let week = |s: &str| Some(s.parse::<crate::time::IsoWeek>().expect("a week"));
-        let mut model = crate::model::load(crate::example::raw_files(at)).model;
+        let mut model = crate::example::model(at);
         // The example's survey objective looks at the calendar year, its check-ins at the
         // quarter, its incidents at 90 days and the quarter; none counts watches.
         let needs = measured(&model, at, 0).expect("objectives measure");

@@ -298,8 +298,7 @@ mod tests {
     #[test]
     fn the_index_gives_every_week_the_page_week_gives() {
         let now = chrono::DateTime::parse_from_rfc3339("2026-11-23T09:00:00+01:00").unwrap();
-        let raw: Vec<crate::model::RawFile> = crate::example::raw_files(now);
-        let model = crate::model::load(raw).model;
+        let model = crate::example::model(now);
         let index = ByWeek::new(&model);
         let weeks: std::collections::BTreeSet<IsoWeek> = model.entries.iter().map(|e| e.week).collect();
         let (first, last) = (weeks.first().copied().unwrap(), weeks.last().copied().unwrap());

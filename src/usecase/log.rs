@@ -256,7 +256,7 @@ fn parsed(path: &str, text: &str) -> std::result::Result<EntryFile, crate::diagn
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{self, RawFile};
+    use crate::model::RawFile;
 
     fn t(s: &str) -> DateTime<FixedOffset> {
         DateTime::parse_from_rfc3339(s).expect("a time")
@@ -265,8 +265,7 @@ mod tests {
     /// The example crew (Paris, handover Monday 10:00) at Monday 23 November 2026, 09:00.
     fn example() -> (Model, DateTime<FixedOffset>) {
         let now = t("2026-11-23T09:00:00+01:00");
-        let files = crate::example::raw_files(now);
-        (model::load(files).model, now)
+        (crate::example::model(now), now)
     }
 
     fn alice() -> MemberId {
