@@ -59,14 +59,15 @@ fn main() {
         println!("\n{name}: {} files, {:.1} MB", files.len(), bytes as f64 / 1e6);
         let pick = |needs: Needs| files.iter().filter(|f| needs.wants(&f.path)).cloned().collect::<Vec<_>>();
         let crew = pick(Needs::CREW);
-        let schedule = model::load(crew.clone()).model.settings.schedule;
+        let base = model::load(crew.clone()).model;
+        let schedule = base.settings.schedule;
         let week = schedule.week_at(&now);
         let who = pick(Needs::rota_in(Weeks::between(week.plus(-4), week.plus(4))));
         // `status`: 13 weeks of logbook and this week's rota, then the objectives, then what
         // their current windows measure, as `status` plans its reads.
         let recent = Needs::logbook_in(Weeks::since(week.plus(-logbook::OPEN_WEEKS)))
             .and_rota_in(Weeks::between(week, week));
-        let objectives = watchbill::scope::objectives(&model::load(crew.clone()).model, &now);
+        let objectives = watchbill::scope::objectives(&base, &now);
         let loaded = model::load(pick(objectives)).model;
         let measured = watchbill::scope::measured(&loaded, now, 0).unwrap_or(objectives);
         let wanted = [recent, objectives, measured];
