@@ -771,3 +771,49 @@ fn the_next_write_finishes_a_killed_writers_move() {
     assert_eq!(git(dir, &["status", "--porcelain"]), "");
     assert!(!dir.join(".git/watchbill-pending").exists());
 }
+
+/// The paths one more read of `reader` returns.
+fn next_read(reader: &mut store::Reader, needs: Needs) -> Vec<String> {
+    reader.read(needs).map_err(|e| e.message).expect("read").into_iter().map(|f| f.path).collect()
+}
+
+#[test]
+fn a_reader_lists_a_folder_it_took_whole_once() {
+    let t = sample_tree();
+    write(t.path(), "rota/2026-W47.toml", "w47\n");
+    let mut reader = store::Reader::open(t.path(), &Revision::WorkTree, store::CacheUse::Use)
+        .map_err(|e| e.message)
+        .expect("open");
+    let w48: watchbill::time::IsoWeek = "2026-W48".parse().expect("week");
+    let one_week = Needs::rota_in(watchbill::model::Weeks::between(w48, w48));
+    assert_eq!(next_read(&mut reader, one_week), ["crew.toml", "rota/2026-W48.toml", "watchbill.toml"]);
+
+    // `rota/` was taken in part, so the next read lists it again and finds what is new there;
+    // `logbook/` is read whole for the first time.
+    write(t.path(), "rota/2026-W50.toml", "w50\n");
+    assert_eq!(
+        next_read(&mut reader, Needs::ALL),
+        [
+            "logbook/2026-W48/20261123T1002-a.md",
+            "maturity.toml",
+            "objectives/restore-fast.toml",
+            "rota/2026-W47.toml",
+            "rota/2026-W50.toml"
+        ]
+    );
+
+    // Both were then taken whole: a reader reads one state of the tree, and does not list them
+    // again (at ten years, `status` would walk 2,000 logbook entries a second time).
+    write(t.path(), "rota/2026-W49.toml", "w49\n");
+    write(t.path(), "logbook/2026-W48/20261124T0900-b.md", "entry\n");
+    assert!(next_read(&mut reader, Needs::ALL).is_empty());
+    let fresh: Vec<String> =
+        store::read_files(t.path(), &Revision::WorkTree, Needs::ALL, store::CacheUse::Use)
+            .map_err(|e| e.message)
+            .expect("fresh")
+            .into_iter()
+            .map(|f| f.path)
+            .collect();
+    assert!(fresh.contains(&"rota/2026-W49.toml".to_string()), "a new reader sees the new files: {fresh:?}");
+    assert!(fresh.contains(&"logbook/2026-W48/20261124T0900-b.md".to_string()));
+}

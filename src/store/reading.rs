@@ -77,6 +77,10 @@ pub struct Reader {
     /// The repository and the root's tree in the revision; `None` for the working tree.
     revision: Option<(Repository, Oid)>,
     read: std::collections::HashSet<String>,
+    /// The folders of the working tree an earlier walk took whole, so every file in them is in
+    /// `read`: a later walk does not list them again (a reader reads one state of the tree, as
+    /// `read` already assumes).
+    whole: std::collections::HashSet<String>,
     /// What the walks of the working tree left out (links, pipes), to warn about.
     skipped: Vec<(String, Skip)>,
     counts: CacheCounts,
@@ -113,6 +117,7 @@ impl Reader {
             cache,
             revision,
             read: Default::default(),
+            whole: Default::default(),
             skipped: Vec::new(),
             counts: CacheCounts::default(),
         })
@@ -137,8 +142,10 @@ impl Reader {
     pub(super) fn read_where(&mut self, wanted: &dyn Fn(&str) -> bool) -> Result<Vec<RawFile>> {
         let mut files = match &self.revision {
             None => {
-                let listing = list_worktree(&self.root, wanted)?;
+                let whole = &self.whole;
+                let listing = list_worktree(&self.root, &|p| !whole.contains(p) && wanted(p))?;
                 self.skipped.extend(listing.skipped);
+                self.whole.extend(listing.whole);
                 let paths: Vec<(String, PathBuf)> =
                     listing.files.into_iter().filter(|(p, _)| !self.read.contains(p)).collect();
                 let mut files = self.read_worktree_cached(paths)?;

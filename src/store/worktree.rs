@@ -33,6 +33,9 @@ pub(super) enum Skip {
 pub(super) struct Listing {
     pub(super) files: Vec<(String, PathBuf)>,
     pub(super) skipped: Vec<(String, Skip)>,
+    /// The folders the walk took whole: every name in them (and in their folders) was kept, so
+    /// a later walk of the same tree finds nothing in them this one did not.
+    pub(super) whole: Vec<String>,
 }
 
 /// Editor droppings and hidden files are never records; skipping them keeps `check` quiet about
@@ -48,7 +51,9 @@ pub(super) fn list_worktree(root: &Path, keep: &dyn Fn(&str) -> bool) -> Result<
     for top in KNOWN_TOP.iter().filter(|t| keep(t)) {
         let path = root.join(top);
         match fs::symlink_metadata(&path) {
-            Ok(meta) => visit(top.to_string(), path, meta.file_type(), keep, &mut out)?,
+            Ok(meta) => {
+                visit(top.to_string(), path, meta.file_type(), keep, &mut out)?;
+            }
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
             Err(e) => return Err(read_error(&path, e)),
         }
@@ -60,18 +65,20 @@ pub(super) fn list_worktree(root: &Path, keep: &dyn Fn(&str) -> bool) -> Result<
 /// `metadata`) does not follow links and usually costs no extra system call. `rel` is the name
 /// shown and checked (a name that is not UTF-8 shows with U+FFFD, and `check` rejects it as an
 /// id); `full` is the real path, so such a file is still read and reported, never a read error.
+/// Whether the entry was taken whole: a file or a link is; a folder is when every name in it was.
 pub(super) fn visit(
     rel: String,
     full: PathBuf,
     kind: fs::FileType,
     keep: &dyn Fn(&str) -> bool,
     out: &mut Listing,
-) -> Result<()> {
+) -> Result<bool> {
     if kind.is_symlink() {
         out.skipped.push((rel, Skip::Symlink));
     } else if kind.is_file() {
         out.files.push((rel, full));
     } else if kind.is_dir() {
+        let mut whole = true;
         for entry in fs::read_dir(&full).map_err(|e| read_error(&full, e))? {
             let entry = entry.map_err(|e| read_error(&full, e))?;
             let name = entry.file_name().to_string_lossy().into_owned();
@@ -82,16 +89,21 @@ pub(super) fn visit(
             // other years of `rota/`, of `logbook/`).
             let child = format!("{rel}/{name}");
             if !keep(&child) {
+                whole = false;
                 continue;
             }
             let kind = entry.file_type().map_err(|e| read_error(&entry.path(), e))?;
-            visit(child, entry.path(), kind, keep, out)?;
+            whole &= visit(child, entry.path(), kind, keep, out)?;
         }
+        if whole {
+            out.whole.push(rel);
+        }
+        return Ok(whole);
     } else {
         // A FIFO, a socket or a device is not a record, and reading it could block.
         out.skipped.push((rel, Skip::NotAFile));
     }
-    Ok(())
+    Ok(true)
 }
 
 /// The on-disk path of a `/`-separated path relative to the root, built component by component
