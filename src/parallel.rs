@@ -19,7 +19,7 @@ pub fn by_runs<T: Send, R: Send>(
     weight: impl Fn(&T) -> usize,
     work: impl Fn(Vec<T>) -> R + Sync,
 ) -> Vec<R> {
-    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let cores = cores();
     let runs = (items.len() / min_per_run.max(1)).clamp(1, cores * RUNS_PER_THREAD);
     on_threads(split(items, runs, weight), cores, work)
 }
@@ -47,7 +47,7 @@ pub fn heaviest_first<T: Send, R: Send>(
     weight: impl Fn(&T) -> usize,
     work: impl Fn(T) -> R + Sync,
 ) -> Vec<R> {
-    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let cores = cores();
     let count = items.len();
     let mut order: Vec<(usize, T)> = items.into_iter().enumerate().collect();
     order.sort_by_key(|(_, t)| std::cmp::Reverse(weight(t)));
@@ -58,6 +58,14 @@ pub fn heaviest_first<T: Send, R: Send>(
         out[i] = r.into_iter().next();
     }
     out.into_iter().flatten().collect()
+}
+
+/// The cores this process may use, asked of the system once: std asks anew at every call, and
+/// under Linux that is three files of cgroup limits read each time (a command spreads its work
+/// twenty times or more).
+fn cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, usize::from))
 }
 
 fn on_threads<T: Send, R: Send>(
