@@ -382,14 +382,20 @@ fn decode(bytes: Vec<u8>) -> Option<Shard> {
     let header = header();
     let mut p = Parts(body.strip_prefix(header.as_slice())?, header.len());
     let mut shard = Shard::default();
-    for _ in 0..p.u32()? {
+    // Sized from the counts up front (growing a map of hundreds of entries rehashes it each
+    // time), no more than the bytes left could hold: a damaged count must not allocate gigabytes.
+    let values = p.u32()?;
+    shard.values.reserve(values.min(p.0.len() / (ID_LEN + 4)));
+    for _ in 0..values {
         let id = p.id()?;
         let len = p.u32()?;
         let start = p.1;
         p.take(len)?;
         shard.values.insert(id, Value { buf: Arc::clone(&buf), range: start..start + len });
     }
-    for _ in 0..p.u32()? {
+    let seen = p.u32()?;
+    shard.seen.reserve(seen.min(p.0.len() / (2 + 9 * 8 + ID_LEN)));
+    for _ in 0..seen {
         let len = u16::from_le_bytes(p.take(2)?.try_into().ok()?) as usize;
         let name = std::str::from_utf8(p.take(len)?).ok()?.to_string();
         let mut stat = [0; 8];
@@ -464,6 +470,20 @@ mod tests {
         cache.put(WEEK, id(2), b"two".to_vec());
         cache.save();
         assert_eq!(Cache::open(dir.path()).get(WEEK, &id(2)).as_deref(), Some(&b"two"[..]));
+    }
+
+    #[test]
+    fn a_whole_file_claiming_billions_of_values_is_a_miss_without_allocating_them() {
+        // The checksum vouches for the bytes, not for the counts: a count larger than the bytes
+        // left could hold must neither reserve room for it nor be believed.
+        for counts in [[u32::MAX, 0], [0, u32::MAX]] {
+            let mut body = header();
+            body.extend(counts[0].to_le_bytes());
+            body.extend(counts[1].to_le_bytes());
+            let sum = checksum(&body);
+            body.extend(sum);
+            assert!(decode(body).is_none());
+        }
     }
 
     #[test]
