@@ -803,7 +803,7 @@ fn a_reader_lists_a_folder_it_took_whole_once() {
     );
 
     // Both were then taken whole: a reader reads one state of the tree, and does not list them
-    // again (at ten years, `status` would walk 2,000 logbook entries a second time).
+    // again (`status` would walk its 13 weeks of the logbook a second time for its objectives).
     write(t.path(), "rota/2026-W49.toml", "w49\n");
     write(t.path(), "logbook/2026-W48/20261124T0900-b.md", "entry\n");
     assert!(next_read(&mut reader, Needs::ALL).is_empty());
