@@ -35,6 +35,11 @@ const SHARD_SLACK_BYTES: usize = 256 << 10;
 
 const MAGIC: &[u8; 8] = b"WBCACHE\0";
 const ID_LEN: usize = 20;
+/// The fewest bytes a value takes in a cache file (its id and length, no bytes), and a stat
+/// record (a name's length and no name, the stat data, when it was taken, the blob id): a count
+/// larger than the bytes left divided by these is not believed (see [`encode`]).
+const LEAST_VALUE_LEN: usize = ID_LEN + 4;
+const LEAST_SEEN_LEN: usize = 2 + std::mem::size_of::<Stat>() + 8 + ID_LEN;
 
 /// What a file's stat data says about it, as git's index records it (`match_stat_data` in git's
 /// read-cache.c): mtime and ctime to the nanosecond, size, inode, owner, group.
@@ -385,7 +390,7 @@ fn decode(bytes: Vec<u8>) -> Option<Shard> {
     // Sized from the counts up front (growing a map of hundreds of entries rehashes it each
     // time), no more than the bytes left could hold: a damaged count must not allocate gigabytes.
     let values = p.u32()?;
-    shard.values.reserve(values.min(p.0.len() / (ID_LEN + 4)));
+    shard.values.reserve(values.min(p.0.len() / LEAST_VALUE_LEN));
     for _ in 0..values {
         let id = p.id()?;
         let len = p.u32()?;
@@ -394,7 +399,7 @@ fn decode(bytes: Vec<u8>) -> Option<Shard> {
         shard.values.insert(id, Value { buf: Arc::clone(&buf), range: start..start + len });
     }
     let seen = p.u32()?;
-    shard.seen.reserve(seen.min(p.0.len() / (2 + 9 * 8 + ID_LEN)));
+    shard.seen.reserve(seen.min(p.0.len() / LEAST_SEEN_LEN));
     for _ in 0..seen {
         let len = u16::from_le_bytes(p.take(2)?.try_into().ok()?) as usize;
         let name = std::str::from_utf8(p.take(len)?).ok()?.to_string();
