@@ -772,6 +772,11 @@ fn the_next_write_finishes_a_killed_writers_move() {
     assert!(!dir.join(".git/watchbill-pending").exists());
 }
 
+/// A reader of the working tree at `dir`, with the cache.
+fn worktree_reader(dir: &Path) -> store::Reader {
+    store::Reader::open(dir, &Revision::WorkTree, store::CacheUse::Use).map_err(|e| e.message).expect("open")
+}
+
 /// The paths one more read of `reader` returns.
 fn next_read(reader: &mut store::Reader, needs: Needs) -> Vec<String> {
     reader.read(needs).map_err(|e| e.message).expect("read").into_iter().map(|f| f.path).collect()
@@ -781,9 +786,7 @@ fn next_read(reader: &mut store::Reader, needs: Needs) -> Vec<String> {
 fn a_reader_lists_a_folder_it_took_whole_once() {
     let t = sample_tree();
     write(t.path(), "rota/2026-W47.toml", "w47\n");
-    let mut reader = store::Reader::open(t.path(), &Revision::WorkTree, store::CacheUse::Use)
-        .map_err(|e| e.message)
-        .expect("open");
+    let mut reader = worktree_reader(t.path());
     let w48: watchbill::time::IsoWeek = "2026-W48".parse().expect("week");
     let one_week = Needs::rota_in(watchbill::model::Weeks::between(w48, w48));
     assert_eq!(next_read(&mut reader, one_week), ["crew.toml", "rota/2026-W48.toml", "watchbill.toml"]);
@@ -807,13 +810,7 @@ fn a_reader_lists_a_folder_it_took_whole_once() {
     write(t.path(), "rota/2026-W49.toml", "w49\n");
     write(t.path(), "logbook/2026-W48/20261124T0900-b.md", "entry\n");
     assert!(next_read(&mut reader, Needs::ALL).is_empty());
-    let fresh: Vec<String> =
-        store::read_files(t.path(), &Revision::WorkTree, Needs::ALL, store::CacheUse::Use)
-            .map_err(|e| e.message)
-            .expect("fresh")
-            .into_iter()
-            .map(|f| f.path)
-            .collect();
+    let fresh = next_read(&mut worktree_reader(t.path()), Needs::ALL);
     assert!(fresh.contains(&"rota/2026-W49.toml".to_string()), "a new reader sees the new files: {fresh:?}");
     assert!(fresh.contains(&"logbook/2026-W48/20261124T0900-b.md".to_string()));
 }
