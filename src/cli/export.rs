@@ -107,10 +107,10 @@ pub fn run(ctx: &Ctx, a: ExportArgs) -> Result<Exit> {
             wanted.iter().map(|o| export::create(a.tool, &schedule, o, tz, None)).collect();
         print_requests(&requests, a.format)?;
         if wanted.is_empty() {
-            eprintln!(
+            output::warn(format_args!(
                 "no rota weeks from {from} for {} weeks: plan them with `watchbill rota plan`",
                 a.weeks
-            );
+            ));
         }
         return Ok(Exit::Ok);
     }

@@ -231,6 +231,8 @@ pub(super) fn suffix() -> String {
 /// Opens git's editor (see [`store::editor`]) on `text`; `None` when the user left the file empty (abort).
 pub fn edit(root: &Path, text: &str, name: &str) -> Result<Option<String>> {
     let editor = store::editor(root);
+    // The editor takes the terminal: what was printed goes first.
+    super::output::flush();
     let edited = store::edit_in_editor(
         &editor,
         text,

@@ -41,7 +41,6 @@ use crate::store::{self, ChangeSet, Revision, Verify, WriteMode};
 use crate::{scope, time};
 use chrono::{DateTime, FixedOffset};
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
-use std::io::Write;
 use std::path::PathBuf;
 
 pub use output::CheckFormat;
@@ -224,14 +223,13 @@ impl Ctx {
     pub fn trace_cache(&self, reader: &store::Reader) {
         if self.trace_cache {
             let c = reader.counts();
-            let _ = writeln!(
-                std::io::stderr(),
+            output::warn(format_args!(
                 "cache: {} files, {} from the cache ({} by their stat data), {} parsed",
                 c.files,
                 c.hits,
                 c.by_stat,
                 c.files - c.hits
-            );
+            ));
         }
     }
 
@@ -274,6 +272,8 @@ impl Ctx {
         args: &WriteArgs,
     ) -> Result<()> {
         let warnings = admit(&self.gate(root)?, set)?;
+        // Hooks and the signing program write to stderr: what was printed goes first.
+        output::flush();
         store::apply(root, set, &WriteMode::CommitOnBranch(branch.to_string()), args.verify())?;
         output::mark_written();
         print_warnings(&warnings);
@@ -291,6 +291,7 @@ impl Ctx {
     ) -> Result<()> {
         let warnings = admit(&self.gate(root)?, set)?;
         make()?;
+        output::flush();
         let outcome = store::apply(root, set, &args.mode(), args.verify())?;
         report(set, &outcome, args, &warnings);
         Ok(())
@@ -368,6 +369,7 @@ impl Ctx {
     ) -> Result<()> {
         let gate = self.gate(root)?;
         let mut warnings = Vec::new();
+        output::flush();
         let (set, outcome) = store::apply_edit(root, &args.mode(), args.verify(), |read| {
             let set = build(read)?;
             warnings = admit(&gate, &set)?;
@@ -409,10 +411,10 @@ fn settle(diagnostics: Vec<crate::diagnostic::Diagnostic>, warned: &mut bool) ->
     }
     if !other.is_empty() && !*warned {
         *warned = true;
-        eprintln!(
+        output::warn(format_args!(
             "warning: {} file(s) have problems and were skipped; run `watchbill check` for details",
             other.len()
-        );
+        ));
     }
     Ok(())
 }
@@ -478,7 +480,7 @@ impl Session {
 /// The warnings a write added, on stderr (a closed stderr loses them, never the write).
 fn print_warnings(warnings: &[crate::diagnostic::Diagnostic]) {
     if !warnings.is_empty() {
-        let _ = writeln!(std::io::stderr(), "{}", warnings_text(warnings));
+        output::warn(format_args!("{}", warnings_text(warnings)));
     }
 }
 
@@ -529,7 +531,9 @@ pub fn main() -> i32 {
     let cache =
         if cli.no_cache || set(store::NO_CACHE_ENV) { store::CacheUse::Skip } else { store::CacheUse::Use };
     let ctx = Ctx { dir, now_arg: cli.now.clone(), cache, trace_cache: set(CACHE_TRACE) };
-    match run(&ctx, cli.command) {
+    let ran = run(&ctx, cli.command);
+    output::flush();
+    match ran {
         Ok(code) => code as i32,
         Err(e) => {
             output::print_error(&e);

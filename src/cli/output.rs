@@ -5,6 +5,7 @@ use clap::ValueEnum;
 use serde::Serialize;
 use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, MutexGuard, OnceLock};
 
 /// Set once a write command has committed (or written) its files: from then on nothing that
 /// goes wrong printing may turn the command into a failure.
@@ -24,21 +25,66 @@ static CLOSED: AtomicBool = AtomicBool::new(false);
 /// rather than ending with exit 0 and nothing done. Any other failure to print ends a read
 /// command with exit 2; after a write has committed, the command ends with exit 0, since what it
 /// was asked to do is done.
+///
+/// On a terminal each line is written as it is printed; otherwise (a pipe, a file) the output is
+/// written in blocks of [`BLOCK`] bytes, as git's stdio does, rather than one system call a line
+/// (`status` printed 280 lines in 280 writes). What is pending is written by [`flush`], which
+/// runs before anything goes to stderr or to another program and when the command ends, so
+/// the two streams keep their order when they go to the same place (`2>&1`).
 pub fn emit(args: std::fmt::Arguments<'_>) {
-    if CLOSED.load(Ordering::Relaxed) {
-        return;
-    }
-    let mut out = std::io::stdout().lock();
-    settle_output(out.write_fmt(args).and_then(|()| out.flush()));
+    let Some(mut pending) = open_pending() else { return };
+    // Formatting into memory fails only if a `Display` does, which none of ours can.
+    let _ = pending.write_fmt(args);
+    settle_pending(&mut pending, false);
 }
 
 /// Writes bytes to standard output, as [`emit`] does.
 pub fn emit_bytes(bytes: &[u8]) {
+    let Some(mut pending) = open_pending() else { return };
+    pending.extend_from_slice(bytes);
+    settle_pending(&mut pending, false);
+}
+
+/// Writes what is pending on standard output (see [`emit`]).
+pub fn flush() {
+    if let Some(mut pending) = open_pending() {
+        settle_pending(&mut pending, true);
+    }
+}
+
+/// How much output is kept before it is written when standard output is not a terminal.
+const BLOCK: usize = 64 * 1024;
+
+/// What was printed and not yet written.
+static PENDING: Mutex<Vec<u8>> = Mutex::new(Vec::new());
+
+/// The pending output, or `None` once standard output's reader went away.
+fn open_pending() -> Option<MutexGuard<'static, Vec<u8>>> {
     if CLOSED.load(Ordering::Relaxed) {
+        return None;
+    }
+    // A panic while printing leaves nothing half-made in a byte buffer: keep using it.
+    Some(PENDING.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+}
+
+/// Writes `pending` out when it must be: on `now`, on a terminal, or once it fills a block.
+fn settle_pending(pending: &mut Vec<u8>, now: bool) {
+    static TERMINAL: OnceLock<bool> = OnceLock::new();
+    let terminal = *TERMINAL.get_or_init(|| std::io::stdout().is_terminal());
+    if pending.is_empty() || !(now || terminal || pending.len() >= BLOCK) {
         return;
     }
     let mut out = std::io::stdout().lock();
-    settle_output(out.write_all(bytes).and_then(|()| out.flush()));
+    let written = out.write_all(pending).and_then(|()| out.flush());
+    pending.clear();
+    settle_output(written);
+}
+
+/// Writes to standard error, after what is pending on standard output (see [`emit`]). A
+/// closed stderr loses the message, never the command.
+pub fn warn(args: std::fmt::Arguments<'_>) {
+    flush();
+    let _ = writeln!(std::io::stderr(), "{args}");
 }
 
 #[allow(clippy::exit, reason = "a closed pipe ends the command here, after any commit is made")]
@@ -100,6 +146,7 @@ pub fn colour_report(text: &str, on: bool) -> String {
 }
 
 pub fn print_error(e: &Error) {
+    flush();
     let on = colour(std::io::stderr().is_terminal());
     if !e.diagnostics.is_empty() {
         eprint!(

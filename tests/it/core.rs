@@ -583,6 +583,30 @@ fn writes_that_print_succeed_into_a_closed_pipe() {
     wb(fresh.path()).arg("check").assert().success();
 }
 
+/// Standard output is written in blocks when it is not a terminal, yet what a command prints
+/// and what it says on stderr keep their order when both go to one pipe (`2>&1`): the empty
+/// list of requests, then why it is empty. And a long listing arrives whole.
+#[test]
+fn output_and_messages_into_one_pipe_keep_their_order() {
+    let t = example_repo();
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    let mut p = wb_proc(t.path());
+    let both = writer.try_clone().expect("a second end");
+    p.args(["rota", "export", "pagerduty", "--schedule", "P1", "--from", "2030-W01", "--format", "json"]);
+    let mut child = p.stdout(writer).stderr(both).spawn().expect("runs");
+    drop(p);
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut { reader }, &mut text).expect("reads");
+    assert!(child.wait().expect("ends").success(), "{text}");
+    assert_eq!(text, "[]\nno rota weeks from 2030-W01 for 4 weeks: plan them with `watchbill rota plan`\n");
+
+    let listed = stdout(&wb(t.path()).args(["log", "list", "--since", "2026-01-01"]).assert().success());
+    let json = json(t.path(), &["log", "list", "--since", "2026-01-01", "--format", "json"]);
+    let ids: Vec<&str> = json.as_array().into_iter().flatten().filter_map(|e| e["id"].as_str()).collect();
+    assert!(ids.len() > 10, "{} entries", ids.len());
+    assert!(ids.iter().all(|id| listed.contains(&format!("    {id}\n"))), "{listed}");
+}
+
 #[test]
 fn a_write_into_a_closed_pipe_commits_and_reports_success() {
     let t = example_repo();
