@@ -1,7 +1,7 @@
 //! `watchbill check`.
 
 use super::progress::Progress;
-use super::{output, CheckFormat, Ctx, ReadArgs};
+use super::{output, CheckFormat, Ctx, ReadArgs, Unfreed};
 use crate::diagnostic::{self, Diagnostic};
 use crate::error::{Exit, Result};
 use crate::model::{self, Model, Needs};
@@ -45,7 +45,7 @@ pub fn everything(
     ctx: &Ctx,
     root: &Path,
     rev: &Revision,
-) -> Result<(Model, DateTime<FixedOffset>, Vec<Diagnostic>)> {
+) -> Result<(Unfreed<Model>, DateTime<FixedOffset>, Vec<Diagnostic>)> {
     let mut progress = Progress::new();
     progress.step("reading the files", 0, 0);
     let mut reader = store::Reader::open(root, rev, ctx.cache)?;
@@ -60,7 +60,7 @@ pub fn everything(
     diags.extend(reader.skipped());
     ctx.trace_cache(&reader);
     diagnostic::sort(&mut diags);
-    Ok((loaded.model, now, diags))
+    Ok((Unfreed::new(loaded.model), now, diags))
 }
 
 /// Above several crews: every crew's problems, their paths relative to the repository's top
@@ -70,6 +70,8 @@ fn every_crew(ctx: &Ctx, crews: &[crate::org::Crew], rev: &Revision) -> Result<(
     for crew in crews {
         let (model, _, diags) = everything(ctx, &crew.path, rev)?;
         files += model.files_read;
+        // Freed before the next crew's, so the peak stays that of the largest crew.
+        drop(Unfreed::into_inner(model));
         let prefix = store::repo_prefix(&crew.path).unwrap_or_else(|_| crew.folder.clone());
         all.extend(diags.into_iter().map(|mut d| {
             if !prefix.is_empty() && prefix != "." {
@@ -96,11 +98,7 @@ pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<Exit> {
         CheckFormat::Github => store::repo_prefix(&root).unwrap_or_default(),
         _ => String::new(),
     };
-    let exit = report(&args, files, &diags, &prefix)?;
-    // The process ends right after: freeing tens of thousands of records one by one would cost
-    // a tenth of the whole check of a large history, for nothing.
-    std::mem::forget(model);
-    Ok(exit)
+    report(&args, files, &diags, &prefix)
 }
 
 /// Prints the problems in the chosen format; `prefix` goes before paths in annotations.

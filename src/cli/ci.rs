@@ -58,7 +58,7 @@ fn var(name: &str) -> Option<String> {
 struct Checked {
     folder: String,
     root: PathBuf,
-    model: Model,
+    model: super::Unfreed<Model>,
     now: DateTime<FixedOffset>,
     diags: Vec<Diagnostic>,
     prefix: String,

@@ -234,13 +234,13 @@ impl Ctx {
     }
 
     /// Loads the records a command needs (see [`settle`] for problems in them).
-    pub fn load(&self, read: Option<&ReadArgs>, needs: Needs) -> Result<(PathBuf, Model)> {
+    pub fn load(&self, read: Option<&ReadArgs>, needs: Needs) -> Result<(PathBuf, Unfreed<Model>)> {
         let root = self.root()?;
         let rev = read.map_or(Revision::WorkTree, ReadArgs::revision);
         let files = store::read_files(&root, &rev, needs, self.cache)?;
         let loaded = model::load(files);
         settle(loaded.diagnostics, &mut false)?;
-        Ok((root, loaded.model))
+        Ok((root, Unfreed::new(loaded.model)))
     }
 
     /// Starts a scoped load: the settings and the crew (every command needs them, and they say
@@ -254,7 +254,8 @@ impl Ctx {
         settle(loaded.diagnostics, &mut warned)?;
         let now = self.now(&loaded.model)?;
         let read_all = std::env::var_os(READ_ALL).is_some_and(|v| !v.is_empty() && v != "0");
-        Ok(Session { root, model: loaded.model, now, reader, read_all, warned })
+        let (model, reader) = (Unfreed::new(loaded.model), Unfreed::new(reader));
+        Ok(Session { root, model, now, reader, read_all, warned })
     }
 
     /// Applies a change set, once the gate admits it, and tells the user what happened.
@@ -428,14 +429,19 @@ pub const READ_ALL: &str = "WATCHBILL_READ_ALL";
 /// cache (`review`: a line for each revision it reads).
 pub const CACHE_TRACE: &str = "WATCHBILL_CACHE_TRACE";
 
+/// What a command loaded, never freed: the process ends right after the command, and freeing
+/// tens of thousands of records one by one only delays its end (about a tenth of `objective
+/// status` on ten years of history). Used as the value itself (it derefs to it).
+pub type Unfreed<T> = std::mem::ManuallyDrop<T>;
+
 /// A load in steps, for commands about a few weeks (`who`, `status`, `log list`): each step reads
 /// only files not read yet, so the files read stay bounded however long the history.
 pub struct Session {
     pub root: PathBuf,
-    pub model: Model,
+    pub model: Unfreed<Model>,
     /// "Now", read in the crew's time zone.
     pub now: DateTime<FixedOffset>,
-    reader: store::Reader,
+    reader: Unfreed<store::Reader>,
     read_all: bool,
     warned: bool,
 }

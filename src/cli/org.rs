@@ -64,7 +64,7 @@ struct Loaded {
     problems: usize,
 }
 
-fn load(ctx: &Ctx, needs: Needs) -> Result<(PathBuf, Vec<Loaded>)> {
+fn load(ctx: &Ctx, needs: Needs) -> Result<(PathBuf, super::Unfreed<Vec<Loaded>>)> {
     let top = top(ctx)?;
     let crews = org::crews_below(&top)?;
     if crews.is_empty() {
@@ -80,7 +80,7 @@ fn load(ctx: &Ctx, needs: Needs) -> Result<(PathBuf, Vec<Loaded>)> {
         let now = ctx.now(&l.model)?;
         loaded.push(Loaded { crew, model: l.model, now, problems });
     }
-    Ok((top, loaded))
+    Ok((top, super::Unfreed::new(loaded)))
 }
 
 fn inputs(loaded: &[Loaded]) -> Vec<status::Input<'_>> {
