@@ -249,7 +249,8 @@ fn pull_request_review(ctx: &Ctx, root: &Path, pr: &github::PullRequest) -> Resu
             Err(why) => return Ok(skipped(&what, &why)),
         },
     };
-    let r = review::build(ctx, root, &pr.base_ref, &pr.head_ref, None, &range)?;
+    // Its models are freed here: `ci` may review one crew after another.
+    let (r, _) = review::build(ctx, root, &pr.base_ref, &pr.head_ref, None, &range)?;
     let mut md = review::render(root, &r, "review.md")?;
     if let Some(did) = fetched {
         md.push_str(&format!(

@@ -1,6 +1,6 @@
 //! `watchbill review`: what a branch changes since it left its base.
 
-use super::{output, Ctx};
+use super::{output, Ctx, Unfreed};
 use crate::error::{Error, Exit, Result};
 use crate::model::Needs;
 use crate::review::{Commits, Review};
@@ -60,7 +60,8 @@ pub fn run(ctx: &Ctx, a: ReviewArgs) -> Result<Exit> {
             ))
         }
     };
-    let r = build(ctx, &root, &base, &a.head, base_from, &range)?;
+    let (r, judged) = build(ctx, &root, &base, &a.head, base_from, &range)?;
+    let _judged = Unfreed::new(judged);
     let text = match a.format {
         ReviewFormat::Json => output::json(&r)?,
         ReviewFormat::Md => render(&root, &r, "review.md")?,
@@ -71,7 +72,8 @@ pub fn run(ctx: &Ctx, a: ReviewArgs) -> Result<Exit> {
 }
 
 /// Reads what the review of `range` needs and reviews it: the head whole, and only the changed
-/// files at the merge base (and, when the base moved on, at its tip).
+/// files at the merge base (and, when the base moved on, at its tip). With the models it was
+/// judged on, for the caller to free or not.
 pub fn build(
     ctx: &Ctx,
     root: &Path,
@@ -79,7 +81,7 @@ pub fn build(
     head: &str,
     base_from: Option<String>,
     range: &Range,
-) -> Result<Review> {
+) -> Result<(Review, usecase::Judged)> {
     let mb = range.merge_base.clone().unwrap_or_else(|| range.base.clone());
     let changed = store::changed_paths(root, &mb, &range.head)?;
     let branch: BTreeSet<String> = changed.iter().map(|(p, _)| p.clone()).collect();
