@@ -58,7 +58,9 @@ pub struct Model {
     pub assessments: Vec<maturity::Assessment>,
     pub surveys: Vec<survey::Answer>,
     /// The text of every file loaded, to turn spans into lines and columns when reporting.
-    sources: HashMap<String, String>,
+    /// Shared, not copied, by a clone: `review` clones a whole model for each side it judges,
+    /// and the texts of ten years are 20 MB.
+    sources: HashMap<String, std::sync::Arc<String>>,
     /// Where each member id first appears in `crew.members`: `check` looks up the author and
     /// handlers of every entry, tens of thousands of times in a large history.
     /// (Ordered, so two models of the same files print alike.)
@@ -97,7 +99,7 @@ impl Model {
 
     /// The text of a loaded file, e.g. to edit it in place.
     pub fn source(&self, path: &str) -> Option<&str> {
-        self.sources.get(path).map(String::as_str)
+        self.sources.get(path).map(|t| t.as_str())
     }
 
     pub fn member_exists(&self, id: &MemberId) -> bool {
@@ -156,7 +158,7 @@ impl Model {
     fn take(&mut self, parsed: Parsed) -> Vec<Diagnostic> {
         let mut diagnostics = parsed.diagnostics;
         if let Some(text) = parsed.text {
-            self.sources.insert(parsed.path.clone(), text);
+            self.sources.insert(parsed.path.clone(), std::sync::Arc::new(text));
         }
         // Settings are taken before any record (see `extend`), so the watch is known here.
         let misfiled = match &parsed.record {
