@@ -93,6 +93,14 @@ fn main() {
         let t = median(budget, || (), judge);
         println!("  {:34} {:6} files {}", "judge the objectives (status)", judged.files_read, ms(t));
         let all = model::load(files.clone()).model;
+        // `objective status`: every objective over its current window and four before, on one
+        // thread (the command spreads the objectives over the cores).
+        let trend = |()| {
+            let over = |o| watchbill::metrics::evaluate_over(&all, o, now, watchbill::metrics::TREND_WINDOWS);
+            all.objectives.values().map(over).collect::<Vec<_>>()
+        };
+        let t = median(budget, || (), trend);
+        println!("  {:34} {:6} files {}", "judge with trend (objective status)", files.len(), ms(t));
         let t = median(budget, || (), |()| watchbill::check::check(&all, now));
         println!("  {:34} {:6} files {}", "check's rules on the loaded model", files.len(), ms(t));
         let t = median(budget, || model::load(files.clone()).model, drop);

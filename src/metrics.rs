@@ -292,10 +292,12 @@ pub fn aggregate(agg: Aggregate, values: &[f64], bound: Option<&Comparison>) -> 
 // ---- samples --------------------------------------------------------------------------------
 
 /// What a window holds for an objective.
-enum Measured {
+enum Measured<'m> {
     /// Records that each yield a value: complete ones with their value, in time order, and
     /// incomplete ones with their value so far (the time elapsed since an incident's start).
-    Records { values: Vec<(String, f64)>, incomplete: Vec<(String, Option<f64>)> },
+    /// Named by ids borrowed from the model: only those a verdict lists are copied (five
+    /// windows of hundreds of objectives measure hundreds of thousands of records).
+    Records { values: Vec<(&'m str, f64)>, incomplete: Vec<(&'m str, Option<f64>)> },
     /// A count over the watch weeks of the window; `misses` are the weeks that let it down
     /// (a handover late or missing).
     Count { weeks: usize, count: usize, misses: Vec<String> },
@@ -309,16 +311,27 @@ pub fn passes(filter: &Filter, e: &Entry) -> bool {
 
 /// The incidents of the window that pass the filter, in time order: a binary search in the
 /// model's incidents sorted by when they happened, not a scan of the whole logbook (an
-/// evaluation looks at five windows of each of hundreds of objectives).
+/// evaluation looks at five windows of each of hundreds of objectives); with services in the
+/// filter, only the incidents of those services ([`Model::incidents_of_service`]), not every
+/// incident of the window.
 fn incidents<'m>(model: &'m Model, filter: &Filter, span: &Span) -> Vec<&'m Entry> {
     let by_time = model.incidents_by_time();
     let first = by_time.partition_point(|(t, _)| *t < span.from);
-    by_time[first..]
-        .iter()
-        .take_while(|(t, _)| span.holds(t))
-        .map(|&(_, i)| &model.entries[i])
-        .filter(|e| passes(filter, e))
-        .collect()
+    let end = first + by_time[first..].partition_point(|(t, _)| span.holds(t));
+    let entry = |place: usize| &model.entries[by_time[place].1];
+    if filter.services.is_empty() {
+        return (first..end).map(entry).filter(|e| passes(filter, e)).collect();
+    }
+    let mut places: Vec<usize> = Vec::new();
+    for service in &filter.services {
+        let of = model.incidents_of_service(service);
+        let lo = of.partition_point(|p| *p < first);
+        places.extend(of[lo..].iter().take_while(|p| **p < end));
+    }
+    // Time order, each incident once (one may name several of the filter's services).
+    places.sort_unstable();
+    places.dedup();
+    places.into_iter().map(entry).filter(|e| passes(filter, e)).collect()
 }
 
 /// The weeks of the rota from `first` to `last`, both included.
@@ -338,7 +351,7 @@ fn watch_weeks(model: &Model, span: &Span) -> Vec<IsoWeek> {
         .collect()
 }
 
-fn measure(model: &Model, o: &Objective, span: &Span, at: DateTime<FixedOffset>) -> Measured {
+fn measure<'m>(model: &'m Model, o: &Objective, span: &Span, at: DateTime<FixedOffset>) -> Measured<'m> {
     let settings = &model.settings;
     let filter = &o.file.filter;
     let records = |values, incomplete| Measured::Records { values, incomplete };
@@ -348,10 +361,10 @@ fn measure(model: &Model, o: &Objective, span: &Span, at: DateTime<FixedOffset>)
             for e in incidents(model, filter, span) {
                 match (e.meta.timestamp(from), e.meta.timestamp(to)) {
                     (Some(a), Some(b)) => {
-                        values.push((e.id.clone(), duration_in(o.unit, settings, a.0, b.0)))
+                        values.push((e.id.as_str(), duration_in(o.unit, settings, a.0, b.0)))
                     }
                     (a, _) => {
-                        incomplete.push((e.id.clone(), a.map(|a| duration_in(o.unit, settings, a.0, at))))
+                        incomplete.push((e.id.as_str(), a.map(|a| duration_in(o.unit, settings, a.0, at))))
                     }
                 }
             }
@@ -361,8 +374,8 @@ fn measure(model: &Model, o: &Objective, span: &Span, at: DateTime<FixedOffset>)
             let (mut values, mut incomplete) = (Vec::new(), Vec::new());
             for e in incidents(model, filter, span) {
                 match e.meta.tickets {
-                    Some(n) => values.push((e.id.clone(), f64::from(n))),
-                    None => incomplete.push((e.id.clone(), None)),
+                    Some(n) => values.push((e.id.as_str(), f64::from(n))),
+                    None => incomplete.push((e.id.as_str(), None)),
                 }
             }
             records(values, incomplete)
@@ -375,14 +388,14 @@ fn measure(model: &Model, o: &Objective, span: &Span, at: DateTime<FixedOffset>)
                 .filter(|c| span.holds(&c.file.at.get_ref().0) && c.objective.as_ref() == Some(&o.id))
                 .collect();
             v.sort_by_key(|c| (c.file.at.get_ref().0, c.origin.path.clone()));
-            records(v.into_iter().map(|c| (c.origin.path.clone(), c.file.value)).collect(), Vec::new())
+            records(v.into_iter().map(|c| (c.origin.path.as_str(), c.file.value)).collect(), Vec::new())
         }
         Measure::Count(what) => count(model, *what, filter, span, at),
     }
 }
 
 /// Each active member's latest comfort answer dated inside the window, by member.
-fn survey_values(model: &Model, span: &Span) -> Vec<(String, f64)> {
+fn survey_values<'m>(model: &'m Model, span: &Span) -> Vec<(&'m str, f64)> {
     let tz = model.settings.schedule.tz;
     let mut latest: BTreeMap<&MemberId, (NaiveDate, &str, i64)> = BTreeMap::new();
     // The window's days are consecutive in day order: midnight only grows with the day.
@@ -400,10 +413,16 @@ fn survey_values(model: &Model, span: &Span) -> Vec<(String, f64)> {
             *slot = answer;
         }
     }
-    latest.into_iter().map(|(m, (_, _, c))| (m.to_string(), c as f64)).collect()
+    latest.into_iter().map(|(m, (_, _, c))| (m.as_str(), c as f64)).collect()
 }
 
-fn count(model: &Model, what: Counted, filter: &Filter, span: &Span, at: DateTime<FixedOffset>) -> Measured {
+fn count<'m>(
+    model: &'m Model,
+    what: Counted,
+    filter: &Filter,
+    span: &Span,
+    at: DateTime<FixedOffset>,
+) -> Measured<'m> {
     let weeks = watch_weeks(model, span);
     match what {
         Counted::Incidents => Measured::Count {
@@ -499,7 +518,7 @@ fn judge(o: &Objective, measured: Measured) -> Judged {
             let numbers: Vec<f64> = values.iter().map(|(_, v)| *v).collect();
             let (value, verdict) = judged(o, &numbers);
             let misses = match record_bound(o) {
-                Some(b) => values.iter().filter(|(_, v)| !b.holds(*v)).map(|(r, _)| r.clone()).collect(),
+                Some(b) => values.iter().filter(|(_, v)| !b.holds(*v)).map(|(r, _)| r.to_string()).collect(),
                 None => Vec::new(),
             };
             let risk = if verdict == Verdict::Met { risk(o, &numbers, &incomplete) } else { None };
@@ -508,7 +527,7 @@ fn judge(o: &Objective, measured: Measured) -> Judged {
                 verdict,
                 samples: values.len(),
                 misses,
-                incomplete: incomplete.into_iter().map(|(r, _)| r).collect(),
+                incomplete: incomplete.into_iter().map(|(r, _)| r.to_string()).collect(),
                 risk,
             }
         }
@@ -519,7 +538,7 @@ fn judge(o: &Objective, measured: Measured) -> Judged {
 /// - counting its incomplete records with their value so far (an unfixed incident's time since
 ///   it started, which can only grow) would already miss the target; or
 /// - for a share, the next record that misses the bound would take it below the target.
-pub fn risk(o: &Objective, values: &[f64], incomplete: &[(String, Option<f64>)]) -> Option<String> {
+pub fn risk(o: &Objective, values: &[f64], incomplete: &[(&str, Option<f64>)]) -> Option<String> {
     let so_far: Vec<f64> = incomplete.iter().filter_map(|(_, v)| *v).collect();
     if !so_far.is_empty() {
         let projected: Vec<f64> = values.iter().chain(&so_far).copied().collect();

@@ -643,3 +643,64 @@ fn a_record_made_at_the_evaluation_time_counts_in_the_current_window_only() {
     assert_eq!(later.samples, 1);
     assert_eq!(later.trend.iter().map(|p| p.samples).sum::<usize>(), 1);
 }
+
+/// Incidents at a few distinct times (so some tie), each naming some of three services (one
+/// maybe twice) and maybe a severity.
+fn incidents_strategy() -> impl Strategy<Value = Vec<(i64, Vec<usize>, Option<usize>)>> {
+    let one = (0i64..12, prop::collection::vec(0usize..3, 0..4), prop::option::of(0usize..3));
+    prop::collection::vec(one, 0..30)
+}
+
+const SERVICES: [&str; 3] = ["api", "web", "db"];
+const SEVERITIES: [&str; 3] = ["critical", "major", "minor"];
+
+proptest! {
+    /// The window's incidents found through the services' index are those of a scan of every
+    /// incident, in the same order (time, then id), each once.
+    #[test]
+    fn incidents_found_by_service_are_those_of_a_scan(
+        listed in incidents_strategy(),
+        wanted in prop::collection::vec(0usize..3, 0..4),
+        severities in prop::collection::vec(0usize..3, 0..3),
+        from in 0i64..12,
+        days in 0i64..12,
+        current in any::<bool>(),
+    ) {
+        let day = |d: i64| t("2026-11-02T11:00:00+01:00") + chrono::Duration::hours(d * 20);
+        let files: Vec<RawFile> = listed
+            .iter()
+            .enumerate()
+            .map(|(i, (d, services, severity))| {
+                let names: Vec<String> = services.iter().map(|s| format!("{:?}", SERVICES[*s])).collect();
+                let mut more = format!("services = [{}]\n", names.join(", "));
+                if let Some(s) = severity {
+                    more.push_str(&format!("severity = \"{}\"\n", SEVERITIES[*s]));
+                }
+                incident(&format!("i{i:02}"), &rfc3339(&day(*d)), &[], &more)
+            })
+            .collect();
+        let model = model_of(files);
+        let filter: Filter = toml::from_str(&format!(
+            "services = [{}]\nseverity = [{}]\n",
+            wanted.iter().map(|s| format!("{:?}", SERVICES[*s])).collect::<Vec<_>>().join(", "),
+            severities.iter().map(|s| format!("{:?}", SEVERITIES[*s])).collect::<Vec<_>>().join(", "),
+        ))
+        .expect("a filter");
+        let tz = chrono_tz::Europe::Paris;
+        let span = Span {
+            from: day(from).with_timezone(&tz),
+            to: day(from + days).with_timezone(&tz),
+            current,
+        };
+        let found: Vec<&str> = incidents(&model, &filter, &span).iter().map(|e| e.id.as_str()).collect();
+        let mut scanned: Vec<&Entry> = model
+            .entries
+            .iter()
+            .filter(|e| e.meta.kind == crate::model::logbook::Kind::Incident)
+            .filter(|e| e.happened().is_some_and(|h| span.holds(&h)) && passes(&filter, e))
+            .collect();
+        scanned.sort_by(|a, b| a.happened().cmp(&b.happened()).then_with(|| a.id.cmp(&b.id)));
+        let scanned: Vec<&str> = scanned.iter().map(|e| e.id.as_str()).collect();
+        prop_assert_eq!(found, scanned);
+    }
+}

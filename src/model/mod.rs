@@ -67,9 +67,10 @@ pub struct Model {
     member_index: std::collections::BTreeMap<MemberId, usize>,
     /// How many files were read.
     pub files_read: usize,
-    /// The incidents' places in `entries`, sorted by when they happened: built on first use by
-    /// [`Model::incidents_by_time`], emptied when an entry is added.
-    incidents_by_time: std::sync::OnceLock<Vec<(chrono::DateTime<chrono::FixedOffset>, usize)>>,
+    /// The incidents' places in `entries`, sorted by when they happened, and by service: built
+    /// on first use by [`Model::incidents_by_time`] and [`Model::incidents_of_service`],
+    /// emptied when an entry is added.
+    incidents_by_time: std::sync::OnceLock<IncidentIndex>,
     /// The survey answers' places in `surveys`, sorted by the day answered: built on first use
     /// by [`Model::surveys_by_day`], emptied when the answers change.
     surveys_by_day: std::sync::OnceLock<Vec<(chrono::NaiveDate, usize)>>,
@@ -77,6 +78,13 @@ pub struct Model {
     /// do not also blame what they would have defined: one broken crew.toml is one error, not
     /// an "unknown member" for every record.
     unreadable: BTreeSet<String>,
+}
+
+/// See [`Model::incidents_by_time`] and [`Model::incidents_of_service`].
+#[derive(Clone, Debug, Default)]
+struct IncidentIndex {
+    by_time: Vec<(chrono::DateTime<chrono::FixedOffset>, usize)>,
+    by_service: HashMap<String, Vec<usize>>,
 }
 
 impl Model {
@@ -119,13 +127,35 @@ impl Model {
     /// The incidents that say when they happened ([`logbook::Entry::happened`]), as that time
     /// and their place in `entries`, sorted by time, then id.
     pub fn incidents_by_time(&self) -> &[(chrono::DateTime<chrono::FixedOffset>, usize)] {
+        &self.incident_index().by_time
+    }
+
+    /// The places in [`Model::incidents_by_time`] of the incidents naming `service`, in
+    /// increasing order: an objective filtered on a team's services looks at that team's
+    /// incidents, not at every incident of the window.
+    pub fn incidents_of_service(&self, service: &str) -> &[usize] {
+        self.incident_index().by_service.get(service).map_or(&[], Vec::as_slice)
+    }
+
+    fn incident_index(&self) -> &IncidentIndex {
         self.incidents_by_time.get_or_init(|| {
-            let mut v: Vec<_> = (self.entries.iter().enumerate())
+            let mut by_time: Vec<_> = (self.entries.iter().enumerate())
                 .filter(|(_, e)| e.meta.kind == logbook::Kind::Incident)
                 .filter_map(|(i, e)| Some((e.happened()?, i)))
                 .collect();
-            v.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| self.entries[a.1].id.cmp(&self.entries[b.1].id)));
-            v
+            by_time
+                .sort_by(|a, b| a.0.cmp(&b.0).then_with(|| self.entries[a.1].id.cmp(&self.entries[b.1].id)));
+            let mut by_service: HashMap<String, Vec<usize>> = HashMap::new();
+            for (place, &(_, i)) in by_time.iter().enumerate() {
+                for service in &self.entries[i].meta.services {
+                    let places = by_service.entry(service.clone()).or_default();
+                    // An entry naming a service twice is listed once.
+                    if places.last() != Some(&place) {
+                        places.push(place);
+                    }
+                }
+            }
+            IncidentIndex { by_time, by_service }
         })
     }
 
