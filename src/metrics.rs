@@ -197,16 +197,26 @@ pub fn business_days(settings: &Settings, from: DateTime<FixedOffset>, to: DateT
     if first == last {
         return share(first);
     }
-    let mut total = share(first) + share(last);
-    let mut day = first.succ_opt();
     // Days strictly between are covered whole.
-    while let Some(d) = day.filter(|d| *d < last) {
-        if settings.is_business_day(d) {
-            total += 1.0;
-        }
-        day = d.succ_opt();
+    share(first) + share(last) + whole_business_days(settings, first, last) as f64
+}
+
+/// The business days strictly between `first` and `last`, counted by whole weeks rather than
+/// day by day: an incident left open for years is measured at every window of every objective.
+fn whole_business_days(settings: &Settings, first: NaiveDate, last: NaiveDate) -> i64 {
+    let (Some(from), Some(to)) = (first.succ_opt(), last.pred_opt()) else { return 0 };
+    if to < from {
+        return 0;
     }
-    total
+    let days = (to - from).num_days() + 1;
+    // The weekend as a set of weekdays, one bit each (a day listed twice counts once).
+    let weekend = settings.weekend.iter().fold(0u8, |set, d| set | 1 << d.num_days_from_monday());
+    let works = |d: &NaiveDate| weekend & (1 << d.weekday().num_days_from_monday()) == 0;
+    let per_week = 7 - i64::from(weekend.count_ones());
+    // The days left over after the whole weeks, from `from` on: fewer than seven.
+    let rest = (0..days % 7).filter_map(|i| from.checked_add_days(Days::new(i as u64))).filter(works).count();
+    let holidays = settings.holidays.range(from..=to).filter(|d| works(d)).count();
+    days / 7 * per_week + rest as i64 - holidays as i64
 }
 
 fn millis(d: chrono::Duration) -> f64 {

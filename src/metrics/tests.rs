@@ -704,3 +704,31 @@ proptest! {
         prop_assert_eq!(found, scanned);
     }
 }
+
+proptest! {
+    /// Whole business days counted by weeks are those counted day by day, whatever the weekend
+    /// (a day listed twice included) and the holidays (on weekends too).
+    #[test]
+    fn whole_business_days_counted_by_weeks_are_those_counted_by_day(
+        start in 0u64..800,
+        length in 0u64..400,
+        weekend in prop::collection::vec(0u8..7, 0..4),
+        holidays in prop::collection::vec(0u64..1200, 0..20),
+    ) {
+        let day = |n: u64| NaiveDate::from_ymd_opt(2025, 1, 1).unwrap() + Days::new(n);
+        let weekday = |n: &u8| Weekday::try_from(*n).unwrap();
+        let dates: Vec<(i32, u32, u32)> = holidays.iter().map(|h| {
+            let d = day(*h);
+            (d.year(), d.month(), d.day())
+        }).collect();
+        let s = settings(chrono_tz::UTC, &weekend.iter().map(weekday).collect::<Vec<_>>(), &dates);
+        let (first, last) = (day(start), day(start + length));
+        let mut by_day = 0;
+        let mut d = first.succ_opt().unwrap();
+        while d < last {
+            by_day += i64::from(s.is_business_day(d));
+            d = d.succ_opt().unwrap();
+        }
+        prop_assert_eq!(whole_business_days(&s, first, last), by_day);
+    }
+}
