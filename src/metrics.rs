@@ -397,7 +397,9 @@ fn measure<'m>(model: &'m Model, o: &Objective, span: &Span, at: DateTime<FixedO
                 .iter()
                 .filter(|c| span.holds(&c.file.at.get_ref().0) && c.objective.as_ref() == Some(&o.id))
                 .collect();
-            v.sort_by_key(|c| (c.file.at.get_ref().0, c.origin.path.clone()));
+            v.sort_by(|a, b| {
+                (a.file.at.get_ref().0, &a.origin.path).cmp(&(b.file.at.get_ref().0, &b.origin.path))
+            });
             records(v.into_iter().map(|c| (c.origin.path.as_str(), c.file.value)).collect(), Vec::new())
         }
         Measure::Count(what) => count(model, *what, filter, span, at),
