@@ -70,7 +70,7 @@ pub struct Model {
     /// The incidents' places in `entries`, sorted by when they happened, and by service: built
     /// on first use by [`Model::incidents_by_time`] and [`Model::incidents_of_service`],
     /// emptied when an entry is added.
-    incidents_by_time: std::sync::OnceLock<IncidentIndex>,
+    incident_index: std::sync::OnceLock<IncidentIndex>,
     /// The survey answers' places in `surveys`, sorted by the day answered: built on first use
     /// by [`Model::surveys_by_day`], emptied when the answers change.
     surveys_by_day: std::sync::OnceLock<Vec<(chrono::NaiveDate, usize)>>,
@@ -138,7 +138,7 @@ impl Model {
     }
 
     fn incident_index(&self) -> &IncidentIndex {
-        self.incidents_by_time.get_or_init(|| {
+        self.incident_index.get_or_init(|| {
             let mut by_time: Vec<_> = (self.entries.iter().enumerate())
                 .filter(|(_, e)| e.meta.kind == logbook::Kind::Incident)
                 .filter_map(|(i, e)| Some((e.happened()?, i)))
@@ -242,7 +242,7 @@ impl Model {
         let problems = extend(self, files);
         let by_path = |a: &Origin, b: &Origin| a.path.cmp(&b.path);
         self.entries.sort_by(|a, b| by_path(&a.origin, &b.origin));
-        self.incidents_by_time.take();
+        self.incident_index.take();
         self.checkins.sort_by(|a, b| by_path(&a.origin, &b.origin));
         self.assessments.sort_by(|a, b| by_path(&a.origin, &b.origin));
         self.surveys.sort_by(|a, b| by_path(&a.origin, &b.origin));
@@ -266,7 +266,7 @@ impl Model {
         }
         self.rota.retain(|_, r| kept(&r.origin));
         self.entries.retain(|e| kept(&e.origin));
-        self.incidents_by_time.take();
+        self.incident_index.take();
         self.handovers.retain(|_, h| kept(&h.origin));
         self.objectives.retain(|_, o| kept(&o.origin));
         self.checkins.retain(|c| kept(&c.origin));
@@ -554,7 +554,7 @@ impl Model {
                 self.rota.insert(r.week, r);
             }
             Record::Entry(e) => {
-                self.incidents_by_time.take();
+                self.incident_index.take();
                 self.entries.push(e);
             }
             Record::Handover(h) => {
