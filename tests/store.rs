@@ -814,3 +814,38 @@ fn a_reader_lists_a_folder_it_took_whole_once() {
     assert!(fresh.contains(&"rota/2026-W49.toml".to_string()), "a new reader sees the new files: {fresh:?}");
     assert!(fresh.contains(&"logbook/2026-W48/20261124T0900-b.md".to_string()));
 }
+
+#[test]
+fn a_walk_over_many_folders_finds_what_git_has_and_knows_which_it_took_whole() {
+    // Enough week folders for the walk to list them on every core.
+    let weeks: Vec<String> = (1..=40).map(|w| format!("2026-W{w:02}")).collect();
+    let mut files = vec![("watchbill.toml".to_string(), "x = 1\n".to_string())];
+    for w in &weeks {
+        for n in 0..3 {
+            files.push((format!("logbook/{w}/2026{n}-entry.md"), format!("{w} {n}\n")));
+        }
+    }
+    let t = committed(&files.iter().map(|(p, s)| (p.as_str(), s.as_str())).collect::<Vec<_>>());
+    let paths = |files: Vec<watchbill::model::RawFile>| files.into_iter().map(|f| f.path).collect::<Vec<_>>();
+    let disk = store::read_files(t.path(), &Revision::WorkTree, Needs::ALL, store::CacheUse::Use)
+        .map_err(|e| e.message)
+        .expect("worktree");
+    let head = store::read_files(t.path(), &Revision::Rev("HEAD".into()), Needs::ALL, store::CacheUse::Use)
+        .map_err(|e| e.message)
+        .expect("HEAD");
+    assert_eq!(paths(disk), paths(head));
+
+    // Weeks 10 to 20 are taken whole, the logbook is not: a file new in week 15 is not found
+    // again by the same reader, one new in week 30 is.
+    let mut reader = worktree_reader(t.path());
+    let week = |w: &str| w.parse::<watchbill::time::IsoWeek>().expect("week");
+    let some = Needs::logbook_in(watchbill::model::Weeks::between(week("2026-W10"), week("2026-W20")));
+    assert_eq!(next_read(&mut reader, some).len(), 1 + 11 * 3);
+    write(t.path(), "logbook/2026-W15/2026-late.md", "late\n");
+    write(t.path(), "logbook/2026-W30/2026-late.md", "late\n");
+    let rest = next_read(&mut reader, Needs::ALL);
+    assert_eq!(rest.len(), 29 * 3 + 1, "{rest:?}");
+    assert!(rest.contains(&"logbook/2026-W30/2026-late.md".to_string()));
+    assert!(!rest.contains(&"logbook/2026-W15/2026-late.md".to_string()));
+    assert!(next_read(&mut reader, Needs::ALL).is_empty(), "the logbook was then taken whole");
+}

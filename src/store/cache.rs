@@ -171,9 +171,28 @@ impl Cache {
 
     fn shard(&mut self, folder: &str) -> &mut Shard {
         let dir = self.dir.as_deref();
-        self.shards.entry(folder.to_string()).or_insert_with(|| {
-            dir.and_then(|d| fs::read(d.join(shard_name(folder))).ok()).and_then(decode).unwrap_or_default()
-        })
+        self.shards
+            .entry(folder.to_string())
+            .or_insert_with(|| dir.map(|d| load_shard(d, folder)).unwrap_or_default())
+    }
+
+    /// Loads the files of `folders` not loaded yet, on every core: a read over hundreds of
+    /// folders (the logbook's weeks, the check-ins' objectives) would otherwise read and check
+    /// them one after the other before its first hit.
+    pub fn load<'f>(&mut self, folders: impl IntoIterator<Item = &'f str>) {
+        let Some(dir) = self.dir.as_deref() else { return };
+        let mut missing: Vec<&str> = folders.into_iter().filter(|f| !self.shards.contains_key(*f)).collect();
+        missing.sort_unstable();
+        missing.dedup();
+        let loaded = crate::parallel::each(
+            missing,
+            SHARDS_PER_THREAD,
+            |_| 1,
+            |folder| (folder, load_shard(dir, folder)),
+        );
+        for (folder, shard) in loaded {
+            self.shards.insert(folder.to_string(), shard);
+        }
     }
 
     /// The value kept for `id` in `folder`, if any.
@@ -374,6 +393,14 @@ impl<'a> Parts<'a> {
     fn id(&mut self) -> Option<Oid> {
         Oid::from_bytes(self.take(ID_LEN)?).ok()
     }
+}
+
+/// Below this many folders to load, [`Cache::load`] stays on the calling thread.
+const SHARDS_PER_THREAD: usize = 4;
+
+/// The file of `folder`'s values under `dir`; empty when missing, damaged or of another version.
+fn load_shard(dir: &Path, folder: &str) -> Shard {
+    fs::read(dir.join(shard_name(folder))).ok().and_then(decode).unwrap_or_default()
 }
 
 /// A folder's values (slices of the file, not copies) and stat records from its cache file, or

@@ -139,7 +139,7 @@ impl Reader {
 
     /// The files `wanted` accepts (it is asked of folders too, to skip them whole) that this
     /// reader has not returned yet, sorted by path.
-    pub(super) fn read_where(&mut self, wanted: &dyn Fn(&str) -> bool) -> Result<Vec<RawFile>> {
+    pub(super) fn read_where(&mut self, wanted: &Keep) -> Result<Vec<RawFile>> {
         let mut files = match &self.revision {
             None => {
                 let whole = &self.whole;
@@ -166,6 +166,7 @@ impl Reader {
                     }
                 }
                 blobs.retain(|(path, _)| !self.read.contains(path));
+                self.cache.load(blobs.iter().map(|(path, _)| folder_of(path)));
                 let (mut hits, misses) = cached_blobs(&mut self.cache, blobs);
                 self.counts.hits += hits.len();
                 let read =
@@ -222,6 +223,7 @@ impl Reader {
                 (path, full, stat)
             },
         );
+        self.cache.load(stats.iter().map(|(path, _, _)| folder_of(path)));
         for (path, full, stat) in stats {
             let (folder, name) = split_path(&path);
             let vouched = stat.and_then(|s| self.cache.vouched(folder, name, &s));
