@@ -3,14 +3,23 @@
 use super::*;
 
 /// The working tree and index a commit leaves, made ready before the branch moves so that once
-/// it has moved only renames remain, as in git's own `commit` (the new index is written to
-/// `index.lock`, the ref moves, the lock is renamed over the index). A `git commit` that reads
-/// HEAD after our move and the index before our rename would commit an index without our
-/// files, deleting them; the shorter that window, the less it can happen, and git's own
-/// commits leave the same one.
+/// it has moved only renames remain.
+///
+/// git's index takes our files just before the branch moves ([`Prepared::stage`]), not after
+/// as in git's own `commit` (which writes the new index to `index.lock`, moves the ref, then
+/// renames the lock over the index). A `git commit` reads HEAD, then the index, then takes
+/// `index.lock`: one that read HEAD after our move and the index before our rename would
+/// commit an index without our files, deleting them (two racing `git commit`s leave each other
+/// that window). Staged before the move, a `git commit` that sees our commit as HEAD sees our
+/// files in the index; one that read HEAD before cannot take `index.lock` until we let go,
+/// and then fails, HEAD no longer being the commit it read. A move that fails puts the old
+/// index back ([`Prepared::unstage`]).
 pub(super) struct Prepared<'a> {
     git_lock: &'a GitIndexLock,
     index: git2::Index,
+    /// git's index with our files, and as it was before, to put in place around the move.
+    staged: Vec<u8>,
+    before: Option<Vec<u8>>,
     /// Each new file, written and synced beside its place, and the place.
     files: Vec<(PathBuf, PathBuf)>,
     /// Files a move leaves.
@@ -28,8 +37,14 @@ pub(super) fn prepare_checkout<'a>(
     changes: &[FileWrite],
 ) -> Result<Prepared<'a>> {
     let config = GitConfig::open(Some(repo))?;
-    let mut prepared =
-        Prepared { git_lock, index: git_lock.index(repo)?, files: Vec::new(), leaving: Vec::new() };
+    let mut prepared = Prepared {
+        git_lock,
+        index: git_lock.index(repo)?,
+        staged: Vec::new(),
+        before: git_lock.bytes()?,
+        files: Vec::new(),
+        leaving: Vec::new(),
+    };
     for c in changes {
         let repo_path = in_repo(prefix, &c.path);
         let place = on_disk(root, &c.path);
@@ -52,13 +67,27 @@ pub(super) fn prepare_checkout<'a>(
         }
     }
     prepared.index.write().map_err(git_error("cannot write git's index"))?;
+    let scratch = prepared.index.path().map(Path::to_path_buf).unwrap_or_default();
+    prepared.staged = fs::read(&scratch).map_err(|e| read_error(&scratch, e))?;
     Ok(prepared)
 }
 
 impl Prepared<'_> {
-    /// Puts the files in place and the index as git's, after the branch moved. When HEAD no
+    /// Puts the index holding our files in place as git's, just before the branch moves.
+    pub(super) fn stage(&self) -> Result<()> {
+        self.git_lock.put(Some(&self.staged))
+    }
+
+    /// Puts git's index back as it was, after a move that failed (or before updating the
+    /// checkout file by file).
+    pub(super) fn unstage(&self) -> Result<()> {
+        self.git_lock.put(self.before.as_deref())
+    }
+
+    /// Puts the files in place, after the branch moved with the index staged. When HEAD no
     /// longer holds exactly our files (another writer, outside our locks, committed over them
-    /// meanwhile), the checkout is updated file by file instead, for those HEAD still holds.
+    /// meanwhile), the index is put back and the checkout is updated file by file instead, for
+    /// those HEAD still holds.
     pub(super) fn finish(
         mut self,
         repo: &Repository,
@@ -77,10 +106,9 @@ impl Prepared<'_> {
         }
         if !ours {
             self.discard();
+            self.unstage()?;
             return update_checkout(repo, self.git_lock, root, prefix, changes);
         }
-        // Our files are in git's index from here on: the window is closed.
-        self.git_lock.install()?;
         for (temp, place) in std::mem::take(&mut self.files) {
             fs::rename(&temp, &place).map_err(|e| write_error(&place, e))?;
         }

@@ -50,8 +50,9 @@ pub(super) fn commit_checked_out(
     // must never see our commit made but our files not yet written (it would take them for the
     // user's uncommitted edits).
     let _lock = IndexLock::acquire(repo.path())?;
-    // git's own lock, from before the branch moves until the index holds our files: a `git
-    // commit` racing us would otherwise commit its index without them, deleting our records.
+    // git's own lock, from before the index takes our files until the working tree holds them:
+    // a `git commit` racing us would otherwise commit its index without them, deleting our
+    // records (see `Prepared`).
     let git_lock = GitIndexLock::acquire(repo.path())?;
     finish_pending(&repo, &git_lock)?;
     refuse_uncommitted(&repo, root, &prefix, &set.changes)?;
@@ -60,8 +61,9 @@ pub(super) fn commit_checked_out(
     write_atomic(repo.path(), PENDING, pending_journal(&prefix, &set.changes)?.as_bytes())?;
     // Everything but renames is done before the branch moves (see `Prepared`); after the
     // journal, which names the folders where a killed writer's temporary files are swept.
-    let committed = prepare_checkout(&repo, &git_lock, root, &prefix, &set.changes)
-        .and_then(|prepared| Ok((commit_with_retry(&repo, &target, &prefix, set, &who, &policy)?, prepared)));
+    let committed = prepare_checkout(&repo, &git_lock, root, &prefix, &set.changes).and_then(|prepared| {
+        Ok((commit_with_retry(&repo, &target, &prefix, set, &who, &policy, Some(&prepared))?, prepared))
+    });
     if committed.is_err() {
         // Nothing landed: the journal has nothing to finish.
         let _ = clear_pending(&repo);
@@ -110,7 +112,7 @@ pub(super) fn commit_on_branch(
     let set = &cleaned_set(&repo, &prefix, set)?;
     let who = signatures(&repo)?;
     let policy = policy(&repo, verify)?;
-    let commit = commit_with_retry(&repo, &target, &prefix, set, &who, &policy)?;
+    let commit = commit_with_retry(&repo, &target, &prefix, set, &who, &policy, None)?;
     if commit.is_some() {
         policy.hooks.after_commit();
     }
@@ -230,7 +232,8 @@ pub(super) fn entry_at(repo: &Repository, tree: Option<&Tree<'_>>, path: &str) -
 pub(super) const MAX_ATTEMPTS: u32 = 50;
 
 /// Commits on the target branch, rebuilding on the new tip whenever another writer moved it
-/// first. `None` when the change set changes nothing.
+/// first. `None` when the change set changes nothing. With `checkout` (the branch is checked
+/// out), git's index holds its files while the branch moves, and as before if it does not.
 pub(super) fn commit_with_retry(
     repo: &Repository,
     target: &Target,
@@ -238,6 +241,7 @@ pub(super) fn commit_with_retry(
     set: &ChangeSet,
     who: &Who,
     policy: &Policy,
+    checkout: Option<&Prepared<'_>>,
 ) -> Result<Option<Oid>> {
     let mut jitter = Jitter::seeded();
     // Set by the hooks on the first attempt; a retry commits the same message.
@@ -247,7 +251,16 @@ pub(super) fn commit_with_retry(
         let Some(commit) = make_commit(repo, prefix, set, &tip, who, policy, &mut message)? else {
             return Ok(None);
         };
-        if move_branch(repo, target, &tip, commit, &reflog_message(set, &tip))? {
+        // The checked-out branch: git's index holds our files while the branch moves (see
+        // `Prepared`), and is put back if it does not.
+        if let Some(checkout) = checkout {
+            checkout.stage()?;
+        }
+        let moved = move_branch(repo, target, &tip, commit, &reflog_message(set, &tip));
+        if let (Some(checkout), false) = (checkout, matches!(moved, Ok(true))) {
+            checkout.unstage()?;
+        }
+        if moved? {
             return Ok(Some(commit));
         }
         jitter.pause(attempt);

@@ -63,8 +63,12 @@ pub(super) fn finish_pending(repo: &Repository, git_lock: &GitIndexLock) -> Resu
             continue;
         }
         // Only a file the branch still holds as the killed writer committed it is ours to finish.
-        let Entry::Blob(id, bytes) = entry_at(repo, head.as_ref(), path)? else { continue };
+        let Entry::Blob(id, bytes) = entry_at(repo, head.as_ref(), path)? else {
+            staged |= unstage_unlanded(&mut index, head.as_ref(), path, new)?;
+            continue;
+        };
         if id != new {
+            staged |= unstage_unlanded(&mut index, head.as_ref(), path, new)?;
             continue;
         }
         let current = read_worktree(workdir, path)?;
@@ -98,8 +102,14 @@ fn finish_removal(
     path: &str,
     base: Option<Oid>,
 ) -> Result<bool> {
-    if !matches!(entry_at(repo, head, path)?, Entry::Missing) {
-        return Ok(false);
+    match entry_at(repo, head, path)? {
+        Entry::Missing => {}
+        // The commit did not land (the writer was killed after git's index took its change,
+        // before the branch moved): the index gets back what the branch holds.
+        Entry::Blob(id, _) if Some(id) == base && index.get_path(Path::new(path), 0).is_none() => {
+            return restore_from_head(index, head, path);
+        }
+        _ => return Ok(false),
     }
     let disk = read_worktree(workdir, path)?.map(|d| cleaned(repo, path, &d)).transpose()?;
     match disk.as_deref().map(blob_id).transpose()? {
@@ -113,6 +123,47 @@ fn finish_removal(
         index.remove_path(Path::new(path)).map_err(git_error(format!("cannot unstage {path}")))?;
     }
     Ok(staged)
+}
+
+/// A file a killed writer staged for a commit that did not land (killed after git's index took
+/// it, before the branch moved; see `Prepared`): its index entry, still the writer's blob `new`,
+/// gets back what the branch holds, or goes if the branch has no such file. An entry staged
+/// since by someone else is theirs and left alone. Whether the index changed.
+fn unstage_unlanded(index: &mut git2::Index, head: Option<&Tree<'_>>, path: &str, new: Oid) -> Result<bool> {
+    if index.get_path(Path::new(path), 0).map(|e| e.id) != Some(new) {
+        return Ok(false);
+    }
+    restore_from_head(index, head, path)
+}
+
+/// Sets the index entry at `path` to what `head` holds there (no stat data: git reads the file
+/// again), or removes it when `head` has no file there. Always changes the index.
+fn restore_from_head(index: &mut git2::Index, head: Option<&Tree<'_>>, path: &str) -> Result<bool> {
+    let held =
+        head.and_then(|t| t.get_path(Path::new(path)).ok()).filter(|e| e.kind() == Some(ObjectType::Blob));
+    match held {
+        Some(entry) => {
+            let time = git2::IndexTime::new(0, 0);
+            index
+                .add(&git2::IndexEntry {
+                    ctime: time,
+                    mtime: time,
+                    dev: 0,
+                    ino: 0,
+                    mode: entry.filemode() as u32,
+                    uid: 0,
+                    gid: 0,
+                    file_size: 0,
+                    id: entry.id(),
+                    flags: 0,
+                    flags_extended: 0,
+                    path: path.as_bytes().to_vec(),
+                })
+                .map_err(git_error(format!("cannot stage {path}")))?;
+        }
+        None => index.remove_path(Path::new(path)).map_err(git_error(format!("cannot unstage {path}")))?,
+    }
+    Ok(true)
 }
 
 pub(super) fn clear_pending(repo: &Repository) -> Result<()> {

@@ -86,7 +86,7 @@ pub(super) fn same_file(_file: &fs::File, path: &Path) -> bool {
 
 /// git's own lock on its index, taken as git takes it: `.git/index.lock` created exclusively.
 ///
-/// Held from before the branch moves until the index is written, so a `git commit`, `git add`
+/// Held from before the index takes our files until the working tree holds them, so a `git commit`, `git add`
 /// or an IDE in the same checkout cannot build a commit from an index that lacks our files (it
 /// fails with "index.lock: File exists", or waits, as it would for another git). The file is
 /// git's, not the kernel's: a killed holder leaves it, and only a person can tell a running git
@@ -100,6 +100,9 @@ pub(super) struct GitIndexLock {
 /// The scratch index libgit2 writes to while we hold `index.lock` (libgit2 would otherwise try
 /// to take `index.lock` itself); it is renamed over `.git/index` under the lock.
 const SCRATCH_INDEX: &str = "watchbill-index.new";
+
+/// The temporary file [`GitIndexLock::put`] renames over `.git/index`.
+const PUT_INDEX: &str = "watchbill-index.put";
 
 impl GitIndexLock {
     /// Takes `.git/index.lock`, waiting up to 1 s while a git command holds it.
@@ -141,6 +144,33 @@ impl GitIndexLock {
         self.install()
     }
 
+    /// git's index file as it is now (`None` when there is none yet), read under the lock.
+    pub(super) fn bytes(&self) -> Result<Option<Vec<u8>>> {
+        let index = self.git_dir.join("index");
+        match fs::read(&index) {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(read_error(&index, e)),
+        }
+    }
+
+    /// Puts `bytes` in place as git's index (`None`: no index), still under the lock: a
+    /// temporary file renamed over it, so a reader sees the old index or the new one whole.
+    pub(super) fn put(&self, bytes: Option<&[u8]>) -> Result<()> {
+        let target = self.git_dir.join("index");
+        let Some(bytes) = bytes else {
+            return match fs::remove_file(&target) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => Err(write_error(&target, e)),
+                _ => Ok(()),
+            };
+        };
+        let temp = self.git_dir.join(PUT_INDEX);
+        fs::write(&temp, bytes).map_err(|e| write_error(&temp, e))?;
+        fs::rename(&temp, &target).map_err(|e| write_error(&target, e))?;
+        sync_dir(&self.git_dir);
+        Ok(())
+    }
+
     /// Renames the index written from [`GitIndexLock::index`] over git's, still under the lock.
     pub(super) fn install(&self) -> Result<()> {
         let scratch = self.git_dir.join(SCRATCH_INDEX);
@@ -154,6 +184,7 @@ impl GitIndexLock {
 impl Drop for GitIndexLock {
     fn drop(&mut self) {
         let _ = fs::remove_file(self.git_dir.join(SCRATCH_INDEX));
+        let _ = fs::remove_file(self.git_dir.join(PUT_INDEX));
         let _ = fs::remove_file(&self.lock);
     }
 }

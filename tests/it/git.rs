@@ -29,8 +29,9 @@ fn status(dir: &Path) -> String {
 }
 
 /// The user's `git commit` in a loop while watchbill writers commit: git's `index.lock` is held
-/// from before our branch moves until the index holds our files, so no user commit is built
-/// from an index that lacks them (it would delete our records) and nothing goes missing.
+/// from before git's index takes our files until the working tree holds them, and the index
+/// takes them before the branch moves, so no user commit is built on ours from an index that
+/// lacks them (it would delete our records) and nothing goes missing.
 #[test]
 fn a_git_commit_loop_racing_writers_deletes_nothing() {
     let repo = example_repo();
@@ -106,6 +107,119 @@ fn a_git_commit_loop_racing_writers_deletes_nothing() {
         assert!(stale_index, "git status is clean but for git's own stale index:\n{unclean}");
     }
     assert!(!dir.join(".git/index.lock").exists());
+}
+
+/// What `git commit` reads, in its order (the branch, then the index), while watchbill writes:
+/// every record of the commit the branch names is already in the index read just after. When
+/// the index took our files only after the branch moved, a reader in between saw our commit
+/// with an index that lacked its record, and a `git commit` made from those two deleted it.
+#[test]
+fn the_index_holds_a_commit_s_records_before_the_branch_names_it() {
+    let repo = example_repo();
+    let dir = repo.path();
+    let git_dir = dir.join(".git");
+    let done = AtomicBool::new(false);
+    const WRITES: usize = 12;
+    // The first reads after each move of the branch: the moment a racing `git commit` hits.
+    let samples: Vec<(String, Vec<u8>)> = std::thread::scope(|s| {
+        let reader = s.spawn(|| {
+            let (mut samples, mut last, mut repeat) = (Vec::new(), String::new(), 0);
+            while !done.load(Ordering::Relaxed) {
+                let Ok(head) = std::fs::read_to_string(git_dir.join("refs/heads/main")) else { continue };
+                let Ok(index) = std::fs::read(git_dir.join("index")) else { continue };
+                if head != last {
+                    (last, repeat) = (head.clone(), 0);
+                }
+                if repeat < 3 {
+                    repeat += 1;
+                    samples.push((head, index));
+                }
+            }
+            samples
+        });
+        for i in 0..WRITES {
+            let out = wb_proc(dir)
+                .args(["log", "note", &format!("note {i}"), "-m", "body"])
+                .output()
+                .expect("runs");
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        }
+        done.store(true, Ordering::Relaxed);
+        reader.join().unwrap_or_default()
+    });
+    let heads: std::collections::BTreeSet<&str> = samples.iter().map(|(h, _)| h.trim()).collect();
+    assert!(heads.len() > WRITES, "the reader saw the branch move: {} heads", heads.len());
+    for (head, index) in &samples {
+        for path in git(dir, &["ls-tree", "-r", "--name-only", head.trim(), "logbook"]).lines() {
+            assert!(
+                index.windows(path.len()).any(|w| w == path.as_bytes()),
+                "the branch named {} while git's index lacked {path}",
+                head.trim()
+            );
+        }
+    }
+}
+
+/// A branch that cannot move (git's lock on it is held) refuses the write, and git's index, which
+/// took the record just before each attempt to move, is back as it was, byte for byte.
+#[test]
+fn a_branch_that_cannot_move_leaves_git_s_index_as_it_was() {
+    let repo = example_repo();
+    let dir = repo.path();
+    let index = || std::fs::read(dir.join(".git/index")).expect("index");
+    let before = index();
+    std::fs::write(dir.join(".git/refs/heads/main.lock"), "").expect("lock");
+    let out = wb_proc(dir).args(["log", "note", "never lands", "-m", "body"]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(4), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("refs/heads/main.lock"));
+    assert!(index() == before, "git's index changed");
+    std::fs::remove_file(dir.join(".git/refs/heads/main.lock")).expect("unlock");
+    assert_eq!(status(dir), "");
+    let left: Vec<String> = std::fs::read_dir(dir.join(".git"))
+        .expect("ls")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("watchbill-"))
+        .collect();
+    assert!(left.is_empty(), "left in .git: {left:?}");
+}
+
+/// A writer killed after git's index took its record and before the branch moved leaves the
+/// record staged and its journal: the next write puts the index back as the branch has it (the
+/// record never landed) and leaves alone what the user staged since.
+#[test]
+fn the_next_write_unstages_the_record_of_a_writer_killed_before_the_branch_moved() {
+    let repo = example_repo();
+    let dir = repo.path();
+    let hash = |text: &str| {
+        std::fs::write(dir.join("blob.tmp"), text).expect("write");
+        let id = git(dir, &["hash-object", "-w", "blob.tmp"]).trim().to_string();
+        std::fs::remove_file(dir.join("blob.tmp")).expect("rm");
+        id
+    };
+    // The killed writer's staged new record, and a record it modified.
+    let new = "logbook/2026-W47/20261123T0800-never-landed-abcd.md";
+    let new_id = hash("+++\nnever\n+++\n");
+    let modified = git(dir, &["ls-files", "logbook"]).lines().next().expect("an entry").to_string();
+    let modified_base = git(dir, &["rev-parse", &format!("HEAD:{modified}")]).trim().to_string();
+    let modified_id = hash("+++\nchanged\n+++\n");
+    for (id, path) in [(&new_id, new), (&modified_id, modified.as_str())] {
+        git(dir, &["update-index", "--add", "--cacheinfo", &format!("100644,{id},{path}")]);
+    }
+    std::fs::write(
+        dir.join(".git/watchbill-pending"),
+        format!("{new_id} - {new}\n{modified_id} {modified_base} {modified}\n"),
+    )
+    .expect("journal");
+    // What the user staged since is theirs.
+    std::fs::write(dir.join("notes.txt"), "mine\n").expect("write");
+    git(dir, &["add", "notes.txt"]);
+
+    let out = wb_proc(dir).args(["log", "note", "after the kill", "-m", "body"]).output().expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(status(dir), "A  notes.txt\n");
+    assert!(!dir.join(".git/watchbill-pending").exists());
+    assert_eq!(git(dir, &["ls-files", "--", new]), "");
 }
 
 /// The identity variables the harness sets, dropped so a case sets only its own source.
