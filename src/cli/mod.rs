@@ -272,7 +272,7 @@ impl Ctx {
         branch: &str,
         args: &WriteArgs,
     ) -> Result<()> {
-        let warnings = admit(&self.gate(root)?, set)?;
+        let warnings = admit_once(self.gate(root)?, set)?;
         // Hooks and the signing program write to stderr: what was printed goes first.
         output::flush();
         store::apply(root, set, &WriteMode::CommitOnBranch(branch.to_string()), args.verify())?;
@@ -290,7 +290,7 @@ impl Ctx {
         args: &WriteArgs,
         make: impl FnOnce() -> Result<()>,
     ) -> Result<()> {
-        let warnings = admit(&self.gate(root)?, set)?;
+        let warnings = admit_once(self.gate(root)?, set)?;
         make()?;
         output::flush();
         let outcome = store::apply(root, set, &args.mode(), args.verify())?;
@@ -306,7 +306,7 @@ impl Ctx {
         tree: &ChangeSet,
         write: impl FnOnce() -> Result<T>,
     ) -> Result<T> {
-        let warnings = admit(&self.gate(root)?, tree)?;
+        let warnings = admit_once(self.gate(root)?, tree)?;
         let done = write()?;
         print_warnings(&warnings);
         Ok(done)
@@ -368,7 +368,8 @@ impl Ctx {
         args: &WriteArgs,
         mut build: impl FnMut(&dyn Fn(&str) -> Result<Option<Vec<u8>>>) -> Result<ChangeSet>,
     ) -> Result<()> {
-        let gate = self.gate(root)?;
+        // Judges each version built; left to the process's end, as a read command's model is.
+        let gate = Unfreed::new(self.gate(root)?);
         let mut warnings = Vec::new();
         output::flush();
         let (set, outcome) = store::apply_edit(root, &args.mode(), args.verify(), |read| {
@@ -384,7 +385,18 @@ impl Ctx {
 /// Refuses a change set that adds an error `check` would report (exit 3, with the located
 /// diagnostics); returns the warnings it adds, to print once the write is done.
 fn admit(gate: &Gate, set: &ChangeSet) -> Result<Vec<crate::diagnostic::Diagnostic>> {
-    let verdict = gate.judge(set);
+    admitted(gate.judge(set))
+}
+
+/// [`admit`] by a gate that judges once: the model it judged on is left to the process's end,
+/// as a read command's is (freeing 40,000 records takes longer than the OS reclaiming them).
+fn admit_once(gate: Gate, set: &ChangeSet) -> Result<Vec<crate::diagnostic::Diagnostic>> {
+    let (verdict, model) = gate.judge_once(set);
+    let _kept = Unfreed::new(model);
+    admitted(verdict)
+}
+
+fn admitted(verdict: crate::gate::Verdict) -> Result<Vec<crate::diagnostic::Diagnostic>> {
     if verdict.admits() {
         return Ok(verdict.warnings);
     }
