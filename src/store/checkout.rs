@@ -27,11 +27,13 @@ pub(super) struct Prepared<'a> {
 }
 
 /// Writes each file of `changes` beside its place and stages it in a new index (not yet git's),
-/// from the bytes the commit holds. The caller holds the [`IndexLock`] and git's
-/// [`GitIndexLock`], and has checked that the working tree holds each change's base.
+/// from the bytes the commit holds, starting from `index` (git's, from
+/// [`GitIndexLock::index`]). The caller holds the [`IndexLock`] and git's [`GitIndexLock`],
+/// and has checked that the working tree holds each change's base.
 pub(super) fn prepare_checkout<'a>(
     repo: &Repository,
     git_lock: &'a GitIndexLock,
+    index: git2::Index,
     root: &Path,
     prefix: &str,
     changes: &[FileWrite],
@@ -39,7 +41,7 @@ pub(super) fn prepare_checkout<'a>(
     let config = GitConfig::open(Some(repo))?;
     let mut prepared = Prepared {
         git_lock,
-        index: git_lock.index(repo)?,
+        index,
         staged: Vec::new(),
         before: git_lock.bytes()?,
         files: Vec::new(),
