@@ -440,15 +440,18 @@ fn sample_tree() -> TempDir {
     ])
 }
 
+/// Every file, read from the working tree and from HEAD.
+fn worktree_and_head(dir: &Path) -> (Vec<RawFile>, Vec<RawFile>) {
+    let read = |rev: Revision| {
+        store::read_files(dir, &rev, Needs::ALL, store::CacheUse::Use).map_err(|e| e.message).expect("read")
+    };
+    (read(Revision::WorkTree), read(Revision::Rev("HEAD".into())))
+}
+
 #[test]
 fn worktree_and_head_read_the_same_files() {
     let t = sample_tree();
-    let disk = store::read_files(t.path(), &Revision::WorkTree, Needs::ALL, store::CacheUse::Use)
-        .map_err(|e| e.message)
-        .expect("worktree");
-    let head = store::read_files(t.path(), &Revision::Rev("HEAD".into()), Needs::ALL, store::CacheUse::Use)
-        .map_err(|e| e.message)
-        .expect("HEAD");
+    let (disk, head) = worktree_and_head(t.path());
     let expected: Vec<(String, String)> = [
         ("crew.toml", "[alice]\n"),
         ("logbook/2026-W48/20261123T1002-a.md", "entry\n"),
@@ -826,13 +829,8 @@ fn a_walk_over_many_folders_finds_what_git_has_and_knows_which_it_took_whole() {
         }
     }
     let t = committed(&files.iter().map(|(p, s)| (p.as_str(), s.as_str())).collect::<Vec<_>>());
-    let paths = |files: Vec<watchbill::model::RawFile>| files.into_iter().map(|f| f.path).collect::<Vec<_>>();
-    let disk = store::read_files(t.path(), &Revision::WorkTree, Needs::ALL, store::CacheUse::Use)
-        .map_err(|e| e.message)
-        .expect("worktree");
-    let head = store::read_files(t.path(), &Revision::Rev("HEAD".into()), Needs::ALL, store::CacheUse::Use)
-        .map_err(|e| e.message)
-        .expect("HEAD");
+    let paths = |files: Vec<RawFile>| files.into_iter().map(|f| f.path).collect::<Vec<_>>();
+    let (disk, head) = worktree_and_head(t.path());
     assert_eq!(paths(disk), paths(head));
 
     // Weeks 10 to 20 are taken whole, the logbook is not: a file new in week 15 is not found
