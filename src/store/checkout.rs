@@ -5,19 +5,22 @@ use super::*;
 /// The working tree and index a commit leaves, made ready before the branch moves so that once
 /// it has moved only renames remain.
 ///
-/// git's index takes our files just before the branch moves ([`Prepared::stage`]), not after
-/// as in git's own `commit` (which writes the new index to `index.lock`, moves the ref, then
-/// renames the lock over the index). A `git commit` reads HEAD, then the index, then takes
-/// `index.lock`: one that read HEAD after our move and the index before our rename would
-/// commit an index without our files, deleting them (two racing `git commit`s leave each other
-/// that window). Staged before the move, a `git commit` that sees our commit as HEAD sees our
-/// files in the index; one that read HEAD before cannot take `index.lock` until we let go,
-/// and then fails, HEAD no longer being the commit it read. A move that fails puts the old
-/// index back ([`Prepared::unstage`]).
+/// git's index takes our files as soon as they are ready, before the commit is made and the
+/// branch moves ([`Prepared::stage`]), not after as in git's own `commit` (which moves the ref,
+/// then renames `index.lock` over the index). A `git commit` reads HEAD, then the index, then
+/// takes `index.lock` and, committing the index as it is, writes back the index it read and
+/// lets go of the lock before it moves HEAD. So one that read HEAD after our move and the index
+/// before our rename would commit a tree without our files, deleting them. Staged first, a
+/// `git commit` that sees our commit as HEAD sees our files in the index. One that read the
+/// index before we staged and locks it after we let go still writes it back: that is git's
+/// own race between two commits, and needs a `git commit` stalled for the whole time from our
+/// staging to our release (docs/reliability.md). Nothing landing puts the old index back
+/// ([`Prepared::unstage`]); the blobs are stored before staging, so an index left staged by a
+/// killed writer names only objects git has.
 pub(super) struct Prepared<'a> {
     git_lock: &'a GitIndexLock,
     index: git2::Index,
-    /// git's index with our files, and as it was before, to put in place around the move.
+    /// git's index with our files, and as it was before: staged, and put back if nothing lands.
     staged: Vec<u8>,
     before: Option<Vec<u8>>,
     /// Each new file, written and synced beside its place, and the place.
@@ -55,7 +58,9 @@ pub(super) fn prepare_checkout<'a>(
         let stat = fs::metadata(&temp).map_err(|e| read_error(&temp, e));
         prepared.files.push((temp, place));
         let mode = prepared.index.get_path(Path::new(&repo_path), 0).map_or(0o100644, |e| e.mode);
-        let entry = index_entry(&repo_path, blob_id(&c.contents)?, mode, &stat?);
+        // Stored now, as the commit will store it: the index is staged before the commit is made.
+        let id = repo.blob(&c.contents).map_err(git_error(format!("cannot store {}", c.path)))?;
+        let entry = index_entry(&repo_path, id, mode, &stat?);
         prepared.index.add(&entry).map_err(git_error(format!("cannot stage {}", c.path)))?;
         if let Some(from) = c.base.moved_from() {
             let from_repo = in_repo(prefix, from);
@@ -75,13 +80,13 @@ pub(super) fn prepare_checkout<'a>(
 }
 
 impl Prepared<'_> {
-    /// Puts the index holding our files in place as git's, just before the branch moves.
+    /// Puts the index holding our files in place as git's, before the commit is made.
     pub(super) fn stage(&self) -> Result<()> {
         self.git_lock.put(Some(&self.staged))
     }
 
-    /// Puts git's index back as it was, after a move that failed (or before updating the
-    /// checkout file by file).
+    /// Puts git's index back as it was, when no commit landed (or before updating the checkout
+    /// file by file).
     pub(super) fn unstage(&self) -> Result<()> {
         self.git_lock.put(self.before.as_deref())
     }

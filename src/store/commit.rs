@@ -66,7 +66,16 @@ pub(super) fn commit_checked_out(
     // journal, which names the folders where a killed writer's temporary files are swept.
     let committed =
         prepare_checkout(&repo, &git_lock, index, root, &prefix, &set.changes).and_then(|prepared| {
-            Ok((commit_with_retry(&repo, &target, &prefix, set, &who, &policy, Some(&prepared))?, prepared))
+            // git's index holds our files from here until the working tree does (see `Prepared`),
+            // and is put back if nothing lands.
+            prepared.stage()?;
+            match commit_with_retry(&repo, &target, &prefix, set, &who, &policy) {
+                Ok(Some(commit)) => Ok((Some(commit), prepared)),
+                other => {
+                    prepared.unstage()?;
+                    Ok((other?, prepared))
+                }
+            }
         });
     if committed.is_err() {
         // Nothing landed: the journal has nothing to finish.
@@ -116,7 +125,7 @@ pub(super) fn commit_on_branch(
     let set = &cleaned_set(&repo, &prefix, set)?;
     let who = signatures(&repo)?;
     let policy = policy(&repo, verify)?;
-    let commit = commit_with_retry(&repo, &target, &prefix, set, &who, &policy, None)?;
+    let commit = commit_with_retry(&repo, &target, &prefix, set, &who, &policy)?;
     if commit.is_some() {
         policy.hooks.after_commit();
     }
@@ -234,8 +243,7 @@ pub(super) fn entry_at(repo: &Repository, tree: Option<&Tree<'_>>, path: &str) -
 pub(super) const MAX_ATTEMPTS: u32 = 50;
 
 /// Commits on the target branch, rebuilding on the new tip whenever another writer moved it
-/// first. `None` when the change set changes nothing. With `checkout` (the branch is checked
-/// out), git's index holds its files while the branch moves, and as before if it does not.
+/// first. `None` when the change set changes nothing.
 pub(super) fn commit_with_retry(
     repo: &Repository,
     target: &Target,
@@ -243,7 +251,6 @@ pub(super) fn commit_with_retry(
     set: &ChangeSet,
     who: &Who,
     policy: &Policy,
-    checkout: Option<&Prepared<'_>>,
 ) -> Result<Option<Oid>> {
     let mut jitter = Jitter::seeded();
     // Set by the hooks on the first attempt; a retry commits the same message.
@@ -253,16 +260,7 @@ pub(super) fn commit_with_retry(
         let Some(commit) = make_commit(repo, prefix, set, &tip, who, policy, &mut message)? else {
             return Ok(None);
         };
-        // The checked-out branch: git's index holds our files while the branch moves (see
-        // `Prepared`), and is put back if it does not.
-        if let Some(checkout) = checkout {
-            checkout.stage()?;
-        }
-        let moved = move_branch(repo, target, &tip, commit, &reflog_message(set, &tip));
-        if let (Some(checkout), false) = (checkout, matches!(moved, Ok(true))) {
-            checkout.unstage()?;
-        }
-        if moved? {
+        if move_branch(repo, target, &tip, commit, &reflog_message(set, &tip))? {
             return Ok(Some(commit));
         }
         jitter.pause(attempt);
