@@ -20,8 +20,7 @@ use super::*;
 pub(super) struct Prepared<'a> {
     git_lock: &'a GitIndexLock,
     index: git2::Index,
-    /// git's index with our files, and as it was before: staged, and put back if nothing lands.
-    staged: Vec<u8>,
+    /// git's index as it was before ours was staged, put back if nothing lands.
     before: Option<Vec<u8>>,
     /// Each new file, written and synced beside its place, and the place.
     files: Vec<(PathBuf, PathBuf)>,
@@ -42,14 +41,8 @@ pub(super) fn prepare_checkout<'a>(
     changes: &[FileWrite],
 ) -> Result<Prepared<'a>> {
     let config = GitConfig::open(Some(repo))?;
-    let mut prepared = Prepared {
-        git_lock,
-        index,
-        staged: Vec::new(),
-        before: git_lock.bytes()?,
-        files: Vec::new(),
-        leaving: Vec::new(),
-    };
+    let mut prepared =
+        Prepared { git_lock, index, before: git_lock.bytes()?, files: Vec::new(), leaving: Vec::new() };
     for c in changes {
         let repo_path = in_repo(prefix, &c.path);
         let place = on_disk(root, &c.path);
@@ -74,15 +67,14 @@ pub(super) fn prepare_checkout<'a>(
         }
     }
     prepared.index.write().map_err(git_error("cannot write git's index"))?;
-    let scratch = prepared.index.path().map(Path::to_path_buf).unwrap_or_default();
-    prepared.staged = fs::read(&scratch).map_err(|e| read_error(&scratch, e))?;
     Ok(prepared)
 }
 
 impl Prepared<'_> {
-    /// Puts the index holding our files in place as git's, before the commit is made.
+    /// Puts the index holding our files (written beside git's) in place as git's, before the
+    /// commit is made.
     pub(super) fn stage(&self) -> Result<()> {
-        self.git_lock.put(Some(&self.staged))
+        self.git_lock.install()
     }
 
     /// Puts git's index back as it was, when no commit landed (or before updating the checkout

@@ -89,9 +89,9 @@ pub(super) fn same_file(_file: &fs::File, path: &Path) -> bool {
 /// Held from before the index takes our files until the working tree holds them, so a `git
 /// commit`, `git add` or an IDE in the same checkout cannot build a commit from an index that
 /// lacks our files (it fails with "index.lock: File exists", or waits, as it would for another
-/// git). The file is
-/// git's, not the kernel's: a killed holder leaves it, and only a person can tell a running git
-/// command from a dead one, so after a short wait they are asked to delete it.
+/// git). The file is git's, not the kernel's: a killed holder leaves it, and only a person can
+/// tell a running git command from a dead one, so after a short wait they are asked to delete
+/// it.
 pub(super) struct GitIndexLock {
     git_dir: PathBuf,
     lock: PathBuf,
