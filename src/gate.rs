@@ -61,42 +61,44 @@ impl Gate {
     /// The problems `set` adds, judged on this model with the touched files re-parsed from the
     /// bytes the set would write.
     pub fn judge(&self, set: &ChangeSet) -> Verdict {
-        if !touches_records(set) {
+        let records = records_of(set);
+        if records.is_empty() {
             return Verdict::default();
         }
-        verdict_on(&self.before, self.now, self.model.clone(), set).0
+        verdict_on(&self.before, self.now, self.model.clone(), set, records).0
     }
 
     /// [`Gate::judge`] for a gate's one judgement: the change is applied to the model itself,
     /// not to a copy (at ten years, copying 40,000 records and freeing them again cost a tenth
     /// of a write), and the model is handed back for the caller to free or not.
     pub fn judge_once(self, set: &ChangeSet) -> (Verdict, Model) {
-        if !touches_records(set) {
+        let records = records_of(set);
+        if records.is_empty() {
             return (Verdict::default(), self.model);
         }
-        verdict_on(&self.before, self.now, self.model, set)
+        verdict_on(&self.before, self.now, self.model, set, records)
     }
 }
 
-/// Whether `set` writes any file the model reads: a template or the workflow adds no problem.
-fn touches_records(set: &ChangeSet) -> bool {
-    set.changes.iter().any(|c| Needs::ALL.wants(&c.path))
+/// The files of `set` the model reads, as the set would write them: none for a set of
+/// templates or the workflow, which adds no problem.
+fn records_of(set: &ChangeSet) -> Vec<RawFile> {
+    set.changes
+        .iter()
+        .filter(|c| Needs::ALL.wants(&c.path))
+        .map(|c| RawFile { path: c.path.clone(), bytes: c.contents.clone() })
+        .collect()
 }
 
-/// The problems `set` adds to those counted in `before`, judged on `model` with the touched
-/// files re-parsed from the bytes the set would write; and the model so changed.
+/// The problems `set` adds to those counted in `before`, judged on `model` with its `records`
+/// re-parsed; and the model so changed.
 fn verdict_on(
     before: &Tally,
     now: DateTime<FixedOffset>,
     mut model: Model,
     set: &ChangeSet,
+    records: Vec<RawFile>,
 ) -> (Verdict, Model) {
-    let records: Vec<RawFile> = set
-        .changes
-        .iter()
-        .filter(|c| Needs::ALL.wants(&c.path))
-        .map(|c| RawFile { path: c.path.clone(), bytes: c.contents.clone() })
-        .collect();
     // A moved file's old place is re-read as gone.
     let moved_from = set.changes.iter().filter_map(|c| c.base.moved_from()).map(String::from);
     let paths: BTreeSet<String> = records.iter().map(|f| f.path.clone()).chain(moved_from).collect();
